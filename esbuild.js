@@ -1,0 +1,91 @@
+// Builds the extension and the CLI into dist/ (bundled), and with --tests transpiles src/ and test/ into out/
+// so mocha can run them file by file. Flags: --production (minify, no sourcemaps), --watch, --tests.
+const esbuild = require('esbuild');
+const fs = require('node:fs');
+const path = require('node:path');
+
+const production = process.argv.includes('--production');
+const watch = process.argv.includes('--watch');
+const tests = process.argv.includes('--tests');
+
+/** Logs in the shape of the `$esbuild-watch` problem matcher (connor4312.esbuild-problem-matchers). */
+const problemMatcherPlugin = {
+  name: 'problem-matcher',
+  setup(build) {
+    build.onStart(() => {
+      if (watch) console.log('[watch] build started');
+    });
+    build.onEnd((result) => {
+      for (const { text, location } of result.errors) {
+        console.error(`✘ [ERROR] ${text}`);
+        if (location) console.error(`    ${location.file}:${location.line}:${location.column}:`);
+      }
+      if (watch) console.log('[watch] build finished');
+    });
+  },
+};
+
+function listTs(dir) {
+  const out = [];
+  for (const entry of fs.readdirSync(dir, { withFileTypes: true })) {
+    const p = path.join(dir, entry.name);
+    if (entry.isDirectory()) out.push(...listTs(p));
+    else if (/\.ts$/.test(entry.name) && !/\.d\.ts$/.test(entry.name)) out.push(p);
+  }
+  return out;
+}
+
+async function main() {
+  if (tests) {
+    // Transpile only (no bundling): out/src/** and out/test/** mirror the sources.
+    await esbuild.build({
+      entryPoints: [...listTs('src'), ...listTs('test')],
+      outdir: 'out',
+      outbase: '.',
+      format: 'cjs',
+      platform: 'node',
+      target: 'node20',
+      sourcemap: 'inline',
+      supported: { 'dynamic-import': false },
+      logLevel: 'warning',
+    });
+    return;
+  }
+  const common = {
+    bundle: true,
+    format: 'cjs',
+    platform: 'node',
+    target: 'node20',
+    minify: production,
+    sourcemap: !production,
+    sourcesContent: false,
+    external: ['vscode'],
+    define: { __VERSION__: JSON.stringify(require('./package.json').version) },
+    // `await import('./x')` becomes a lazy require(): undici is loaded only when a request is made.
+    supported: { 'dynamic-import': false },
+    logLevel: 'silent',
+    plugins: [problemMatcherPlugin],
+  };
+  const contexts = await Promise.all([
+    esbuild.context({ ...common, entryPoints: ['src/extension.ts'], outfile: 'dist/extension.js' }),
+    esbuild.context({
+      ...common,
+      entryPoints: ['src/cli.ts'],
+      outfile: 'dist/cli.js',
+      banner: { js: '#!/usr/bin/env node' },
+    }),
+  ]);
+  if (watch) {
+    await Promise.all(contexts.map((c) => c.watch()));
+    return;
+  }
+  const results = await Promise.allSettled(contexts.map((c) => c.rebuild()));
+  await Promise.all(contexts.map((c) => c.dispose()));
+  if (results.some((r) => r.status === 'rejected')) process.exit(1);
+  fs.chmodSync('dist/cli.js', 0o755);
+}
+
+main().catch((e) => {
+  console.error(e);
+  process.exit(1);
+});

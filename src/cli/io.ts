@@ -1,0 +1,36 @@
+// What a CLI command may touch: output streams, stdin, the environment, the working directory. Passed in so
+// the commands can run in-process in tests as well as from `dist/cli.js`. Everything written is redacted.
+
+import { redact } from '../core/redact';
+
+export interface CliIO {
+  stdout: (text: string) => void;
+  stderr: (text: string) => void;
+  readStdin: () => Promise<string>;
+  env: Record<string, string | undefined>;
+  cwd: string;
+  /** Cancels long work (SIGINT). */
+  signal?: AbortSignal;
+}
+
+export const EXIT_OK = 0;
+export const EXIT_FAILED = 1;
+export const EXIT_USAGE = 2;
+
+export class UsageError extends Error {
+  constructor(message: string) {
+    super(message);
+    this.name = 'UsageError';
+  }
+}
+
+export const KEY_ENVS = ['IMAGEKIT_PRIVATE_KEY', 'IMGIX_API_KEY'] as const;
+
+/** Writers that redact every key found in the environment before anything is printed. */
+export function writers(io: CliIO): { out: (line: string) => void; err: (line: string) => void } {
+  const keys = KEY_ENVS.map((k) => io.env[k]);
+  return {
+    out: (line) => io.stdout(`${redact(line, keys)}\n`),
+    err: (line) => io.stderr(`${redact(line, keys)}\n`),
+  };
+}

@@ -1,0 +1,59 @@
+import { checkCommand } from './check';
+import { EXIT_OK, EXIT_USAGE, UsageError, writers, type CliIO } from './io';
+import { planCommand } from './plan';
+import { purgeCommand } from './purge';
+import { statusCommand } from './status';
+
+export const MAIN_HELP = `cdn-purge: purge images from the ImageKit and imgix CDNs.
+
+Usage: cdn-purge <command> [options]
+  check     check URLs against the provider's rules, send nothing
+  plan      print the requests a purge would send (--coalesce, --from-git)
+  purge     purge URLs (key from IMAGEKIT_PRIVATE_KEY or IMGIX_API_KEY)
+  status    ImageKit purge request status (--wait)
+Run "cdn-purge <command> --help" for a command's options.
+Exit status: 0 success, 1 a URL was invalid or a purge failed, 2 usage error.`;
+
+type Command = (argv: string[], io: CliIO) => Promise<number>;
+
+export const COMMANDS: Record<string, Command> = {
+  check: checkCommand,
+  plan: planCommand,
+  purge: purgeCommand,
+  status: statusCommand,
+};
+
+export async function main(argv: string[], io: CliIO): Promise<number> {
+  const { out, err } = writers(io);
+  const [name, ...rest] = argv;
+  if (name === undefined || name === '--help' || name === '-h' || name === 'help') {
+    out(MAIN_HELP);
+    return name === undefined ? EXIT_USAGE : EXIT_OK;
+  }
+  if (name === '--version' || name === '-v') {
+    out(VERSION);
+    return EXIT_OK;
+  }
+  const command = COMMANDS[name];
+  if (!command) {
+    err(`Unknown command "${name}". Commands: ${Object.keys(COMMANDS).join(', ')}. See cdn-purge --help.`);
+    return EXIT_USAGE;
+  }
+  try {
+    return await command(rest, io);
+  } catch (e) {
+    if (e instanceof UsageError) {
+      err(`cdn-purge ${name}: ${e.message}`);
+      err(`See cdn-purge ${name} --help.`);
+      return EXIT_USAGE;
+    }
+    err(`cdn-purge ${name}: ${e instanceof Error ? e.message : String(e)}`);
+    return EXIT_FAILED_UNEXPECTED;
+  }
+}
+
+/** An unexpected error is a failure (1), never a crash with a stack trace. */
+const EXIT_FAILED_UNEXPECTED = 1;
+
+declare const __VERSION__: string | undefined;
+export const VERSION = typeof __VERSION__ === 'string' ? __VERSION__ : 'dev';

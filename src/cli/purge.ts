@@ -1,0 +1,167 @@
+import path from 'node:path';
+import { adapterFor } from '../core/adapters';
+import { executePlan, type PurgeResult } from '../core/purge';
+import { Quota } from '../core/quota';
+import { checkApiBase } from '../core/url';
+import { parse, positiveInt, positiveNumber, str, type Options } from './args';
+import { checkJson, problemLine } from './check';
+import { EXIT_FAILED, EXIT_OK, EXIT_USAGE, UsageError, writers, type CliIO } from './io';
+import { buildPlan, PLAN_OPTIONS, planJson, printPlan } from './plan';
+import { JsonFileQuotaStore, stateDir } from './state';
+
+export const PURGE_OPTIONS: Options = {
+  ...PLAN_OPTIONS,
+  'api-base': { type: 'string' },
+  'dry-run': { type: 'boolean' },
+  concurrency: { type: 'string' },
+  timeout: { type: 'string' },
+  'ignore-quota': { type: 'boolean' },
+};
+
+export const PURGE_HELP = `cdn-purge purge --provider imagekit|imgix [--endpoint URL]... [--api-base URL] [--json] [--dry-run]
+                [--coalesce[=N]] [--from-git [REF]] URL...
+
+Purges URLs. The key comes only from the environment: IMAGEKIT_PRIVATE_KEY or IMGIX_API_KEY.
+  -p, --provider P     imagekit or imgix (required)
+  --endpoint URL       ImageKit URL endpoint or imgix Source domain; repeatable
+  --config FILE        endpoints and mappings (default: ./cdn-purge.json when it exists)
+  --api-base URL       API base (default https://api.imagekit.io / https://api.imgix.com); plain http only for
+                       a loopback host, e.g. the emulator
+  --dry-run            print the plan and send nothing (no key needed)
+  --coalesce[=N]       ImageKit: fewest valid wildcard purges, each saving at least N requests (default 2)
+  --from-git [REF]     add the mapped files git says changed (working tree, or since REF)
+  --concurrency N      requests in flight at once (default 4)
+  --timeout S          seconds to wait for each answer (default 30)
+  --ignore-quota       send even when the batch would pass ImageKit's 1000 purges a month
+  --source-id ID, --sub-image   imgix sub-image purges
+  --json               print {"results":[{"url","ok","status","httpStatus","requestId"}]}
+  URL...               URLs; "-" reads them from stdin, one a line
+One line per request: status, HTTP status, time, URL, requestId or purge id.
+Exit status: 0 all succeeded, 1 any failed or was invalid, 2 usage error.`;
+
+const MARK: Record<PurgeResult['status'], string> = { accepted: 'ok  ', duplicate: 'dup ', failed: 'FAIL', error: 'FAIL', cancelled: 'STOP' };
+
+export function resultLine(r: PurgeResult): string {
+  const id = r.requestId ? `  id=${r.requestId}` : '';
+  const why = r.ok ? (r.status === 'duplicate' ? '  (duplicate: purged a few seconds ago)' : '') : `\n    ${r.message ?? ''}${r.help ? `\n    help: ${r.help}` : ''}${r.hint ? `\n    ${r.hint}` : ''}`;
+  return `${MARK[r.status]} ${String(r.httpStatus ?? '---').padEnd(3)} ${String(r.ms).padStart(5)} ms  ${r.url}${id}${why}`;
+}
+
+export async function purgeCommand(argv: string[], io: CliIO): Promise<number> {
+  const { values, positionals } = parse(argv, PURGE_OPTIONS);
+  const { out, err } = writers(io);
+  if (values.help) {
+    out(PURGE_HELP);
+    return EXIT_OK;
+  }
+  const { provider, plan } = await buildPlan(values, positionals, io);
+  const adapter = adapterFor(provider);
+  if (values['dry-run']) {
+    if (values.json) out(JSON.stringify({ dryRun: true, ...planJson(plan) }, null, 2));
+    else {
+      printPlan(plan, out);
+      out('Dry run: nothing was sent.');
+    }
+    return plan.invalid.length ? EXIT_FAILED : EXIT_OK;
+  }
+  const api = checkApiBase(str(values['api-base']) ?? adapter.defaultApiBase);
+  if (!api.ok) throw new UsageError(api.problem.message);
+  const key = io.env[adapter.keyEnv]?.trim();
+  if (!key) {
+    err(`${adapter.keyEnv} is not set. The ${adapter.label} key is read only from the environment: export ${adapter.keyEnv} (in CI, from a secret).`);
+    return EXIT_USAGE;
+  }
+  if (/[\r\n\0]/.test(key)) {
+    err(`${adapter.keyEnv} contains a line break or NUL; copy the key again without them.`);
+    return EXIT_USAGE;
+  }
+  const concurrency = positiveInt(values.concurrency, '--concurrency', 4);
+  const timeoutMs = positiveNumber(values.timeout, '--timeout', 30) * 1000;
+
+  // ImageKit counts purge requests against 1000 a month per account: check the batch first.
+  const quota = new Quota(new JsonFileQuotaStore(path.join(stateDir(io.env), 'quota.json')));
+  const perAccount = new Map<string, number>();
+  if (provider === 'imagekit') {
+    for (const r of plan.requests) perAccount.set(r.target.account ?? 'default', (perAccount.get(r.target.account ?? 'default') ?? 0) + 1);
+    for (const [account, n] of perAccount) {
+      const q = await quota.check(account, n);
+      if (!q.ok && !values['ignore-quota']) {
+        err(`${q.message} (--ignore-quota sends anyway)`);
+        return EXIT_FAILED;
+      }
+    }
+  }
+
+  for (const t of plan.invalid) {
+    if (!values.json) {
+      out(`FAIL ---     0 ms  ${t.input}  (invalid, not sent)`);
+      for (const p of t.problems) out(problemLine(p));
+    }
+  }
+  const { HttpClient } = await import('../core/http');
+  const client = new HttpClient({ concurrency, timeoutMs });
+  let results: PurgeResult[];
+  try {
+    results = await executePlan(plan.requests, {
+      adapter,
+      apiBase: api.api.base,
+      key,
+      client,
+      signal: io.signal,
+      onResult: (r) => {
+        if (!values.json) out(resultLine(r));
+      },
+    });
+  } finally {
+    await client.close();
+  }
+  if (provider === 'imagekit') {
+    const sent = new Map<string, number>();
+    results.forEach((r, i) => {
+      if (r.httpStatus !== undefined && r.httpStatus < 300) {
+        const account = plan.requests[i].target.account ?? 'default';
+        sent.set(account, (sent.get(account) ?? 0) + 1);
+      }
+    });
+    for (const [account, n] of sent) {
+      try {
+        await quota.record(account, n);
+      } catch (e) {
+        err(`warning: could not record the quota count (${(e as Error).message}).`);
+      }
+    }
+  }
+  const failed = results.filter((r) => !r.ok).length + plan.invalid.length;
+  if (values.json) {
+    out(
+      JSON.stringify(
+        {
+          results: [
+            ...results.map((r) => ({
+              url: r.url,
+              ok: r.ok,
+              status: r.status,
+              httpStatus: r.httpStatus ?? null,
+              requestId: r.requestId ?? null,
+              kind: r.kind,
+              covers: r.covers,
+              ms: r.ms,
+              attempts: r.attempts,
+              ...(r.message ? { message: r.message } : {}),
+              ...(r.hint ? { hint: r.hint } : {}),
+            })),
+            ...plan.invalid.map((t) => ({ ...checkJson(t), status: 'invalid', httpStatus: null, requestId: null })),
+          ],
+        },
+        null,
+        2,
+      ),
+    );
+  } else {
+    const count = (s: string) => results.filter((r) => r.status === s).length;
+    const parts = [`${count('accepted')} accepted`, count('duplicate') ? `${count('duplicate')} duplicate` : '', `${failed} failed`, count('cancelled') ? `${count('cancelled')} cancelled` : ''];
+    out(`${results.length + plan.invalid.length} request${results.length + plan.invalid.length === 1 ? '' : 's'}: ${parts.filter(Boolean).join(', ')}`);
+    if (provider === 'imgix' && count('accepted')) out('imgix answered 200: the purge was received, not necessarily done. Verify by fetching the asset again.');
+  }
+  return failed ? EXIT_FAILED : EXIT_OK;
+}

@@ -1,0 +1,74 @@
+import { adapterFor } from '../core/adapters';
+import { fetchStatus, REQUEST_ID, waitForCompletion } from '../core/purge';
+import type { StatusOutcome } from '../core/provider';
+import { checkApiBase } from '../core/url';
+import { parse, positiveNumber, requireProvider, str, type Options } from './args';
+import { EXIT_FAILED, EXIT_OK, EXIT_USAGE, UsageError, writers, type CliIO } from './io';
+
+export const STATUS_OPTIONS: Options = {
+  provider: { type: 'string', short: 'p' },
+  'api-base': { type: 'string' },
+  wait: { type: 'boolean' },
+  timeout: { type: 'string' },
+  interval: { type: 'string' },
+  json: { type: 'boolean' },
+  help: { type: 'boolean', short: 'h' },
+};
+
+export const STATUS_HELP = `cdn-purge status --provider imagekit [--api-base URL] [--wait] [--json] REQUEST_ID...
+
+Shows the status of ImageKit purge requests (Pending or Completed). Key: IMAGEKIT_PRIVATE_KEY.
+  --wait               poll until every request is Completed
+  --timeout S          give up waiting after S seconds (default 120)
+  --interval S         seconds between polls (default 2)
+  --api-base URL       API base (plain http only for a loopback host)
+  --json               print {"results":[{"requestId","ok","status","httpStatus"}]}
+imgix has no status API: a 200 means received, not done; verify by fetching the asset again.
+Exit status: 0 all known (and Completed, with --wait), 1 otherwise, 2 usage error.`;
+
+export async function statusCommand(argv: string[], io: CliIO): Promise<number> {
+  const { values, positionals } = parse(argv, STATUS_OPTIONS);
+  const { out, err } = writers(io);
+  if (values.help) {
+    out(STATUS_HELP);
+    return EXIT_OK;
+  }
+  const provider = requireProvider(values);
+  if (provider !== 'imagekit') throw new UsageError('imgix has no purge status API: a 200 means the purge was received. Verify by fetching the asset again.');
+  if (positionals.length === 0) throw new UsageError('No request id given: pass the requestId values that purge printed.');
+  const badId = positionals.find((id) => !REQUEST_ID.test(id));
+  if (badId) throw new UsageError(`"${badId}" is not a request id (letters, digits, "-" and "_" only).`);
+  const adapter = adapterFor(provider);
+  const api = checkApiBase(str(values['api-base']) ?? adapter.defaultApiBase);
+  if (!api.ok) throw new UsageError(api.problem.message);
+  const key = io.env[adapter.keyEnv]?.trim();
+  if (!key) {
+    err(`${adapter.keyEnv} is not set. Export the ImageKit private key in the environment (in CI, from a secret).`);
+    return EXIT_USAGE;
+  }
+  const timeoutMs = positiveNumber(values.timeout, '--timeout', 120) * 1000;
+  const intervalMs = positiveNumber(values.interval, '--interval', 2) * 1000;
+  const { HttpClient } = await import('../core/http');
+  const client = new HttpClient({ timeoutMs: Math.min(30_000, timeoutMs) });
+  const opts = { adapter, apiBase: api.api.base, key, client, signal: io.signal };
+  let results: Array<StatusOutcome & { requestId: string; timedOut?: boolean }>;
+  try {
+    results = await Promise.all(
+      positionals.map(async (requestId) => {
+        const s = values.wait ? await waitForCompletion(requestId, { ...opts, timeoutMs, intervalMs }) : await fetchStatus(requestId, opts);
+        if (!values.json) {
+          const state = s.ok ? `${s.status}${'timedOut' in s && s.timedOut ? ' (timed out waiting)' : ''}` : `FAIL ${s.httpStatus || ''} ${s.message ?? ''}${s.hint ? ` ${s.hint}` : ''}`;
+          out(`${requestId}  ${state}`);
+        }
+        return { requestId, ...s };
+      }),
+    );
+  } finally {
+    await client.close();
+  }
+  if (values.json) {
+    out(JSON.stringify({ results: results.map((r) => ({ requestId: r.requestId, ok: r.ok, status: r.status ?? null, httpStatus: r.httpStatus || null, ...(r.message ? { message: r.message } : {}), ...(r.timedOut ? { timedOut: true } : {}) })) }, null, 2));
+  }
+  const good = results.every((r) => r.ok && (!values.wait || r.status === 'Completed'));
+  return good ? EXIT_OK : EXIT_FAILED;
+}

@@ -1,0 +1,315 @@
+// ImageKit.io purge API: `POST /v1/files/purge` with Basic base64(privateKey + ":"), 201 + requestId, the
+// status request, and the wildcard rules of the "Purge cache API" document (see README "ImageKit rules").
+
+import { problem, hasErrors, type Fix, type Problem } from './problems';
+import {
+  bodyExcerpt,
+  hintForStatus,
+  isRecord,
+  parseJson,
+  type Checker,
+  type HttpRequestSpec,
+  type ProviderAdapter,
+  type ProviderConfig,
+  type PurgeOutcome,
+  type StatusOutcome,
+  type TargetCheck,
+} from './provider';
+import { decodeLoose, encodeExact, parseUrl, type ParsedUrl } from './url';
+
+export const IMAGEKIT_HOST = 'ik.imagekit.io';
+export const IMAGEKIT_API_BASE = 'https://api.imagekit.io';
+export const IMAGEKIT_MONTHLY_LIMIT = 1000;
+/** Wildcards over these paths are refused whatever else holds (the seed's "unconditionally not supported"). */
+export const IMAGEKIT_REFUSED_WILDCARDS = ['media/catalog/', 's/files/'] as const;
+export const MIN_WILDCARD_LEVELS = 2;
+export const MIN_WILDCARD_CHARS = 15;
+
+export interface ImageKitEndpoint {
+  /** As configured. */
+  raw: string;
+  /** host[:port], lower case; the scheme does not matter for matching. */
+  hostKey: string;
+  /** Encoded path without a trailing slash: '' for a custom domain's root, '/demo', '/demo/pattern'. */
+  basePath: string;
+  imagekitId?: string;
+  /** The URL pattern path after the imagekitId (ik.imagekit.io) or the whole path (custom domain). */
+  pattern: string;
+}
+
+export function parseImageKitEndpoint(raw: string): { ok: true; endpoint: ImageKitEndpoint } | { ok: false; problem: Problem } {
+  const parsed = parseUrl(raw);
+  const bad = (why: string) =>
+    ({ ok: false, problem: problem('invalid-endpoint', 'error', `The ImageKit endpoint "${raw.trim()}" ${why}`) }) as const;
+  if (!parsed.ok) return bad(`is not a URL: ${parsed.problem.message}`);
+  const u = parsed.url;
+  if (u.rawQuery !== undefined || u.rawFragment !== undefined) return bad('must not have a query or fragment: use https://ik.imagekit.io/<imagekitId>[/<pattern>] or https://your.domain[/<pattern>].');
+  if (u.rawPath.includes('*')) return bad('must not contain "*": an endpoint is a fixed URL prefix.');
+  const segments = encodeExact(u.rawPath).split('/').filter((s) => s !== '');
+  const hostKey = hostKeyOf(u);
+  if (u.hostname === IMAGEKIT_HOST) {
+    if (segments.length === 0) return bad('needs the imagekitId: https://ik.imagekit.io/<imagekitId>.');
+    const [imagekitId, ...pattern] = segments;
+    return { ok: true, endpoint: { raw: raw.trim(), hostKey, basePath: `/${segments.join('/')}`, imagekitId, pattern: pattern.join('/') } };
+  }
+  return { ok: true, endpoint: { raw: raw.trim(), hostKey, basePath: segments.length ? `/${segments.join('/')}` : '', pattern: segments.join('/') } };
+}
+
+function hostKeyOf(u: ParsedUrl): string {
+  return u.port ? `${u.hostname}:${u.port}` : u.hostname;
+}
+
+/** The verdict of the wildcard rules on the path counted (after the imagekitId and URL pattern, before `*`). */
+export interface WildcardVerdict {
+  levels: number;
+  chars: number;
+  isFilePath: boolean;
+  broadEnough: boolean;
+  /** The refused prefix this wildcard would cover, if any. */
+  refused?: string;
+}
+
+const FILE_NAME = /^.+\.([A-Za-z0-9]{1,10})$/;
+
+/**
+ * Applies the seed's three conditions to the counted path (encoded, without leading slash, `*` removed):
+ * at least two levels of nesting, or at least 15 characters, or a complete file path with an extension.
+ * `fullPath` is the same path with the URL pattern in front, for the refused-paths check.
+ */
+export function judgeWildcard(counted: string, fullPath: string): WildcardVerdict {
+  const decoded = decodeLoose(counted);
+  const segments = decoded.split('/').filter((s) => s !== '');
+  const dir = decoded.replace(/\/+$/, '');
+  const chars = [...dir].length;
+  const last = decoded.endsWith('/') ? '' : (segments[segments.length - 1] ?? '');
+  const ext = FILE_NAME.exec(last)?.[1];
+  const isFilePath = ext !== undefined && /[A-Za-z]/.test(ext);
+  const levels = segments.length;
+  const broadEnough = levels >= MIN_WILDCARD_LEVELS || chars >= MIN_WILDCARD_CHARS || isFilePath;
+  let refused: string | undefined;
+  for (const candidate of new Set([decoded, decodeLoose(fullPath)])) {
+    const c = candidate.toLowerCase();
+    const hit = IMAGEKIT_REFUSED_WILDCARDS.find((r) => c !== '' && r.startsWith(c));
+    if (hit) refused = hit;
+  }
+  return { levels, chars, isFilePath, broadEnough, refused };
+}
+
+class ImageKitChecker implements Checker {
+  readonly provider = 'imagekit' as const;
+  readonly configProblems: Problem[] = [];
+  private readonly endpoints: ImageKitEndpoint[] = [];
+  private readonly ids = new Set<string>();
+  private readonly hosts = new Set<string>([IMAGEKIT_HOST]);
+
+  constructor(config: ProviderConfig) {
+    for (const raw of config.endpoints ?? []) {
+      const r = parseImageKitEndpoint(raw);
+      if (!r.ok) {
+        this.configProblems.push(r.problem);
+        continue;
+      }
+      this.endpoints.push(r.endpoint);
+      if (r.endpoint.imagekitId) this.ids.add(r.endpoint.imagekitId);
+      this.hosts.add(r.endpoint.hostKey.replace(/:\d+$/, ''));
+    }
+    // Longest base first, so a URL pattern endpoint wins over the account's default endpoint.
+    this.endpoints.sort((a, b) => b.basePath.length - a.basePath.length);
+  }
+
+  ownsHost(hostname: string): boolean {
+    return this.hosts.has(hostname.toLowerCase());
+  }
+
+  private resolve(u: ParsedUrl, path: string): ImageKitEndpoint | undefined {
+    const hostKey = hostKeyOf(u);
+    for (const e of this.endpoints) {
+      if (e.hostKey === hostKey && (path === e.basePath || path.startsWith(`${e.basePath}/`))) return e;
+    }
+    if (u.hostname !== IMAGEKIT_HOST || u.port) return undefined;
+    // Every ImageKit account has its default endpoint https://ik.imagekit.io/<imagekitId>.
+    const id = path.split('/')[1];
+    if (!id || (this.ids.size > 0 && !this.ids.has(id))) return undefined;
+    return { raw: `https://${IMAGEKIT_HOST}/${id}`, hostKey, basePath: `/${id}`, imagekitId: id, pattern: '' };
+  }
+
+  check(rawInput: string): TargetCheck {
+    const parsed = parseUrl(rawInput);
+    const input = rawInput.trim();
+    if (!parsed.ok) {
+      return { provider: 'imagekit', input, ok: false, kind: input.includes('*') ? 'wildcard' : 'exact', problems: [parsed.problem] };
+    }
+    const u = parsed.url;
+    const problems: Problem[] = [];
+    const path = u.rawPath;
+    const query = u.rawQuery === '' ? undefined : u.rawQuery;
+    const star = path.indexOf('*');
+    const kind = star >= 0 || (query ?? '').includes('*') ? 'wildcard' : 'exact';
+    const encodedPath = encodeExact(path);
+    const withoutFragment = u.origin + encodedPath + (query !== undefined ? `?${encodeExact(query)}` : '');
+
+    if (u.rawFragment !== undefined) {
+      problems.push(problem('fragment-dropped', 'info', 'The #fragment is never sent to the CDN, so it is not part of the purge URL; it was dropped.'));
+    }
+    if (kind === 'wildcard' && query !== undefined) {
+      const at = u.pathStart + path.length;
+      problems.push(
+        problem(
+          'wildcard-query',
+          'error',
+          'A wildcard purge cannot have a query string: "*" must be the last character of the URL. Drop the query; the wildcard already covers every transformation of the files it matches.',
+          { start: at, end: at + 1 + (u.rawQuery ?? '').length, fixes: this.fixes([{ title: 'Drop the query string', replacement: u.origin + encodedPath }]) },
+        ),
+      );
+    }
+    if (star >= 0 && star !== path.length - 1) {
+      const at = u.pathStart + star;
+      problems.push(
+        problem(
+          'wildcard-not-at-end',
+          'error',
+          'ImageKit accepts one "*" only, at the very end of the URL (/folder/*/sample.jpg is not supported). Cut the URL after the first "*", or remove the "*" to purge one file.',
+          {
+            start: at,
+            end: at + 1,
+            fixes: this.fixes([
+              { title: 'Purge everything up to the first "*"', replacement: u.origin + encodeExact(path.slice(0, star + 1)), preferred: true },
+              { title: 'Remove the "*" (purge one exact URL)', replacement: u.origin + encodeExact(path.replace(/\*/g, '')) },
+            ]),
+          },
+        ),
+      );
+    }
+    const matchPath = star === path.length - 1 ? encodedPath.slice(0, -1) : encodedPath.replace(/\*/g, '');
+    const endpoint = this.resolve(u, matchPath);
+    if (!endpoint) {
+      problems.push(problem('not-under-endpoint', 'error', this.notUnderMessage(u)));
+      return { provider: 'imagekit', input, ok: false, normalized: withoutFragment, kind, problems };
+    }
+    const base = `${u.origin}${endpoint.basePath}`;
+    const counted = matchPath.slice(endpoint.basePath.length).replace(/^\//, '');
+    if (kind === 'exact' && counted === '') {
+      problems.push(problem('empty-path', 'error', `The URL is the endpoint ${base} itself, not a file. Add the file path, or end it with a wildcard over a narrower folder.`));
+    }
+    if (kind === 'wildcard' && !hasErrors(problems)) {
+      const full = endpoint.pattern ? `${endpoint.pattern}/${counted}` : counted;
+      const v = judgeWildcard(counted, full);
+      const star0 = u.pathStart + star;
+      if (!v.broadEnough) {
+        problems.push(
+          problem(
+            'wildcard-too-broad',
+            'error',
+            `This wildcard is too broad for ImageKit. The path before "*", counted after the imagekitId and URL pattern, is "${decodeLoose(counted)}": ${v.levels} level${v.levels === 1 ? '' : 's'}, ${v.chars} character${v.chars === 1 ? '' : 's'}, no file extension. It needs at least ${MIN_WILDCARD_LEVELS} levels (images/upload*), or at least ${MIN_WILDCARD_CHARS} characters, or a complete file name (sample.jpg*). Narrow it, or purge the exact URLs.`,
+            { start: u.pathStart + endpoint.basePath.length, end: star0 + 1 },
+          ),
+        );
+      } else if (v.refused) {
+        problems.push(
+          problem(
+            'wildcard-path-unsupported',
+            'error',
+            `ImageKit never accepts a wildcard that covers ${v.refused}* (media/catalog/* and s/files/* are refused). Purge exact URLs or a narrower wildcard below it (e.g. ${v.refused}product/…*), or ask support@imagekit.io.`,
+            { start: u.pathStart, end: star0 + 1 },
+          ),
+        );
+      }
+    }
+    if (encodedPath !== path || (query !== undefined && encodeExact(query) !== query)) {
+      problems.push(
+        problem('url-encoded', 'info', 'Unsafe characters were percent-encoded (a space becomes %20); that encoded URL is what gets purged.', {
+          fixes: [{ title: 'Use the percent-encoded URL', replacement: withoutFragment, preferred: true }],
+        }),
+      );
+    }
+    return {
+      provider: 'imagekit',
+      input,
+      ok: !hasErrors(problems),
+      normalized: withoutFragment,
+      kind,
+      problems,
+      base,
+      account: endpoint.imagekitId ?? endpoint.hostKey,
+    };
+  }
+
+  /** Keeps only the fixes whose result is itself a valid target. */
+  private fixes(candidates: Fix[]): Fix[] {
+    return candidates.filter((f) => this.check(f.replacement).ok);
+  }
+
+  private notUnderMessage(u: ParsedUrl): string {
+    if (this.endpoints.length === 0) {
+      return u.hostname === IMAGEKIT_HOST
+        ? 'The URL has no imagekitId: it must look like https://ik.imagekit.io/<imagekitId>/path/file.jpg.'
+        : `${u.hostname} is not an ImageKit URL endpoint. Add it to the ImageKit endpoints (setting cdnPurge.imagekit.endpoints, or --endpoint for the CLI).`;
+    }
+    const list = this.endpoints.map((e) => e.raw).join(', ');
+    return `The URL is not under a configured ImageKit endpoint (${list}). Add its endpoint (setting cdnPurge.imagekit.endpoints, or --endpoint for the CLI), or fix the URL.`;
+  }
+}
+
+function basicAuth(key: string): string {
+  return `Basic ${Buffer.from(`${key}:`, 'utf8').toString('base64')}`;
+}
+
+export const imagekit: ProviderAdapter = {
+  id: 'imagekit',
+  label: 'ImageKit',
+  defaultApiBase: IMAGEKIT_API_BASE,
+  keyEnv: 'IMAGEKIT_PRIVATE_KEY',
+
+  checker(config: ProviderConfig): Checker {
+    return new ImageKitChecker(config);
+  },
+
+  purgeRequest(apiBase: string, key: string, target: TargetCheck): HttpRequestSpec {
+    if (!target.ok || !target.normalized) throw new Error(`refusing to send an invalid ImageKit target: ${target.input}`);
+    return {
+      method: 'POST',
+      url: `${apiBase}/v1/files/purge`,
+      headers: { authorization: basicAuth(key), 'content-type': 'application/json', accept: 'application/json' },
+      body: JSON.stringify({ url: target.normalized }),
+    };
+  },
+
+  parsePurge(httpStatus: number, body: string): PurgeOutcome {
+    const json = parseJson(body);
+    if (httpStatus === 201 || httpStatus === 200) {
+      const requestId = isRecord(json) && typeof json.requestId === 'string' ? json.requestId : undefined;
+      return requestId
+        ? { ok: true, status: 'accepted', httpStatus, requestId }
+        : { ok: true, status: 'accepted', httpStatus, hint: 'ImageKit accepted the purge but sent no requestId, so its status cannot be followed.' };
+    }
+    return { ok: false, status: 'failed', httpStatus, ...imagekitError(httpStatus, json, body) };
+  },
+
+  statusRequest(apiBase: string, key: string, requestId: string): HttpRequestSpec {
+    return {
+      method: 'GET',
+      url: `${apiBase}/v1/files/purge/${encodeURIComponent(requestId)}`,
+      headers: { authorization: basicAuth(key), accept: 'application/json' },
+    };
+  },
+
+  parseStatus(httpStatus: number, body: string): StatusOutcome {
+    const json = parseJson(body);
+    if (httpStatus === 200 && isRecord(json) && typeof json.status === 'string') {
+      return { ok: true, status: json.status, httpStatus };
+    }
+    if (httpStatus === 200) return { ok: false, httpStatus, message: `Unexpected status body: ${bodyExcerpt(body)}`, hint: 'ImageKit answered without a status field.' };
+    const e = imagekitError(httpStatus, json, body);
+    return { ok: false, httpStatus, message: e.message, hint: e.hint };
+  },
+};
+
+function imagekitError(httpStatus: number, json: unknown, body: string): { message: string; help?: string; hint: string } {
+  const message = isRecord(json) && typeof json.message === 'string' ? json.message : body ? bodyExcerpt(body) : `HTTP ${httpStatus}`;
+  const help = isRecord(json) && typeof json.help === 'string' ? json.help : undefined;
+  let hint = hintForStatus('ImageKit', 'the private key (IMAGEKIT_PRIVATE_KEY)', httpStatus);
+  if (httpStatus === 429 || /limit/i.test(message)) {
+    hint += ` An account can send at most ${IMAGEKIT_MONTHLY_LIMIT} purge requests a month; ask support@imagekit.io to raise it.`;
+  }
+  return help ? { message, help, hint } : { message, hint };
+}

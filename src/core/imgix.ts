@@ -1,0 +1,169 @@
+// imgix purge API: `POST /api/v1/purge` with a Bearer key and a JSON:API body. The purge URL is the asset's
+// base path (no parameters: derivatives go with it), percent-encoded, otherwise exact. See README "imgix rules".
+
+import { problem, hasErrors, type Problem } from './problems';
+import {
+  bodyExcerpt,
+  hintForStatus,
+  isRecord,
+  parseJson,
+  type Checker,
+  type HttpRequestSpec,
+  type ProviderAdapter,
+  type ProviderConfig,
+  type PurgeOutcome,
+  type TargetCheck,
+} from './provider';
+import { encodeExact, parseUrl } from './url';
+
+export const IMGIX_API_BASE = 'https://api.imgix.com';
+export const IMGIX_CONTENT_TYPE = 'application/vnd.api+json';
+/** Extensions of assets the Video API serves; purging does not reach them (a warning, not an error). */
+export const VIDEO_EXTENSIONS = ['mp4', 'm4v', 'mov', 'webm', 'mkv', 'avi', 'wmv', 'flv', 'mpg', 'mpeg', '3gp', 'ogv', 'm3u8', 'mpd', 'ts'];
+const SOURCE_ID = /^[0-9a-f]{24}$/i;
+
+class ImgixChecker implements Checker {
+  readonly provider = 'imgix' as const;
+  readonly configProblems: Problem[] = [];
+  private readonly hosts = new Set<string>();
+  private readonly attributes: { sub_image?: boolean; source_id?: string } = {};
+
+  constructor(config: ProviderConfig) {
+    for (const raw of config.endpoints ?? []) {
+      const p = parseUrl(raw.includes('://') ? raw : `https://${raw}`);
+      if (!p.ok || p.url.rawPath !== '/' || p.url.rawQuery !== undefined) {
+        this.configProblems.push(problem('invalid-endpoint', 'error', `The imgix Source domain "${raw}" must be a bare domain such as https://assets.imgix.net.`));
+        continue;
+      }
+      this.hosts.add(p.url.hostname);
+    }
+    if (config.subImage && !config.sourceId) {
+      this.configProblems.push(
+        problem('imgix-sub-image-needs-source-id', 'error', 'A sub-image purge (sub_image: true) needs the Source id: set the source id (cdnPurge.imgix.sourceId, or --source-id for the CLI).'),
+      );
+    }
+    if (config.sourceId !== undefined && !SOURCE_ID.test(config.sourceId)) {
+      this.configProblems.push(
+        problem('imgix-invalid-source-id', 'error', `The imgix Source id "${config.sourceId}" is not 24 hexadecimal digits (e.g. 5ebee107e9c05c0001d9c2d3). Copy it from the Source's page in the imgix dashboard.`),
+      );
+    }
+    if (config.sourceId) this.attributes.source_id = config.sourceId;
+    if (config.subImage) this.attributes.sub_image = true;
+  }
+
+  ownsHost(hostname: string): boolean {
+    const h = hostname.toLowerCase();
+    return this.hosts.has(h) || h.endsWith('.imgix.net');
+  }
+
+  check(rawInput: string): TargetCheck {
+    const input = rawInput.trim();
+    const parsed = parseUrl(rawInput);
+    if (!parsed.ok) return { provider: 'imgix', input, ok: false, kind: 'exact', problems: [parsed.problem] };
+    const u = parsed.url;
+    const problems: Problem[] = [...this.configProblems];
+    const path = u.rawPath;
+    const encoded = encodeExact(path);
+    const normalized = u.origin + encoded;
+    if (this.hosts.size > 0 && !this.hosts.has(u.hostname)) {
+      problems.push(
+        problem('not-under-endpoint', 'error', `${u.hostname} is not one of the configured imgix Source domains (${[...this.hosts].join(', ')}). Add it (setting cdnPurge.imgix.domains, or --endpoint for the CLI), or fix the URL.`),
+      );
+    }
+    const star = path.indexOf('*');
+    if (star >= 0) {
+      const at = u.pathStart + star;
+      problems.push(
+        problem('imgix-no-wildcard', 'error', 'imgix has no wildcard purge: every asset is purged by its exact path. Purge each asset URL, or, if the file name really contains "*", write it as %2A.', {
+          start: at,
+          end: at + 1,
+          fixes: [{ title: 'The "*" is part of the file name: encode it as %2A', replacement: u.origin + encoded.replace(/\*/g, '%2A') }],
+        }),
+      );
+    }
+    if (path === '/') {
+      problems.push(problem('empty-path', 'error', 'The URL has no asset path. Give the path of the image on the Source, e.g. https://assets.imgix.net/dogs.png.'));
+    }
+    if (u.rawQuery !== undefined || u.rawFragment !== undefined) {
+      const at = u.pathStart + path.length;
+      problems.push(
+        problem(
+          'imgix-query-dropped',
+          'info',
+          'imgix purges the base path without parameters, and that purges every derivative (…?w=400 and the rest) with it; the parameters were dropped.',
+          { start: at, end: u.input.length, fixes: [{ title: 'Purge the base path (drop the parameters)', replacement: normalized, preferred: true }] },
+        ),
+      );
+    }
+    if (encoded !== path) {
+      problems.push(
+        problem('url-encoded', 'info', 'imgix purges the exact path, percent-encoded: unsafe characters were encoded (a space becomes %20; "+" stays "+" and is a different path).', {
+          fixes: [{ title: 'Use the percent-encoded URL', replacement: normalized, preferred: true }],
+        }),
+      );
+    }
+    const ext = /\.([A-Za-z0-9]+)$/.exec(path)?.[1]?.toLowerCase();
+    if (ext && VIDEO_EXTENSIONS.includes(ext)) {
+      problems.push(
+        problem(
+          'imgix-video-api',
+          'warning',
+          `If this .${ext} is served by imgix's Video API, purging will not remove it: remove it from the Origin (gone within 72 hours, sooner with the Management API's refresh), or ask support@imgix.com for a DMCA takedown.`,
+        ),
+      );
+    }
+    const attributes = Object.keys(this.attributes).length ? { ...this.attributes } : undefined;
+    return { provider: 'imgix', input, ok: !hasErrors(problems), normalized, kind: 'exact', problems, account: u.hostname, attributes };
+  }
+}
+
+export const imgix: ProviderAdapter = {
+  id: 'imgix',
+  label: 'imgix',
+  defaultApiBase: IMGIX_API_BASE,
+  keyEnv: 'IMGIX_API_KEY',
+
+  checker(config: ProviderConfig): Checker {
+    return new ImgixChecker(config);
+  },
+
+  purgeRequest(apiBase: string, key: string, target: TargetCheck): HttpRequestSpec {
+    if (!target.ok || !target.normalized) throw new Error(`refusing to send an invalid imgix target: ${target.input}`);
+    return {
+      method: 'POST',
+      url: `${apiBase}/api/v1/purge`,
+      headers: { authorization: `Bearer ${key}`, 'content-type': IMGIX_CONTENT_TYPE, accept: IMGIX_CONTENT_TYPE },
+      body: JSON.stringify({ data: { type: 'purges', attributes: { url: target.normalized, ...target.attributes } } }),
+    };
+  },
+
+  parsePurge(httpStatus: number, body: string): PurgeOutcome {
+    const json = parseJson(body);
+    if (httpStatus >= 200 && httpStatus < 300) {
+      const data = isRecord(json) && isRecord(json.data) ? json.data : undefined;
+      const id = data && (typeof data.id === 'string' || typeof data.id === 'number') ? String(data.id) : undefined;
+      return {
+        ok: true,
+        status: 'accepted',
+        httpStatus,
+        ...(id ? { requestId: id } : {}),
+        hint: 'imgix received the purge; a 200 does not mean it is done. Verify by fetching the asset again.',
+      };
+    }
+    const err = firstError(json);
+    const message = err ?? (body ? bodyExcerpt(body) : `HTTP ${httpStatus}`);
+    if (httpStatus === 409) {
+      return { ok: true, status: 'duplicate', httpStatus, message, hint: 'The same URL was purged a few seconds ago; that purge covers this one.' };
+    }
+    return { ok: false, status: 'failed', httpStatus, message, hint: hintForStatus('imgix', 'the API key (IMGIX_API_KEY)', httpStatus) };
+  },
+};
+
+function firstError(json: unknown): string | undefined {
+  if (!isRecord(json) || !Array.isArray(json.errors) || json.errors.length === 0) return undefined;
+  return json.errors
+    .filter(isRecord)
+    .map((e) => [e.title, e.detail].filter((x) => typeof x === 'string' && x !== '').join(': '))
+    .filter((s) => s !== '')
+    .join('; ') || undefined;
+}
