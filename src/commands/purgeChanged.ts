@@ -1,0 +1,98 @@
+// "CDN Purge: Purge Changed Files (git)…": the files git reports as changed (working tree, or since a ref),
+// mapped to CDN URLs and purged. Uses the built-in git extension's API; without it, runs git directly.
+
+import * as vscode from 'vscode';
+import { changedFiles } from '../core/git';
+import type { Services } from '../host/services';
+import { urlsForResources } from './purgeFiles';
+
+interface GitChange {
+  uri: vscode.Uri;
+  originalUri: vscode.Uri;
+  renameUri?: vscode.Uri;
+}
+interface GitRepository {
+  rootUri: vscode.Uri;
+  state: { workingTreeChanges: GitChange[]; indexChanges: GitChange[]; untrackedChanges?: GitChange[] };
+  diffWith(ref: string): Promise<GitChange[]>;
+}
+interface GitApi {
+  repositories: GitRepository[];
+}
+
+async function gitApi(): Promise<GitApi | undefined> {
+  const ext = vscode.extensions.getExtension<{ getAPI(v: 1): GitApi }>('vscode.git');
+  if (!ext) return undefined;
+  try {
+    const exports = ext.isActive ? ext.exports : await ext.activate();
+    return exports.getAPI(1);
+  } catch {
+    return undefined;
+  }
+}
+
+function changeUris(changes: readonly GitChange[]): vscode.Uri[] {
+  return changes.flatMap((c) => [c.uri, c.originalUri, ...(c.renameUri ? [c.renameUri] : [])]);
+}
+
+export async function changedUris(ref: string | undefined): Promise<vscode.Uri[]> {
+  const api = await gitApi();
+  const folder = vscode.workspace.workspaceFolders?.[0];
+  const repo = api?.repositories.find((r) => folder && folder.uri.fsPath.startsWith(r.rootUri.fsPath)) ?? api?.repositories[0];
+  if (repo) {
+    const changes = ref
+      ? await repo.diffWith(ref)
+      : [...repo.state.workingTreeChanges, ...repo.state.indexChanges, ...(repo.state.untrackedChanges ?? [])];
+    const seen = new Map<string, vscode.Uri>();
+    for (const u of changeUris(changes)) seen.set(u.toString(), u);
+    return [...seen.values()];
+  }
+  if (!folder || folder.uri.scheme !== 'file') throw new Error('No git repository is open: open the folder of a git repository.');
+  const files = await changedFiles(folder.uri.fsPath, ref);
+  return files.map((f) => vscode.Uri.joinPath(folder.uri, f));
+}
+
+export function registerPurgeChanged(s: Services): vscode.Disposable {
+  return vscode.commands.registerCommand('cdnPurge.purgeChanged', async (refArg?: unknown) => {
+    let ref: string | undefined = typeof refArg === 'string' ? refArg : undefined;
+    if (refArg === undefined) {
+      const pick = await vscode.window.showQuickPick(
+        [
+          { label: 'Working tree changes', detail: 'Staged, unstaged, untracked and deleted files', since: false },
+          { label: 'Changes since a branch, tag or commit…', detail: 'e.g. main, v1.2.0, HEAD~3', since: true },
+        ],
+        { title: 'Purge Changed Files' },
+      );
+      if (!pick) return undefined;
+      if (pick.since) {
+        ref = await vscode.window.showInputBox({ title: 'Changes since…', prompt: 'A branch, tag or commit', value: 'main', validateInput: (v) => (v.trim() === '' || v.startsWith('-') ? 'Give a git ref, e.g. main' : undefined) });
+        if (!ref) return undefined;
+      }
+    }
+    let uris: vscode.Uri[];
+    try {
+      uris = await changedUris(ref?.trim() || undefined);
+    } catch (e) {
+      void vscode.window.showErrorMessage(`git: ${(e as Error).message}`);
+      return undefined;
+    }
+    const inWorkspace = uris.filter((u) => vscode.workspace.getWorkspaceFolder(u));
+    if (inWorkspace.length === 0) {
+      void vscode.window.showInformationMessage(`git reports no changed files${ref ? ` since ${ref}` : ''}.`);
+      return undefined;
+    }
+    let mapped: { urls: string[]; unmapped: string[] };
+    try {
+      mapped = await urlsForResources(inWorkspace, s);
+    } catch (e) {
+      void vscode.window.showErrorMessage((e as Error).message);
+      return undefined;
+    }
+    s.log.info(`git: ${inWorkspace.length} changed file${inWorkspace.length === 1 ? '' : 's'}${ref ? ` since ${ref}` : ''}, ${mapped.urls.length} mapped to CDN URLs`);
+    if (mapped.urls.length === 0) {
+      void vscode.window.showInformationMessage(`None of the ${inWorkspace.length} changed files maps to a CDN URL (mappings: cdnPurge.mappings or cdn-purge.json).`);
+      return undefined;
+    }
+    return s.purge.purge(mapped.urls, { source: 'git' });
+  });
+}

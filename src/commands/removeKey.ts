@@ -1,0 +1,27 @@
+// "CDN Purge: Remove API Key…": deletes stored keys (real keys and the emulator's test keys).
+
+import * as vscode from 'vscode';
+import type { ProviderId } from '../core/provider';
+import { keyName, type KeySlot } from '../host/secrets';
+import type { Services } from '../host/services';
+
+export function registerRemoveKey(s: Services): vscode.Disposable {
+  return vscode.commands.registerCommand('cdnPurge.removeKey', async () => {
+    const items: Array<vscode.QuickPickItem & { provider: ProviderId; slot: KeySlot }> = [];
+    for (const provider of ['imagekit', 'imgix'] as const) {
+      for (const slot of ['real', 'emulator'] as const) {
+        if (await s.keys.has(provider, slot)) items.push({ label: keyName(provider), description: slot === 'emulator' ? 'local emulator test key' : '', provider, slot });
+      }
+    }
+    if (items.length === 0) {
+      void vscode.window.showInformationMessage('No API key is stored.');
+      return 0;
+    }
+    const picked = await vscode.window.showQuickPick(items, { title: 'Remove API Keys', canPickMany: true });
+    if (!picked?.length) return 0;
+    for (const p of picked) await s.keys.delete(p.provider, p.slot);
+    s.log.info(`Removed ${picked.map((p) => `${keyName(p.provider)}${p.slot === 'emulator' ? ' (emulator)' : ''}`).join(', ')} from secret storage.`);
+    void vscode.window.showInformationMessage(`Removed ${picked.length} key${picked.length === 1 ? '' : 's'} from secret storage.`);
+    return picked.length;
+  });
+}

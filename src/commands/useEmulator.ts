@@ -1,0 +1,101 @@
+// "CDN Purge: Use Local Emulator…": points both providers' API bases at a running `cdn-purge emulator` on
+// loopback, and stores its test keys in the emulator's own secret slots (a real key is never sent to it). Run
+// again to switch back to the real APIs.
+
+import * as vscode from 'vscode';
+import type { ProviderId } from '../core/provider';
+import { checkApiBase } from '../core/url';
+import { DEFAULT_IMAGEKIT_TEST_KEY, DEFAULT_IMGIX_TEST_KEY } from '../emulator/options';
+import { keyName } from '../host/secrets';
+import type { Services } from '../host/services';
+
+export const DEFAULT_EMULATOR_URL = 'http://127.0.0.1:8787';
+
+interface EmulatorInfo {
+  keys?: Partial<Record<ProviderId, 'default' | 'custom'>>;
+}
+
+async function probe(s: Services, base: string): Promise<EmulatorInfo | undefined> {
+  const client = await s.purge.http();
+  try {
+    const res = await client.send({ method: 'GET', url: `${base}/_emulator/info`, headers: { accept: 'application/json' } }, { lane: 'emulator' });
+    if (res.status !== 200) return undefined;
+    return JSON.parse(res.body) as EmulatorInfo;
+  } catch {
+    return undefined;
+  }
+}
+
+async function switchBack(s: Services): Promise<void> {
+  const c = vscode.workspace.getConfiguration('cdnPurge');
+  for (const k of ['imagekit.apiBase', 'imgix.apiBase', 'emulator.url']) await c.update(k, undefined, vscode.ConfigurationTarget.Global);
+  s.log.info('Switched back to the real ImageKit and imgix APIs.');
+  void vscode.window.showInformationMessage('CDN Purge now talks to the real ImageKit and imgix APIs again.');
+}
+
+export function registerUseEmulator(s: Services): vscode.Disposable {
+  return vscode.commands.registerCommand('cdnPurge.useEmulator', async (arg?: unknown) => {
+    if (arg === 'off') {
+      await switchBack(s);
+      return undefined;
+    }
+    const current = s.settings.emulatorUrl;
+    let raw = typeof arg === 'string' ? arg : undefined;
+    if (raw === undefined && current && arg === undefined) {
+      const pick = await vscode.window.showQuickPick(
+        [
+          { label: `Keep using ${current}`, detail: 'Store its test keys again and check that it answers', value: current },
+          { label: 'Use another emulator URL…', value: '' },
+          { label: 'Switch back to the real APIs', value: 'off' },
+        ],
+        { title: 'Local Emulator' },
+      );
+      if (!pick) return undefined;
+      if (pick.value === 'off') {
+        await switchBack(s);
+        return undefined;
+      }
+      raw = pick.value || undefined;
+    }
+    raw ??= await vscode.window.showInputBox({
+      title: 'Local Emulator URL',
+      prompt: 'Start one with `npx cdn-purge emulator --port 8787` (npm start does it for you)',
+      value: process.env.CDN_PURGE_EMULATOR_URL || current || DEFAULT_EMULATOR_URL,
+      validateInput: (v) => {
+        const r = checkApiBase(v.trim());
+        if (!r.ok) return r.problem.message;
+        return r.api.loopback ? undefined : 'The emulator runs on this machine: use http://127.0.0.1:PORT.';
+      },
+    });
+    if (!raw) return undefined;
+    const api = checkApiBase(raw.trim());
+    if (!api.ok || !api.api.loopback) {
+      void vscode.window.showErrorMessage(`${raw} is not a loopback URL: the emulator runs on this machine (http://127.0.0.1:PORT).`);
+      return undefined;
+    }
+    const base = api.api.base;
+    const info = await probe(s, base);
+    if (!info) {
+      void vscode.window.showErrorMessage(`No CDN Purge emulator answers at ${base}. Start it with \`npx cdn-purge emulator --port ${new URL(base).port || 80}\`, or run \`npm start\`.`);
+      return undefined;
+    }
+    const defaults: Record<ProviderId, string> = { imagekit: DEFAULT_IMAGEKIT_TEST_KEY, imgix: DEFAULT_IMGIX_TEST_KEY };
+    for (const provider of ['imagekit', 'imgix'] as const) {
+      let key: string | undefined = defaults[provider];
+      if (info.keys?.[provider] === 'custom') {
+        key = await vscode.window.showInputBox({ title: `Emulator's ${keyName(provider)}`, prompt: 'This emulator was started with a custom key: type it.', password: true, ignoreFocusOut: true });
+        if (!key) continue;
+      }
+      await s.keys.set(provider, 'emulator', key);
+    }
+    const c = vscode.workspace.getConfiguration('cdnPurge');
+    await c.update('imagekit.apiBase', base, vscode.ConfigurationTarget.Global);
+    await c.update('imgix.apiBase', base, vscode.ConfigurationTarget.Global);
+    await c.update('emulator.url', base, vscode.ConfigurationTarget.Global);
+    s.log.info(`Using the local emulator at ${base}: purges go to it, nothing reaches ImageKit or imgix.`);
+    if (typeof arg !== 'string') {
+      void vscode.window.showInformationMessage(`Using the local emulator at ${base}. Purges go to it; nothing reaches ImageKit or imgix.`, 'Switch Back').then((a) => a && switchBack(s));
+    }
+    return base;
+  });
+}

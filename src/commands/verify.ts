@@ -1,0 +1,78 @@
+// "Verify Purge": fetch the asset again and compare it with the copy read before the purge. A 404 means it was
+// removed, a new ETag/Last-Modified/digest means the new version is served, the same one means not yet.
+// With the local emulator, the asset is fetched from it.
+
+import * as vscode from 'vscode';
+import { compareSnapshots, snapshotAsset } from '../core/verify';
+import type { HistoryRequest } from '../host/history';
+import type { HistoryNode } from '../host/historyTree';
+import type { Services } from '../host/services';
+
+export async function verifyRequests(s: Services, requests: HistoryRequest[], loopback: boolean): Promise<HistoryRequest[]> {
+  const client = await s.purge.http();
+  const emulatorBase = loopback ? s.settings.emulatorUrl : undefined;
+  return vscode.window.withProgress({ location: vscode.ProgressLocation.Notification, title: 'Verifying purges', cancellable: true }, async (progress, token) => {
+    const controller = new AbortController();
+    const sub = token.onCancellationRequested(() => controller.abort());
+    try {
+      const out: HistoryRequest[] = [];
+      for (const r of requests) {
+        if (controller.signal.aborted) break;
+        progress.report({ message: r.url, increment: 100 / requests.length });
+        const after = await snapshotAsset(r.url, client, { emulatorBase, signal: controller.signal });
+        const { verdict, detail } = compareSnapshots(r.before ? { status: 200, validator: r.before } : undefined, after);
+        s.log[verdict === 'updated' || verdict === 'removed' ? 'info' : 'warn'](`verify ${r.url}: ${detail}`);
+        const updated = s.history.update(r.id, { verify: { state: verdict, detail, at: Date.now() } });
+        if (updated) out.push(updated);
+      }
+      return out;
+    } finally {
+      sub.dispose();
+    }
+  });
+}
+
+function summary(results: HistoryRequest[]): string {
+  const count = (st: string) => results.filter((r) => r.verify?.state === st).length;
+  const parts = [
+    count('updated') && `${count('updated')} serve the new version`,
+    count('removed') && `${count('removed')} removed (404)`,
+    count('unchanged') && `${count('unchanged')} still serve the old version (try again in a moment)`,
+    count('served') && `${count('served')} served, nothing to compare with`,
+    count('error') && `${count('error')} could not be fetched`,
+  ].filter(Boolean);
+  return parts.join(', ');
+}
+
+export function registerVerify(s: Services): vscode.Disposable[] {
+  const run = async (batchId: string, requestId?: string) => {
+    const batch = s.history.batch(batchId);
+    if (!batch) return undefined;
+    const candidates = batch.requests.filter((r) => (!requestId || r.id === requestId) && (r.state === 'accepted' || r.state === 'duplicate'));
+    const exact = candidates.filter((r) => r.kind === 'exact');
+    if (exact.length === 0) {
+      void vscode.window.showInformationMessage(
+        candidates.length ? 'A wildcard purge cannot be verified as a whole: verify single URLs under it (purge them, then Verify).' : 'Nothing to verify: only purges that were accepted can be verified.',
+      );
+      return undefined;
+    }
+    const loopback = batch.target.startsWith('emulator');
+    const results = await verifyRequests(s, exact, loopback);
+    const bad = results.some((r) => r.verify?.state === 'unchanged' || r.verify?.state === 'error');
+    const text = `Verify: ${summary(results)}.`;
+    if (bad) void vscode.window.showWarningMessage(text, 'Show Output').then((a) => a && s.log.show());
+    else void vscode.window.showInformationMessage(text);
+    return results;
+  };
+  return [
+    vscode.commands.registerCommand('cdnPurge.verify', (node?: HistoryNode) => {
+      const target = node ?? s.tree.selection[0];
+      if (!target) {
+        void vscode.window.showInformationMessage('Pick a purge in the CDN Purge history to verify.');
+        return undefined;
+      }
+      return run(target.batchId, target.type === 'request' ? target.requestId : undefined);
+    }),
+    vscode.commands.registerCommand('cdnPurge.verifyBatch', (batchId: string) => run(batchId)),
+  ];
+}

@@ -1,0 +1,46 @@
+// What the editor's diagnostics show: the purge patterns (URLs with a `*`) found by the scanner whose check
+// reports errors or warnings, with the exact range of each problem. Plain URLs are page content, not purge
+// targets, so they are not linted; templated URLs (`${…}`, `{{…}}`) are never checked.
+
+import type { Problem } from './problems';
+import type { Checker, ProviderId } from './provider';
+import { classifierFrom, scanText } from './scanner';
+
+export interface LintFinding {
+  /** The range the problem is about, as offsets in the text. */
+  start: number;
+  end: number;
+  /** The whole URL and its range. */
+  url: string;
+  urlStart: number;
+  urlEnd: number;
+  provider: ProviderId;
+  problem: Problem;
+}
+
+export type Checkers = Partial<Record<ProviderId, Checker>>;
+
+export function lintText(text: string, checkers: Checkers): LintFinding[] {
+  const findings: LintFinding[] = [];
+  const classify = classifierFrom(checkers);
+  for (const m of scanText(text, classify)) {
+    if (!m.wildcard || m.templated) continue;
+    const checker = checkers[m.provider];
+    if (!checker) continue;
+    const check = checker.check(m.url);
+    for (const problem of check.problems) {
+      if (problem.severity === 'info') continue;
+      const narrow = problem.start !== undefined && problem.end !== undefined && problem.end > problem.start;
+      findings.push({
+        start: narrow ? m.start + problem.start! : m.start,
+        end: narrow ? m.start + Math.min(problem.end!, m.url.length) : m.end,
+        url: m.url,
+        urlStart: m.start,
+        urlEnd: m.end,
+        provider: m.provider,
+        problem,
+      });
+    }
+  }
+  return findings;
+}

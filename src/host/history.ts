@@ -1,0 +1,182 @@
+// The history of purges: batches of requests with their live status, kept in globalState (purges belong to
+// accounts, not to a workspace). Every change is written through; a stored value that does not parse is kept
+// aside, never thrown away; a purge that was in flight when VS Code closed is marked as such on the next start.
+
+import * as vscode from 'vscode';
+import type { ProviderId } from '../core/provider';
+import type { PurgeResult } from '../core/purge';
+import type { VerifyVerdict } from '../core/verify';
+
+export type RequestState = 'sending' | PurgeResult['status'];
+export type LiveStatus = 'Pending' | 'Completed' | 'Unknown';
+export type VerifyState = VerifyVerdict;
+
+export interface VerifyInfo {
+  state: VerifyState;
+  detail: string;
+  at: number;
+}
+
+export interface HistoryRequest {
+  id: string;
+  url: string;
+  kind: 'exact' | 'wildcard';
+  covers: string[];
+  state: RequestState;
+  httpStatus?: number;
+  requestId?: string;
+  ms?: number;
+  attempts?: number;
+  message?: string;
+  hint?: string;
+  /** ImageKit's purge status, followed until Completed. */
+  live?: LiveStatus;
+  liveCheckedAt?: number;
+  verify?: VerifyInfo;
+  /** The asset's validator before the purge (ETag / Last-Modified / digest), for verification. */
+  before?: string;
+  startedAt: number;
+  finishedAt?: number;
+}
+
+export interface HistoryBatch {
+  id: string;
+  provider: ProviderId;
+  /** Where it came from: palette, editor, explorer, git, retry. */
+  source: string;
+  /** Which API: the host of the API base ("api.imagekit.io", or "emulator 127.0.0.1:8787"). */
+  target: string;
+  /** The API base the batch was sent to (needed to follow its status); never a key. */
+  apiBase?: string;
+  createdAt: number;
+  requests: HistoryRequest[];
+}
+
+const KEY = 'cdnPurge.history.v1';
+const CORRUPT_KEY = 'cdnPurge.history.unreadable';
+export const MAX_BATCHES = 200;
+
+interface Stored {
+  version: 1;
+  batches: HistoryBatch[];
+}
+
+function isBatch(b: unknown): b is HistoryBatch {
+  if (typeof b !== 'object' || b === null) return false;
+  const x = b as Record<string, unknown>;
+  return typeof x.id === 'string' && (x.provider === 'imagekit' || x.provider === 'imgix') && typeof x.createdAt === 'number' && Array.isArray(x.requests) &&
+    x.requests.every((r) => typeof r === 'object' && r !== null && typeof (r as HistoryRequest).id === 'string' && typeof (r as HistoryRequest).url === 'string');
+}
+
+export class HistoryStore implements vscode.Disposable {
+  private batches: HistoryBatch[] = [];
+  private readonly emitter = new vscode.EventEmitter<void>();
+  readonly onDidChange = this.emitter.event;
+  private writing: Promise<void> = Promise.resolve();
+  private counter = 0;
+  /** Problems met while loading, for the log. */
+  readonly loadWarnings: string[] = [];
+
+  constructor(private readonly memento: vscode.Memento) {
+    this.load();
+  }
+
+  private load(): void {
+    const raw = this.memento.get<unknown>(KEY);
+    if (raw === undefined) return;
+    const stored = raw as Partial<Stored>;
+    if (typeof raw !== 'object' || raw === null || stored.version !== 1 || !Array.isArray(stored.batches)) {
+      void this.memento.update(CORRUPT_KEY, raw);
+      this.loadWarnings.push(`The stored purge history could not be read; it was kept aside under "${CORRUPT_KEY}" and a new history started.`);
+      return;
+    }
+    const good = stored.batches.filter(isBatch);
+    if (good.length !== stored.batches.length) {
+      void this.memento.update(CORRUPT_KEY, stored.batches.filter((b) => !isBatch(b)));
+      this.loadWarnings.push(`${stored.batches.length - good.length} unreadable history entr${stored.batches.length - good.length === 1 ? 'y was' : 'ies were'} kept aside under "${CORRUPT_KEY}".`);
+    }
+    let interrupted = 0;
+    for (const b of good) {
+      for (const r of b.requests) {
+        if (r.state === 'sending') {
+          r.state = 'error';
+          r.message = 'VS Code closed before the answer came. Purge again to be sure.';
+          interrupted++;
+        }
+      }
+    }
+    if (interrupted) this.loadWarnings.push(`${interrupted} purge request${interrupted === 1 ? ' was' : 's were'} in flight when VS Code closed; marked as unknown.`);
+    this.batches = good;
+    if (interrupted) this.save();
+  }
+
+  private save(): void {
+    const snapshot: Stored = { version: 1, batches: this.batches.slice(0, MAX_BATCHES) };
+    this.batches = snapshot.batches;
+    this.writing = this.writing.then(
+      () => this.memento.update(KEY, snapshot),
+      () => this.memento.update(KEY, snapshot),
+    );
+  }
+
+  /** Resolves when every change so far is stored. */
+  flush(): Promise<void> {
+    return this.writing;
+  }
+
+  private changed(): void {
+    this.save();
+    this.emitter.fire();
+  }
+
+  newId(prefix: string): string {
+    return `${prefix}${Date.now().toString(36)}${(this.counter++).toString(36)}`;
+  }
+
+  all(): readonly HistoryBatch[] {
+    return this.batches;
+  }
+
+  batch(id: string): HistoryBatch | undefined {
+    return this.batches.find((b) => b.id === id);
+  }
+
+  find(requestId: string): { batch: HistoryBatch; request: HistoryRequest } | undefined {
+    for (const batch of this.batches) {
+      const request = batch.requests.find((r) => r.id === requestId);
+      if (request) return { batch, request };
+    }
+    return undefined;
+  }
+
+  add(batch: Omit<HistoryBatch, 'id' | 'createdAt'>): HistoryBatch {
+    const b: HistoryBatch = { ...batch, id: this.newId('b'), createdAt: Date.now() };
+    this.batches.unshift(b);
+    this.changed();
+    return b;
+  }
+
+  update(requestId: string, patch: Partial<HistoryRequest>): HistoryRequest | undefined {
+    const hit = this.find(requestId);
+    if (!hit) return undefined;
+    Object.assign(hit.request, patch);
+    this.changed();
+    return hit.request;
+  }
+
+  /** Requests whose ImageKit status is still Pending. */
+  pending(): Array<{ batch: HistoryBatch; request: HistoryRequest }> {
+    const out: Array<{ batch: HistoryBatch; request: HistoryRequest }> = [];
+    for (const batch of this.batches) for (const request of batch.requests) if (request.live === 'Pending' && request.requestId) out.push({ batch, request });
+    return out;
+  }
+
+  clear(): void {
+    this.batches = [];
+    this.changed();
+  }
+
+  dispose(): void {
+    this.emitter.dispose();
+  }
+}

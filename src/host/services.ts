@@ -1,0 +1,20 @@
+// What the commands are given: the extension's services, created once in activate(). No module-level state.
+import type * as vscode from 'vscode';
+import type { HistoryStore } from './history';
+import type { HistoryNode } from './historyTree';
+import type { PurgeLog } from './log';
+import type { PurgeService } from './purgeService';
+import type { KeyStore } from './secrets';
+import type { Settings } from './settings';
+import type { StatusPoller } from './statusPoller';
+
+export interface Services {
+  context: vscode.ExtensionContext;
+  settings: Settings;
+  keys: KeyStore;
+  history: HistoryStore;
+  log: PurgeLog;
+  purge: PurgeService;
+  poller: StatusPoller;
+  tree: vscode.TreeView<HistoryNode>;
+}

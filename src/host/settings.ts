@@ -1,0 +1,153 @@
+// The extension's view of its settings: provider configurations (settings merged with a workspace
+// cdn-purge.json), API bases (checked: http only on loopback), mappings, and change events.
+
+import * as vscode from 'vscode';
+import { adapterFor } from '../core/adapters';
+import { emptyProjectConfig, parseProjectConfig, PROJECT_CONFIG_FILE, type ProjectConfig } from '../core/config';
+import type { MappingRule } from '../core/mapping';
+import type { Problem } from '../core/problems';
+import type { Checker, ProviderConfig, ProviderId } from '../core/provider';
+import { classifierFrom, type HostClassifier } from '../core/scanner';
+import { checkApiBase, isLoopbackHost } from '../core/url';
+
+export const SECTION = 'cdnPurge';
+
+export interface ResolvedApi {
+  base: string;
+  loopback: boolean;
+}
+
+/** Settings, plus what a workspace's cdn-purge.json adds; rebuilt when either changes. */
+export class Settings implements vscode.Disposable {
+  private readonly emitter = new vscode.EventEmitter<void>();
+  readonly onDidChange = this.emitter.event;
+  private project: ProjectConfig = emptyProjectConfig();
+  private projectErrors: string[] = [];
+  private checkers = new Map<ProviderId, Checker>();
+  private readonly disposables: vscode.Disposable[] = [];
+
+  constructor() {
+    this.disposables.push(
+      this.emitter,
+      vscode.workspace.onDidChangeConfiguration((e) => {
+        if (e.affectsConfiguration(SECTION)) this.changed();
+      }),
+    );
+    const watcher = vscode.workspace.createFileSystemWatcher(`**/${PROJECT_CONFIG_FILE}`);
+    this.disposables.push(watcher, watcher.onDidChange(() => this.reloadProject()), watcher.onDidCreate(() => this.reloadProject()), watcher.onDidDelete(() => this.reloadProject()));
+  }
+
+  /** Reads cdn-purge.json from the first workspace folder that has one. */
+  async reloadProject(): Promise<void> {
+    let project = emptyProjectConfig();
+    let errors: string[] = [];
+    for (const folder of vscode.workspace.workspaceFolders ?? []) {
+      const uri = vscode.Uri.joinPath(folder.uri, PROJECT_CONFIG_FILE);
+      try {
+        const bytes = await vscode.workspace.fs.readFile(uri);
+        ({ config: project, errors } = parseProjectConfig(Buffer.from(bytes).toString('utf8'), PROJECT_CONFIG_FILE));
+        break;
+      } catch {
+        // no cdn-purge.json in this folder
+      }
+    }
+    this.project = project;
+    this.projectErrors = errors;
+    this.changed();
+  }
+
+  private changed(): void {
+    this.checkers.clear();
+    this.emitter.fire();
+  }
+
+  private get config(): vscode.WorkspaceConfiguration {
+    return vscode.workspace.getConfiguration(SECTION);
+  }
+
+  get projectConfigErrors(): readonly string[] {
+    return this.projectErrors;
+  }
+
+  providerConfig(provider: ProviderId): ProviderConfig {
+    const c = this.config;
+    if (provider === 'imagekit') {
+      return { endpoints: unique([...this.project.imagekit.endpoints, ...c.get<string[]>('imagekit.endpoints', [])]) };
+    }
+    const sourceId = c.get<string>('imgix.sourceId', '') || this.project.imgix.sourceId;
+    const subImage = c.get<boolean>('imgix.subImage', false) || this.project.imgix.subImage === true;
+    return {
+      endpoints: unique([...this.project.imgix.domains, ...c.get<string[]>('imgix.domains', [])]),
+      ...(sourceId ? { sourceId } : {}),
+      ...(subImage ? { subImage } : {}),
+    };
+  }
+
+  checker(provider: ProviderId): Checker {
+    let checker = this.checkers.get(provider);
+    if (!checker) {
+      checker = adapterFor(provider).checker(this.providerConfig(provider));
+      this.checkers.set(provider, checker);
+    }
+    return checker;
+  }
+
+  configProblems(provider: ProviderId): Problem[] {
+    return this.checker(provider).configProblems;
+  }
+
+  classifier(): HostClassifier {
+    return classifierFrom({ imagekit: this.checker('imagekit'), imgix: this.checker('imgix') });
+  }
+
+  /** The provider a URL belongs to, from its host; undefined when neither claims it. */
+  providerOf(url: string): ProviderId | undefined {
+    const m = /^https?:\/\/([^/?#:]+)/i.exec(url.trim());
+    return m ? this.classifier()(m[1].toLowerCase()) : undefined;
+  }
+
+  /** The checked API base; throws an Error whose message says what to do. */
+  apiBase(provider: ProviderId): ResolvedApi {
+    const raw = this.config.get<string>(`${provider}.apiBase`) || adapterFor(provider).defaultApiBase;
+    const r = checkApiBase(raw);
+    if (!r.ok) throw new Error(`${r.problem.message} (setting cdnPurge.${provider}.apiBase)`);
+    return r.api;
+  }
+
+  get coalesce(): number | undefined {
+    const n = this.config.get<number>('coalesce', 0);
+    return n > 0 ? n : undefined;
+  }
+
+  get confirm(): boolean {
+    return this.config.get<boolean>('confirm', true);
+  }
+
+  get diagnosticsEnabled(): boolean {
+    return this.config.get<boolean>('diagnostics.enabled', true);
+  }
+
+  /** The local emulator's URL, when set and on loopback. */
+  get emulatorUrl(): string | undefined {
+    const raw = this.config.get<string>('emulator.url', '').trim();
+    if (!raw) return undefined;
+    try {
+      const u = new URL(raw);
+      return isLoopbackHost(u.hostname) ? raw.replace(/\/+$/, '') : undefined;
+    } catch {
+      return undefined;
+    }
+  }
+
+  mappings(): MappingRule[] {
+    return [...this.project.mappings, ...this.config.get<MappingRule[]>('mappings', [])];
+  }
+
+  dispose(): void {
+    for (const d of this.disposables) d.dispose();
+  }
+}
+
+function unique(xs: string[]): string[] {
+  return [...new Set(xs.map((x) => x.trim()).filter((x) => x !== ''))];
+}

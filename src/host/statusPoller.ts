@@ -1,0 +1,86 @@
+// Follows ImageKit purges until they complete: polls the status of every Pending request in the history, a
+// little slower each round (2 s up to 30 s), and stops when none is left. After an hour a request is marked
+// Unknown rather than polled for ever. Runs again when a batch is sent or on "Refresh Purge Status".
+
+import * as vscode from 'vscode';
+import { adapterFor } from '../core/adapters';
+import { fetchStatus } from '../core/purge';
+import { checkApiBase } from '../core/url';
+import type { HistoryStore } from './history';
+import type { PurgeLog } from './log';
+import type { PurgeService } from './purgeService';
+
+const FIRST_DELAY_MS = 2000;
+const MAX_DELAY_MS = 30_000;
+const GIVE_UP_MS = 60 * 60 * 1000;
+
+export class StatusPoller implements vscode.Disposable {
+  private timer?: ReturnType<typeof setTimeout>;
+  private delay = FIRST_DELAY_MS;
+  private running = false;
+  private disposed = false;
+
+  constructor(
+    private readonly history: HistoryStore,
+    private readonly service: PurgeService,
+    private readonly log: PurgeLog,
+  ) {}
+
+  /** Polls soon (now, when `immediately`), starting the backoff again. */
+  kick(immediately = false): void {
+    if (this.disposed) return;
+    this.delay = FIRST_DELAY_MS;
+    if (this.timer) clearTimeout(this.timer);
+    this.timer = setTimeout(() => void this.round(), immediately ? 0 : this.delay);
+  }
+
+  /** One round over every pending request; resolves when done. Returns how many are still pending. */
+  async round(): Promise<number> {
+    if (this.running || this.disposed) return this.history.pending().length;
+    this.running = true;
+    this.timer = undefined;
+    try {
+      const pending = this.history.pending();
+      const client = pending.length ? await this.service.http() : undefined;
+      await Promise.all(
+        pending.map(async ({ batch, request }) => {
+          if (Date.now() - request.startedAt > GIVE_UP_MS) {
+            this.history.update(request.id, { live: 'Unknown', liveCheckedAt: Date.now(), hint: 'Still Pending after an hour; check it in the ImageKit dashboard, or verify the asset.' });
+            return;
+          }
+          const apiBase = batch.apiBase;
+          if (!apiBase || !client || !request.requestId) return;
+          const api = checkApiBase(apiBase);
+          if (!api.ok) return;
+          const key = await this.service.storedKey(batch.provider, api.api.loopback);
+          if (!key) return;
+          const s = await fetchStatus(request.requestId, { adapter: adapterFor(batch.provider), apiBase, key, client });
+          if (s.ok && (s.status === 'Completed' || s.status === 'Pending')) {
+            if (s.status !== request.live) this.log.info(`[${batch.provider}] requestId ${request.requestId} (${request.url}) → ${s.status}`);
+            this.history.update(request.id, { live: s.status, liveCheckedAt: Date.now() });
+          } else if (!s.ok && s.httpStatus === 404) {
+            this.log.warn(`[${batch.provider}] requestId ${request.requestId}: unknown to ${new URL(apiBase).host} (${s.message ?? 'HTTP 404'})`);
+            this.history.update(request.id, { live: 'Unknown', liveCheckedAt: Date.now() });
+          } else if (!s.ok) {
+            this.log.warn(`[${batch.provider}] status of ${request.requestId}: ${s.message ?? `HTTP ${s.httpStatus}`}`);
+          }
+        }),
+      );
+    } catch (e) {
+      this.log.error(`status polling failed: ${(e as Error).message}`);
+    } finally {
+      this.running = false;
+    }
+    const left = this.history.pending().length;
+    if (left && !this.disposed) {
+      this.delay = Math.min(MAX_DELAY_MS, Math.round(this.delay * 1.5));
+      this.timer = setTimeout(() => void this.round(), this.delay);
+    }
+    return left;
+  }
+
+  dispose(): void {
+    this.disposed = true;
+    if (this.timer) clearTimeout(this.timer);
+  }
+}
