@@ -1,4 +1,5 @@
 import { checkCommand } from './check';
+import { emulatorCommand } from './emulator';
 import { EXIT_OK, EXIT_USAGE, UsageError, writers, type CliIO } from './io';
 import { planCommand } from './plan';
 import { purgeCommand } from './purge';
@@ -11,6 +12,7 @@ Usage: cdn-purge <command> [options]
   plan      print the requests a purge would send (--coalesce, --from-git)
   purge     purge URLs (key from IMAGEKIT_PRIVATE_KEY or IMGIX_API_KEY)
   status    ImageKit purge request status (--wait)
+  emulator  run a local emulator of both purge APIs and their CDN (try without an account)
 Run "cdn-purge <command> --help" for a command's options.
 Exit status: 0 success, 1 a URL was invalid or a purge failed, 2 usage error.`;
 
@@ -21,6 +23,7 @@ export const COMMANDS: Record<string, Command> = {
   plan: planCommand,
   purge: purgeCommand,
   status: statusCommand,
+  emulator: emulatorCommand,
 };
 
 export async function main(argv: string[], io: CliIO): Promise<number> {

@@ -3,16 +3,17 @@
 // again to switch back to the real APIs.
 
 import * as vscode from 'vscode';
-import type { ProviderId } from '../core/provider';
 import { checkApiBase } from '../core/url';
-import { DEFAULT_IMAGEKIT_TEST_KEY, DEFAULT_IMGIX_TEST_KEY } from '../emulator/options';
 import { keyName } from '../host/secrets';
 import type { Services } from '../host/services';
 
 export const DEFAULT_EMULATOR_URL = 'http://127.0.0.1:8787';
 
+/** What GET /_emulator/info tells: the public test key of each provider, when the default one is in use. */
 interface EmulatorInfo {
-  keys?: Partial<Record<ProviderId, 'default' | 'custom'>>;
+  emulator?: string;
+  imagekit?: { testKey?: string };
+  imgix?: { testKey?: string };
 }
 
 async function probe(s: Services, base: string): Promise<EmulatorInfo | undefined> {
@@ -20,7 +21,8 @@ async function probe(s: Services, base: string): Promise<EmulatorInfo | undefine
   try {
     const res = await client.send({ method: 'GET', url: `${base}/_emulator/info`, headers: { accept: 'application/json' } }, { lane: 'emulator' });
     if (res.status !== 200) return undefined;
-    return JSON.parse(res.body) as EmulatorInfo;
+    const info = JSON.parse(res.body) as EmulatorInfo;
+    return info.emulator === 'cdn-purge' ? info : undefined;
   } catch {
     return undefined;
   }
@@ -79,10 +81,9 @@ export function registerUseEmulator(s: Services): vscode.Disposable {
       void vscode.window.showErrorMessage(`No CDN Purge emulator answers at ${base}. Start it with \`npx cdn-purge emulator --port ${new URL(base).port || 80}\`, or run \`npm start\`.`);
       return undefined;
     }
-    const defaults: Record<ProviderId, string> = { imagekit: DEFAULT_IMAGEKIT_TEST_KEY, imgix: DEFAULT_IMGIX_TEST_KEY };
     for (const provider of ['imagekit', 'imgix'] as const) {
-      let key: string | undefined = defaults[provider];
-      if (info.keys?.[provider] === 'custom') {
+      let key = info[provider]?.testKey;
+      if (!key) {
         key = await vscode.window.showInputBox({ title: `Emulator's ${keyName(provider)}`, prompt: 'This emulator was started with a custom key: type it.', password: true, ignoreFocusOut: true });
         if (!key) continue;
       }

@@ -4,6 +4,7 @@
 // With the local emulator, assets are fetched from it: https://<host>/<path>?q → <emulator>/cdn/<host>/<path>?q.
 
 import { createHash } from 'node:crypto';
+import { emulatorAssetUrl } from './emulatorCdn';
 import type { HttpClient } from './http';
 
 export interface AssetSnapshot {
@@ -17,16 +18,12 @@ export type VerifyVerdict = 'updated' | 'removed' | 'unchanged' | 'served' | 'er
 
 /** Where to fetch a CDN URL from: itself, or its copy on the local emulator. */
 export function assetFetchUrl(cdnUrl: string, emulatorBase?: string): string {
-  if (!emulatorBase) return cdnUrl;
-  const m = /^https?:\/\/([^/?#]+)([^#]*)/i.exec(cdnUrl);
-  if (!m) return cdnUrl;
-  const path = m[2].startsWith('/') ? m[2] : `/${m[2]}`;
-  return `${emulatorBase.replace(/\/+$/, '')}/cdn/${m[1].toLowerCase()}${path}`;
+  return emulatorBase ? emulatorAssetUrl(emulatorBase, cdnUrl) : cdnUrl;
 }
 
 export async function snapshotAsset(cdnUrl: string, client: HttpClient, options: { emulatorBase?: string; signal?: AbortSignal } = {}): Promise<AssetSnapshot> {
-  const url = assetFetchUrl(cdnUrl, options.emulatorBase);
   try {
+    const url = assetFetchUrl(cdnUrl, options.emulatorBase);
     const res = await client.send({ method: 'GET', url, headers: { accept: 'image/*,*/*;q=0.8' } }, { lane: 'verify', signal: options.signal });
     const h = (name: string) => {
       const v = res.headers[name];

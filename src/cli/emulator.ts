@@ -1,0 +1,174 @@
+// `cdn-purge emulator`: runs the local emulator of the ImageKit and imgix purge APIs and their CDN until SIGINT
+// (Ctrl-C, which src/cli.ts turns into io.signal) or SIGTERM. The first line printed is always
+// `emulator listening on http://HOST:PORT`. The default test keys are public and printed by value; a key given
+// by flag or environment is never printed (only that a custom key is set).
+
+import type { LogEntry } from '../emulator/log';
+import {
+  DEFAULT_IMAGEKIT_TEST_KEY,
+  DEFAULT_IMGIX_DUPLICATE_WINDOW_MS,
+  DEFAULT_IMGIX_PURGE_DELAY_MS,
+  DEFAULT_IMGIX_TEST_KEY,
+  DEFAULT_QUOTA,
+  DEFAULT_STATUS_DELAY_MS,
+  EmulatorOptionError,
+  type EmulatorOptions,
+} from '../emulator/options';
+import { startEmulator, type Emulator } from '../emulator/server';
+import { redact } from '../core/redact';
+import { parse, str, type Options, type Parsed } from './args';
+import { EXIT_OK, UsageError, writers, type CliIO } from './io';
+
+export const DEFAULT_EMULATOR_PORT = 8787;
+
+export const EMULATOR_OPTIONS: Options = {
+  port: { type: 'string' },
+  host: { type: 'string' },
+  'imagekit-key': { type: 'string' },
+  'imgix-key': { type: 'string' },
+  'imagekit-endpoint': { type: 'string', multiple: true },
+  'status-delay': { type: 'string' },
+  quota: { type: 'string' },
+  latency: { type: 'string' },
+  rate: { type: 'string' },
+  'imgix-duplicate-window': { type: 'string' },
+  'imgix-purge-delay': { type: 'string' },
+  seed: { type: 'string' },
+  log: { type: 'boolean' },
+  help: { type: 'boolean', short: 'h' },
+};
+
+export const EMULATOR_HELP = `cdn-purge emulator [--port N] [--host 127.0.0.1] [--imagekit-key K] [--imgix-key K] [--status-delay MS]
+                   [--quota N] [--latency MS] [--rate N] [--imagekit-endpoint URL]... [--seed N] [--log]
+
+Runs a local emulator of the ImageKit and imgix purge APIs and of their CDN, on loopback, until Ctrl-C or SIGTERM.
+Point the CLI or the extension at it with --api-base http://127.0.0.1:PORT: no account, no quota spent.
+  --port N                  port (default ${DEFAULT_EMULATOR_PORT}; 0 picks a free one)
+  --host H                  loopback address to bind: 127.0.0.1 (default), ::1 or localhost; nothing else
+  --imagekit-key K          ImageKit private key to accept (else IMAGEKIT_PRIVATE_KEY, else the default test key)
+  --imgix-key K             imgix API key to accept (else IMGIX_API_KEY, else the default test key)
+                            (prefer the environment variables: command lines are visible to other users)
+  --imagekit-endpoint URL   ImageKit URL endpoint (repeatable); default: any https://ik.imagekit.io/<id>/...
+  --status-delay MS         ImageKit purges are Pending this long, then Completed (default ${DEFAULT_STATUS_DELAY_MS})
+  --quota N                 ImageKit purge requests a month; past it 429 until next month (default ${DEFAULT_QUOTA})
+  --imgix-duplicate-window MS   the same imgix URL again within it gets 409 (default ${DEFAULT_IMGIX_DUPLICATE_WINDOW_MS})
+  --imgix-purge-delay MS    an imgix purge reaches the CDN this long after its 200 (default ${DEFAULT_IMGIX_PURGE_DELAY_MS})
+  --latency MS              added to every response (default 0)
+  --rate N                  API requests a second per provider; past it 429 + Retry-After (default: no limit)
+  --seed N                  random request ids from this seed (default: ids from a counter, 0000...0001)
+  --log                     print one line per request (never a key)
+Assets: GET http://127.0.0.1:PORT/cdn/<host>/<path>[?query] serves https://<host>/<path>[?query].
+Control: /_emulator/info, /_emulator/requests, /_emulator/faults, /_emulator/origin, /_emulator/reset.
+Exit status: 0 stopped cleanly (130 after Ctrl-C), 1 could not start, 2 usage error.`;
+
+function wholeNumber(v: Parsed['values'][string], name: string): number | undefined {
+  const s = str(v);
+  if (s === undefined) return undefined;
+  const n = Number(s);
+  if (s.trim() === '' || !Number.isInteger(n) || n < 0) throw new UsageError(`${name} must be a whole number of 0 or more, not "${s}".`);
+  return n;
+}
+
+interface KeyChoice {
+  /** The key to pass on; undefined for the default test key. */
+  key?: string;
+  /** Where a given key came from (--imagekit-key, IMAGEKIT_PRIVATE_KEY...). */
+  source?: string;
+}
+
+function keyFrom(values: Parsed['values'], flag: string, env: string, io: CliIO, testKey: string): KeyChoice {
+  const fromFlag = str(values[flag])?.trim();
+  const fromEnv = io.env[env]?.trim();
+  const [key, source] = fromFlag ? [fromFlag, `--${flag}`] : fromEnv ? [fromEnv, env] : [undefined, undefined];
+  if (key === undefined) return {};
+  // The default test key given explicitly is still the default (public) key.
+  return key === testKey ? { source } : { key, source };
+}
+
+function logLine(e: LogEntry): string {
+  const status = e.status === null ? 'dropped' : String(e.status);
+  return `${e.time}  ${e.method} ${e.path} -> ${status}  ${e.provider}${e.auth ? ` auth=${e.auth}` : ''}${e.fault ? ` fault=${e.fault}` : ''}`;
+}
+
+/** Resolves with the name of the signal that asked the emulator to stop. */
+function untilStopped(io: CliIO): { stopped: Promise<string>; dispose: () => void } {
+  let dispose = () => {};
+  const stopped = new Promise<string>((resolve) => {
+    const onTerm = () => resolve('SIGTERM');
+    const onInt = () => resolve('SIGINT');
+    process.on('SIGTERM', onTerm);
+    // src/cli.ts handles SIGINT and aborts io.signal; without a signal (in-process use), listen for it here.
+    if (!io.signal) process.on('SIGINT', onInt);
+    const onAbort = () => resolve('SIGINT');
+    if (io.signal?.aborted) resolve('SIGINT');
+    io.signal?.addEventListener('abort', onAbort, { once: true });
+    dispose = () => {
+      process.off('SIGTERM', onTerm);
+      process.off('SIGINT', onInt);
+      io.signal?.removeEventListener('abort', onAbort);
+    };
+  });
+  return { stopped, dispose };
+}
+
+export async function emulatorCommand(argv: string[], io: CliIO): Promise<number> {
+  const { values, positionals } = parse(argv, EMULATOR_OPTIONS);
+  const imagekitKey = keyFrom(values, 'imagekit-key', 'IMAGEKIT_PRIVATE_KEY', io, DEFAULT_IMAGEKIT_TEST_KEY);
+  const imgixKey = keyFrom(values, 'imgix-key', 'IMGIX_API_KEY', io, DEFAULT_IMGIX_TEST_KEY);
+  const base = writers(io);
+  // writers() redacts the keys found in the environment; keys given as flags are redacted here as well.
+  const flagKeys = [str(values['imagekit-key']), str(values['imgix-key'])];
+  const out = (line: string) => base.out(redact(line, flagKeys));
+  if (values.help) {
+    out(EMULATOR_HELP);
+    return EXIT_OK;
+  }
+  if (positionals.length) throw new UsageError(`Unexpected argument "${redact(positionals[0], flagKeys)}": the emulator takes options only.`);
+  const options: EmulatorOptions = {
+    port: wholeNumber(values.port, '--port') ?? DEFAULT_EMULATOR_PORT,
+    host: str(values.host),
+    imagekitKey: imagekitKey.key,
+    imgixKey: imgixKey.key,
+    imagekitEndpoints: (values['imagekit-endpoint'] as string[] | undefined) ?? [],
+    statusDelayMs: wholeNumber(values['status-delay'], '--status-delay'),
+    quota: wholeNumber(values.quota, '--quota'),
+    latencyMs: wholeNumber(values.latency, '--latency'),
+    rate: wholeNumber(values.rate, '--rate'),
+    imgixDuplicateWindowMs: wholeNumber(values['imgix-duplicate-window'], '--imgix-duplicate-window'),
+    imgixPurgeDelayMs: wholeNumber(values['imgix-purge-delay'], '--imgix-purge-delay'),
+    seed: wholeNumber(values.seed, '--seed'),
+    ...(values.log ? { onRequest: (e: LogEntry) => out(logLine(e)) } : {}),
+  };
+
+  const { stopped, dispose } = untilStopped(io);
+  let emulator: Emulator;
+  try {
+    emulator = await startEmulator(options);
+  } catch (e) {
+    dispose();
+    if (e instanceof EmulatorOptionError) throw new UsageError(e.message);
+    throw e;
+  }
+  const info = emulator.info();
+  out(`emulator listening on ${emulator.url}`);
+  const keyLine = (label: string, env: string, k: KeyChoice, testKey: string | undefined) =>
+    k.key !== undefined
+      ? `${label} accepts the custom key from ${k.source} (not shown)`
+      : k.source === env
+        ? `${label} accepts the default test key (the value of ${env})`
+        : `${label} accepts the default test key: ${env}=${testKey ?? ''}`;
+  out(keyLine('ImageKit', 'IMAGEKIT_PRIVATE_KEY', imagekitKey, info.imagekit.testKey));
+  out(keyLine('imgix   ', 'IMGIX_API_KEY', imgixKey, info.imgix.testKey));
+  out(`API base ${emulator.url} for both: ${info.imagekit.purge}, ${info.imagekit.status}, ${info.imgix.purge}`);
+  out(`CDN      ${emulator.url}/cdn/<host>/<path>[?query], e.g. ${info.cdn.example}`);
+  out(`Control  ${emulator.url}/_emulator/info (also requests, faults, origin, reset)`);
+  out(
+    `Settings ImageKit status delay ${info.imagekit.statusDelayMs} ms, quota ${info.imagekit.quota.limit} a month; imgix duplicate window ${info.imgix.duplicateWindowMs} ms, purge delay ${info.imgix.purgeDelayMs} ms; latency ${info.latencyMs} ms; rate ${info.rate || 'unlimited'}${info.rate ? ' a second' : ''}${info.seed !== null ? `; seed ${info.seed}` : ''}`,
+  );
+  out('Stop with Ctrl-C.');
+  const signal = await stopped;
+  dispose();
+  await emulator.close();
+  out(`emulator stopped (${signal})`);
+  return EXIT_OK;
+}

@@ -1,0 +1,108 @@
+// The imgix side: POST /api/v1/purge with a Bearer key and a JSON:API body, as "Purging Assets" describes it.
+// The URL and the sub-image attributes are judged by the core's own checker. Choices where the document is silent
+// (README "Emulator"):
+// - Missing or wrong key: 401. Content-Type other than application/vnd.api+json: 415 (as JSON:API prescribes).
+// - A body that is not a JSON:API purge document ({"data":{"type":"purges","attributes":{"url":...}}}): 400.
+// - Attributes the rules refuse (a wildcard, no path, a query or fragment: purge the base path; a URL that is not
+//   percent-encoded; sub_image without a valid source_id): 422, one error object per problem, with
+//   source.pointer and the core's problem code.
+// - The same URL again within imgixDuplicateWindowMs (10 s) of its last accepted purge: 409.
+// - 200 means received: the purge reaches the CDN imgixPurgeDelayMs later. A purge of a Video API asset (.mp4 ...)
+//   is answered 200 like any other but never reaches the served asset, as the document warns.
+
+import { imgix, IMGIX_CONTENT_TYPE } from '../core/imgix';
+import { isRecord } from '../core/provider';
+import type { Cdn } from './cdn';
+import { imgixError, imgixErrors } from './errors';
+import { header, json, mediaType, safeEqual, type AuthState, type EmuRequest, type Reply } from './http';
+import { createIdGenerator, type IdGenerator } from './ids';
+import type { ResolvedOptions } from './options';
+
+export const IMGIX_PURGE_PATH = '/api/v1/purge';
+
+const EXAMPLE = '{"data":{"type":"purges","attributes":{"url":"https://assets.imgix.net/dogs.png"}}}';
+
+export class ImgixApi {
+  /** Normalised URL -> time of its last accepted purge. */
+  private readonly lastPurge = new Map<string, number>();
+  private ids: IdGenerator;
+
+  constructor(
+    private readonly options: ResolvedOptions,
+    private readonly cdn: Cdn,
+  ) {
+    this.ids = createIdGenerator(options.seed, 2);
+  }
+
+  static owns(path: string): boolean {
+    return path === IMGIX_PURGE_PATH;
+  }
+
+  auth(req: EmuRequest): AuthState {
+    const value = header(req, 'authorization');
+    if (value === undefined || value.trim() === '') return 'missing';
+    const m = /^Bearer +(\S+) *$/i.exec(value);
+    if (!m) return 'invalid';
+    return safeEqual(m[1], this.options.keys.imgix.value) ? 'valid' : 'invalid';
+  }
+
+  handle(req: EmuRequest, auth: AuthState): Reply {
+    if (req.method !== 'POST') return imgixError(405, `${req.method} is not supported here: purge with POST ${IMGIX_PURGE_PATH}.`, { allow: 'POST' });
+    if (auth === 'missing') return imgixError(401, 'No API key: send the header Authorization: Bearer <api-key>, with a key that has the Purge permission.');
+    if (auth === 'invalid') return imgixError(401, 'The API key is not valid. Send Authorization: Bearer <api-key>, with a key that has the Purge permission.');
+    const type = mediaType(header(req, 'content-type'));
+    if (type !== IMGIX_CONTENT_TYPE) return imgixError(415, `Content-Type must be ${IMGIX_CONTENT_TYPE}, not ${type ?? 'missing'}.`);
+    let body: unknown;
+    try {
+      body = JSON.parse(req.body.toString('utf8'));
+    } catch {
+      return imgixError(400, `The request body is not valid JSON. Send ${EXAMPLE}.`);
+    }
+    const data = isRecord(body) ? body.data : undefined;
+    if (!isRecord(data)) return imgixErrors(400, [{ detail: `The body must be a JSON:API document with a "data" object: ${EXAMPLE}.`, source: { pointer: '/data' } }]);
+    if (data.type !== 'purges') return imgixErrors(400, [{ detail: `data.type must be "purges".`, source: { pointer: '/data/type' } }]);
+    const attributes = data.attributes;
+    if (!isRecord(attributes)) return imgixErrors(400, [{ detail: `data.attributes must be an object with the url: ${EXAMPLE}.`, source: { pointer: '/data/attributes' } }]);
+    const url = attributes.url;
+    if (typeof url !== 'string' || url.trim() === '') return imgixErrors(400, [{ detail: 'data.attributes.url must be the URL of the asset to purge.', source: { pointer: '/data/attributes/url' } }]);
+    const subImage = attributes.sub_image;
+    const sourceId = attributes.source_id;
+    if (subImage !== undefined && typeof subImage !== 'boolean') return imgixErrors(422, [{ detail: 'sub_image must be true or false.', source: { pointer: '/data/attributes/sub_image' } }]);
+    if (sourceId !== undefined && typeof sourceId !== 'string') return imgixErrors(422, [{ detail: 'source_id must be a string of 24 hexadecimal digits.', source: { pointer: '/data/attributes/source_id' } }]);
+
+    const target = imgix.checker({ ...(subImage ? { subImage: true } : {}), ...(sourceId !== undefined ? { sourceId } : {}) }).check(url);
+    const refused = target.problems.filter((p) => p.severity === 'error' || p.code === 'imgix-query-dropped' || p.code === 'url-encoded');
+    if (refused.length || !target.normalized) {
+      return imgixErrors(
+        422,
+        refused.map((p) => ({
+          detail:
+            p.code === 'imgix-query-dropped'
+              ? `Purge the base path, without parameters: purging it purges every derivative (?w=400 and the rest). Send ${target.normalized}.`
+              : p.code === 'url-encoded'
+                ? `The URL must be percent-encoded (a space is %20): send ${target.normalized}.`
+                : p.message,
+          source: { pointer: p.code === 'imgix-invalid-source-id' ? '/data/attributes/source_id' : p.code === 'imgix-sub-image-needs-source-id' ? '/data/attributes/sub_image' : '/data/attributes/url' },
+          code: p.code,
+        })),
+      );
+    }
+    const now = this.options.clock.now();
+    const last = this.lastPurge.get(target.normalized);
+    if (last !== undefined && now - last < this.options.imgixDuplicateWindowMs) {
+      return imgixError(409, `This URL was purged less than ${Math.ceil(this.options.imgixDuplicateWindowMs / 1000)} seconds ago; that purge covers this one.`);
+    }
+    this.lastPurge.set(target.normalized, now);
+    const id = this.ids.next();
+    if (!target.problems.some((p) => p.code === 'imgix-video-api')) {
+      this.cdn.schedule({ provider: 'imgix', url: target.normalized, match: 'base', effectiveAt: now + this.options.imgixPurgeDelayMs });
+    }
+    const echoed = { url: target.normalized, ...(subImage !== undefined ? { sub_image: subImage } : {}), ...(sourceId !== undefined ? { source_id: sourceId } : {}) };
+    return json(200, { data: { type: 'purges', id, attributes: echoed }, jsonapi: { version: '1.0' } }, IMGIX_CONTENT_TYPE);
+  }
+
+  reset(): void {
+    this.lastPurge.clear();
+    this.ids = createIdGenerator(this.options.seed, 2);
+  }
+}

@@ -1,0 +1,142 @@
+// The emulator's options, their defaults, and their validation. Validation errors say what was wrong and what to do,
+// and never contain a key.
+
+import net from 'node:net';
+import { IMAGEKIT_MONTHLY_LIMIT } from '../core/imagekit';
+import { systemClock, type Clock } from './clock';
+import type { LogEntry } from './log';
+
+/** Public test keys: documented, printed by `cdn-purge emulator`, accepted when no key is given. Not secrets. */
+export const DEFAULT_IMAGEKIT_TEST_KEY = 'private_emulator_test_key_imagekit';
+export const DEFAULT_IMGIX_TEST_KEY = 'emulator_test_key_imgix';
+
+export const DEFAULT_HOST = '127.0.0.1';
+export const DEFAULT_STATUS_DELAY_MS = 2000;
+export const DEFAULT_QUOTA = IMAGEKIT_MONTHLY_LIMIT;
+export const DEFAULT_IMGIX_DUPLICATE_WINDOW_MS = 10_000;
+export const DEFAULT_IMGIX_PURGE_DELAY_MS = 1000;
+export const DEFAULT_MAX_LOG_ENTRIES = 1000;
+
+export interface EmulatorOptions {
+  /** 0 (the default) picks a free port. */
+  port?: number;
+  /** Loopback only: 127.0.0.1 (default), another 127.x.y.z, ::1 or localhost. Anything else is refused. */
+  host?: string;
+  /** The ImageKit private key to accept (default DEFAULT_IMAGEKIT_TEST_KEY). */
+  imagekitKey?: string;
+  /** The imgix API key to accept (default DEFAULT_IMGIX_TEST_KEY). */
+  imgixKey?: string;
+  /** ImageKit URL endpoints for the core's checker; none = any https://ik.imagekit.io/<imagekitId>/... */
+  imagekitEndpoints?: readonly string[];
+  /** An ImageKit purge reports Pending for this long, then Completed (and takes effect on the CDN). */
+  statusDelayMs?: number;
+  /** ImageKit purge requests accepted per UTC month (default 1000). */
+  quota?: number;
+  /** Added before every response of the emulated services (APIs and CDN; not the control API). */
+  latencyMs?: number;
+  /** Provider API requests a second, per provider; past it 429. 0 or undefined = unlimited. */
+  rate?: number;
+  /** imgix: the same URL purged again within this window gets 409 (default 10 s). */
+  imgixDuplicateWindowMs?: number;
+  /** imgix: how long after its 200 a purge takes effect on the CDN (default 1 s). */
+  imgixPurgeDelayMs?: number;
+  /** The only source of randomness (request ids). Without it ids come from a counter. */
+  seed?: number;
+  /** Logical time (see clock.ts); the system clock by default. */
+  clock?: Clock;
+  /** Called with each request log entry as it is recorded (the CLI's --log). */
+  onRequest?: (entry: LogEntry) => void;
+  /** The request log keeps the last N entries (default 1000). */
+  maxLogEntries?: number;
+}
+
+export interface KeySetting {
+  value: string;
+  /** True when the key was given (not the default test key): it is then never echoed. */
+  custom: boolean;
+}
+
+export interface ResolvedOptions {
+  port: number;
+  host: string;
+  keys: { imagekit: KeySetting; imgix: KeySetting };
+  imagekitEndpoints: readonly string[];
+  statusDelayMs: number;
+  quota: number;
+  latencyMs: number;
+  rate: number;
+  imgixDuplicateWindowMs: number;
+  imgixPurgeDelayMs: number;
+  seed: number | undefined;
+  clock: Clock;
+  onRequest: ((entry: LogEntry) => void) | undefined;
+  maxLogEntries: number;
+}
+
+export class EmulatorOptionError extends Error {
+  constructor(message: string) {
+    super(message);
+    this.name = 'EmulatorOptionError';
+  }
+}
+
+/** True for the hosts the emulator may bind: 127.0.0.0/8, ::1, localhost. */
+export function isLoopbackBindHost(host: string): boolean {
+  const h = host.trim().toLowerCase().replace(/^\[|\]$/g, '');
+  if (h === 'localhost' || h === '::1') return true;
+  return net.isIPv4(h) && h.startsWith('127.');
+}
+
+export function assertLoopbackHost(host: string): string {
+  const h = host.trim().replace(/^\[|\]$/g, '');
+  if (!isLoopbackBindHost(h)) {
+    throw new EmulatorOptionError(
+      `Refusing to listen on "${host}": the emulator binds to loopback only (127.0.0.1, ::1 or localhost), because it accepts public test keys and speaks plain http. Use --host 127.0.0.1.`,
+    );
+  }
+  return h;
+}
+
+function wholeNumber(name: string, value: number | undefined, fallback: number, max = Number.MAX_SAFE_INTEGER): number {
+  if (value === undefined) return fallback;
+  if (!Number.isInteger(value) || value < 0 || value > max) {
+    throw new EmulatorOptionError(`${name} must be a whole number from 0 to ${max}, not ${String(value)}.`);
+  }
+  return value;
+}
+
+function key(name: string, value: string | undefined, fallback: string, provider: 'imagekit' | 'imgix'): KeySetting {
+  if (value === undefined) return { value: fallback, custom: false };
+  const v = value.trim();
+  // The messages below describe the key; they never include it.
+  if (v === '') throw new EmulatorOptionError(`${name} is empty. Give the key to accept, or leave it out to use the default test key.`);
+  if (!/^[\x21-\x7e]+$/.test(v)) throw new EmulatorOptionError(`${name} contains spaces, control or non-ASCII characters; copy the key again.`);
+  if (provider === 'imagekit' && v.includes(':')) throw new EmulatorOptionError(`${name} contains ":", which Basic authentication cannot carry in a user name.`);
+  return { value: v, custom: true };
+}
+
+export function resolveOptions(o: EmulatorOptions = {}): ResolvedOptions {
+  const host = assertLoopbackHost(o.host ?? DEFAULT_HOST);
+  if (o.seed !== undefined && (!Number.isInteger(o.seed) || o.seed < 0 || o.seed > 0xffffffff)) {
+    throw new EmulatorOptionError(`seed must be a whole number from 0 to 4294967295, not ${String(o.seed)}.`);
+  }
+  return {
+    port: wholeNumber('port', o.port, 0, 65535),
+    host,
+    keys: {
+      imagekit: key('The ImageKit key', o.imagekitKey, DEFAULT_IMAGEKIT_TEST_KEY, 'imagekit'),
+      imgix: key('The imgix key', o.imgixKey, DEFAULT_IMGIX_TEST_KEY, 'imgix'),
+    },
+    imagekitEndpoints: [...(o.imagekitEndpoints ?? [])],
+    statusDelayMs: wholeNumber('statusDelayMs', o.statusDelayMs, DEFAULT_STATUS_DELAY_MS),
+    quota: wholeNumber('quota', o.quota, DEFAULT_QUOTA),
+    latencyMs: wholeNumber('latencyMs', o.latencyMs, 0, 600_000),
+    rate: wholeNumber('rate', o.rate, 0),
+    imgixDuplicateWindowMs: wholeNumber('imgixDuplicateWindowMs', o.imgixDuplicateWindowMs, DEFAULT_IMGIX_DUPLICATE_WINDOW_MS),
+    imgixPurgeDelayMs: wholeNumber('imgixPurgeDelayMs', o.imgixPurgeDelayMs, DEFAULT_IMGIX_PURGE_DELAY_MS),
+    seed: o.seed,
+    clock: o.clock ?? systemClock,
+    onRequest: o.onRequest,
+    maxLogEntries: wholeNumber('maxLogEntries', o.maxLogEntries, DEFAULT_MAX_LOG_ENTRIES, 1_000_000) || DEFAULT_MAX_LOG_ENTRIES,
+  };
+}
