@@ -41,7 +41,7 @@ export async function activate(context: vscode.ExtensionContext): Promise<CdnPur
   context.subscriptions.push(log, settings, keys, history, purge, poller, treeProvider, tree);
   for (const w of history.loadWarnings) log.warn(w);
 
-  const services: Services = { context, settings, keys, history, log, purge, poller, tree };
+  const services: Services = { context, settings, keys, history, log, purge, poller, tree, treeProvider };
   const selector: vscode.DocumentSelector = [{ scheme: 'file' }, { scheme: 'untitled' }, { scheme: 'vscode-remote' }];
   context.subscriptions.push(
     new UrlDiagnostics(settings),

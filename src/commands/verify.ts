@@ -9,7 +9,7 @@ import type { HistoryNode } from '../host/historyTree';
 import type { Services } from '../host/services';
 
 export async function verifyRequests(s: Services, requests: HistoryRequest[], loopback: boolean): Promise<HistoryRequest[]> {
-  const client = await s.purge.http();
+  const client = await s.purge.assetClient();
   const emulatorBase = loopback ? s.settings.emulatorUrl : undefined;
   return vscode.window.withProgress({ location: vscode.ProgressLocation.Notification, title: 'Verifying purges', cancellable: true }, async (progress, token) => {
     const controller = new AbortController();

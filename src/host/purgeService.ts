@@ -41,6 +41,7 @@ function mementoQuota(memento: vscode.Memento): Quota {
 
 export class PurgeService implements vscode.Disposable {
   private client?: HttpClient;
+  private fetcher?: HttpClient;
   private readonly quota: Quota;
   private readonly emitter = new vscode.EventEmitter<HistoryBatch>();
   /** Fires after a batch has been sent (the status poller listens). */
@@ -63,6 +64,15 @@ export class PurgeService implements vscode.Disposable {
       this.client = new HttpClient({ concurrency: 4, timeoutMs: 30_000, onEvent: (e) => this.log.http(e) });
     }
     return this.client;
+  }
+
+  /** The client that fetches assets to verify purges: one retry, a shorter timeout, larger bodies (images). */
+  async assetClient(): Promise<HttpClient> {
+    if (!this.fetcher) {
+      const { HttpClient } = await import('../core/http');
+      this.fetcher = new HttpClient({ concurrency: 6, timeoutMs: 10_000, retry: { maxRetries: 1 }, maxBodyBytes: 32 * 1024 * 1024, onEvent: (e) => this.log.http(e) });
+    }
+    return this.fetcher;
   }
 
   /** The stored key for a provider and API base, without asking. */
@@ -135,9 +145,10 @@ export class PurgeService implements vscode.Disposable {
     const what = plan.invalid.length === 1 ? first.input : `${plan.invalid.length} of ${plan.inputCount} URLs`;
     const text = `${PROVIDER_LABEL[provider]} would refuse ${what}: ${problem?.message ?? 'invalid URL'}`;
     if (plan.requests.length === 0) {
-      const pick = await vscode.window.showErrorMessage(text, 'Learn More', 'Show Output');
-      if (pick === 'Learn More' && problem) void vscode.env.openExternal(vscode.Uri.parse(docsUrl(problem.code)));
-      if (pick === 'Show Output') this.log.show();
+      void vscode.window.showErrorMessage(text, 'Learn More', 'Show Output').then((pick) => {
+        if (pick === 'Learn More' && problem) void vscode.env.openExternal(vscode.Uri.parse(docsUrl(problem.code)));
+        if (pick === 'Show Output') this.log.show();
+      });
       return false;
     }
     const pick = await vscode.window.showWarningMessage(text, { modal: true, detail: `The other ${plan.requests.length} request${plan.requests.length === 1 ? '' : 's'} can be sent.` }, 'Purge the Valid Ones');
@@ -221,7 +232,7 @@ export class PurgeService implements vscode.Disposable {
             progress.report({ message: 'reading the current versions…' });
             await Promise.all(
               exact.map(async (r) => {
-                const s = await snapshotAsset(r.url, client, { emulatorBase: api.loopback ? this.settings.emulatorUrl : undefined, signal: controller.signal });
+                const s = await snapshotAsset(r.url, await this.assetClient(), { emulatorBase: api.loopback ? this.settings.emulatorUrl : undefined, signal: controller.signal });
                 if (s.validator) this.history.update(r.id, { before: s.validator });
               }),
             );
@@ -298,5 +309,6 @@ export class PurgeService implements vscode.Disposable {
   async dispose(): Promise<void> {
     this.emitter.dispose();
     await this.client?.close();
+    await this.fetcher?.close();
   }
 }

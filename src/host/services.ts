@@ -1,7 +1,7 @@
 // What the commands are given: the extension's services, created once in activate(). No module-level state.
 import type * as vscode from 'vscode';
 import type { HistoryStore } from './history';
-import type { HistoryNode } from './historyTree';
+import type { HistoryNode, HistoryTreeProvider } from './historyTree';
 import type { PurgeLog } from './log';
 import type { PurgeService } from './purgeService';
 import type { KeyStore } from './secrets';
@@ -17,4 +17,5 @@ export interface Services {
   purge: PurgeService;
   poller: StatusPoller;
   tree: vscode.TreeView<HistoryNode>;
+  treeProvider: HistoryTreeProvider;
 }
