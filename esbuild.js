@@ -39,7 +39,7 @@ async function main() {
   if (tests) {
     // Transpile only (no bundling): out/src/** and out/test/** mirror the sources.
     await esbuild.build({
-      entryPoints: [...listTs('src'), ...listTs('test')],
+      entryPoints: [...listTs('src'), ...listTs('test'), ...listTs('bench')],
       outdir: 'out',
       outbase: '.',
       format: 'cjs',
