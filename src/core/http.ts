@@ -230,11 +230,16 @@ export class HttpClient {
     const emit = this.options.onEvent ?? (() => {});
     const started = Date.now();
     let attempts = 1;
-    await lane.acquire(signal);
     const fail = (code: HttpErrorCode, message: string): HttpError => {
       emit({ type: 'error', lane: laneName, method: spec.method, url: spec.url, code, message, ms: Date.now() - started, attempts });
       return new HttpError(code, message, attempts);
     };
+    // Waiting for a slot or a start time only fails when cancelled: report it like any other cancellation.
+    try {
+      await lane.acquire(signal);
+    } catch {
+      throw fail('aborted', 'Cancelled.');
+    }
     try {
       const retrying = new RetryAgent(this.dispatcher, {
         throwOnError: false,

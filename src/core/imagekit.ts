@@ -73,10 +73,11 @@ const FILE_NAME = /^.+\.([A-Za-z0-9]{1,10})$/;
 
 /**
  * Applies the seed's three conditions to the counted path (encoded, without leading slash, `*` removed):
- * at least two levels of nesting, or at least 15 characters, or a complete file path with an extension.
- * `fullPath` is the same path with the URL pattern in front, for the refused-paths check.
+ * at least two levels of nesting, or at least 15 characters, or a complete file path with an extension; and
+ * whether it covers all of a refused path (only the counted path can: with a URL pattern in front, a path inside
+ * media/catalog/ or s/files/ is one level and short, so too broad already).
  */
-export function judgeWildcard(counted: string, fullPath: string): WildcardVerdict {
+export function judgeWildcard(counted: string): WildcardVerdict {
   const decoded = decodeLoose(counted);
   const segments = decoded.split('/').filter((s) => s !== '');
   const dir = decoded.replace(/\/+$/, '');
@@ -86,12 +87,8 @@ export function judgeWildcard(counted: string, fullPath: string): WildcardVerdic
   const isFilePath = ext !== undefined && /[A-Za-z]/.test(ext);
   const levels = segments.length;
   const broadEnough = levels >= MIN_WILDCARD_LEVELS || chars >= MIN_WILDCARD_CHARS || isFilePath;
-  let refused: string | undefined;
-  for (const candidate of new Set([decoded, decodeLoose(fullPath)])) {
-    const c = candidate.toLowerCase();
-    const hit = IMAGEKIT_REFUSED_WILDCARDS.find((r) => c !== '' && r.startsWith(c));
-    if (hit) refused = hit;
-  }
+  const lower = decoded.toLowerCase();
+  const refused = IMAGEKIT_REFUSED_WILDCARDS.find((r) => lower !== '' && r.startsWith(lower));
   return { levels, chars, isFilePath, broadEnough, refused };
 }
 
@@ -148,6 +145,9 @@ class ImageKitChecker implements Checker {
     const encodedPath = encodeExact(path);
     const withoutFragment = u.origin + encodedPath + (query !== undefined ? `?${encodeExact(query)}` : '');
 
+    if (u.assumedScheme) {
+      problems.push(problem('scheme-assumed', 'info', `The URL has no scheme, so https:// was assumed: ${withoutFragment}.`, { fixes: [{ title: 'Write the URL with https://', replacement: withoutFragment }] }));
+    }
     if (u.rawFragment !== undefined) {
       problems.push(problem('fragment-dropped', 'info', 'The #fragment is never sent to the CDN, so it is not part of the purge URL; it was dropped.'));
     }
@@ -192,8 +192,7 @@ class ImageKitChecker implements Checker {
       problems.push(problem('empty-path', 'error', `The URL is the endpoint ${base} itself, not a file. Add the file path, or end it with a wildcard over a narrower folder.`));
     }
     if (kind === 'wildcard' && !hasErrors(problems)) {
-      const full = endpoint.pattern ? `${endpoint.pattern}/${counted}` : counted;
-      const v = judgeWildcard(counted, full);
+      const v = judgeWildcard(counted);
       const star0 = u.pathStart + star;
       if (!v.broadEnough) {
         problems.push(

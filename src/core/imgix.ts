@@ -65,6 +65,9 @@ class ImgixChecker implements Checker {
     const path = u.rawPath;
     const encoded = encodeExact(path);
     const normalized = u.origin + encoded;
+    if (u.assumedScheme) {
+      problems.push(problem('scheme-assumed', 'info', `The URL has no scheme, so https:// was assumed: ${normalized}.`, { fixes: [{ title: 'Write the URL with https://', replacement: normalized }] }));
+    }
     if (this.hosts.size > 0 && !this.hosts.has(u.hostname)) {
       problems.push(
         problem('not-under-endpoint', 'error', `${u.hostname} is not one of the configured imgix Source domains (${[...this.hosts].join(', ')}). Add it (setting cdnPurge.imgix.domains, or --endpoint for the CLI), or fix the URL.`),

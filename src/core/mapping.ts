@@ -51,6 +51,8 @@ interface CompiledRule {
   base: string;
   isMatch: (p: string) => boolean;
   template: boolean;
+  /** The glob matches files at any depth below its base (`base/**`...): only then is a folder a URL prefix. */
+  deep: boolean;
 }
 
 export class PathMapper {
@@ -70,7 +72,13 @@ export class PathMapper {
       if (unknown?.length) return void this.problems.push(`${where}: unknown placeholder ${unknown[0]} (use {relative}, {path}, {dir}, {name}, {stem} or {ext}).`);
       const glob = normalizeRelPath(rule.glob.trim());
       const scan = picomatch.scan(glob);
-      this.rules.push({ rule, base: scan.isGlob ? scan.base : glob.split('/').slice(0, -1).join('/'), isMatch: picomatch(glob, { dot: true }), template });
+      this.rules.push({
+        rule,
+        base: scan.isGlob ? scan.base : glob.split('/').slice(0, -1).join('/'),
+        isMatch: picomatch(glob, { dot: true }),
+        template,
+        deep: scan.isGlob && scan.glob.startsWith('**'),
+      });
     });
   }
 
@@ -93,7 +101,9 @@ export class PathMapper {
 
   /**
    * The URL prefixes a folder's files live under: for each prefix rule (or template ending in {relative}) whose
-   * base is the folder, lies inside it, or contains it.
+   * glob reaches every depth below its base (`base/**`, or `base/**` then a file pattern), and whose base is the folder, lies
+   * inside it, or contains it. A rule for one file, or a glob of one level (`base/*.png`), gives no prefix: a
+   * wildcard over it would purge URLs the rule never maps; list the folder's files instead.
    */
   mapFolder(folder: string, provider?: ProviderId): MappedFolder[] {
     const f = normalizeRelPath(folder);
@@ -101,7 +111,7 @@ export class PathMapper {
     for (const r of this.rules) {
       if (provider && r.rule.provider && r.rule.provider !== provider) continue;
       const prefixUrl = r.template ? (r.rule.url.endsWith('{relative}') && !/\{/.test(r.rule.url.slice(0, -10)) ? r.rule.url.slice(0, -10) : undefined) : r.rule.url;
-      if (prefixUrl === undefined) continue;
+      if (prefixUrl === undefined || !r.deep) continue;
       const containsBase = f === '' || f === r.base || r.base.startsWith(`${f}/`);
       const insideBase = r.base === '' || f.startsWith(`${r.base}/`);
       let prefix: string | undefined;

@@ -12,7 +12,7 @@ import type { Checker, ProviderId, TargetCheck } from './provider';
 export const DEFAULT_COALESCE = 2;
 
 export interface PlanOptions {
-  /** Coalesce into wildcards (ImageKit only): the number of requests a wildcard must save. Off when undefined/false. */
+  /** Coalesce into wildcards (ImageKit only): the number of requests a wildcard must save. Off when undefined, false or 0. */
   coalesce?: number | false;
 }
 
@@ -72,7 +72,8 @@ export function planPurge(inputs: readonly string[], checker: Checker, options: 
     return { ...base, requests: entries.map((e) => request(e.url, e.target, [e], false)) };
   }
   const { requests, rest } = absorbIntoWildcards(entries);
-  const coalesce = options.coalesce === false || options.coalesce === undefined ? undefined : Math.max(1, options.coalesce);
+  // 0 (the setting's "off"), false and undefined turn coalescing off: a wildcard also purges files nobody listed.
+  const coalesce = typeof options.coalesce === 'number' && options.coalesce > 0 ? Math.max(1, options.coalesce) : undefined;
   if (coalesce === undefined) {
     requests.push(...rest.map((e) => request(e.url, e.target, [e], false)));
   } else {

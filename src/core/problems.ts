@@ -10,6 +10,7 @@ export const PROBLEM_CODES = [
   'not-under-endpoint',
   'empty-path',
   'url-encoded',
+  'scheme-assumed',
   'fragment-dropped',
   'invalid-endpoint',
   'insecure-api-base',

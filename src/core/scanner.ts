@@ -19,16 +19,26 @@ export interface ScanMatch {
 /** Tells which provider, if any, serves a host. */
 export type HostClassifier = (hostname: string) => ProviderId | undefined;
 
-// Anything up to whitespace, a quote, angle brackets, a backslash, parentheses or a backtick ends a URL.
-const URL_RE = /https?:\/\/[^\s"'<>`\\()[\]|^]+/gi;
-const TRAILING = /[.,;:!?]+$/;
+// Anything up to whitespace, a quote, angle brackets, a backslash, a backtick, brackets, "|" or "^" ends a URL.
+// Parentheses belong to it only in balanced pairs (a_(1).jpg), so "(see https://…/a.jpg)", Markdown's
+// [text](url) and CSS url(…) still end at ")". Each group starts with "(" and its runs exclude parentheses, so
+// there is nothing to backtrack into: linear.
+const URL_RE = /https?:\/\/[^\s"'<>`\\()[\]|^]+(?:\([^\s"'<>`\\()[\]|^]*\)[^\s"'<>`\\()[\]|^]*)*/gi;
+const TRAILING = '.,;:!?';
+
+/** The URL without trailing sentence punctuation; a loop, not /[.,;:!?]+$/ (quadratic on long runs of dots). */
+function trimTrailing(url: string): string {
+  let end = url.length;
+  while (end > 0 && TRAILING.includes(url[end - 1])) end--;
+  return url.slice(0, end);
+}
 
 export function scanText(text: string, classify: HostClassifier, maxMatches = 10_000): ScanMatch[] {
   const out: ScanMatch[] = [];
   URL_RE.lastIndex = 0;
   for (let m = URL_RE.exec(text); m !== null; m = URL_RE.exec(text)) {
     let url = m[0];
-    const trimmed = url.replace(TRAILING, '');
+    const trimmed = trimTrailing(url);
     // A trailing ":" or "." belongs to the sentence, unless it leaves nothing after the host.
     if (trimmed.length > url.indexOf('//') + 2) url = trimmed;
     const hostStart = url.indexOf('//') + 2;

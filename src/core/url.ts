@@ -22,11 +22,15 @@ export interface ParsedUrl {
   rawQuery?: string;
   /** Fragment without `#`, or undefined. */
   rawFragment?: string;
+  /** The input had no scheme (`you.imgix.net/a.png`, `//host/a.png`): https was assumed. */
+  assumedScheme?: boolean;
 }
 
 export type ParseResult = { ok: true; url: ParsedUrl } | { ok: false; problem: Problem };
 
-const SCHEME = /^([A-Za-z][A-Za-z0-9+.-]*):/;
+const SCHEME = /^([A-Za-z][A-Za-z0-9+.-]*):(?!\d)/;
+/** A host name with at least one dot and a top-level label of letters, then a path: `you.imgix.net/your-image.png`. */
+const HOST_FIRST = /^(?:[A-Za-z0-9](?:[A-Za-z0-9-]*[A-Za-z0-9])?\.)+[A-Za-z]{2,63}(?::\d+)?\//;
 
 export function parseUrl(raw: string): ParseResult {
   const input = raw.trim();
@@ -35,8 +39,15 @@ export function parseUrl(raw: string): ParseResult {
   }
   const m = SCHEME.exec(input);
   if (!m) {
-    const hint = input.startsWith('//') ? ` Add the scheme: https:${input}` : ' Give the full URL, starting with https://.';
-    return { ok: false, problem: problem(input.startsWith('//') ? 'not-http' : 'invalid-url', 'error', `"${short(input)}" is not an absolute URL.${hint}`) };
+    // imgix's document writes purge URLs as `you.imgix.net/your-image.png`: a host name first means https.
+    const prefix = input.startsWith('//') ? 'https:' : HOST_FIRST.test(input) ? 'https://' : undefined;
+    if (prefix) {
+      const r = parseUrl(prefix + input);
+      if (r.ok) return { ok: true, url: { ...r.url, input, pathStart: r.url.pathStart - prefix.length, assumedScheme: true } };
+      const { start, end, ...rest } = r.problem;
+      return { ok: false, problem: start === undefined || end === undefined ? rest : { ...rest, start: Math.max(0, start - prefix.length), end: Math.max(0, end - prefix.length) } };
+    }
+    return { ok: false, problem: problem('invalid-url', 'error', `"${short(input)}" is not an absolute URL. Give the full URL, starting with https://.`) };
   }
   const scheme = m[1].toLowerCase();
   if (scheme !== 'http' && scheme !== 'https') {
@@ -158,10 +169,13 @@ export function decodeLoose(s: string): string {
   }
 }
 
-/** True for hosts that never leave this machine: localhost, 127.0.0.0/8, ::1. */
+/**
+ * True for hosts that never leave this machine: localhost, 127.0.0.0/8, ::1. Not `*.localhost`: the system
+ * resolver may send such names to DNS, and a key must never travel in clear to wherever that answers.
+ */
 export function isLoopbackHost(hostname: string): boolean {
   const h = hostname.toLowerCase().replace(/^\[|\]$/g, '');
-  return h === 'localhost' || h.endsWith('.localhost') || h === '::1' || /^127\.\d{1,3}\.\d{1,3}\.\d{1,3}$/.test(h);
+  return h === 'localhost' || h === '::1' || /^127\.\d{1,3}\.\d{1,3}\.\d{1,3}$/.test(h);
 }
 
 export interface ApiBase {

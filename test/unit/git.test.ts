@@ -1,0 +1,80 @@
+// changedFiles on throw-away repositories: the working tree (staged, unstaged, untracked, deleted), since a ref,
+// a repository without commits, unknown refs, file names git would quote.
+import assert from 'node:assert/strict';
+import fs from 'node:fs';
+import path from 'node:path';
+import { changedFiles, repoRoot } from '../../src/core/git';
+import { commitAll, git, initRepo, write } from './helpers/git';
+import { tmpDir } from './helpers/tmp';
+
+describe('git: changedFiles', function () {
+  this.timeout(30_000);
+  let root: string;
+  let first: string;
+
+  beforeEach(() => {
+    root = fs.realpathSync(tmpDir('cdn-purge-git-'));
+    initRepo(root);
+    for (const f of ['public/images/keep.png', 'public/images/edit.png', 'public/images/gone.png', 'public/images/staged.png', 'README.md']) write(root, f);
+    write(root, '.gitignore', 'ignored/\n');
+    first = commitAll(root, 'first');
+  });
+
+  it('a clean working tree has no changes', async () => {
+    assert.deepEqual(await changedFiles(root), []);
+  });
+
+  it('working tree: modified, staged, untracked and deleted files, sorted; ignored files are not', async () => {
+    write(root, 'public/images/edit.png', 'changed');
+    write(root, 'public/images/staged.png', 'changed and staged');
+    git(root, 'add', 'public/images/staged.png');
+    write(root, 'public/images/new file ü.png', 'untracked');
+    fs.rmSync(path.join(root, 'public/images/gone.png'));
+    write(root, 'ignored/x.png', 'ignored');
+    assert.deepEqual(await changedFiles(root), ['public/images/edit.png', 'public/images/gone.png', 'public/images/new file ü.png', 'public/images/staged.png']);
+  });
+
+  it('since a ref: what changed in later commits plus the working tree', async () => {
+    write(root, 'public/images/edit.png', 'v2');
+    fs.rmSync(path.join(root, 'public/images/gone.png'));
+    const second = commitAll(root, 'second');
+    write(root, 'public/images/untracked.png', 'u');
+    assert.deepEqual(await changedFiles(root, first), ['public/images/edit.png', 'public/images/gone.png', 'public/images/untracked.png']);
+    assert.deepEqual(await changedFiles(root, second), ['public/images/untracked.png']);
+    assert.deepEqual(await changedFiles(root, 'HEAD~1'), ['public/images/edit.png', 'public/images/gone.png', 'public/images/untracked.png']);
+    git(root, 'tag', 'v1', first);
+    assert.deepEqual(await changedFiles(root, 'v1'), ['public/images/edit.png', 'public/images/gone.png', 'public/images/untracked.png']);
+  });
+
+  it('a renamed file counts as the old path deleted and the new one added', async () => {
+    git(root, 'mv', 'public/images/keep.png', 'public/images/moved.png');
+    assert.deepEqual(await changedFiles(root), ['public/images/keep.png', 'public/images/moved.png']);
+  });
+
+  it('an unknown ref is an error that says what to do (fetch it; shallow CI checkouts)', async () => {
+    await assert.rejects(changedFiles(root, 'no-such-branch'), /git does not know the ref "no-such-branch".*fetch-depth 0/);
+  });
+
+  it('a ref that looks like an option, or is empty, is refused before git runs', async () => {
+    await assert.rejects(changedFiles(root, '--output=/tmp/x'), /is not a git ref/);
+    await assert.rejects(changedFiles(root, ' '), /is not a git ref/);
+  });
+
+  it('repoRoot finds the top from a subfolder; outside a repository it says --from-git needs one', async () => {
+    assert.equal(await repoRoot(path.join(root, 'public/images')), root);
+    const outside = fs.realpathSync(tmpDir('cdn-purge-nogit-'));
+    await assert.rejects(repoRoot(outside), /is not inside a git repository: --from-git needs one/);
+  });
+});
+
+describe('git: a repository without commits', function () {
+  this.timeout(30_000);
+  it('lists every file, staged or untracked', async () => {
+    const root = fs.realpathSync(tmpDir('cdn-purge-git-'));
+    initRepo(root);
+    write(root, 'a.png');
+    write(root, 'dir/b.png');
+    git(root, 'add', 'a.png');
+    assert.deepEqual(await changedFiles(root), ['a.png', 'dir/b.png']);
+  });
+});

@@ -1,0 +1,413 @@
+// Both providers' wire formats end to end: planner → executePlan / fetchStatus / waitForCompletion → the real
+// HttpClient → a loopback server that plays ImageKit or imgix. Method, path, headers, body, and the parsing of
+// success and error bodies.
+import assert from 'node:assert/strict';
+import { MockAgent } from 'undici';
+import { HttpClient } from '../../src/core/http';
+import { imagekit } from '../../src/core/imagekit';
+import { imgix } from '../../src/core/imgix';
+import { planPurge } from '../../src/core/planner';
+import { executePlan, fetchStatus, waitForCompletion } from '../../src/core/purge';
+import type { StatusOutcome } from '../../src/core/provider';
+import { delay, reply, startServer, until, type TestServer } from './helpers/server';
+
+const KEY = 'private_TEST-key+/=é';
+const BASIC = `Basic ${Buffer.from(`${KEY}:`, 'utf8').toString('base64')}`;
+const FAST = { minDelayMs: 5, maxDelayMs: 20, maxWaitMs: 5_000 };
+
+function ikPlan(urls: string[]) {
+  return planPurge(urls, imagekit.checker({}));
+}
+function ixPlan(urls: string[], config = {}) {
+  return planPurge(urls, imgix.checker(config));
+}
+
+describe('purge: ImageKit wire format on a loopback server', function () {
+  this.timeout(20_000);
+  let server: TestServer;
+  let client: HttpClient;
+  beforeEach(async () => {
+    server = await startServer((req, res) => reply(res, 201, { requestId: `req-${req.index}` }));
+    client = new HttpClient({ retry: FAST, timeoutMs: 5_000 });
+  });
+  afterEach(async () => {
+    await client.close();
+    await server.close();
+  });
+  const opts = () => ({ adapter: imagekit, apiBase: server.base, key: KEY, client });
+
+  it('POSTs {url} to /v1/files/purge with Basic base64(key + ":") and application/json; 201 + requestId is accepted', async () => {
+    const plan = ikPlan(['https://ik.imagekit.io/demo/a.jpg', 'https://ik.imagekit.io/demo/folder/b c.png', 'https://ik.imagekit.io/demo/images/upload*']);
+    const results = await executePlan(plan.requests, opts());
+    assert.equal(server.requests.length, 3);
+    for (const r of server.requests) {
+      assert.equal(r.method, 'POST');
+      assert.equal(r.url, '/v1/files/purge');
+      assert.equal(r.headers.authorization, BASIC);
+      assert.equal(Buffer.from(BASIC.slice(6), 'base64').toString('utf8'), `${KEY}:`, 'the key and a colon');
+      assert.match(String(r.headers['content-type']), /^application\/json\b/);
+      assert.deepEqual(Object.keys(JSON.parse(r.body)), ['url']);
+    }
+    assert.deepEqual(
+      server.requests.map((r) => JSON.parse(r.body).url).sort(),
+      ['https://ik.imagekit.io/demo/a.jpg', 'https://ik.imagekit.io/demo/folder/b%20c.png', 'https://ik.imagekit.io/demo/images/upload*'].sort(),
+    );
+    assert.deepEqual(
+      results.map((r) => r.url),
+      plan.requests.map((r) => r.url),
+      'results in plan order',
+    );
+    for (const r of results) {
+      assert.equal(r.ok, true);
+      assert.equal(r.status, 'accepted');
+      assert.equal(r.httpStatus, 201);
+      assert.match(r.requestId ?? '', /^req-\d$/);
+      assert.equal(r.attempts, 1);
+    }
+    const sentFor = new Map(server.requests.map((r) => [JSON.parse(r.body).url as string, `req-${r.index}`]));
+    for (const r of results) assert.equal(r.requestId, sentFor.get(r.url), 'each result carries the id of its own request');
+  });
+
+  it('accepts a 200 too, with or without a requestId', async () => {
+    server.handler = (req, res) => reply(res, 200, req.index === 0 ? { requestId: 'x200' } : {});
+    const [a] = await executePlan(ikPlan(['https://ik.imagekit.io/demo/a.jpg']).requests, opts());
+    assert.equal(a.ok, true);
+    assert.equal(a.httpStatus, 200);
+    assert.equal(a.requestId, 'x200');
+    const [b] = await executePlan(ikPlan(['https://ik.imagekit.io/demo/b.jpg']).requests, opts());
+    assert.equal(b.ok, true);
+    assert.equal(b.requestId, undefined);
+    assert.match(b.hint ?? '', /no requestId/);
+  });
+
+  it('an error {message, help} is shown verbatim, with our hint; 400 is not retried', async () => {
+    server.handler = (_req, res) => reply(res, 400, { message: 'Your request contains invalid url.', help: 'For support kindly contact us at support@imagekit.io .' });
+    const [r] = await executePlan(ikPlan(['https://ik.imagekit.io/demo/a.jpg']).requests, opts());
+    assert.equal(server.requests.length, 1);
+    assert.equal(r.ok, false);
+    assert.equal(r.status, 'failed');
+    assert.equal(r.httpStatus, 400);
+    assert.equal(r.message, 'Your request contains invalid url.');
+    assert.equal(r.help, 'For support kindly contact us at support@imagekit.io .');
+    assert.match(r.hint ?? '', /cdn-purge check/);
+  });
+
+  it('401 says to check the key; 429 (after retries) mentions the 1000-a-month limit', async () => {
+    server.handler = (_req, res) => reply(res, 401, { message: 'Your account cannot be authenticated.' });
+    const [a] = await executePlan(ikPlan(['https://ik.imagekit.io/demo/a.jpg']).requests, opts());
+    assert.equal(a.status, 'failed');
+    assert.match(a.hint ?? '', /IMAGEKIT_PRIVATE_KEY/);
+    server.handler = (_req, res) => reply(res, 429, { message: 'Purge limit reached' }, { 'retry-after': '0' });
+    const c = new HttpClient({ retry: { ...FAST, maxRetries: 1 } });
+    try {
+      const [b] = await executePlan(ikPlan(['https://ik.imagekit.io/demo/b.jpg']).requests, { ...opts(), client: c });
+      assert.equal(b.httpStatus, 429);
+      assert.equal(b.attempts, 2);
+      assert.match(b.hint ?? '', /1000 purge requests a month/);
+    } finally {
+      await c.close();
+    }
+  });
+
+  it('a malformed JSON body and an empty body still give a clear failure', async () => {
+    server.handler = (req, res) => (req.index === 0 ? reply(res, 403, '<html>Forbidden</html>') : reply(res, 404));
+    const [a] = await executePlan(ikPlan(['https://ik.imagekit.io/demo/a.jpg']).requests, opts());
+    assert.equal(a.ok, false);
+    assert.equal(a.message, '<html>Forbidden</html>');
+    const [b] = await executePlan(ikPlan(['https://ik.imagekit.io/demo/b.jpg']).requests, opts());
+    assert.equal(b.ok, false);
+    assert.equal(b.message, 'HTTP 404');
+  });
+
+  it('a 5xx is retried and the success counts; a network failure becomes status "error"', async () => {
+    server.handler = (req, res) => (req.index === 0 ? reply(res, 502, 'bad gateway') : reply(res, 201, { requestId: 'after-502' }));
+    const [a] = await executePlan(ikPlan(['https://ik.imagekit.io/demo/a.jpg']).requests, opts());
+    assert.equal(a.ok, true);
+    assert.equal(a.attempts, 2);
+    assert.equal(a.requestId, 'after-502');
+    server.handler = (_req, _res, raw) => {
+      raw.socket.destroy();
+    };
+    const c = new HttpClient({ retry: { ...FAST, maxRetries: 1 } });
+    try {
+      const [b] = await executePlan(ikPlan(['https://ik.imagekit.io/demo/b.jpg']).requests, { ...opts(), client: c });
+      assert.equal(b.ok, false);
+      assert.equal(b.status, 'error');
+      assert.equal(b.attempts, 2);
+      assert.match(b.message ?? '', /Could not reach/);
+    } finally {
+      await c.close();
+    }
+  });
+
+  it('never puts the key (or its base64 form) into a result, even when the server echoes it', async () => {
+    server.handler = (req, res) => reply(res, 400, { message: `bad auth ${req.headers.authorization} for ${KEY}`, help: `key=${KEY}` });
+    const [r] = await executePlan(ikPlan(['https://ik.imagekit.io/demo/a.jpg']).requests, opts());
+    const text = JSON.stringify(r);
+    assert.ok(!text.includes(KEY));
+    assert.ok(!text.includes(BASIC.slice(6)));
+    assert.ok(!text.includes(BASIC.slice(6).replace(/=+$/, '')));
+    assert.match(r.message ?? '', /\*\*\*/);
+  });
+
+  it('calls onResult once per request, with its index in the plan', async () => {
+    const plan = ikPlan(['https://ik.imagekit.io/demo/1.jpg', 'https://ik.imagekit.io/demo/2.jpg', 'https://ik.imagekit.io/demo/3.jpg']);
+    const seen: Array<[string, number]> = [];
+    await executePlan(plan.requests, { ...opts(), onResult: (r, i) => seen.push([r.url, i]) });
+    assert.equal(seen.length, 3);
+    for (const [url, i] of seen) assert.equal(plan.requests[i].url, url);
+  });
+
+  it('an aborted batch: every request is "cancelled", none answered', async () => {
+    server.handler = () => {}; // never answers
+    const ac = new AbortController();
+    const plan = ikPlan(['https://ik.imagekit.io/demo/1.jpg', 'https://ik.imagekit.io/demo/2.jpg', 'https://ik.imagekit.io/demo/3.jpg']);
+    const c = new HttpClient({ retry: FAST, concurrency: 1 });
+    try {
+      const p = executePlan(plan.requests, { ...opts(), client: c, signal: ac.signal });
+      await until(() => server.requests.length === 1, 10_000, 'the first request');
+      ac.abort();
+      const results = await p;
+      assert.deepEqual(
+        results.map((r) => r.status),
+        ['cancelled', 'cancelled', 'cancelled'],
+      );
+      assert.ok(results.every((r) => !r.ok && r.httpStatus === undefined));
+      await delay(30);
+      assert.equal(server.requests.length, 1, 'the queued requests were never sent');
+    } finally {
+      await c.close();
+    }
+  });
+
+  it('fetchStatus: GET /v1/files/purge/{requestId} with the same Basic header; Pending and Completed', async () => {
+    server.handler = (req, res) => reply(res, 200, { status: req.index === 0 ? 'Pending' : 'Completed' });
+    const a = await fetchStatus('598821f949c0a938d57563bd', opts());
+    const b = await fetchStatus('598821f949c0a938d57563bd', opts());
+    assert.deepEqual(
+      server.requests.map((r) => [r.method, r.url, r.headers.authorization, r.body]),
+      [
+        ['GET', '/v1/files/purge/598821f949c0a938d57563bd', BASIC, ''],
+        ['GET', '/v1/files/purge/598821f949c0a938d57563bd', BASIC, ''],
+      ],
+    );
+    assert.deepEqual([a.ok, a.status, a.httpStatus], [true, 'Pending', 200]);
+    assert.deepEqual([b.ok, b.status], [true, 'Completed']);
+  });
+
+  it('fetchStatus: an unknown id (404 {message}) fails with the message; a bad id is refused without a request', async () => {
+    server.handler = (_req, res) => reply(res, 404, { message: 'No request found for this requestId.', help: 'h' });
+    const a = await fetchStatus('nope', opts());
+    assert.equal(a.ok, false);
+    assert.equal(a.httpStatus, 404);
+    assert.equal(a.message, 'No request found for this requestId.');
+    const before = server.requests.length;
+    for (const bad of ['../../etc', 'a b', '', 'x'.repeat(129), 'id?x=1']) {
+      const r = await fetchStatus(bad, opts());
+      assert.equal(r.ok, false, bad);
+      assert.match(r.message ?? '', /not a request id/);
+    }
+    assert.equal(server.requests.length, before);
+  });
+
+  it('fetchStatus: a 200 without a status field is not a success', async () => {
+    server.handler = (_req, res) => reply(res, 200, { state: 'done' });
+    const r = await fetchStatus('abc', opts());
+    assert.equal(r.ok, false);
+    assert.match(r.message ?? '', /Unexpected status body/);
+  });
+
+  it('fetchStatus for imgix: no status API, no request', async () => {
+    const r = await fetchStatus('abc', { adapter: imgix, apiBase: server.base, key: KEY, client });
+    assert.equal(r.ok, false);
+    assert.match(r.message ?? '', /no purge status API.*verify by fetching/i);
+    assert.equal(server.requests.length, 0);
+  });
+
+  it('waitForCompletion polls until Completed', async () => {
+    server.handler = (req, res) => reply(res, 200, { status: req.index < 2 ? 'Pending' : 'Completed' });
+    const polls: StatusOutcome[] = [];
+    const r = await waitForCompletion('abc', { ...opts(), intervalMs: 10, timeoutMs: 10_000, onPoll: (s) => polls.push(s) });
+    assert.equal(r.status, 'Completed');
+    assert.equal(r.timedOut, false);
+    assert.deepEqual(
+      polls.map((p) => p.status),
+      ['Pending', 'Pending', 'Completed'],
+    );
+    assert.equal(server.requests.length, 3);
+  });
+
+  it('waitForCompletion gives up at its timeout while Pending (timedOut), and stops on an error', async () => {
+    server.handler = (_req, res) => reply(res, 200, { status: 'Pending' });
+    const r = await waitForCompletion('abc', { ...opts(), intervalMs: 20, timeoutMs: 100 });
+    assert.equal(r.timedOut, true);
+    assert.equal(r.status, 'Pending');
+    assert.ok(server.requests.length >= 1);
+    const seen = server.requests.length;
+    server.handler = (_req, res) => reply(res, 404, { message: 'gone' });
+    const e = await waitForCompletion('abc', { ...opts(), intervalMs: 10, timeoutMs: 10_000 });
+    assert.equal(e.ok, false);
+    assert.equal(e.timedOut, false);
+    assert.equal(server.requests.length - seen, 1);
+  });
+
+  it('waitForCompletion stops when cancelled', async function () {
+    this.timeout(10_000); // the interval is 60 s: only cancellation ends it in time
+    server.handler = (_req, res) => reply(res, 200, { status: 'Pending' });
+    const ac = new AbortController();
+    const p = waitForCompletion('abc', { ...opts(), intervalMs: 60_000, timeoutMs: 600_000, signal: ac.signal });
+    await until(() => server.requests.length === 1, 10_000, 'the first poll');
+    ac.abort();
+    const r = await p;
+    assert.notEqual(r.status, 'Completed');
+    assert.equal(r.ok, false);
+    assert.match(r.message ?? '', /cancel/i);
+    assert.equal(server.requests.length, 1, 'no poll after the cancellation');
+  });
+});
+
+describe('purge: imgix wire format on a loopback server', function () {
+  this.timeout(20_000);
+  let server: TestServer;
+  let client: HttpClient;
+  beforeEach(async () => {
+    server = await startServer((req, res) => reply(res, 200, { data: { type: 'purges', id: `purge-${req.index}`, attributes: {} } }));
+    client = new HttpClient({ retry: FAST, timeoutMs: 5_000 });
+  });
+  afterEach(async () => {
+    await client.close();
+    await server.close();
+  });
+  const opts = () => ({ adapter: imgix, apiBase: server.base, key: KEY, client });
+
+  it('POSTs the JSON:API body to /api/v1/purge with Bearer <key> and application/vnd.api+json; 200 with data.id', async () => {
+    const plan = ixPlan(['https://assets.imgix.net/dogs.png?w=400', 'https://assets.imgix.net/image file.png']);
+    const results = await executePlan(plan.requests, opts());
+    assert.equal(server.requests.length, 2);
+    for (const r of server.requests) {
+      assert.equal(r.method, 'POST');
+      assert.equal(r.url, '/api/v1/purge');
+      assert.equal(r.headers.authorization, `Bearer ${KEY}`);
+      assert.equal(r.headers['content-type'], 'application/vnd.api+json');
+    }
+    assert.deepEqual(
+      server.requests.map((r) => JSON.parse(r.body)).sort((a, b) => (a.data.attributes.url < b.data.attributes.url ? -1 : 1)),
+      [
+        { data: { type: 'purges', attributes: { url: 'https://assets.imgix.net/dogs.png' } } },
+        { data: { type: 'purges', attributes: { url: 'https://assets.imgix.net/image%20file.png' } } },
+      ],
+    );
+    for (const r of results) {
+      assert.equal(r.ok, true);
+      assert.equal(r.status, 'accepted');
+      assert.equal(r.httpStatus, 200);
+      assert.match(r.requestId ?? '', /^purge-\d$/);
+      assert.match(r.hint ?? '', /does not mean it is done/);
+    }
+  });
+
+  it('sends sub_image and source_id for a sub-image purge', async () => {
+    const plan = ixPlan(['https://assets.imgix.net/marks/logo.png'], { subImage: true, sourceId: '5ebee107e9c05c0001d9c2d3' });
+    await executePlan(plan.requests, opts());
+    assert.deepEqual(JSON.parse(server.requests[0].body), {
+      data: { type: 'purges', attributes: { url: 'https://assets.imgix.net/marks/logo.png', sub_image: true, source_id: '5ebee107e9c05c0001d9c2d3' } },
+    });
+  });
+
+  it('a 200 without data.id is accepted (received, not done), with no id', async () => {
+    server.handler = (_req, res) => reply(res, 200);
+    const [r] = await executePlan(ixPlan(['https://assets.imgix.net/a.png']).requests, opts());
+    assert.equal(r.ok, true);
+    assert.equal(r.requestId, undefined);
+  });
+
+  it('409 (the same URL purged seconds ago) is a duplicate, not a failure, and is not retried', async () => {
+    server.handler = (_req, res) => reply(res, 409, { errors: [{ status: '409', title: 'Conflict', detail: 'A purge for this URL was recently requested' }] });
+    const [r] = await executePlan(ixPlan(['https://assets.imgix.net/a.png']).requests, opts());
+    assert.equal(server.requests.length, 1);
+    assert.equal(r.ok, true);
+    assert.equal(r.status, 'duplicate');
+    assert.equal(r.httpStatus, 409);
+    assert.match(r.message ?? '', /Conflict: A purge for this URL was recently requested/);
+  });
+
+  it('errors {errors:[{status,title,detail}]} become the message; 401 and 403 point at the key', async () => {
+    server.handler = (req, res) =>
+      reply(res, req.index === 0 ? 401 : 403, {
+        errors: [
+          { status: '401', title: 'Unauthorized', detail: 'The API key is invalid' },
+          { status: '401', title: 'Second', detail: '' },
+        ],
+      });
+    const [a] = await executePlan(ixPlan(['https://assets.imgix.net/a.png']).requests, opts());
+    assert.equal(a.ok, false);
+    assert.equal(a.status, 'failed');
+    assert.equal(a.message, 'Unauthorized: The API key is invalid; Second');
+    assert.match(a.hint ?? '', /IMGIX_API_KEY/);
+    const [b] = await executePlan(ixPlan(['https://assets.imgix.net/b.png']).requests, opts());
+    assert.equal(b.httpStatus, 403);
+    assert.match(b.hint ?? '', /IMGIX_API_KEY/);
+  });
+
+  it('malformed JSON, empty bodies and an empty errors list still give a message', async () => {
+    const bodies = ['{"errors": [', '', JSON.stringify({ errors: [] })];
+    server.handler = (req, res) => reply(res, 422, bodies[req.index] === '' ? undefined : bodies[req.index]);
+    const messages: Array<string | undefined> = [];
+    for (const u of ['a', 'b', 'c']) {
+      const [r] = await executePlan(ixPlan([`https://assets.imgix.net/${u}.png`]).requests, opts());
+      assert.equal(r.ok, false);
+      messages.push(r.message);
+    }
+    assert.deepEqual(messages, ['{"errors": [', 'HTTP 422', '{"errors":[]}']);
+  });
+
+  it('the Bearer key never appears in a result, even echoed back by the server', async () => {
+    server.handler = (req, res) => reply(res, 400, { errors: [{ status: '400', title: 'Bad', detail: `got ${req.headers.authorization}` }] });
+    const [r] = await executePlan(ixPlan(['https://assets.imgix.net/a.png']).requests, opts());
+    assert.ok(!JSON.stringify(r).includes(KEY));
+    assert.match(r.message ?? '', /Bearer \*\*\*/);
+  });
+});
+
+describe('purge: executePlan through an injected MockAgent at the default API bases', () => {
+  it('ImageKit at https://api.imagekit.io and imgix at https://api.imgix.com, no network', async () => {
+    const mock = new MockAgent();
+    mock.disableNetConnect();
+    const seen: Array<{ origin: string; path: string; auth: string }> = [];
+    const record = (origin: string) => (o: { path: string; headers?: unknown }) => {
+      const h = o.headers as Record<string, string>;
+      seen.push({ origin, path: o.path, auth: h.authorization });
+      return origin.includes('imagekit')
+        ? { statusCode: 201, data: JSON.stringify({ requestId: '598821f949c0a938d57563bd' }) }
+        : { statusCode: 200, data: JSON.stringify({ data: { id: 'imgix-1', type: 'purges' } }) };
+    };
+    mock.get('https://api.imagekit.io').intercept({ path: '/v1/files/purge', method: 'POST' }).reply(record('https://api.imagekit.io'));
+    mock.get('https://api.imgix.com').intercept({ path: '/api/v1/purge', method: 'POST' }).reply(record('https://api.imgix.com'));
+    const client = new HttpClient({ dispatcher: mock, retry: FAST });
+    try {
+      const [ik] = await executePlan(ikPlan(['https://ik.imagekit.io/your_imagekit_id/default-image.jpg']).requests, {
+        adapter: imagekit,
+        apiBase: imagekit.defaultApiBase,
+        key: 'your_private_key',
+        client,
+      });
+      const [ix] = await executePlan(ixPlan(['https://assets.imgix.net/examples/couple.jpg']).requests, {
+        adapter: imgix,
+        apiBase: imgix.defaultApiBase,
+        key: 'api-key',
+        client,
+      });
+      assert.deepEqual([ik.ok, ik.httpStatus, ik.requestId], [true, 201, '598821f949c0a938d57563bd']);
+      assert.deepEqual([ix.ok, ix.httpStatus, ix.requestId], [true, 200, 'imgix-1']);
+      assert.deepEqual(seen, [
+        { origin: 'https://api.imagekit.io', path: '/v1/files/purge', auth: 'Basic eW91cl9wcml2YXRlX2tleTo=' },
+        { origin: 'https://api.imgix.com', path: '/api/v1/purge', auth: 'Bearer api-key' },
+      ]);
+      mock.assertNoPendingInterceptors();
+    } finally {
+      await client.close();
+      await mock.close();
+    }
+  });
+});
+
