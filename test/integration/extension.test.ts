@@ -1,0 +1,81 @@
+// The extension in a real VS Code: it activates by itself from its contributions, registers every command it
+// contributes, its view exists and opens, it reads the settings the runner seeded; and, through the browser, the
+// activity bar icon opens the history view and the editor's context menu offers "Purge URL…" on a CDN URL.
+import * as assert from 'node:assert/strict';
+import * as vscode from 'vscode';
+import type { CdnPurgeApi } from '../../src/extension';
+import { describeUi, emulatorUrl, extension, openAt, sel, ui, waitFor } from './harness';
+import { checkContributedCommands, checkManifest } from './shared-checks';
+
+describe('CDN Purge in VS Code', () => {
+  it('activates by itself from its activation events (no "*")', async () => {
+    const ext = extension<CdnPurgeApi>();
+    checkManifest(ext);
+    // The window opened a copy of sample/, which has a cdn-purge.json (workspaceContains) and HTML/Markdown files.
+    await openAt('index.html');
+    await waitFor('the extension to be active', () => ext.isActive, { timeoutMs: 60000 });
+    assert.ok(ext.exports && typeof ext.exports === 'object', 'activate() returns the API object');
+  });
+
+  it('registers every command it contributes', async () => {
+    await checkContributedCommands(extension<CdnPurgeApi>());
+  });
+
+  it('contributes the CDN Purge view container with the Purge History view, which opens', async () => {
+    const ext = extension<CdnPurgeApi>();
+    const pj = ext.packageJSON;
+    assert.ok(pj.contributes.viewsContainers.activitybar.some((c: { id: string }) => c.id === 'cdnPurge'), 'view container cdnPurge');
+    assert.ok(pj.contributes.views.cdnPurge.some((v: { id: string; name: string }) => v.id === 'cdnPurge.history' && v.name === 'Purge History'), 'view cdnPurge.history');
+    await vscode.commands.executeCommand('cdnPurge.history.focus');
+    const api = ext.exports;
+    await waitFor('the history tree view to be visible', () => api.tree.visible);
+    await vscode.commands.executeCommand('workbench.view.explorer');
+    await waitFor('the history tree view to be hidden again', () => !api.tree.visible);
+  });
+
+  it('reads the settings the runner seeded (the emulator as API base)', () => {
+    const url = emulatorUrl();
+    const c = vscode.workspace.getConfiguration('cdnPurge');
+    assert.equal(c.get('emulator.url'), url);
+    assert.equal(c.get('imagekit.apiBase'), url);
+    assert.equal(c.get('imgix.apiBase'), url);
+  });
+});
+
+describeUi('CDN Purge in the workbench (browser UI)', () => {
+  it('the CDN Purge activity bar icon opens the Purge History view', async () => {
+    const api = extension<CdnPurgeApi>().exports;
+    await vscode.commands.executeCommand('workbench.view.explorer');
+    await waitFor('the history view to be hidden', () => !api.tree.visible);
+    await ui.click(sel.activityItem('CDN Purge'));
+    // A container with one view shows it without a pane header, under the title "CDN Purge: Purge History".
+    await ui.waitFor(`${sel.sidebarTitle}:has-text("Purge History")`);
+    await waitFor('the history tree view to be visible', () => api.tree.visible);
+    const title = (await ui.texts(sel.sidebarTitle)).join(' ');
+    assert.match(title, /CDN Purge: Purge History/i, `side bar title: ${title}`);
+  });
+
+  it('right-clicking an ImageKit URL in an editor offers "Purge URL…", and a line without a URL does not', async () => {
+    const editor = await openAt('index.html', 'https://ik.imagekit.io/demo/images/hero.png', 12);
+    await vscode.commands.executeCommand('workbench.action.focusActiveEditorGroup');
+    const cursor = await waitFor('the cursor in the editor', () => ui.box(sel.cursor));
+    await ui.mouse(cursor.x + 1, cursor.y + cursor.height / 2, { button: 'right' });
+    await ui.waitFor(sel.contextMenu);
+    const onUrl = await ui.texts(`${sel.contextMenu} .action-label`);
+    await ui.press('Escape');
+    assert.ok(onUrl.includes('Purge URL…'), `context menu on the URL: ${JSON.stringify(onUrl)}`);
+    assert.ok(editor.selection.active.line === editor.document.positionAt(editor.document.getText().indexOf('https://ik.imagekit.io/demo/images/hero.png')).line, 'the right-click kept the cursor on the URL line');
+
+    // The <title> line has no URL: the item must not be there.
+    await openAt('index.html', '<title>Sample shop', 3);
+    const cursor2 = await waitFor('the cursor on the title line', async () => {
+      const b = await ui.box(sel.cursor);
+      return b && Math.abs(b.y - cursor.y) > 1 ? b : undefined;
+    });
+    await ui.mouse(cursor2.x + 1, cursor2.y + cursor2.height / 2, { button: 'right' });
+    await ui.waitFor(sel.contextMenu);
+    const offUrl = await ui.texts(`${sel.contextMenu} .action-label`);
+    await ui.press('Escape');
+    assert.ok(offUrl.length > 0 && !offUrl.includes('Purge URL…'), `context menu off the URL: ${JSON.stringify(offUrl)}`);
+  });
+});

@@ -1,0 +1,67 @@
+// Feature-test helpers on top of harness.ts: the extension's API (its services), the emulator's control API,
+// and the output channel's text.
+import * as fs from 'node:fs';
+import * as path from 'node:path';
+import * as vscode from 'vscode';
+import type { CdnPurgeApi } from '../../src/extension';
+import { emulatorUrl, extension } from './harness';
+
+export { waitFor } from './harness';
+
+export async function api(): Promise<CdnPurgeApi> {
+  const ext = extension<CdnPurgeApi>();
+  return ext.isActive ? ext.exports : ext.activate();
+}
+
+export async function emulator<T = unknown>(pathAndQuery: string, body?: unknown): Promise<T> {
+  const res = await fetch(`${emulatorUrl()}${pathAndQuery}`, body === undefined ? {} : { method: 'POST', headers: { 'content-type': 'application/json' }, body: JSON.stringify(body) });
+  if (!res.ok) throw new Error(`emulator ${pathAndQuery}: HTTP ${res.status} ${await res.text()}`);
+  return (await res.json()) as T;
+}
+
+export interface LoggedRequest {
+  method: string;
+  path: string;
+  provider: string;
+  auth: string | null;
+  body: unknown;
+  status: number | null;
+}
+
+export async function emulatorRequests(provider?: string): Promise<LoggedRequest[]> {
+  return (await emulator<{ requests: LoggedRequest[] }>(`/_emulator/requests${provider ? `?provider=${provider}` : ''}`)).requests;
+}
+
+export async function resetEmulator(): Promise<void> {
+  await emulator('/_emulator/reset', {});
+}
+
+/** Points the extension at the emulator with its test keys, and turns confirmations off (modals block tests). */
+export async function useEmulator(): Promise<CdnPurgeApi> {
+  const a = await api();
+  await vscode.commands.executeCommand('cdnPurge.useEmulator', emulatorUrl());
+  await vscode.workspace.getConfiguration('cdnPurge').update('confirm', false, vscode.ConfigurationTarget.Global);
+  return a;
+}
+
+/** The text the "CDN Purge" output channel wrote to its log file. */
+export function outputChannelText(context: vscode.ExtensionContext): string {
+  // context.logUri is <logs>/<session>/exthostN/<extension id>; output channels log beside it.
+  const roots = [path.dirname(context.logUri.fsPath), path.dirname(path.dirname(context.logUri.fsPath))];
+  for (const root of roots) {
+    const found = findFiles(root, (f) => f.endsWith('CDN Purge.log'));
+    if (found.length) return found.map((f) => fs.readFileSync(f, 'utf8')).join('\n');
+  }
+  return '';
+}
+
+function findFiles(dir: string, pred: (f: string) => boolean, depth = 4): string[] {
+  if (depth < 0 || !fs.existsSync(dir)) return [];
+  const out: string[] = [];
+  for (const e of fs.readdirSync(dir, { withFileTypes: true })) {
+    const p = path.join(dir, e.name);
+    if (e.isDirectory()) out.push(...findFiles(p, pred, depth - 1));
+    else if (pred(p)) out.push(p);
+  }
+  return out;
+}
