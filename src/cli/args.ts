@@ -7,7 +7,8 @@ import path from 'node:path';
 import { parseArgs, type ParseArgsConfig } from 'node:util';
 import { emptyProjectConfig, parseProjectConfig, PROJECT_CONFIG_FILE, providerConfigFrom, type ProjectConfig } from '../core/config';
 import { DEFAULT_COALESCE } from '../core/planner';
-import { isProviderId, type ProviderConfig, type ProviderId } from '../core/provider';
+import { isProviderId, type ProviderAdapter, type ProviderConfig, type ProviderId } from '../core/provider';
+import { checkApiBase } from '../core/url';
 import { UsageError, type CliIO } from './io';
 
 export type Options = NonNullable<ParseArgsConfig['options']>;
@@ -117,4 +118,19 @@ export async function readUrls(positionals: readonly string[], io: CliIO): Promi
     } else urls.push(p);
   }
   return urls;
+}
+
+/**
+ * What sending needs: the API base (--api-base or the provider's; plain http only on loopback) and the key, read
+ * only from the environment. A usage error says what is missing; it never contains the key.
+ */
+export function apiAndKey(values: Parsed['values'], io: CliIO, adapter: ProviderAdapter): { apiBase: string; key: string } {
+  const api = checkApiBase(str(values['api-base']) ?? adapter.defaultApiBase);
+  if (!api.ok) throw new UsageError(api.problem.message);
+  const key = io.env[adapter.keyEnv]?.trim();
+  if (!key) {
+    throw new UsageError(`${adapter.keyEnv} is not set. The ${adapter.label} key is read only from the environment: export ${adapter.keyEnv} (in CI, from a secret).`);
+  }
+  if (/[\r\n\0]/.test(key)) throw new UsageError(`${adapter.keyEnv} contains a line break or NUL; copy the key again without them.`);
+  return { apiBase: api.api.base, key };
 }

@@ -2,10 +2,9 @@ import path from 'node:path';
 import { adapterFor } from '../core/adapters';
 import { executePlan, type PurgeResult } from '../core/purge';
 import { Quota } from '../core/quota';
-import { checkApiBase } from '../core/url';
-import { parse, positiveInt, positiveNumber, str, type Options } from './args';
+import { apiAndKey, parse, positiveInt, positiveNumber, type Options } from './args';
 import { checkJson, problemLine } from './check';
-import { EXIT_FAILED, EXIT_OK, EXIT_USAGE, UsageError, writers, type CliIO } from './io';
+import { EXIT_FAILED, EXIT_OK, writers, type CliIO } from './io';
 import { buildPlan, PLAN_OPTIONS, planJson, printPlan } from './plan';
 import { JsonFileQuotaStore, stateDir } from './state';
 
@@ -64,17 +63,7 @@ export async function purgeCommand(argv: string[], io: CliIO): Promise<number> {
     }
     return plan.invalid.length ? EXIT_FAILED : EXIT_OK;
   }
-  const api = checkApiBase(str(values['api-base']) ?? adapter.defaultApiBase);
-  if (!api.ok) throw new UsageError(api.problem.message);
-  const key = io.env[adapter.keyEnv]?.trim();
-  if (!key) {
-    err(`${adapter.keyEnv} is not set. The ${adapter.label} key is read only from the environment: export ${adapter.keyEnv} (in CI, from a secret).`);
-    return EXIT_USAGE;
-  }
-  if (/[\r\n\0]/.test(key)) {
-    err(`${adapter.keyEnv} contains a line break or NUL; copy the key again without them.`);
-    return EXIT_USAGE;
-  }
+  const { apiBase, key } = apiAndKey(values, io, adapter);
   const concurrency = positiveInt(values.concurrency, '--concurrency', 4);
   const timeoutMs = positiveNumber(values.timeout, '--timeout', 30) * 1000;
 
@@ -104,7 +93,7 @@ export async function purgeCommand(argv: string[], io: CliIO): Promise<number> {
   try {
     results = await executePlan(plan.requests, {
       adapter,
-      apiBase: api.api.base,
+      apiBase,
       key,
       client,
       signal: io.signal,

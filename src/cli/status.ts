@@ -1,9 +1,8 @@
 import { adapterFor } from '../core/adapters';
 import { fetchStatus, REQUEST_ID, waitForCompletion } from '../core/purge';
 import type { StatusOutcome } from '../core/provider';
-import { checkApiBase } from '../core/url';
-import { parse, positiveNumber, requireProvider, str, type Options } from './args';
-import { EXIT_FAILED, EXIT_OK, EXIT_USAGE, UsageError, writers, type CliIO } from './io';
+import { apiAndKey, parse, positiveNumber, requireProvider, type Options } from './args';
+import { EXIT_FAILED, EXIT_OK, UsageError, writers, type CliIO } from './io';
 
 export const STATUS_OPTIONS: Options = {
   provider: { type: 'string', short: 'p' },
@@ -28,7 +27,7 @@ Exit status: 0 all known (and Completed, with --wait), 1 otherwise, 2 usage erro
 
 export async function statusCommand(argv: string[], io: CliIO): Promise<number> {
   const { values, positionals } = parse(argv, STATUS_OPTIONS);
-  const { out, err } = writers(io);
+  const { out } = writers(io);
   if (values.help) {
     out(STATUS_HELP);
     return EXIT_OK;
@@ -39,18 +38,12 @@ export async function statusCommand(argv: string[], io: CliIO): Promise<number> 
   const badId = positionals.find((id) => !REQUEST_ID.test(id));
   if (badId) throw new UsageError(`"${badId}" is not a request id (letters, digits, "-" and "_" only).`);
   const adapter = adapterFor(provider);
-  const api = checkApiBase(str(values['api-base']) ?? adapter.defaultApiBase);
-  if (!api.ok) throw new UsageError(api.problem.message);
-  const key = io.env[adapter.keyEnv]?.trim();
-  if (!key) {
-    err(`${adapter.keyEnv} is not set. Export the ImageKit private key in the environment (in CI, from a secret).`);
-    return EXIT_USAGE;
-  }
+  const { apiBase, key } = apiAndKey(values, io, adapter);
   const timeoutMs = positiveNumber(values.timeout, '--timeout', 120) * 1000;
   const intervalMs = positiveNumber(values.interval, '--interval', 2) * 1000;
   const { HttpClient } = await import('../core/http');
   const client = new HttpClient({ timeoutMs: Math.min(30_000, timeoutMs) });
-  const opts = { adapter, apiBase: api.api.base, key, client, signal: io.signal };
+  const opts = { adapter, apiBase, key, client, signal: io.signal };
   let results: Array<StatusOutcome & { requestId: string; timedOut?: boolean }>;
   try {
     results = await Promise.all(
