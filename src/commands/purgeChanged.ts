@@ -10,11 +10,16 @@ interface GitChange {
   uri: vscode.Uri;
   originalUri: vscode.Uri;
   renameUri?: vscode.Uri;
+  /** The git extension's Status enum; 7 is UNTRACKED. */
+  status: number;
 }
+const UNTRACKED = 7;
 interface GitRepository {
   rootUri: vscode.Uri;
   state: { workingTreeChanges: GitChange[]; indexChanges: GitChange[]; untrackedChanges?: GitChange[] };
   diffWith(ref: string): Promise<GitChange[]>;
+  /** Refreshes `state` from git. */
+  status(): Promise<void>;
 }
 interface GitApi {
   repositories: GitRepository[];
@@ -40,9 +45,10 @@ export async function changedUris(ref: string | undefined): Promise<vscode.Uri[]
   const folder = vscode.workspace.workspaceFolders?.[0];
   const repo = api?.repositories.find((r) => folder && folder.uri.fsPath.startsWith(r.rootUri.fsPath)) ?? api?.repositories[0];
   if (repo) {
-    const changes = ref
-      ? await repo.diffWith(ref)
-      : [...repo.state.workingTreeChanges, ...repo.state.indexChanges, ...(repo.state.untrackedChanges ?? [])];
+    await repo.status();
+    // New files git does not track yet changed since any ref too (as `cdn-purge --from-git REF` counts them).
+    const untracked = [...repo.state.workingTreeChanges.filter((c) => c.status === UNTRACKED), ...(repo.state.untrackedChanges ?? [])];
+    const changes = ref ? [...(await repo.diffWith(ref)), ...untracked] : [...repo.state.workingTreeChanges, ...repo.state.indexChanges, ...(repo.state.untrackedChanges ?? [])];
     const seen = new Map<string, vscode.Uri>();
     for (const u of changeUris(changes)) seen.set(u.toString(), u);
     return [...seen.values()];

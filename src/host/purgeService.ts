@@ -238,6 +238,7 @@ export class PurgeService implements vscode.Disposable {
             );
           }
           let done = 0;
+          progress.report({ message: `sending ${requests.length} request${requests.length === 1 ? '' : 's'}…` });
           return await executePlan(requests, {
             adapter,
             apiBase: api.base,
@@ -296,12 +297,13 @@ export class PurgeService implements vscode.Disposable {
       void vscode.window.showWarningMessage(`Cancelled: ${ok} of ${results.length} ${label} purges were sent before you cancelled.`, 'Show Output').then((a) => a && this.log.show());
       return;
     }
-    const note = provider === 'imgix' ? ' imgix received them; a 200 does not mean done.' : ' ImageKit is processing them; the history shows when they complete.';
-    const pick = await vscode.window.showInformationMessage(
-      `Purged ${ok} ${label} request${ok === 1 ? '' : 's'}${invalid ? ` (${invalid} invalid, not sent)` : ''}.${note}`,
-      'Verify',
-      'Show History',
-    );
+    const them = ok === 1 ? 'it' : 'them';
+    const note =
+      provider === 'imgix'
+        ? ` imgix received ${them}; a 200 does not mean done: verify by fetching again.`
+        : ` ImageKit is processing ${them}; the history shows when ${ok === 1 ? 'it completes' : 'they complete'}.`;
+    const actions = provider === 'imgix' ? ['Verify', 'Show History'] : ['Show History'];
+    const pick = await vscode.window.showInformationMessage(`Purged ${ok} ${label} request${ok === 1 ? '' : 's'}${invalid ? ` (${invalid} invalid, not sent)` : ''}.${note}`, ...actions);
     if (pick === 'Verify') void vscode.commands.executeCommand('cdnPurge.verifyBatch', batch.id);
     if (pick === 'Show History') void vscode.commands.executeCommand('cdnPurge.history.focus');
   }

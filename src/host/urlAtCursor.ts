@@ -1,5 +1,8 @@
-// The URLs a command acts on in an editor: those in the selection, or the one under the cursor. Also keeps the
-// `cdnPurge.urlAtCursor` context key current, which shows "Purge URL…" in the editor's context menu.
+// The URLs a command acts on in an editor: those in the selection, or the one under the cursor. Also keeps two
+// context keys current for the editor's context menu: `cdnPurge.urlAtCursor` (the cursor is on a CDN URL) and
+// `cdnPurge.documentHasUrls` (the active document has one). The second one matters: a right-click moves the
+// cursor and opens the menu at once, before the first key can follow, so the menu item shows in any document with
+// CDN URLs, and the command then reads the URL at the (moved) cursor.
 
 import * as vscode from 'vscode';
 import { scanText, type ScanMatch } from '../core/scanner';
@@ -26,27 +29,48 @@ export function urlsAt(editor: vscode.TextEditor, settings: Settings): ScanMatch
   return scanText(text, classify).filter((m) => m.start <= at && at <= m.end);
 }
 
+const DOCUMENT_DEBOUNCE_MS = 300;
+
 export class UrlAtCursorContext implements vscode.Disposable {
   private readonly disposables: vscode.Disposable[] = [];
-  private last: boolean | undefined;
+  private readonly last = new Map<string, boolean>();
+  private timer?: ReturnType<typeof setTimeout>;
 
   constructor(private readonly settings: Settings) {
     this.disposables.push(
-      vscode.window.onDidChangeTextEditorSelection((e) => this.update(e.textEditor)),
-      vscode.window.onDidChangeActiveTextEditor((e) => this.update(e)),
+      vscode.window.onDidChangeTextEditorSelection((e) => this.updateCursor(e.textEditor)),
+      vscode.window.onDidChangeActiveTextEditor((e) => {
+        this.updateCursor(e);
+        this.updateDocument(e);
+      }),
+      vscode.workspace.onDidChangeTextDocument((e) => {
+        if (e.document !== vscode.window.activeTextEditor?.document) return;
+        if (this.timer) clearTimeout(this.timer);
+        this.timer = setTimeout(() => this.updateDocument(vscode.window.activeTextEditor), DOCUMENT_DEBOUNCE_MS);
+      }),
+      settings.onDidChange(() => this.updateDocument(vscode.window.activeTextEditor)),
     );
-    this.update(vscode.window.activeTextEditor);
+    this.updateCursor(vscode.window.activeTextEditor);
+    this.updateDocument(vscode.window.activeTextEditor);
   }
 
-  private update(editor: vscode.TextEditor | undefined): void {
-    const has = editor ? urlsAt(editor, this.settings).some((m) => !m.templated) : false;
-    if (has !== this.last) {
-      this.last = has;
-      void vscode.commands.executeCommand('setContext', 'cdnPurge.urlAtCursor', has);
-    }
+  private set(key: string, value: boolean): void {
+    if (this.last.get(key) === value) return;
+    this.last.set(key, value);
+    void vscode.commands.executeCommand('setContext', key, value);
+  }
+
+  private updateCursor(editor: vscode.TextEditor | undefined): void {
+    this.set('cdnPurge.urlAtCursor', editor ? urlsAt(editor, this.settings).some((m) => !m.templated) : false);
+  }
+
+  private updateDocument(editor: vscode.TextEditor | undefined): void {
+    const text = editor?.document.getText() ?? '';
+    this.set('cdnPurge.documentHasUrls', text.length > 0 && scanText(text, this.settings.classifier(), 1).length > 0);
   }
 
   dispose(): void {
+    if (this.timer) clearTimeout(this.timer);
     for (const d of this.disposables) d.dispose();
   }
 }

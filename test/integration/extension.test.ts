@@ -1,10 +1,12 @@
 // The extension in a real VS Code: it activates by itself from its contributions, registers every command it
 // contributes, its view exists and opens, it reads the settings the runner seeded; and, through the browser, the
-// activity bar icon opens the history view and the editor's context menu offers "Purge URL…" on a CDN URL.
+// activity bar icon opens the history view and the editor's context menu offers "Purge URL…" on a CDN URL and
+// purges it.
 import * as assert from 'node:assert/strict';
 import * as vscode from 'vscode';
 import type { CdnPurgeApi } from '../../src/extension';
 import { describeUi, emulatorUrl, extension, openAt, sel, ui, waitFor } from './harness';
+import { emulatorRequests, resetEmulator, useEmulator } from './helpers';
 import { checkContributedCommands, checkManifest } from './shared-checks';
 
 describe('CDN Purge in VS Code', () => {
@@ -55,27 +57,37 @@ describeUi('CDN Purge in the workbench (browser UI)', () => {
     assert.match(title, /CDN Purge: Purge History/i, `side bar title: ${title}`);
   });
 
-  it('right-clicking an ImageKit URL in an editor offers "Purge URL…", and a line without a URL does not', async () => {
-    const editor = await openAt('index.html', 'https://ik.imagekit.io/demo/images/hero.png', 12);
+  it('right-clicking straight on an ImageKit URL offers "Purge URL…", which purges that URL; a document without CDN URLs does not offer it', async () => {
+    const a = await useEmulator();
+    await resetEmulator();
+    // The cursor starts elsewhere: the right-click itself moves it onto the URL, as it does for a user.
+    const editor = await openAt('index.html', '<title>Sample shop', 3);
     await vscode.commands.executeCommand('workbench.action.focusActiveEditorGroup');
-    const cursor = await waitFor('the cursor in the editor', () => ui.box(sel.cursor));
-    await ui.mouse(cursor.x + 1, cursor.y + cursor.height / 2, { button: 'right' });
+    const target = 'https://ik.imagekit.io/demo/images/hero.png';
+    const line = editor.document.positionAt(editor.document.getText().indexOf(target)).line;
+    const urlText = await waitFor('the URL on screen', () => ui.box(`.view-line span:has-text("ik.imagekit.io/demo/images/hero.png")`));
+    await ui.mouse(urlText.x + urlText.width / 2, urlText.y + urlText.height / 2, { button: 'right' });
     await ui.waitFor(sel.contextMenu);
     const onUrl = await ui.texts(`${sel.contextMenu} .action-label`);
-    await ui.press('Escape');
     assert.ok(onUrl.includes('Purge URL…'), `context menu on the URL: ${JSON.stringify(onUrl)}`);
-    assert.ok(editor.selection.active.line === editor.document.positionAt(editor.document.getText().indexOf('https://ik.imagekit.io/demo/images/hero.png')).line, 'the right-click kept the cursor on the URL line');
+    const before = a.history.all().length;
+    await ui.click(sel.contextMenuItem('Purge URL…'));
+    await waitFor('the purge in the history', () => (a.history.all().length > before ? true : undefined));
+    assert.equal(editor.selection.active.line, line, 'the right-click moved the cursor onto the URL');
+    assert.equal(a.history.all()[0].requests[0].url, target);
+    const wire = (await emulatorRequests('imagekit')).filter((x) => x.method === 'POST');
+    assert.deepEqual(wire.map((x) => x.body), [{ url: target }]);
 
-    // The <title> line has no URL: the item must not be there.
-    await openAt('index.html', '<title>Sample shop', 3);
-    const cursor2 = await waitFor('the cursor on the title line', async () => {
-      const b = await ui.box(sel.cursor);
-      return b && Math.abs(b.y - cursor.y) > 1 ? b : undefined;
-    });
-    await ui.mouse(cursor2.x + 1, cursor2.y + cursor2.height / 2, { button: 'right' });
+    // A document with no CDN URL: the item is not there.
+    const plain = await vscode.workspace.openTextDocument({ content: 'no CDN URL here\nnor here\n', language: 'plaintext' });
+    await vscode.window.showTextDocument(plain);
+    await vscode.commands.executeCommand('workbench.action.focusActiveEditorGroup');
+    const cursor = await waitFor('the cursor in the plain document', () => ui.box(sel.cursor));
+    await ui.mouse(cursor.x + 1, cursor.y + cursor.height / 2, { button: 'right' });
     await ui.waitFor(sel.contextMenu);
     const offUrl = await ui.texts(`${sel.contextMenu} .action-label`);
     await ui.press('Escape');
-    assert.ok(offUrl.length > 0 && !offUrl.includes('Purge URL…'), `context menu off the URL: ${JSON.stringify(offUrl)}`);
+    assert.ok(offUrl.length > 0 && !offUrl.includes('Purge URL…'), `context menu without CDN URLs: ${JSON.stringify(offUrl)}`);
+    await vscode.commands.executeCommand('workbench.action.revertAndCloseActiveEditor');
   });
 });
