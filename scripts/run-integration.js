@@ -261,15 +261,18 @@ function saveArtifacts(phase, dir, extra = {}) {
   return dest;
 }
 
+/** A phase's throw-away folders: user data, extensions, a copy of sample/ as its workspace, its results file. */
+function phaseDirs(phase) {
+  const dir = mkdirp(runDir, phase.name);
+  const workspace = path.join(dir, 'workspace');
+  copyDir(path.join(repoRoot, 'sample'), workspace);
+  return { dir, userData: mkdirp(dir, 'user-data'), extensionsDir: mkdirp(dir, 'extensions'), workspace, resultsFile: path.join(dir, 'results.json') };
+}
+
 // ------------------------------------------------------------------------------------------------ a phase in code-server
 async function runPhaseCodeServer(phase, shared) {
   const p = tools.requireTools();
-  const dir = mkdirp(runDir, phase.name);
-  const userData = mkdirp(dir, 'user-data');
-  const extensionsDir = mkdirp(dir, 'extensions');
-  const workspace = path.join(dir, 'workspace');
-  copyDir(path.join(repoRoot, 'sample'), workspace);
-  const resultsFile = path.join(dir, 'results.json');
+  const { dir, userData, extensionsDir, workspace, resultsFile } = phaseDirs(phase);
   const runnerLog = fs.createWriteStream(path.join(dir, 'runner.log'));
   const env = vs.sandboxEnv(dir, {
     CDN_PURGE_RESULTS_FILE: resultsFile,
@@ -354,12 +357,7 @@ async function runPhaseCodeServer(phase, shared) {
 // ------------------------------------------------------------------------------------------------ a phase in desktop VS Code
 async function runPhaseElectron(phase, shared) {
   const exe = process.env.VSCODE_EXECUTABLE;
-  const dir = mkdirp(runDir, phase.name);
-  const userData = mkdirp(dir, 'user-data');
-  const extensionsDir = mkdirp(dir, 'extensions');
-  const workspace = path.join(dir, 'workspace');
-  copyDir(path.join(repoRoot, 'sample'), workspace);
-  const resultsFile = path.join(dir, 'results.json');
+  const { dir, userData, extensionsDir, workspace, resultsFile } = phaseDirs(phase);
   vs.seedSettings(userData, { ...vs.emulatorSettings(shared.emulatorUrl), ...testSettings(shared.emulatorUrl) });
   // A throw-away HOME/XDG/TMPDIR, and none of an enclosing VS Code's variables (F5 from a desktop VS Code sets some).
   const env = vs.sandboxEnv(dir);

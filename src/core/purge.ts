@@ -26,12 +26,16 @@ export interface PurgeResult {
   hint?: string;
 }
 
-export interface ExecuteOptions {
+/** Where and how requests go: the adapter, the checked API base, the key, the client, a cancel signal. */
+export interface SendOptions {
   adapter: ProviderAdapter;
   apiBase: string;
   key: string;
   client: HttpClient;
   signal?: AbortSignal;
+}
+
+export interface ExecuteOptions extends SendOptions {
   /** Called as each request finishes (in completion order). */
   onResult?: (result: PurgeResult, index: number) => void;
 }
@@ -74,17 +78,9 @@ export async function executePlan(requests: readonly PlannedRequest[], opts: Exe
   );
 }
 
-export interface StatusOptions {
-  adapter: ProviderAdapter;
-  apiBase: string;
-  key: string;
-  client: HttpClient;
-  signal?: AbortSignal;
-}
-
 export const REQUEST_ID = /^[A-Za-z0-9_-]{1,128}$/;
 
-export async function fetchStatus(requestId: string, opts: StatusOptions): Promise<StatusOutcome> {
+export async function fetchStatus(requestId: string, opts: SendOptions): Promise<StatusOutcome> {
   const { adapter } = opts;
   if (!adapter.statusRequest || !adapter.parseStatus) {
     return { ok: false, httpStatus: 0, message: `${adapter.label} has no purge status API: verify by fetching the asset again.` };
@@ -101,7 +97,7 @@ export async function fetchStatus(requestId: string, opts: StatusOptions): Promi
   }
 }
 
-export interface WaitOptions extends StatusOptions {
+export interface WaitOptions extends SendOptions {
   intervalMs?: number;
   timeoutMs?: number;
   onPoll?: (s: StatusOutcome) => void;
