@@ -65,7 +65,11 @@ describeUi('CDN Purge in the workbench (browser UI)', () => {
     await vscode.commands.executeCommand('workbench.action.focusActiveEditorGroup');
     const target = 'https://ik.imagekit.io/demo/images/hero.png';
     const line = editor.document.positionAt(editor.document.getText().indexOf(target)).line;
-    const urlText = await waitFor('the URL on screen', () => ui.box(`.view-line span:has-text("ik.imagekit.io/demo/images/hero.png")`));
+    // The innermost span holding the URL (`:has-text` also matches the whole line's span, so take the last match).
+    const urlText = await waitFor('the URL on screen', () =>
+      ui.box('.editor-group-container.active .view-line span:has-text("ik.imagekit.io/demo/images/hero.png")', { nth: -1 }),
+    );
+    assert.ok(urlText.width < 600, `the span is the URL's, not the line's (${urlText.width}px wide)`);
     await ui.mouse(urlText.x + urlText.width / 2, urlText.y + urlText.height / 2, { button: 'right' });
     await ui.waitFor(sel.contextMenu);
     const onUrl = await ui.texts(`${sel.contextMenu} .action-label`);
