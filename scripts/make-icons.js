@@ -10,6 +10,7 @@ const path = require('node:path');
 const tools = require('./lib/tools');
 const { ProcessGroups, reapStragglers } = require('./lib/procs');
 const { startBrowser, closeBrowser } = require('./lib/browser');
+const { sandboxEnv } = require('./lib/vscode-server');
 
 async function main() {
   const p = tools.requireTools();
@@ -18,7 +19,7 @@ async function main() {
   const groups = new ProcessGroups((m) => console.log(`[icons] ${m}`));
   process.on('exit', () => groups.killAllSync());
   try {
-    const env = { ...process.env, HOME: tmp, XDG_CONFIG_HOME: tmp, XDG_CACHE_HOME: tmp, TMPDIR: tmp };
+    const env = sandboxEnv(tmp);
     const { page, browser } = await startBrowser({ groups, chromium: p.chromium, playwrightDir: p.playwrightDir, profileDir: path.join(tmp, 'profile'), env, viewport: { width: 400, height: 300 } });
     const render = async (svgFile, size, out, bg = 'transparent') => {
       const svg = fs.readFileSync(svgFile, 'utf8');

@@ -16,7 +16,7 @@ const fs = require('node:fs');
 const path = require('node:path');
 const { spawnSync } = require('node:child_process');
 const tools = require('./lib/tools');
-const { ProcessGroups, reapStragglers, portInUse, freePort, mkdirp, waitForOutput } = require('./lib/procs');
+const { ProcessGroups, reapStragglers, portInUse, freePort, mkdirp } = require('./lib/procs');
 const vs = require('./lib/vscode-server');
 
 const repoRoot = tools.repoRoot;
@@ -108,9 +108,9 @@ async function main() {
     log(`port ${emulatorPort} is taken: the emulator uses ${other}`);
     emulatorPort = other;
   }
-  const emu = groups.spawn('emulator', process.execPath, [path.join(repoRoot, 'dist', 'cli.js'), 'emulator', '--port', String(emulatorPort), '--host', '127.0.0.1'], { env, cwd: repoRoot, stdio: ['ignore', 'pipe', 'pipe'] });
-  const m = await waitForOutput(emu, /emulator listening on (http:\/\/\S+)/, { timeoutMs: 30000, name: 'the emulator (node dist/cli.js emulator)', logFile: path.join(stateDir, 'emulator.log') });
-  const emulatorUrl = m[1].replace(/\/+$/, '');
+  const emu = await vs.startEmulator({ groups, repoRoot, env, port: emulatorPort, logFile: path.join(stateDir, 'emulator.log'), log });
+  if (emu.missing) throw new Error(`no emulator: ${emu.missing}`);
+  const emulatorUrl = emu.url;
   log(`emulator ${emulatorUrl} (log: ${path.relative(repoRoot, stateDir)}/emulator.log)`);
 
   // Settings, the extension, code-server.

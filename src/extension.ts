@@ -24,7 +24,7 @@ import { KeyStore } from './host/secrets';
 import type { Services } from './host/services';
 import { Settings } from './host/settings';
 import { StatusPoller } from './host/statusPoller';
-import { UrlAtCursorContext } from './host/urlAtCursor';
+import { DocumentUrlsContext } from './host/urlAtCursor';
 
 /** What activate() returns: the services, for the integration tests. */
 export type CdnPurgeApi = Services;
@@ -42,11 +42,8 @@ export async function activate(context: vscode.ExtensionContext): Promise<CdnPur
   for (const w of history.loadWarnings) log.warn(w);
 
   const services: Services = { context, settings, keys, history, log, purge, poller, tree, treeProvider };
-  const selector: vscode.DocumentSelector = [{ scheme: 'file' }, { scheme: 'untitled' }, { scheme: 'vscode-remote' }];
+  history.onWriteError = (e) => log.error(`could not store the purge history: ${e.message}`);
   context.subscriptions.push(
-    new UrlDiagnostics(settings),
-    new UrlAtCursorContext(settings),
-    vscode.languages.registerCodeActionsProvider(selector, new PurgePatternFixes(settings), PurgePatternFixes.metadata),
     purge.onDidPurge(() => poller.kick()),
     history.onDidChange(() => {
       const pending = history.pending().length;
@@ -66,12 +63,19 @@ export async function activate(context: vscode.ExtensionContext): Promise<CdnPur
     registerUseEmulator(services),
   );
 
+  // The workspace's cdn-purge.json first, so open documents are linted once, with its endpoints.
   await settings.reloadProject();
+  const selector: vscode.DocumentSelector = [{ scheme: 'file' }, { scheme: 'untitled' }, { scheme: 'vscode-remote' }];
+  context.subscriptions.push(
+    new UrlDiagnostics(settings),
+    new DocumentUrlsContext(settings),
+    vscode.languages.registerCodeActionsProvider(selector, new PurgePatternFixes(settings), PurgePatternFixes.metadata),
+  );
   if (history.pending().length) poller.kick(true);
   // `npm start` runs VS Code with CDN_PURGE_EMULATOR_URL: use that emulator and its test keys.
   const emulator = process.env.CDN_PURGE_EMULATOR_URL;
   if (emulator && !(await keys.has('imagekit', 'emulator'))) {
-    void vscode.commands.executeCommand('cdnPurge.useEmulator', emulator);
+    vscode.commands.executeCommand('cdnPurge.useEmulator', emulator).then(undefined, (e: Error) => log.error(`could not use the emulator at ${emulator}: ${e.message}`));
   }
   return services;
 }

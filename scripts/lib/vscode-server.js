@@ -25,7 +25,7 @@ const QUIET_SETTINGS = {
 
 /** The emulator's settings for the extension (machine-scoped, so they go into the server's Machine settings too). */
 function emulatorSettings(url) {
-  return url ? { 'cdnPurge.imagekit.apiBase': url, 'cdnPurge.imgix.apiBase': url, 'cdnPurge.emulator.url': url } : {};
+  return url ? { 'cdnPurge.imagekit.apiBase': url, 'cdnPurge.imgix.apiBase': url } : {};
 }
 
 /**
@@ -134,7 +134,7 @@ function tail(file, n = 3000) {
  * --port 0 --host 127.0.0.1`, whose first line is `emulator listening on http://127.0.0.1:PORT`. Returns undefined
  * (with a reason) when this build has no emulator yet.
  */
-async function startEmulator({ groups, repoRoot, env, logFile, log = () => {} }) {
+async function startEmulator({ groups, repoRoot, env, logFile, port = 0, log = () => {} }) {
   if (process.env.CDN_PURGE_EMULATOR_URL) {
     log(`emulator: using CDN_PURGE_EMULATOR_URL=${process.env.CDN_PURGE_EMULATOR_URL}`);
     return { url: process.env.CDN_PURGE_EMULATOR_URL.replace(/\/+$/, ''), external: true };
@@ -142,7 +142,7 @@ async function startEmulator({ groups, repoRoot, env, logFile, log = () => {} })
   const cli = path.join(repoRoot, 'dist', 'cli.js');
   if (!fs.existsSync(path.join(repoRoot, 'src', 'emulator'))) return { missing: 'src/emulator does not exist in this build' };
   if (!fs.existsSync(cli)) return { missing: 'dist/cli.js is missing: run `npm run build`' };
-  const child = groups.spawn('emulator', process.execPath, [cli, 'emulator', '--port', '0', '--host', '127.0.0.1'], { env, stdio: ['ignore', 'pipe', 'pipe'], cwd: repoRoot });
+  const child = groups.spawn('emulator', process.execPath, [cli, 'emulator', '--port', String(port), '--host', '127.0.0.1'], { env, stdio: ['ignore', 'pipe', 'pipe'], cwd: repoRoot });
   try {
     const m = await waitForOutput(child, /emulator listening on (http:\/\/\S+)/, { timeoutMs: 30000, name: 'emulator (node dist/cli.js emulator)', logFile });
     return { url: m[1].replace(/\/+$/, ''), pid: child.pid, child };

@@ -72,6 +72,15 @@ export function positiveInt(v: Parsed['values'][string], name: string, fallback:
   return n;
 }
 
+/** A whole number of 0 or more, or undefined when the option is absent. */
+export function nonNegativeInt(v: Parsed['values'][string], name: string): number | undefined {
+  const s = str(v);
+  if (s === undefined) return undefined;
+  const n = Number(s);
+  if (s.trim() === '' || !Number.isInteger(n) || n < 0) throw new UsageError(`${name} must be a whole number of 0 or more, not "${s}".`);
+  return n;
+}
+
 export function positiveNumber(v: Parsed['values'][string], name: string, fallback: number): number {
   const s = str(v);
   if (s === undefined) return fallback;
@@ -80,15 +89,22 @@ export function positiveNumber(v: Parsed['values'][string], name: string, fallba
   return n;
 }
 
-/** cdn-purge.json from --config, else from the working directory when it exists there. */
-export function loadProjectConfig(io: CliIO, explicit: string | undefined, warn: (s: string) => void): { config: ProjectConfig; file?: string } {
-  const file = explicit ? path.resolve(io.cwd, explicit) : path.join(io.cwd, PROJECT_CONFIG_FILE);
+/**
+ * cdn-purge.json: the file given with --config (it must exist and parse), else the one in `dir` (default: the
+ * working directory) when there is one (problems in it are warnings).
+ */
+export function loadProjectConfig(
+  io: CliIO,
+  where: { explicit?: string; dir?: string },
+  warn: (s: string) => void,
+): { config: ProjectConfig; file?: string } {
+  const file = where.explicit ? path.resolve(io.cwd, where.explicit) : path.join(where.dir ?? io.cwd, PROJECT_CONFIG_FILE);
   if (!fs.existsSync(file)) {
-    if (explicit) throw new UsageError(`--config ${explicit}: no such file.`);
+    if (where.explicit) throw new UsageError(`--config ${where.explicit}: no such file.`);
     return { config: emptyProjectConfig() };
   }
   const { config, errors } = parseProjectConfig(fs.readFileSync(file, 'utf8'), path.relative(io.cwd, file) || file);
-  if (errors.length && explicit) throw new UsageError(errors.join('\n'));
+  if (errors.length && where.explicit) throw new UsageError(errors.join('\n'));
   for (const e of errors) warn(`warning: ${e}`);
   return { config, file };
 }

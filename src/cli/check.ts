@@ -38,7 +38,7 @@ export async function checkCommand(argv: string[], io: CliIO): Promise<number> {
     return EXIT_OK;
   }
   const provider = requireProvider(values);
-  const project = loadProjectConfig(io, str(values.config), err);
+  const project = loadProjectConfig(io, { explicit: str(values.config) }, err);
   const urls = await readUrls(positionals, io);
   if (urls.length === 0) throw new UsageError('No URL given: pass URLs as arguments, or "-" to read them from stdin.');
   const checker = adapterFor(provider).checker(providerConfig(values, provider, project.config));

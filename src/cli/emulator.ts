@@ -16,7 +16,7 @@ import {
 } from '../emulator/options';
 import { startEmulator, type Emulator } from '../emulator/server';
 import { redact } from '../core/redact';
-import { parse, str, type Options, type Parsed } from './args';
+import { nonNegativeInt, parse, str, type Options, type Parsed } from './args';
 import { EXIT_OK, UsageError, writers, type CliIO } from './io';
 
 export const DEFAULT_EMULATOR_PORT = 8787;
@@ -60,14 +60,6 @@ Point the CLI or the extension at it with --api-base http://127.0.0.1:PORT: no a
 Assets: GET http://127.0.0.1:PORT/cdn/<host>/<path>[?query] serves https://<host>/<path>[?query].
 Control: /_emulator/info, /_emulator/requests, /_emulator/faults, /_emulator/origin, /_emulator/reset.
 Exit status: 0 stopped cleanly (130 after Ctrl-C), 1 could not start, 2 usage error.`;
-
-function wholeNumber(v: Parsed['values'][string], name: string): number | undefined {
-  const s = str(v);
-  if (s === undefined) return undefined;
-  const n = Number(s);
-  if (s.trim() === '' || !Number.isInteger(n) || n < 0) throw new UsageError(`${name} must be a whole number of 0 or more, not "${s}".`);
-  return n;
-}
 
 interface KeyChoice {
   /** The key to pass on; undefined for the default test key. */
@@ -125,18 +117,18 @@ export async function emulatorCommand(argv: string[], io: CliIO): Promise<number
   }
   if (positionals.length) throw new UsageError(`Unexpected argument "${redact(positionals[0], flagKeys)}": the emulator takes options only.`);
   const options: EmulatorOptions = {
-    port: wholeNumber(values.port, '--port') ?? DEFAULT_EMULATOR_PORT,
+    port: nonNegativeInt(values.port, '--port') ?? DEFAULT_EMULATOR_PORT,
     host: str(values.host),
     imagekitKey: imagekitKey.key,
     imgixKey: imgixKey.key,
     imagekitEndpoints: (values['imagekit-endpoint'] as string[] | undefined) ?? [],
-    statusDelayMs: wholeNumber(values['status-delay'], '--status-delay'),
-    quota: wholeNumber(values.quota, '--quota'),
-    latencyMs: wholeNumber(values.latency, '--latency'),
-    rate: wholeNumber(values.rate, '--rate'),
-    imgixDuplicateWindowMs: wholeNumber(values['imgix-duplicate-window'], '--imgix-duplicate-window'),
-    imgixPurgeDelayMs: wholeNumber(values['imgix-purge-delay'], '--imgix-purge-delay'),
-    seed: wholeNumber(values.seed, '--seed'),
+    statusDelayMs: nonNegativeInt(values['status-delay'], '--status-delay'),
+    quota: nonNegativeInt(values.quota, '--quota'),
+    latencyMs: nonNegativeInt(values.latency, '--latency'),
+    rate: nonNegativeInt(values.rate, '--rate'),
+    imgixDuplicateWindowMs: nonNegativeInt(values['imgix-duplicate-window'], '--imgix-duplicate-window'),
+    imgixPurgeDelayMs: nonNegativeInt(values['imgix-purge-delay'], '--imgix-purge-delay'),
+    seed: nonNegativeInt(values.seed, '--seed'),
     ...(values.log ? { onRequest: (e: LogEntry) => out(logLine(e)) } : {}),
   };
 

@@ -1,7 +1,5 @@
-import fs from 'node:fs';
-import path from 'node:path';
 import { adapterFor } from '../core/adapters';
-import { emptyProjectConfig, PROJECT_CONFIG_FILE } from '../core/config';
+import { PROJECT_CONFIG_FILE } from '../core/config';
 import { changedFiles, repoRoot } from '../core/git';
 import { PathMapper } from '../core/mapping';
 import { planPurge, type Plan } from '../core/planner';
@@ -40,18 +38,16 @@ export async function buildPlan(values: Parsed['values'], positionals: string[],
   const { err } = writers(io);
   const provider = requireProvider(values);
   const fromGit = str(values['from-git']);
-  let project = loadProjectConfig(io, str(values.config), err);
   const urls = await readUrls(positionals, io);
-  if (fromGit !== undefined) {
-    const root = await repoRoot(io.cwd).catch((e: Error) => {
-      throw new UsageError(e.message);
-    });
-    if (!str(values.config)) {
-      // The mapping comes from the repository root's cdn-purge.json; without one, the message below says so
-      // (loadProjectConfig would blame a --config the user never gave).
-      const rootConfig = path.join(root, PROJECT_CONFIG_FILE);
-      project = fs.existsSync(rootConfig) ? loadProjectConfig(io, rootConfig, err) : { config: emptyProjectConfig() };
-    }
+  const root =
+    fromGit === undefined
+      ? undefined
+      : await repoRoot(io.cwd).catch((e: Error) => {
+          throw new UsageError(e.message);
+        });
+  // With --from-git the mappings come from the repository root's cdn-purge.json (unless --config names one).
+  const project = loadProjectConfig(io, { explicit: str(values.config), dir: root }, err);
+  if (fromGit !== undefined && root !== undefined) {
     if (!project.file) throw new UsageError(`--from-git needs ${PROJECT_CONFIG_FILE} at the repository root (${root}) with "mappings" from file globs to URLs.`);
     const mapper = new PathMapper(project.config.mappings);
     if (mapper.problems.length) throw new UsageError(mapper.problems.map((p) => `${PROJECT_CONFIG_FILE}: ${p}`).join('\n'));

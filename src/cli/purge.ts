@@ -69,15 +69,11 @@ export async function purgeCommand(argv: string[], io: CliIO): Promise<number> {
 
   // ImageKit counts purge requests against 1000 a month per account: check the batch first.
   const quota = new Quota(new JsonFileQuotaStore(path.join(stateDir(io.env), 'quota.json')));
-  const perAccount = new Map<string, number>();
-  if (provider === 'imagekit') {
-    for (const r of plan.requests) perAccount.set(r.target.account ?? 'default', (perAccount.get(r.target.account ?? 'default') ?? 0) + 1);
-    for (const [account, n] of perAccount) {
-      const q = await quota.check(account, n);
-      if (!q.ok && !values['ignore-quota']) {
-        err(`${q.message} (--ignore-quota sends anyway)`);
-        return EXIT_FAILED;
-      }
+  if (provider === 'imagekit' && !values['ignore-quota']) {
+    const over = await quota.checkBatch(plan.requests);
+    if (over) {
+      err(`${over.message} (--ignore-quota sends anyway)`);
+      return EXIT_FAILED;
     }
   }
 
@@ -105,19 +101,10 @@ export async function purgeCommand(argv: string[], io: CliIO): Promise<number> {
     await client.close();
   }
   if (provider === 'imagekit') {
-    const sent = new Map<string, number>();
-    results.forEach((r, i) => {
-      if (r.httpStatus !== undefined && r.httpStatus < 300) {
-        const account = plan.requests[i].target.account ?? 'default';
-        sent.set(account, (sent.get(account) ?? 0) + 1);
-      }
-    });
-    for (const [account, n] of sent) {
-      try {
-        await quota.record(account, n);
-      } catch (e) {
-        err(`warning: could not record the quota count (${(e as Error).message}).`);
-      }
+    try {
+      await quota.recordBatch(plan.requests, results.map((r) => r.httpStatus !== undefined && r.httpStatus < 300));
+    } catch (e) {
+      err(`warning: could not record the quota count (${(e as Error).message}).`);
     }
   }
   const failed = results.filter((r) => !r.ok).length + plan.invalid.length;

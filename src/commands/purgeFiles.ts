@@ -33,27 +33,24 @@ export async function urlsForResources(resources: readonly vscode.Uri[], s: Serv
       stat = { type: vscode.FileType.File, ctime: 0, mtime: 0, size: 0 };
     }
     if (stat.type & vscode.FileType.Directory) {
-      const wildcard = mapper
+      // Every rule that maps the folder to a URL prefix ImageKit accepts as a wildcard gives one purge...
+      const wildcards = mapper
         .mapFolder(rel)
         .map((m) => `${m.prefix}*`)
-        .find((w) => {
-          const p = s.settings.providerOf(w);
-          return p === 'imagekit' && s.settings.checker('imagekit').check(w).ok;
-        });
-      if (wildcard) {
-        urls.push(wildcard);
-        continue;
+        .filter((w) => s.settings.providerOf(w) === 'imagekit' && s.settings.checker('imagekit').check(w).ok);
+      urls.push(...wildcards);
+      // ...and the folder's files that no such wildcard covers (other rules, imgix) are purged one by one.
+      const files = await vscode.workspace.findFiles(new vscode.RelativePattern(uri, '**/*'), undefined, MAX_FILES + 1, token);
+      const uncovered = files
+        .map((f) => mapper.mapFile(vscode.workspace.asRelativePath(f, false))?.url)
+        .filter((u): u is string => u !== undefined && !wildcards.some((w) => u.startsWith(w.slice(0, -1))));
+      if (files.length > MAX_FILES && (uncovered.length > 0 || wildcards.length === 0)) {
+        throw new Error(
+          `${rel} has more than ${MAX_FILES} files: rather than purge some of them, nothing was sent. Purge its subfolders, or map it with a recursive glob ("${rel}/**") so that it becomes one ImageKit wildcard.`,
+        );
       }
-      const files = await vscode.workspace.findFiles(new vscode.RelativePattern(uri, '**/*'), undefined, MAX_FILES, token);
-      let any = false;
-      for (const f of files) {
-        const m = mapper.mapFile(vscode.workspace.asRelativePath(f, false));
-        if (m) {
-          urls.push(m.url);
-          any = true;
-        }
-      }
-      if (!any) unmapped.push(rel);
+      urls.push(...uncovered);
+      if (wildcards.length === 0 && uncovered.length === 0) unmapped.push(rel);
     } else {
       const m = mapper.mapFile(rel);
       if (m) urls.push(m.url);

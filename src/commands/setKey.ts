@@ -3,14 +3,14 @@
 
 import * as vscode from 'vscode';
 import { isProviderId, type ProviderId } from '../core/provider';
-import { PROVIDER_LABEL } from '../host/purgeService';
+import { adapterFor } from '../core/adapters';
 import { keyName, validateKeyInput } from '../host/secrets';
 import type { Services } from '../host/services';
 
 export async function pickProvider(title: string, s: Services): Promise<ProviderId | undefined> {
   const items = await Promise.all(
     (['imagekit', 'imgix'] as const).map(async (p) => ({
-      label: PROVIDER_LABEL[p],
+      label: adapterFor(p).label,
       description: (await s.keys.has(p, 'real')) ? 'key stored' : 'no key yet',
       detail: p === 'imagekit' ? 'Private key, from ImageKit dashboard → Developer options' : 'API key with the Purge permission, from the imgix dashboard → API Keys',
       provider: p,

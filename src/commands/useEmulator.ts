@@ -30,7 +30,7 @@ async function probe(s: Services, base: string): Promise<EmulatorInfo | undefine
 
 async function switchBack(s: Services): Promise<void> {
   const c = vscode.workspace.getConfiguration('cdnPurge');
-  for (const k of ['imagekit.apiBase', 'imgix.apiBase', 'emulator.url']) await c.update(k, undefined, vscode.ConfigurationTarget.Global);
+  for (const k of ['imagekit.apiBase', 'imgix.apiBase']) await c.update(k, undefined, vscode.ConfigurationTarget.Global);
   s.log.info('Switched back to the real ImageKit and imgix APIs.');
   void vscode.window.showInformationMessage('CDN Purge now talks to the real ImageKit and imgix APIs again.');
 }
@@ -92,7 +92,6 @@ export function registerUseEmulator(s: Services): vscode.Disposable {
     const c = vscode.workspace.getConfiguration('cdnPurge');
     await c.update('imagekit.apiBase', base, vscode.ConfigurationTarget.Global);
     await c.update('imgix.apiBase', base, vscode.ConfigurationTarget.Global);
-    await c.update('emulator.url', base, vscode.ConfigurationTarget.Global);
     s.log.info(`Using the local emulator at ${base}: purges go to it, nothing reaches ImageKit or imgix.`);
     if (typeof arg !== 'string') {
       void vscode.window.showInformationMessage(`Using the local emulator at ${base}. Purges go to it; nothing reaches ImageKit or imgix.`, 'Switch Back').then((a) => a && switchBack(s));

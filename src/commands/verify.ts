@@ -3,14 +3,20 @@
 // With the local emulator, the asset is fetched from it.
 
 import * as vscode from 'vscode';
+import { checkApiBase } from '../core/url';
 import { compareSnapshots, snapshotAsset } from '../core/verify';
 import type { HistoryRequest } from '../host/history';
 import type { HistoryNode } from '../host/historyTree';
 import type { Services } from '../host/services';
 
-export async function verifyRequests(s: Services, requests: HistoryRequest[], loopback: boolean): Promise<HistoryRequest[]> {
+/**
+ * Fetches each asset again and compares. Where from follows the batch, not today's settings: a batch sent to the
+ * local emulator (a loopback API base) is verified against the emulator's CDN, whatever is configured now.
+ */
+export async function verifyRequests(s: Services, requests: HistoryRequest[], apiBase: string | undefined): Promise<HistoryRequest[]> {
   const client = await s.purge.assetClient();
-  const emulatorBase = loopback ? s.settings.emulatorUrl : undefined;
+  const api = apiBase ? checkApiBase(apiBase) : undefined;
+  const emulatorBase = api?.ok && api.api.loopback ? api.api.base : undefined;
   return vscode.window.withProgress({ location: vscode.ProgressLocation.Notification, title: 'Verifying purges', cancellable: true }, async (progress, token) => {
     const controller = new AbortController();
     const sub = token.onCancellationRequested(() => controller.abort());
@@ -56,8 +62,7 @@ export function registerVerify(s: Services): vscode.Disposable[] {
       );
       return undefined;
     }
-    const loopback = batch.target.startsWith('emulator');
-    const results = await verifyRequests(s, exact, loopback);
+    const results = await verifyRequests(s, exact, batch.apiBase);
     const bad = results.some((r) => r.verify?.state === 'unchanged' || r.verify?.state === 'error');
     const text = `Verify: ${summary(results)}.`;
     if (bad) void vscode.window.showWarningMessage(text, 'Show Output').then((a) => a && s.log.show());

@@ -243,7 +243,7 @@ export class HttpClient {
     try {
       const retrying = new RetryAgent(this.dispatcher, {
         throwOnError: false,
-        methods: ['GET', 'POST'],
+        methods: ['GET', 'HEAD', 'POST'],
         maxRetries: this.policy.maxRetries,
         statusCodes: [...RETRY_STATUS],
         errorCodes: [...RETRY_ERROR_CODES],

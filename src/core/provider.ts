@@ -41,7 +41,7 @@ export interface TargetCheck {
 }
 
 export interface HttpRequestSpec {
-  method: 'GET' | 'POST';
+  method: 'GET' | 'HEAD' | 'POST';
   url: string;
   headers: Record<string, string>;
   body?: string;

@@ -31,6 +31,20 @@ export interface QuotaCheck {
   message: string;
 }
 
+/** A planned request, as far as the quota cares: the account its URL belongs to. */
+export interface AccountOf {
+  target: { account?: string };
+}
+
+export function countByAccount(requests: readonly AccountOf[], prefix = ''): Map<string, number> {
+  const counts = new Map<string, number>();
+  for (const r of requests) {
+    const account = `${prefix}${r.target.account ?? 'default'}`;
+    counts.set(account, (counts.get(account) ?? 0) + 1);
+  }
+  return counts;
+}
+
 export function monthKey(d: Date): string {
   return `${d.getUTCFullYear()}-${String(d.getUTCMonth() + 1).padStart(2, '0')}`;
 }
@@ -60,6 +74,24 @@ export class Quota {
       ? `${requested} purge request${requested === 1 ? '' : 's'} for ${account}; ${remaining - requested} of ${this.limit} left in ${month} after this.`
       : `${requested} purge requests for ${account} would go over ImageKit's limit of ${this.limit} a month: ${used} used in ${month}, ${remaining} left. Coalesce into wildcards (--coalesce), purge fewer URLs, or ask support@imagekit.io to raise the limit.`;
     return { ok, account, month, used, limit: this.limit, remaining, requested, message };
+  }
+
+  /**
+   * Checks a batch request by request: each request counts against its own account (the imagekitId or custom
+   * domain of its URL). `prefix` keeps other counters apart (e.g. the local emulator's). The first check over
+   * the limit, or undefined when every account stays within it.
+   */
+  async checkBatch(requests: readonly AccountOf[], prefix = ''): Promise<QuotaCheck | undefined> {
+    for (const [account, n] of countByAccount(requests, prefix)) {
+      const q = await this.check(account, n);
+      if (!q.ok) return q;
+    }
+    return undefined;
+  }
+
+  /** Counts the requests ImageKit accepted (`sent[i]` true) against their accounts. */
+  async recordBatch(requests: readonly AccountOf[], sent: readonly boolean[], prefix = ''): Promise<void> {
+    for (const [account, n] of countByAccount(requests.filter((_, i) => sent[i]), prefix)) await this.record(account, n);
   }
 
   async record(account: string, count: number): Promise<number> {

@@ -5,7 +5,7 @@
 
 import { createHash } from 'node:crypto';
 import { emulatorAssetUrl } from './emulatorCdn';
-import type { HttpClient } from './http';
+import type { HttpClient, HttpResponse } from './http';
 
 export interface AssetSnapshot {
   status: number;
@@ -21,16 +21,26 @@ export function assetFetchUrl(cdnUrl: string, emulatorBase?: string): string {
   return emulatorBase ? emulatorAssetUrl(emulatorBase, cdnUrl) : cdnUrl;
 }
 
+/**
+ * What the CDN serves for a URL now: a HEAD for its ETag or Last-Modified; only when it gives neither (or HEAD is
+ * not allowed) a GET, whose body is hashed.
+ */
 export async function snapshotAsset(cdnUrl: string, client: HttpClient, options: { emulatorBase?: string; signal?: AbortSignal } = {}): Promise<AssetSnapshot> {
   try {
     const url = assetFetchUrl(cdnUrl, options.emulatorBase);
-    const res = await client.send({ method: 'GET', url, headers: { accept: 'image/*,*/*;q=0.8' } }, { lane: 'verify', signal: options.signal });
-    const h = (name: string) => {
+    const fetchOnce = (method: 'HEAD' | 'GET') => client.send({ method, url, headers: { accept: 'image/*,*/*;q=0.8' } }, { lane: 'verify', signal: options.signal });
+    const header = (res: HttpResponse, name: string) => {
       const v = res.headers[name];
       return Array.isArray(v) ? v[0] : v;
     };
-    const validator = h('etag') ?? h('last-modified') ?? `sha256:${createHash('sha256').update(res.body).digest('hex').slice(0, 16)}`;
-    return { status: res.status, validator: res.status < 400 ? validator : undefined };
+    const head = await fetchOnce('HEAD');
+    const validator = header(head, 'etag') ?? header(head, 'last-modified');
+    if (head.status !== 405 && head.status !== 501 && (validator || head.status >= 400)) {
+      return { status: head.status, validator: head.status < 400 ? validator : undefined };
+    }
+    const res = await fetchOnce('GET');
+    const fromGet = header(res, 'etag') ?? header(res, 'last-modified') ?? `sha256:${createHash('sha256').update(res.body).digest('hex').slice(0, 16)}`;
+    return { status: res.status, validator: res.status < 400 ? fromGet : undefined };
   } catch (e) {
     return { status: 0, error: e instanceof Error ? e.message : String(e) };
   }

@@ -97,9 +97,11 @@ export class ImageKitApi {
     const target = this.checker.check(url);
     const errors = target.problems.filter((p) => p.severity === 'error');
     if (errors.length) return imagekitError(400, errors.map((p) => p.message).join(' '), helpFor(errors[0]));
-    const unsent = target.problems.find((p) => p.code === 'url-encoded' || p.code === 'fragment-dropped');
-    if (unsent || !target.normalized) {
-      return imagekitError(400, `The URL must be sent percent-encoded and without a #fragment: send ${target.normalized ?? 'the encoded URL'}.`, unsent ? helpFor(unsent) : undefined);
+    // ImageKit wants "the exact URL": anything the core would have rewritten (encoding, a fragment, no scheme) is
+    // refused, so a client that does not send what the core sends fails here as it would there.
+    if (!target.normalized || url.trim() !== target.normalized) {
+      const rewrite = target.problems.find((p) => p.severity === 'info');
+      return imagekitError(400, `The URL must be sent exactly as purged: percent-encoded, with its scheme, without a #fragment. Send ${target.normalized ?? 'the encoded URL'}.`, rewrite ? helpFor(rewrite) : undefined);
     }
     const now = this.options.clock.now();
     const month = monthKey(new Date(now));

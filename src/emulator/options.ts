@@ -1,8 +1,8 @@
 // The emulator's options, their defaults, and their validation. Validation errors say what was wrong and what to do,
 // and never contain a key.
 
-import net from 'node:net';
 import { IMAGEKIT_MONTHLY_LIMIT } from '../core/imagekit';
+import { isLoopbackHost } from '../core/url';
 import { systemClock, type Clock } from './clock';
 import type { LogEntry } from './log';
 
@@ -80,11 +80,9 @@ export class EmulatorOptionError extends Error {
   }
 }
 
-/** True for the hosts the emulator may bind: 127.0.0.0/8, ::1, localhost. */
+/** True for the hosts the emulator may bind: 127.0.0.0/8, ::1, localhost (the core's own notion of loopback). */
 export function isLoopbackBindHost(host: string): boolean {
-  const h = host.trim().toLowerCase().replace(/^\[|\]$/g, '');
-  if (h === 'localhost' || h === '::1') return true;
-  return net.isIPv4(h) && h.startsWith('127.');
+  return isLoopbackHost(host.trim());
 }
 
 export function assertLoopbackHost(host: string): string {

@@ -14,7 +14,7 @@ export class PurgePatternFixes implements vscode.CodeActionProvider {
 
   provideCodeActions(doc: vscode.TextDocument, _range: vscode.Range, context: vscode.CodeActionContext): vscode.CodeAction[] {
     const actions: vscode.CodeAction[] = [];
-    const checkers = { imagekit: this.settings.checker('imagekit'), imgix: this.settings.checker('imgix') };
+    const checkers = this.settings.checkers();
     for (const diagnostic of context.diagnostics) {
       if (diagnostic.source !== DIAGNOSTIC_SOURCE) continue;
       const code = typeof diagnostic.code === 'object' ? String(diagnostic.code.value) : String(diagnostic.code);

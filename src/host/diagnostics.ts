@@ -44,6 +44,7 @@ export class UrlDiagnostics implements vscode.Disposable {
   }
 
   private schedule(doc: vscode.TextDocument): void {
+    if (!SCHEMES.has(doc.uri.scheme)) return; // e.g. output channels, which change on every log line
     this.cancel(doc);
     this.timers.set(
       doc.uri.toString(),
@@ -71,7 +72,7 @@ export class UrlDiagnostics implements vscode.Disposable {
       this.collection.delete(doc.uri);
       return;
     }
-    const findings = lintText(text, { imagekit: this.settings.checker('imagekit'), imgix: this.settings.checker('imgix') });
+    const findings = lintText(text, this.settings.checkers());
     this.collection.set(doc.uri, findings.map((f) => toDiagnostic(doc, f)));
   }
 

@@ -55,6 +55,7 @@ export interface HistoryBatch {
 const KEY = 'cdnPurge.history.v1';
 const CORRUPT_KEY = 'cdnPurge.history.unreadable';
 export const MAX_BATCHES = 200;
+const CHANGE_DELAY_MS = 100;
 
 interface Stored {
   version: 1;
@@ -74,6 +75,7 @@ export class HistoryStore implements vscode.Disposable {
   readonly onDidChange = this.emitter.event;
   private writing: Promise<void> = Promise.resolve();
   private counter = 0;
+  private pendingChange?: ReturnType<typeof setTimeout>;
   /** Problems met while loading, for the log. */
   readonly loadWarnings: string[] = [];
 
@@ -113,20 +115,36 @@ export class HistoryStore implements vscode.Disposable {
   private save(): void {
     const snapshot: Stored = { version: 1, batches: this.batches.slice(0, MAX_BATCHES) };
     this.batches = snapshot.batches;
-    this.writing = this.writing.then(
-      () => this.memento.update(KEY, snapshot),
-      () => this.memento.update(KEY, snapshot),
-    );
+    const write = () => this.memento.update(KEY, snapshot);
+    this.writing = this.writing.then(write, write).then(undefined, (e: Error) => {
+      this.onWriteError?.(e);
+    });
   }
 
-  /** Resolves when every change so far is stored. */
+  /** Called when storing the history fails (the log listens). */
+  onWriteError?: (e: Error) => void;
+
+  /** Writes now what is pending; resolves when every change so far is stored. */
   flush(): Promise<void> {
+    if (this.pendingChange) {
+      clearTimeout(this.pendingChange);
+      this.pendingChange = undefined;
+      this.save();
+      this.emitter.fire();
+    }
     return this.writing;
   }
 
+  /**
+   * Changes are stored and announced together, at most every CHANGE_DELAY_MS: a batch of thousands of results
+   * writes the history (and redraws the tree) a few times, not once per result.
+   */
   private changed(): void {
-    this.save();
-    this.emitter.fire();
+    this.pendingChange ??= setTimeout(() => {
+      this.pendingChange = undefined;
+      this.save();
+      this.emitter.fire();
+    }, CHANGE_DELAY_MS);
   }
 
   newId(prefix: string): string {
@@ -177,6 +195,7 @@ export class HistoryStore implements vscode.Disposable {
   }
 
   dispose(): void {
+    void this.flush();
     this.emitter.dispose();
   }
 }

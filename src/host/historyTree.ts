@@ -2,11 +2,11 @@
 // status, HTTP status, time and requestId. A batch of one request shows as that request.
 
 import * as vscode from 'vscode';
+import { adapterFor } from '../core/adapters';
 import type { HistoryBatch, HistoryRequest, HistoryStore } from './history';
 
 export type HistoryNode = { type: 'batch'; batchId: string } | { type: 'request'; batchId: string; requestId: string };
 
-const PROVIDER_LABEL = { imagekit: 'ImageKit', imgix: 'imgix' } as const;
 
 /** What a request's state says, in words, for the tree and the tooltip. */
 export function describeRequest(r: HistoryRequest): string {
@@ -79,7 +79,7 @@ function batchSummary(b: HistoryBatch): { text: string; icon: vscode.ThemeIcon }
 
 export function requestTooltip(b: HistoryBatch, r: HistoryRequest): vscode.MarkdownString {
   const md = new vscode.MarkdownString(undefined, true);
-  md.appendMarkdown(`**${PROVIDER_LABEL[b.provider]}** ${r.kind === 'wildcard' ? 'wildcard ' : ''}purge — ${describeRequest(r)}\n\n`);
+  md.appendMarkdown(`**${adapterFor(b.provider).label}** ${r.kind === 'wildcard' ? 'wildcard ' : ''}purge — ${describeRequest(r)}\n\n`);
   md.appendCodeblock(r.url, 'text');
   const rows: string[] = [];
   if (r.httpStatus !== undefined) rows.push(`HTTP ${r.httpStatus}${r.ms !== undefined ? ` in ${r.ms} ms` : ''}${r.attempts && r.attempts > 1 ? ` after ${r.attempts} attempts` : ''}`);
@@ -125,13 +125,13 @@ export class HistoryTreeProvider implements vscode.TreeDataProvider<HistoryNode>
     if (node.type === 'batch') {
       const s = batchSummary(b);
       const item = new vscode.TreeItem(
-        `${b.requests.length} ${PROVIDER_LABEL[b.provider]} purges`,
+        `${b.requests.length} ${adapterFor(b.provider).label} purges`,
         this.store.all()[0]?.id === b.id ? vscode.TreeItemCollapsibleState.Expanded : vscode.TreeItemCollapsibleState.Collapsed,
       );
       item.id = b.id;
       item.description = `${s.text} · ${new Date(b.createdAt).toLocaleTimeString()}`;
       item.iconPath = s.icon;
-      item.tooltip = `${b.requests.length} ${PROVIDER_LABEL[b.provider]} purges from the ${b.source}, ${new Date(b.createdAt).toLocaleString()}, to ${b.target}: ${s.text}`;
+      item.tooltip = `${b.requests.length} ${adapterFor(b.provider).label} purges from the ${b.source}, ${new Date(b.createdAt).toLocaleString()}, to ${b.target}: ${s.text}`;
       item.contextValue = 'batch';
       return item;
     }
@@ -140,7 +140,7 @@ export class HistoryTreeProvider implements vscode.TreeDataProvider<HistoryNode>
     const item = new vscode.TreeItem(shortUrl(r.url), vscode.TreeItemCollapsibleState.None);
     item.id = r.id;
     const extra = [r.httpStatus !== undefined ? String(r.httpStatus) : '', r.ms !== undefined ? `${r.ms} ms` : ''].filter(Boolean).join(' · ');
-    item.description = `${describeRequest(r)}${extra ? ` · ${extra}` : ''}${b.requests.length === 1 ? ` · ${PROVIDER_LABEL[b.provider]}` : ''}`;
+    item.description = `${describeRequest(r)}${extra ? ` · ${extra}` : ''}${b.requests.length === 1 ? ` · ${adapterFor(b.provider).label}` : ''}`;
     item.iconPath = requestIcon(r);
     item.tooltip = requestTooltip(b, r);
     const verifiable = r.kind === 'exact' && (r.state === 'accepted' || r.state === 'duplicate');

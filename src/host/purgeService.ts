@@ -15,7 +15,6 @@ import type { PurgeLog } from './log';
 import { keyName, type KeyStore, type KeySlot } from './secrets';
 import type { Settings } from './settings';
 
-export const PROVIDER_LABEL: Record<ProviderId, string> = { imagekit: 'ImageKit', imgix: 'imgix' };
 /** Up to this many exact URLs get a "before" snapshot, so that verification can compare. */
 const SNAPSHOT_LIMIT = 25;
 
@@ -143,7 +142,7 @@ export class PurgeService implements vscode.Disposable {
     const first = plan.invalid[0];
     const problem = first.problems.find((p) => p.severity === 'error') ?? first.problems[0];
     const what = plan.invalid.length === 1 ? first.input : `${plan.invalid.length} of ${plan.inputCount} URLs`;
-    const text = `${PROVIDER_LABEL[provider]} would refuse ${what}: ${problem?.message ?? 'invalid URL'}`;
+    const text = `${adapterFor(provider).label} would refuse ${what}: ${problem?.message ?? 'invalid URL'}`;
     if (plan.requests.length === 0) {
       void vscode.window.showErrorMessage(text, 'Learn More', 'Show Output').then((pick) => {
         if (pick === 'Learn More' && problem) void vscode.env.openExternal(vscode.Uri.parse(docsUrl(problem.code)));
@@ -160,7 +159,7 @@ export class PurgeService implements vscode.Disposable {
     urls: string[],
     options: PurgeRequestOptions,
   ): Promise<{ batch?: HistoryBatch; results: PurgeResult[]; invalid: TargetCheck[] } | undefined> {
-    const label = PROVIDER_LABEL[provider];
+    const label = adapterFor(provider).label;
     const config = this.settings.configProblems(provider);
     if (config.length) {
       const pick = await vscode.window.showErrorMessage(`${label} settings: ${config[0].message}`, 'Open Settings');
@@ -199,12 +198,12 @@ export class PurgeService implements vscode.Disposable {
     const key = await this.keyFor(provider, api.loopback);
     if (!key) return undefined;
 
-    const account = requests[0].target.account ?? 'default';
-    const quotaAccount = `${api.loopback ? 'emulator:' : ''}${account}`;
+    // The emulator's purges are counted apart from the real accounts'.
+    const quotaPrefix = api.loopback ? 'emulator:' : '';
     if (provider === 'imagekit') {
-      const q = await this.quota.check(quotaAccount, requests.length);
-      if (!q.ok) {
-        const pick = await vscode.window.showWarningMessage(q.message, { modal: true }, 'Purge Anyway');
+      const over = await this.quota.checkBatch(requests, quotaPrefix);
+      if (over) {
+        const pick = await vscode.window.showWarningMessage(over.message, { modal: true }, 'Purge Anyway');
         if (pick !== 'Purge Anyway') return undefined;
       }
     }
@@ -232,7 +231,7 @@ export class PurgeService implements vscode.Disposable {
             progress.report({ message: 'reading the current versions…' });
             await Promise.all(
               exact.map(async (r) => {
-                const s = await snapshotAsset(r.url, await this.assetClient(), { emulatorBase: api.loopback ? this.settings.emulatorUrl : undefined, signal: controller.signal });
+                const s = await snapshotAsset(r.url, await this.assetClient(), { emulatorBase: api.loopback ? api.base : undefined, signal: controller.signal });
                 if (s.validator) this.history.update(r.id, { before: s.validator });
               }),
             );
@@ -269,8 +268,9 @@ export class PurgeService implements vscode.Disposable {
     );
 
     if (provider === 'imagekit') {
-      const sent = results.filter((r) => r.httpStatus !== undefined && r.httpStatus < 300).length;
-      if (sent) await this.quota.record(quotaAccount, sent);
+      await this.quota.recordBatch(requests, results.map((r) => r.httpStatus !== undefined && r.httpStatus < 300), quotaPrefix).then(undefined, (e: Error) =>
+        this.log.warn(`could not record the ImageKit quota count: ${e.message}`),
+      );
     }
     this.emitter.fire(batch);
     void this.summarise(provider, batch, results, plan.invalid.length);
@@ -278,7 +278,7 @@ export class PurgeService implements vscode.Disposable {
   }
 
   private async summarise(provider: ProviderId, batch: HistoryBatch, results: PurgeResult[], invalid: number): Promise<void> {
-    const label = PROVIDER_LABEL[provider];
+    const label = adapterFor(provider).label;
     const failed = results.filter((r) => !r.ok && r.status !== 'cancelled');
     const cancelled = results.filter((r) => r.status === 'cancelled').length;
     const ok = results.filter((r) => r.ok).length;
@@ -308,9 +308,9 @@ export class PurgeService implements vscode.Disposable {
     if (pick === 'Show History') void vscode.commands.executeCommand('cdnPurge.history.focus');
   }
 
-  async dispose(): Promise<void> {
+  dispose(): void {
     this.emitter.dispose();
-    await this.client?.close();
-    await this.fetcher?.close();
+    // Closing drops idle keep-alive connections; nothing is waiting for it.
+    Promise.all([this.client?.close(), this.fetcher?.close()]).catch(() => undefined);
   }
 }

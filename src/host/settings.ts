@@ -7,8 +7,9 @@ import { emptyProjectConfig, parseProjectConfig, PROJECT_CONFIG_FILE, type Proje
 import type { MappingRule } from '../core/mapping';
 import type { Problem } from '../core/problems';
 import type { Checker, ProviderConfig, ProviderId } from '../core/provider';
+import type { Checkers } from '../core/lint';
 import { classifierFrom, type HostClassifier } from '../core/scanner';
-import { checkApiBase, isLoopbackHost } from '../core/url';
+import { checkApiBase, parseUrl } from '../core/url';
 
 export const SECTION = 'cdnPurge';
 
@@ -23,7 +24,7 @@ export class Settings implements vscode.Disposable {
   readonly onDidChange = this.emitter.event;
   private project: ProjectConfig = emptyProjectConfig();
   private projectErrors: string[] = [];
-  private checkers = new Map<ProviderId, Checker>();
+  private readonly checkerCache = new Map<ProviderId, Checker>();
   private readonly disposables: vscode.Disposable[] = [];
 
   constructor() {
@@ -51,13 +52,14 @@ export class Settings implements vscode.Disposable {
         // no cdn-purge.json in this folder
       }
     }
+    if (JSON.stringify([project, errors]) === JSON.stringify([this.project, this.projectErrors])) return;
     this.project = project;
     this.projectErrors = errors;
     this.changed();
   }
 
   private changed(): void {
-    this.checkers.clear();
+    this.checkerCache.clear();
     this.emitter.fire();
   }
 
@@ -84,10 +86,10 @@ export class Settings implements vscode.Disposable {
   }
 
   checker(provider: ProviderId): Checker {
-    let checker = this.checkers.get(provider);
+    let checker = this.checkerCache.get(provider);
     if (!checker) {
       checker = adapterFor(provider).checker(this.providerConfig(provider));
-      this.checkers.set(provider, checker);
+      this.checkerCache.set(provider, checker);
     }
     return checker;
   }
@@ -96,14 +98,19 @@ export class Settings implements vscode.Disposable {
     return this.checker(provider).configProblems;
   }
 
-  classifier(): HostClassifier {
-    return classifierFrom({ imagekit: this.checker('imagekit'), imgix: this.checker('imgix') });
+  /** Both providers' checkers, as the linter and the scanner take them. */
+  checkers(): Checkers {
+    return { imagekit: this.checker('imagekit'), imgix: this.checker('imgix') };
   }
 
-  /** The provider a URL belongs to, from its host; undefined when neither claims it. */
+  classifier(): HostClassifier {
+    return classifierFrom(this.checkers());
+  }
+
+  /** The provider a URL belongs to, from its host (parsed as the checkers parse it); undefined when neither claims it. */
   providerOf(url: string): ProviderId | undefined {
-    const m = /^https?:\/\/([^/?#:]+)/i.exec(url.trim());
-    return m ? this.classifier()(m[1].toLowerCase()) : undefined;
+    const p = parseUrl(url);
+    return p.ok ? this.classifier()(p.url.hostname) : undefined;
   }
 
   /** The checked API base; throws an Error whose message says what to do. */
@@ -114,9 +121,9 @@ export class Settings implements vscode.Disposable {
     return r.api;
   }
 
-  get coalesce(): number | undefined {
-    const n = this.config.get<number>('coalesce', 0);
-    return n > 0 ? n : undefined;
+  /** ImageKit coalescing: the requests a wildcard must save; 0 is off (the planner's reading too). */
+  get coalesce(): number {
+    return this.config.get<number>('coalesce', 0);
   }
 
   get confirm(): boolean {
@@ -127,13 +134,14 @@ export class Settings implements vscode.Disposable {
     return this.config.get<boolean>('diagnostics.enabled', true);
   }
 
-  /** The local emulator's URL, when set and on loopback. */
+  /**
+   * The local emulator, when CDN Purge uses one: a loopback ImageKit API base is the emulator (it serves both
+   * APIs and the CDN on one port). Undefined when the real APIs are in use.
+   */
   get emulatorUrl(): string | undefined {
-    const raw = this.config.get<string>('emulator.url', '').trim();
-    if (!raw) return undefined;
     try {
-      const u = new URL(raw);
-      return isLoopbackHost(u.hostname) ? raw.replace(/\/+$/, '') : undefined;
+      const api = this.apiBase('imagekit');
+      return api.loopback ? api.base : undefined;
     } catch {
       return undefined;
     }

@@ -5,6 +5,7 @@
 import * as vscode from 'vscode';
 import { adapterFor } from '../core/adapters';
 import { fetchStatus } from '../core/purge';
+import type { ProviderId } from '../core/provider';
 import { checkApiBase } from '../core/url';
 import type { HistoryStore } from './history';
 import type { PurgeLog } from './log';
@@ -30,36 +31,49 @@ export class StatusPoller implements vscode.Disposable {
   kick(immediately = false): void {
     if (this.disposed) return;
     this.delay = FIRST_DELAY_MS;
+    this.schedule(immediately ? 0 : this.delay);
+  }
+
+  /** The one pending timer: setting it cancels any other, so only one polling loop ever runs. */
+  private schedule(ms: number): void {
     if (this.timer) clearTimeout(this.timer);
-    this.timer = setTimeout(() => void this.round(), immediately ? 0 : this.delay);
+    this.timer = setTimeout(() => void this.round(), ms);
   }
 
   /** One round over every pending request; resolves when done. Returns how many are still pending. */
   async round(): Promise<number> {
     if (this.running || this.disposed) return this.history.pending().length;
     this.running = true;
+    if (this.timer) clearTimeout(this.timer);
     this.timer = undefined;
     try {
       const pending = this.history.pending();
       const client = pending.length ? await this.service.http() : undefined;
+      // One key lookup per provider and API base, not one per request.
+      const keys = new Map<string, Promise<string | undefined>>();
+      const keyFor = (provider: ProviderId, loopback: boolean) => {
+        const k = `${provider} ${loopback}`;
+        if (!keys.has(k)) keys.set(k, this.service.storedKey(provider, loopback));
+        return keys.get(k)!;
+      };
       await Promise.all(
         pending.map(async ({ batch, request }) => {
           if (Date.now() - request.startedAt > GIVE_UP_MS) {
             this.history.update(request.id, { live: 'Unknown', liveCheckedAt: Date.now(), hint: 'Still Pending after an hour; check it in the ImageKit dashboard, or verify the asset.' });
             return;
           }
-          const apiBase = batch.apiBase;
-          if (!apiBase || !client || !request.requestId) return;
-          const api = checkApiBase(apiBase);
-          if (!api.ok) return;
-          const key = await this.service.storedKey(batch.provider, api.api.loopback);
+          const api = batch.apiBase ? checkApiBase(batch.apiBase) : undefined;
+          if (!api?.ok || !client || !request.requestId) return;
+          const key = await keyFor(batch.provider, api.api.loopback);
           if (!key) return;
-          const s = await fetchStatus(request.requestId, { adapter: adapterFor(batch.provider), apiBase, key, client });
+          const s = await fetchStatus(request.requestId, { adapter: adapterFor(batch.provider), apiBase: api.api.base, key, client });
           if (s.ok && (s.status === 'Completed' || s.status === 'Pending')) {
-            if (s.status !== request.live) this.log.info(`[${batch.provider}] requestId ${request.requestId} (${request.url}) → ${s.status}`);
-            this.history.update(request.id, { live: s.status, liveCheckedAt: Date.now() });
+            if (s.status !== request.live) {
+              this.log.info(`[${batch.provider}] requestId ${request.requestId} (${request.url}) → ${s.status}`);
+              this.history.update(request.id, { live: s.status, liveCheckedAt: Date.now() });
+            }
           } else if (!s.ok && s.httpStatus === 404) {
-            this.log.warn(`[${batch.provider}] requestId ${request.requestId}: unknown to ${new URL(apiBase).host} (${s.message ?? 'HTTP 404'})`);
+            this.log.warn(`[${batch.provider}] requestId ${request.requestId}: unknown to ${new URL(api.api.base).host} (${s.message ?? 'HTTP 404'})`);
             this.history.update(request.id, { live: 'Unknown', liveCheckedAt: Date.now() });
           } else if (!s.ok) {
             this.log.warn(`[${batch.provider}] status of ${request.requestId}: ${s.message ?? `HTTP ${s.httpStatus}`}`);
@@ -74,7 +88,7 @@ export class StatusPoller implements vscode.Disposable {
     const left = this.history.pending().length;
     if (left && !this.disposed) {
       this.delay = Math.min(MAX_DELAY_MS, Math.round(this.delay * 1.5));
-      this.timer = setTimeout(() => void this.round(), this.delay);
+      this.schedule(this.delay);
     }
     return left;
   }

@@ -1,8 +1,7 @@
-// The URLs a command acts on in an editor: those in the selection, or the one under the cursor. Also keeps two
-// context keys current for the editor's context menu: `cdnPurge.urlAtCursor` (the cursor is on a CDN URL) and
-// `cdnPurge.documentHasUrls` (the active document has one). The second one matters: a right-click moves the
-// cursor and opens the menu at once, before the first key can follow, so the menu item shows in any document with
-// CDN URLs, and the command then reads the URL at the (moved) cursor.
+// The URLs a command acts on in an editor: those in the selection, or the one under the cursor. Also keeps the
+// context key `cdnPurge.documentHasUrls` current for the editor's context menu. A key for "the cursor is on a URL"
+// would not do: a right-click moves the cursor and opens the menu at once, before such a key could follow. So the
+// item shows in any document with CDN URLs, and the command reads the URL at the (moved) cursor.
 
 import * as vscode from 'vscode';
 import { scanText, type ScanMatch } from '../core/scanner';
@@ -30,43 +29,33 @@ export function urlsAt(editor: vscode.TextEditor, settings: Settings): ScanMatch
 }
 
 const DOCUMENT_DEBOUNCE_MS = 300;
+/** Documents larger than this are not scanned for the menu (the diagnostics' limit too). */
+const MAX_SCANNED = 5 * 1024 * 1024;
 
-export class UrlAtCursorContext implements vscode.Disposable {
+export class DocumentUrlsContext implements vscode.Disposable {
   private readonly disposables: vscode.Disposable[] = [];
-  private readonly last = new Map<string, boolean>();
+  private last: boolean | undefined;
   private timer?: ReturnType<typeof setTimeout>;
 
   constructor(private readonly settings: Settings) {
     this.disposables.push(
-      vscode.window.onDidChangeTextEditorSelection((e) => this.updateCursor(e.textEditor)),
-      vscode.window.onDidChangeActiveTextEditor((e) => {
-        this.updateCursor(e);
-        this.updateDocument(e);
-      }),
+      vscode.window.onDidChangeActiveTextEditor((e) => this.update(e)),
       vscode.workspace.onDidChangeTextDocument((e) => {
         if (e.document !== vscode.window.activeTextEditor?.document) return;
         if (this.timer) clearTimeout(this.timer);
-        this.timer = setTimeout(() => this.updateDocument(vscode.window.activeTextEditor), DOCUMENT_DEBOUNCE_MS);
+        this.timer = setTimeout(() => this.update(vscode.window.activeTextEditor), DOCUMENT_DEBOUNCE_MS);
       }),
-      settings.onDidChange(() => this.updateDocument(vscode.window.activeTextEditor)),
+      settings.onDidChange(() => this.update(vscode.window.activeTextEditor)),
     );
-    this.updateCursor(vscode.window.activeTextEditor);
-    this.updateDocument(vscode.window.activeTextEditor);
+    this.update(vscode.window.activeTextEditor);
   }
 
-  private set(key: string, value: boolean): void {
-    if (this.last.get(key) === value) return;
-    this.last.set(key, value);
-    void vscode.commands.executeCommand('setContext', key, value);
-  }
-
-  private updateCursor(editor: vscode.TextEditor | undefined): void {
-    this.set('cdnPurge.urlAtCursor', editor ? urlsAt(editor, this.settings).some((m) => !m.templated) : false);
-  }
-
-  private updateDocument(editor: vscode.TextEditor | undefined): void {
+  private update(editor: vscode.TextEditor | undefined): void {
     const text = editor?.document.getText() ?? '';
-    this.set('cdnPurge.documentHasUrls', text.length > 0 && scanText(text, this.settings.classifier(), 1).length > 0);
+    const has = text.length > 0 && text.length <= MAX_SCANNED && scanText(text, this.settings.classifier(), 1).length > 0;
+    if (has === this.last) return;
+    this.last = has;
+    void vscode.commands.executeCommand('setContext', 'cdnPurge.documentHasUrls', has);
   }
 
   dispose(): void {

@@ -49,6 +49,32 @@ describe('Explorer purges through mappings', function () {
     assert.deepEqual(wire.map((x) => x.body), [{ url: 'https://ik.imagekit.io/demo/it/products/*' }]);
   });
 
+  it('a folder over several rules: a wildcard where ImageKit accepts one, the other files one by one (imgix too)', async () => {
+    const c = vscode.workspace.getConfiguration('cdnPurge');
+    const saved = c.get('mappings');
+    await vscode.workspace.fs.writeFile(vscode.Uri.joinPath(dir, 'dl/guide.png'), new Uint8Array([137, 80, 78, 71]));
+    await c.update(
+      'mappings',
+      [
+        { glob: `${folderName}/img/products/**`, url: 'https://ik.imagekit.io/demo/it/products/', provider: 'imagekit' },
+        { glob: `${folderName}/img/*.png`, url: 'https://ik.imagekit.io/demo/it/', provider: 'imagekit' },
+        { glob: `${folderName}/dl/**`, url: 'https://assets.imgix.net/it/', provider: 'imgix' },
+      ],
+      vscode.ConfigurationTarget.Global,
+    );
+    try {
+      const outcome = await vscode.commands.executeCommand<PurgeOutcome>('cdnPurge.purgeFiles', dir, [dir]);
+      assert.deepEqual(outcome.results.map((r) => r.url).sort(), [
+        'https://assets.imgix.net/it/guide.png',
+        'https://ik.imagekit.io/demo/it/logo.png',
+        'https://ik.imagekit.io/demo/it/products/*',
+      ]);
+      assert.ok(outcome.results.every((r) => r.ok), JSON.stringify(outcome.results.map((r) => [r.url, r.status])));
+    } finally {
+      await c.update('mappings', saved, vscode.ConfigurationTarget.Global);
+    }
+  });
+
   it('says what to do when no mapping matches', async () => {
     const outside = vscode.Uri.joinPath(dir, 'unmapped.txt');
     await vscode.workspace.fs.writeFile(outside, new Uint8Array([1]));

@@ -585,6 +585,18 @@ describe('cli: cdn-purge as a child process', function () {
       assertNoKey(r);
     });
 
+    it('a cdn-purge.json with a problem warns once and still plans (it was not given with --config)', async () => {
+      const quirky = fs.realpathSync(tmpDir('cdn-purge-repo-'));
+      initRepo(quirky);
+      write(quirky, 'cdn-purge.json', JSON.stringify({ extra: 1, mappings: [{ glob: 'img/**', url: 'https://ik.imagekit.io/demo/img/' }] }));
+      commitAll(quirky, 'first');
+      write(quirky, 'img/a.png', 'new');
+      const r = await runCli(['plan', '--provider', 'imagekit', '--from-git', '--json'], { cwd: quirky });
+      assert.equal(r.code, 0, r.stderr);
+      assert.equal(r.stderr.split('unknown key "extra"').length - 1, 1, r.stderr);
+      assert.deepEqual(json(r).requests.map((x: any) => x.url), ['https://ik.imagekit.io/demo/img/a.png']);
+    });
+
     it('an unknown ref, no repository, or no cdn-purge.json: usage errors that say what to do', async () => {
       const unknown = await runCli(['plan', '--provider', 'imagekit', '--from-git', 'nope-ref'], { cwd: repo });
       assert.equal(unknown.code, 2);

@@ -198,6 +198,16 @@ describe('emulator', function () {
       assert.match(res.json.message, /https:\/\/ik\.imagekit\.io\/demo\/my%20image\.jpg/);
     });
 
+    it('refuses what the core would have rewritten: no scheme, a #fragment', async () => {
+      const e = await start();
+      for (const url of ['ik.imagekit.io/demo/a.jpg', 'https://ik.imagekit.io/demo/a.jpg#top']) {
+        const res = await ikPurge(e.url, url);
+        assert.equal(res.status, 400, url);
+        assert.match(res.json.message, /Send https:\/\/ik\.imagekit\.io\/demo\/a\.jpg\./, url);
+      }
+      assert.equal((await ikPurge(e.url, 'https://ik.imagekit.io/demo/a.jpg')).status, 201);
+    });
+
     it('GET /v1/files/purge/{requestId}: Pending until the status delay has passed, then Completed', async () => {
       const e = await start({ statusDelayMs: 5000 });
       const { json } = await ikPurge(e.url, 'https://ik.imagekit.io/demo/a.jpg');

@@ -93,7 +93,7 @@ describe('integration harness scripts', () => {
       const s = JSON.parse(fs.readFileSync(path.join(userData, scope, 'settings.json'), 'utf8'));
       assert.equal(s['cdnPurge.imagekit.apiBase'], 'http://127.0.0.1:9999');
       assert.equal(s['cdnPurge.imgix.apiBase'], 'http://127.0.0.1:9999');
-      assert.equal(s['cdnPurge.emulator.url'], 'http://127.0.0.1:9999');
+      assert.equal(s['cdnPurge.emulator.url'], undefined, 'the emulator is the loopback API base; there is no separate setting');
       assert.equal(s['workbench.startupEditor'], 'none');
     }
     assert.equal(JSON.parse(fs.readFileSync(path.join(userData, 'User', 'settings.json'), 'utf8'))['editor.fontSize'], 15);

@@ -4,7 +4,7 @@ import assert from 'node:assert/strict';
 import fs from 'node:fs';
 import path from 'node:path';
 import { JsonFileQuotaStore, stateDir } from '../../src/cli/state';
-import { MemoryQuotaStore, monthKey, Quota, type QuotaStore } from '../../src/core/quota';
+import { countByAccount, MemoryQuotaStore, monthKey, Quota, type QuotaStore } from '../../src/core/quota';
 import { tmpDir } from './helpers/tmp';
 
 /** A clock the test moves. */
@@ -73,6 +73,27 @@ describe('quota: ImageKit 1000 purges a month', () => {
     assert.match(three.message, /--coalesce/);
     assert.match(three.message, /support@imagekit\.io/);
     assert.equal(await q.used('demo'), 998, 'checking does not count');
+  });
+
+  it('a batch counts each request against its own account, and records only what was accepted', async () => {
+    const reqs = (...accounts: Array<string | undefined>) => accounts.map((account) => ({ target: { account } }));
+    assert.deepEqual([...countByAccount(reqs('demo', 'shop', 'demo', undefined), 'emulator:')], [
+      ['emulator:demo', 2],
+      ['emulator:shop', 1],
+      ['emulator:default', 1],
+    ]);
+    const q = new Quota(new MemoryQuotaStore(), 3);
+    await q.record('shop', 2);
+    // demo has room for 3, shop only for 1: a batch with 2 shop requests is refused, naming shop.
+    const over = await q.checkBatch(reqs('demo', 'demo', 'shop', 'shop'));
+    assert.equal(over?.account, 'shop');
+    assert.equal(over?.requested, 2);
+    assert.equal(await q.checkBatch(reqs('demo', 'demo', 'demo', 'shop')), undefined);
+    await q.recordBatch(reqs('demo', 'demo', 'shop'), [true, false, true]);
+    assert.deepEqual([await q.used('demo'), await q.used('shop')], [1, 3]);
+    // A prefix keeps another counter (the local emulator's) apart.
+    await q.recordBatch(reqs('demo'), [true], 'emulator:');
+    assert.deepEqual([await q.used('demo'), await q.used('emulator:demo')], [1, 1]);
   });
 
   it('remaining never goes below zero', async () => {
