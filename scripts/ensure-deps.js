@@ -4,6 +4,7 @@
 const { spawnSync } = require('node:child_process');
 const fs = require('node:fs');
 const path = require('node:path');
+const { cleanNpmEnv } = require('./lib/clean-env');
 
 const root = path.resolve(__dirname, '..');
 const installed = path.join(root, 'node_modules', '.package-lock.json');
@@ -19,9 +20,10 @@ const why = stale();
 if (why) {
   console.log(`[deps] ${why}: npm ci`);
   const npm = process.platform === 'win32' ? 'npm.cmd' : 'npm';
-  const r = spawnSync(npm, ['ci', '--no-audit', '--no-fund'], { cwd: root, stdio: 'inherit' });
+  // A clean environment: not the npm_config_* of the `npm test` / `npm start` this runs under.
+  const r = spawnSync(npm, ['ci', '--no-audit', '--no-fund'], { cwd: root, stdio: 'inherit', env: cleanNpmEnv() });
   if (r.status !== 0) {
-    console.error('[deps] npm ci failed: check the network access to the npm registry, then run `npm ci` yourself.');
+    console.error('[deps] FAILED at step "npm ci" (the project\'s dependencies): check that the npm registry can be reached (`npm ping`), then run `npm ci` yourself and read its error.');
     process.exit(r.status ?? 1);
   }
 }

@@ -18,6 +18,7 @@
 //   --suite NAME        run only test/integration/NAME/ in the dev phase (e.g. screenshots)
 //   --grep REGEX        only tests whose full title matches
 //   --no-packaged       skip the packaged phase          --packaged-only   only the packaged phase
+//   --no-start-smoke    skip the last check, `npm start -- --smoke` (also left out with --suite or --grep)
 //   --vsix FILE         test this .vsix instead of running `npm run package`
 //   --screenshots [DIR] the screenshots suite, saving PNGs into DIR (default media/screenshots); no packaged phase
 //   --electron          use @vscode/test-electron with VSCODE_EXECUTABLE
@@ -43,7 +44,7 @@ const EXTENSION_ID = 'cdn-purge.cdn-purge';
 
 // ------------------------------------------------------------------------------------------------ options
 function parseArgs(argv) {
-  const o = { suite: undefined, grep: undefined, packaged: true, dev: true, vsix: undefined, screenshots: undefined, electron: false, keep: false, verbose: !!process.env.VERBOSE };
+  const o = { suite: undefined, grep: undefined, packaged: true, dev: true, startSmoke: true, vsix: undefined, screenshots: undefined, electron: false, keep: false, verbose: !!process.env.VERBOSE };
   o.timeoutMs = Number(process.env.CDN_PURGE_IT_TIMEOUT_MS) || 600000;
   for (let i = 0; i < argv.length; i++) {
     const a = argv[i];
@@ -55,6 +56,7 @@ function parseArgs(argv) {
     if (a === '--suite') o.suite = value();
     else if (a === '--grep') o.grep = value();
     else if (a === '--no-packaged') o.packaged = false;
+    else if (a === '--no-start-smoke') o.startSmoke = false;
     else if (a === '--packaged-only') o.dev = false;
     else if (a === '--vsix') o.vsix = path.resolve(value());
     else if (a === '--screenshots') {
@@ -71,6 +73,7 @@ function parseArgs(argv) {
     } else fail(`unknown option ${a} (see --help)`);
   }
   if (process.env.VSCODE_EXECUTABLE) o.electron = true;
+  if (o.suite || o.grep || !o.dev || o.electron) o.startSmoke = false;
   if (o.electron && !process.env.VSCODE_EXECUTABLE) fail('--electron needs VSCODE_EXECUTABLE: the path of a desktop VS Code executable (@vscode/test-electron cannot download one offline).');
   if (o.electron && o.screenshots) fail('--screenshots needs the browser (code-server); unset VSCODE_EXECUTABLE.');
   if (!Number.isFinite(o.timeoutMs) || o.timeoutMs <= 0) fail('--timeout needs a number of milliseconds');
@@ -417,6 +420,48 @@ async function runPhaseElectron(phase, shared) {
   return { phase: phase.name, end, results, timedOut: end.kind === 'timeout' };
 }
 
+// ------------------------------------------------------------------------------------------------ npm start -- --smoke
+const START_SMOKE_TITLE = 'npm start -- --smoke: the workbench opens with the CDN Purge view, and a palette purge reaches the emulator';
+
+/**
+ * README's `npm start`, run from npm exactly as a user types it (with --smoke, its own state folder and free
+ * ports), so that it cannot break silently again. One test in the totals.
+ */
+async function runStartSmoke() {
+  const stateDir = mkdirp(runDir, 'start');
+  const logFile = path.join(stateDir, 'npm-start.log');
+  const args = ['start', '--', '--smoke', '--no-typecheck', '--state-dir', stateDir, '--port', '0', '--emulator-port', '0'];
+  log(`phase start-smoke: npm ${args.join(' ')}`);
+  const out = fs.createWriteStream(logFile);
+  const child = groups.spawn('npm start --smoke', 'npm', args, { cwd: repoRoot, stdio: ['ignore', 'pipe', 'pipe'], env: { ...process.env, CDN_PURGE_EMULATOR_URL: '' } });
+  let text = '';
+  for (const s of [child.stdout, child.stderr]) {
+    s.on('data', (d) => {
+      text += d.toString();
+      out.write(d);
+    });
+  }
+  const end = await new Promise((resolve) => {
+    const timer = setTimeout(() => resolve({ kind: 'timeout' }), Math.min(opts.timeoutMs, 300000));
+    child.once('exit', (code, signal) => {
+      clearTimeout(timer);
+      resolve({ kind: 'exit', code: code ?? signal });
+    });
+  });
+  out.end();
+  await groups.kill(child.pid, 3000);
+  await reapStragglers(stateDir, { log });
+  const smokeLines = text.split('\n').filter((l) => /smoke:/.test(l));
+  for (const l of smokeLines) console.log(`  ${l.trim()}`);
+  const passed = end.kind === 'exit' && end.code === 0 && smokeLines.some((l) => /the extension is active against the emulator/.test(l));
+  const outcome = { phase: 'start-smoke', end, results: { passed: passed ? 1 : 0, failed: passed ? 0 : 1, failures: passed ? [] : [{ title: START_SMOKE_TITLE, error: end.kind === 'timeout' ? 'timed out' : `npm start exited ${end.code}: ${text.trim().split('\n').slice(-3).join(' | ')}` }] } };
+  console.log(`  ${passed ? '✔' : '✘'} ${START_SMOKE_TITLE}`);
+  if (!passed) {
+    outcome.artifacts = saveArtifacts('start-smoke', stateDir, { 'npm-start.log': logFile, 'smoke-failure.png': path.join(stateDir, 'smoke-failure.png') });
+  }
+  return outcome;
+}
+
 // ------------------------------------------------------------------------------------------------ main
 async function main() {
   const out = path.join(repoRoot, 'out', 'test', 'integration', 'index.js');
@@ -449,6 +494,11 @@ async function main() {
       outcomes.push({ phase: phase.name, error: e.message });
       break; // a broken setup would break the next phase the same way
     }
+  }
+
+  if (opts.startSmoke && !stopping && outcomes.length === phases.length && !outcomes.some((o) => o.error)) {
+    // The runner's emulator and browsers are not needed by it: npm start brings its own.
+    outcomes.push(await runStartSmoke());
   }
 
   let passed = 0;

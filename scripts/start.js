@@ -8,9 +8,11 @@
 //      store the emulator's public test keys in SecretStorage; the extension is installed as a link to this folder
 //      (extensions.json points at it), so a rebuild + "Developer: Reload Window" picks up changes
 //   5. prints the URL of sample/ to open in a browser; Ctrl-C stops everything it started (process groups)
-// Options: --port N (code-server, default 8080 or PORT; a free one if taken), --emulator-port N (default 8787),
-//   --watch (esbuild --watch alongside), --fresh (forget the saved state), --no-typecheck (esbuild only),
-//   --smoke (open the workbench in headless chromium, check the extension is there, then stop: for CI and tests)
+// Options: --port N (code-server, default 8080 or PORT; a free one if taken; 0 = any free port), --emulator-port N
+//   (default 8787), --state-dir DIR (default .vscode-test/start), --watch (esbuild --watch alongside), --fresh
+//   (forget the saved state), --no-typecheck (esbuild only),
+//   --smoke (open the workbench in headless chromium, check the CDN Purge view is there and that a palette purge
+//   reaches the emulator, then stop: for CI and tests; `npm test` runs it)
 'use strict';
 const fs = require('node:fs');
 const path = require('node:path');
@@ -26,13 +28,13 @@ const value = (f, d) => {
   const i = argv.indexOf(f);
   return i >= 0 && argv[i + 1] ? argv[i + 1] : d;
 };
-const known = new Set(['--port', '--emulator-port', '--watch', '--fresh', '--no-typecheck', '--smoke', '--help', '-h']);
+const known = new Set(['--port', '--emulator-port', '--state-dir', '--watch', '--fresh', '--no-typecheck', '--smoke', '--help', '-h']);
 for (let i = 0; i < argv.length; i++) {
   if (!known.has(argv[i])) {
     console.error(`[start] unknown option ${argv[i]}; see --help`);
     process.exit(2);
   }
-  if (argv[i] === '--port' || argv[i] === '--emulator-port') i++;
+  if (argv[i] === '--port' || argv[i] === '--emulator-port' || argv[i] === '--state-dir') i++;
 }
 if (flag('--help') || flag('-h')) {
   console.log(fs.readFileSync(__filename, 'utf8').split('\n').slice(1, 15).map((l) => l.replace(/^\/\/ ?/, '')).join('\n'));
@@ -41,7 +43,7 @@ if (flag('--help') || flag('-h')) {
 
 const t0 = Date.now();
 const log = (m) => console.log(`[start ${((Date.now() - t0) / 1000).toFixed(1)}s] ${m}`);
-const stateDir = path.join(repoRoot, '.vscode-test', 'start');
+const stateDir = path.resolve(value('--state-dir', path.join(repoRoot, '.vscode-test', 'start')));
 const groups = new ProcessGroups(log);
 let stopping = false;
 
@@ -146,14 +148,15 @@ async function main() {
       stop(1);
     }
   });
-  emu.once('exit', (code, signal) => {
+  // startEmulator returns {url, pid, child} (or {url, external} for CDN_PURGE_EMULATOR_URL, which has no child).
+  emu.child?.once('exit', (code, signal) => {
     if (!stopping) {
       log(`the emulator exited (${code ?? signal}); see ${path.relative(repoRoot, stateDir)}/emulator.log`);
       stop(1);
     }
   });
 
-  if (flag('--smoke')) return smoke(p, url, env);
+  if (flag('--smoke')) return smoke(p, url, env, emulatorUrl);
 
   console.log(`
   CDN Purge is running in VS Code (code-server ${cs.port}) against the local emulator (${emulatorUrl}).
@@ -167,24 +170,76 @@ async function main() {
   await new Promise(() => {}); // until a signal
 }
 
-/** --smoke: the workbench in headless chromium shows the CDN Purge view, with the extension active. */
-async function smoke(p, url, env) {
+/** The emulator's request log for one provider (GET /_emulator/requests). */
+async function emulatorRequests(emulatorUrl, provider) {
+  const res = await fetch(`${emulatorUrl}/_emulator/requests?provider=${provider}`);
+  if (!res.ok) throw new Error(`GET ${emulatorUrl}/_emulator/requests answered ${res.status}`);
+  return (await res.json()).requests;
+}
+
+/**
+ * --smoke: the workbench in headless chromium shows the CDN Purge view, and the extension is active against the
+ * emulator: "CDN Purge: Purge URL…" from the palette purges a URL, and the emulator receives that purge with the
+ * emulator's test key (auth "valid"). Saves .vscode-test/start/smoke.png. Exits 0 only when all of it happened.
+ */
+const SMOKE_URL = 'https://ik.imagekit.io/demo/images/smoke-test.png';
+async function smoke(p, url, env, emulatorUrl) {
   const { startBrowser, closeBrowser } = require('./lib/browser');
   const { page, browser } = await startBrowser({ groups, chromium: p.chromium, playwrightDir: p.playwrightDir, profileDir: path.join(stateDir, 'smoke-profile'), env, viewport: { width: 1280, height: 800 } });
   let ok = false;
+  let stage = 'opening the workbench';
   try {
     await page.goto(url, { timeout: 120000 });
+    stage = 'waiting for the CDN Purge icon in the activity bar';
     const icon = page.locator('.part.activitybar .action-item a.action-label[aria-label^="CDN Purge"]');
     await icon.waitFor({ state: 'visible', timeout: 120000 });
     await icon.click();
+    stage = 'waiting for the Purge History view';
     await page.locator('.part.sidebar .composite.title:has-text("Purge History")').waitFor({ state: 'visible', timeout: 60000 });
+    log('smoke: the workbench shows the CDN Purge view');
+
+    stage = 'running "CDN Purge: Purge URL…" from the Command Palette';
+    const before = (await emulatorRequests(emulatorUrl, 'imagekit')).length;
+    // The palette hides commands gated on workspace trust until the workbench has settled it: reopen until shown.
+    const row = page.locator('.quick-input-list .monaco-list-row:has-text("CDN Purge: Purge URL")').first();
+    let rows = [];
+    for (let tries = 0; ; tries++) {
+      await page.keyboard.press('F1');
+      await page.locator('.quick-input-widget input').waitFor({ state: 'visible', timeout: 30000 });
+      await page.keyboard.type('CDN Purge: Purge URL', { delay: 10 });
+      if (await row.waitFor({ state: 'visible', timeout: 3000 }).then(() => true, () => false)) break;
+      rows = await page.locator('.quick-input-list .monaco-list-row').allInnerTexts();
+      await page.keyboard.press('Escape');
+      if (tries >= 20) throw new Error(`the palette has no "CDN Purge: Purge URL…"; it showed: ${rows.map((r) => r.replace(/\s+/g, ' ')).join(' | ') || 'nothing'}`);
+      await new Promise((r) => setTimeout(r, 1000));
+    }
+    await page.keyboard.press('Enter');
+    stage = 'typing a URL into the Purge URL input box';
+    await page.locator('.quick-input-widget:has-text("Purge URL") input').waitFor({ state: 'visible', timeout: 30000 });
+    await page.keyboard.type(SMOKE_URL, { delay: 5 });
+    await page.keyboard.press('Enter');
+
+    stage = `waiting for the emulator (${emulatorUrl}) to receive the purge`;
+    const deadline = Date.now() + 60000;
+    let purge;
+    while (!purge && Date.now() < deadline) {
+      const list = await emulatorRequests(emulatorUrl, 'imagekit');
+      purge = list.slice(before).find((r) => r.method === 'POST' && r.body && r.body.url === SMOKE_URL);
+      if (!purge) await new Promise((r) => setTimeout(r, 250));
+    }
+    if (!purge) throw new Error(`the emulator received no purge of ${SMOKE_URL} within 60 s`);
+    if (purge.auth !== 'valid' || purge.status !== 201) throw new Error(`the emulator answered the purge with ${purge.status} (auth ${purge.auth}), not 201 with the test key`);
+    stage = 'waiting for the purge in the history view';
+    await page.locator('.part.sidebar .monaco-list-row:has-text("smoke-test.png")').first().waitFor({ state: 'visible', timeout: 30000 });
     const shot = path.join(stateDir, 'smoke.png');
     await page.screenshot({ path: shot });
-    log(`smoke: the workbench shows the CDN Purge view (${path.relative(repoRoot, shot)})`);
+    log(`smoke: the extension is active against the emulator: it purged ${SMOKE_URL} (HTTP ${purge.status}) (${path.relative(repoRoot, shot)})`);
     ok = true;
   } catch (e) {
-    log(`smoke: FAILED ${e.message.split('\n')[0]}`);
-    await page.screenshot({ path: path.join(stateDir, 'smoke-failure.png') }).catch(() => {});
+    log(`smoke: FAILED while ${stage}: ${e.message.split('\n')[0]}`);
+    const shot = path.join(stateDir, 'smoke-failure.png');
+    await page.screenshot({ path: shot }).catch(() => {});
+    log(`smoke: see ${path.relative(repoRoot, shot)} and ${path.relative(repoRoot, stateDir)}/code-server.log`);
   }
   await closeBrowser(browser);
   await stop(ok ? 0 : 1);
