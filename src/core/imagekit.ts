@@ -57,6 +57,21 @@ export function parseImageKitEndpoint(raw: string): { ok: true; endpoint: ImageK
   return { ok: true, endpoint: { raw: raw.trim(), hostKey, basePath: segments.length ? `/${segments.join('/')}` : '', pattern: segments.join('/') } };
 }
 
+/**
+ * The length in the path as written of the endpoint's base path (which is percent-encoded): its segments are the
+ * path's first segments, so this is where the path's next segment starts. Offsets of problems are in the input.
+ */
+function rawPrefixLength(rawPath: string, basePath: string): number {
+  const segments = basePath === '' ? 0 : basePath.split('/').length - 1;
+  let at = 0;
+  for (let i = 0; i < segments; i++) {
+    const next = rawPath.indexOf('/', at + 1);
+    if (next === -1) return rawPath.length;
+    at = next;
+  }
+  return at;
+}
+
 function hostKeyOf(u: ParsedUrl): string {
   return u.port ? `${u.hostname}:${u.port}` : u.hostname;
 }
@@ -222,7 +237,7 @@ class ImageKitChecker implements Checker {
             'wildcard-too-broad',
             'error',
             `This wildcard is too broad for ImageKit. The path before "*", counted after the imagekitId and URL pattern, is "${decodeLoose(counted)}": ${v.levels} level${v.levels === 1 ? '' : 's'}, ${v.chars} character${v.chars === 1 ? '' : 's'}, no file extension. It needs at least ${MIN_WILDCARD_LEVELS} levels (images/upload*), or at least ${MIN_WILDCARD_CHARS} characters, or a complete file name (sample.jpg*). Narrow it, or purge the exact URLs.`,
-            { start: u.pathStart + endpoint.basePath.length, end: star0 + 1 },
+            { start: u.pathStart + rawPrefixLength(path.slice(0, star), endpoint.basePath), end: star0 + 1 },
           ),
         );
       } else if (v.refused) {

@@ -64,8 +64,28 @@ const CUT_MARKS = ['...', '\u2026'];
 export function redact(text: string, keys: readonly (string | undefined)[]): string {
   const forms = [...new Set(keys.flatMap((k) => (k ? secretForms(k) : [])))].sort((a, b) => b.length - a.length);
   if (forms.length === 0) return text;
+  // Every occurrence of every form, overlapping ones included, masked as one: replacing form after form would let
+  // a longer form that overlaps the key (base64 of "key:" running into the key itself) eat only part of it.
+  const spans: Array<[number, number]> = [];
+  for (const form of forms) {
+    for (let at = text.indexOf(form); at !== -1; at = text.indexOf(form, at + 1)) spans.push([at, at + form.length]);
+  }
   let out = text;
-  for (const form of forms) if (out.includes(form)) out = out.split(form).join(MASK);
+  if (spans.length) {
+    spans.sort((a, b) => a[0] - b[0]);
+    let masked = '';
+    let from = 0;
+    let [start, end] = spans[0];
+    for (const [s, e] of spans) {
+      if (s <= end) end = Math.max(end, e);
+      else {
+        masked += text.slice(from, start) + MASK;
+        from = end;
+        [start, end] = [s, e];
+      }
+    }
+    out = masked + text.slice(from, start) + MASK + text.slice(end);
+  }
   return redactCutForms(out, forms);
 }
 

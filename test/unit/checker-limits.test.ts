@@ -148,3 +148,22 @@ describe('imgix: host names are checked when no domains are configured', () => {
     assert.match(hostNameProblem('1.2.3.4')!, /IP address/);
   });
 });
+
+describe('imagekit: problem ranges are offsets in the input, also after non-ASCII base paths (found by the fuzzer)', () => {
+  it('wildcard-too-broad after an imagekitId or URL pattern with non-ASCII characters underlines the counted path', () => {
+    const cases: Array<[string, string[], string]> = [
+      ['https://ik.imagekit.io/日本/ü*', [], '/ü*'],
+      ['https://ik.imagekit.io/😀*', [], '*'],
+      ['https://ik.imagekit.io/demo/pät/x*', ['https://ik.imagekit.io/demo/pät'], '/x*'],
+      ['https://ik.imagekit.io/demo/x*', [], '/x*'],
+    ];
+    for (const [url, endpoints, underlined] of cases) {
+      const t = imagekit.checker({ endpoints }).check(url);
+      const p = t.problems.find((x) => x.code === 'wildcard-too-broad');
+      assert.ok(p, url);
+      assert.ok(p.start! <= p.end!, `${url}: ${p.start}-${p.end}`);
+      assert.equal(t.input.slice(p.start, p.end), underlined, url);
+    }
+  });
+});
+

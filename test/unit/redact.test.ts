@@ -94,4 +94,10 @@ describe('redact: every form, as literals', () => {
     assert.equal(redact('loading... done.....', [K]), 'loading... done.....');
     assert.equal(redact('pri... (3 characters of a key are not a secret)', [K]), 'pri... (3 characters of a key are not a secret)');
   });
+
+  it('overlapping forms are masked as one (found by the fuzzer: base64(key) running into the key left 10 of 11 characters)', () => {
+    // base64("6AAAAAAAAAA") without padding, then the key: "…QUE" + "6" is also base64("6AAAAAAAAAA:") unpadded.
+    assert.equal(redact('NkFBQUFBQUFBQUE6AAAAAAAAAA', ['6AAAAAAAAAA']), '***');
+    assert.equal(redact('x cHJpdmF0ZV9MaXQzcmFsK0tleS94PQprivate_Lit3ral+Key/x= y', [K]), 'x *** y');
+  });
 });
