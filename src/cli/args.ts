@@ -170,41 +170,62 @@ export function tooManyUrls(): UsageError {
 }
 
 /**
- * stdin's lines as they arrive, with the limits of README "Limits": at most MAX_STDIN_BYTES in all and
+ * Splits stdin into lines as it arrives, with the limits of README "Limits": at most MAX_STDIN_BYTES in all and
  * MAX_LINE_LENGTH characters a line, each refused as soon as it is passed (a 100 MB line is refused after its first
  * chunk, not read whole). "\n" and "\r\n" end lines; UTF-8 split between chunks is decoded whole.
  */
-export async function* stdinLines(io: CliIO): AsyncGenerator<string> {
-  const source: AsyncIterable<Buffer | string> = io.stdin ? io.stdin() : oneChunk(io.readStdin);
-  const decoder = new StringDecoder('utf8');
-  let bytes = 0;
-  let partial = '';
-  let lineNo = 1;
-  const lineTooLong = () =>
-    new UsageError(
-      `Line ${describeCount(lineNo)} of stdin is longer than ${describeCount(MAX_LINE_LENGTH)} characters (limit: stdin line length), so it cannot be a URL (at most ${describeCount(MAX_URL_LENGTH)} characters). Give one URL a line.`,
-    );
-  for await (const chunk of source) {
-    bytes += typeof chunk === 'string' ? Buffer.byteLength(chunk, 'utf8') : chunk.length;
-    if (bytes > MAX_STDIN_BYTES) {
+export class LineSplitter {
+  private readonly decoder = new StringDecoder('utf8');
+  private bytes = 0;
+  private partial = '';
+  private lineNo = 1;
+
+  /** The lines completed by this chunk. */
+  push(chunk: Buffer | string): string[] {
+    this.bytes += typeof chunk === 'string' ? Buffer.byteLength(chunk, 'utf8') : chunk.length;
+    if (this.bytes > MAX_STDIN_BYTES) {
       throw new UsageError(`stdin is larger than ${describeBytes(MAX_STDIN_BYTES)} (limit: stdin size). Split the list and run once per part.`);
     }
-    const text = typeof chunk === 'string' ? chunk : decoder.write(chunk);
+    const text = typeof chunk === 'string' ? chunk : this.decoder.write(chunk);
+    const lines: string[] = [];
     let from = 0;
     for (let nl = text.indexOf('\n'); nl !== -1; nl = text.indexOf('\n', from)) {
-      if (partial.length + (nl - from) > MAX_LINE_LENGTH + 1) throw lineTooLong();
-      const line = partial + text.slice(from, nl);
-      partial = '';
+      if (this.partial.length + (nl - from) > MAX_LINE_LENGTH + 1) throw this.lineTooLong();
+      const raw = this.partial + text.slice(from, nl);
+      const line = raw.endsWith('\r') ? raw.slice(0, -1) : raw;
+      if (line.length > MAX_LINE_LENGTH) throw this.lineTooLong();
+      this.partial = '';
       from = nl + 1;
-      yield line.endsWith('\r') ? line.slice(0, -1) : line;
-      lineNo++;
+      lines.push(line);
+      this.lineNo++;
     }
-    if (partial.length + (text.length - from) > MAX_LINE_LENGTH + 1) throw lineTooLong();
-    partial += text.slice(from);
+    if (this.partial.length + (text.length - from) > MAX_LINE_LENGTH + 1) throw this.lineTooLong();
+    this.partial += text.slice(from);
+    return lines;
   }
-  partial += decoder.end();
-  if (partial.length > MAX_LINE_LENGTH) throw lineTooLong();
-  if (partial !== '') yield partial.endsWith('\r') ? partial.slice(0, -1) : partial;
+
+  /** The last line, when stdin does not end with a line break. */
+  end(): string[] {
+    const last = this.partial + this.decoder.end();
+    this.partial = '';
+    const line = last.endsWith('\r') ? last.slice(0, -1) : last;
+    if (line.length > MAX_LINE_LENGTH) throw this.lineTooLong();
+    return last === '' ? [] : [line];
+  }
+
+  private lineTooLong(): UsageError {
+    return new UsageError(
+      `Line ${describeCount(this.lineNo)} of stdin is longer than ${describeCount(MAX_LINE_LENGTH)} characters (limit: stdin line length), so it cannot be a URL (at most ${describeCount(MAX_URL_LENGTH)} characters). Give one URL a line.`,
+    );
+  }
+}
+
+/** stdin's lines as they arrive (see LineSplitter); reading stops at the first refusal. */
+export async function* stdinLines(io: CliIO): AsyncGenerator<string> {
+  const source: AsyncIterable<Buffer | string> = io.stdin ? io.stdin() : oneChunk(io.readStdin);
+  const splitter = new LineSplitter();
+  for await (const chunk of source) yield* splitter.push(chunk);
+  yield* splitter.end();
 }
 
 async function* oneChunk(read: (() => Promise<string>) | undefined): AsyncGenerator<string> {

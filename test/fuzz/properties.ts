@@ -5,11 +5,13 @@
 import assert from 'node:assert/strict';
 import fc from 'fast-check';
 import picomatch from 'picomatch';
+import { LineSplitter } from '../../src/cli/args';
 import { parseProjectConfig } from '../../src/core/config';
+import { gitRefProblem } from '../../src/core/git';
 import { compileGlob } from '../../src/core/glob';
 import { imagekit } from '../../src/core/imagekit';
 import { imgix } from '../../src/core/imgix';
-import { MAX_URL_LENGTH } from '../../src/core/limits';
+import { MAX_LINE_LENGTH, MAX_URL_LENGTH } from '../../src/core/limits';
 import { lintText } from '../../src/core/lint';
 import { normalizeRelPath, PathMapper, type MappingRule } from '../../src/core/mapping';
 import { planPurge } from '../../src/core/planner';
@@ -18,7 +20,7 @@ import type { Checker, TargetCheck } from '../../src/core/provider';
 import { redact } from '../../src/core/redact';
 import { classifierFrom, scanText, type HostClassifier, type ScanMatch } from '../../src/core/scanner';
 import { safeText } from '../../src/core/untrusted';
-import { decodeLoose, encodeExact, hostNameProblem, parseUrl } from '../../src/core/url';
+import { decodeLoose, encodeExact, hostNameProblem, looksLikeUrl, parseUrl } from '../../src/core/url';
 import { checkInvariants, coalesceArb, ENDPOINTS, ikUrl } from './planner-arbitraries';
 
 export interface FuzzProperty<T = unknown> {
@@ -310,6 +312,37 @@ export const PROPERTIES: FuzzProperty[] = [
       if (!r.rule.url.includes('{')) assert.ok(r.url.startsWith(r.rule.url.endsWith('/') ? r.rule.url : `${r.rule.url}/`));
     }
     for (const f of m.mapFolder(path)) assert.ok(f.prefix.endsWith('/'), f.prefix);
+  }),
+
+  property('cli stdin: any text cut into any chunks gives the lines of the whole text, or the line limit', fc.tuple(fc.oneof(anyString(300), fc.array(fc.constantFrom('https://ik.imagekit.io/demo/a.jpg', '\n', '\r\n', '\r', 'ü', '日本', '😀', '# c', ' '), { maxLength: 40 }).map((a) => a.join('')), fc.nat(40).map((n) => `${'x'.repeat(MAX_LINE_LENGTH - 20 + n)}\n`)), fc.array(fc.nat(), { maxLength: 8 })), ([text, cuts]) => {
+    const bytes = Buffer.from(text, 'utf8');
+    const points = [...new Set(cuts.map((c) => c % (bytes.length + 1)))].sort((a, b) => a - b);
+    const chunks = [0, ...points, bytes.length].slice(1).map((end, i, all) => bytes.subarray(i === 0 ? 0 : all[i - 1], end));
+    const decoded = bytes.toString('utf8');
+    const expected = decoded.split('\n').map((l) => (l.endsWith('\r') ? l.slice(0, -1) : l));
+    // The empty rest after a final "\n" (or of an empty text) is no line.
+    if (decoded === '' || decoded.endsWith('\n')) expected.pop();
+    const splitter = new LineSplitter();
+    let lines: string[];
+    try {
+      lines = [...chunks.flatMap((c) => splitter.push(c)), ...splitter.end()];
+    } catch (e) {
+      assert.match((e as Error).message, /limit: stdin line length/);
+      assert.ok(expected.some((l) => l.length > MAX_LINE_LENGTH), 'refused without a line over the limit');
+      return;
+    }
+    assert.ok(expected.every((l) => l.length <= MAX_LINE_LENGTH), 'a line over the limit was accepted');
+    assert.deepEqual(lines, expected);
+  }),
+
+  property('git refs: any text is a ref or refused with a reason; an accepted ref is never an option or a URL', fc.oneof(anyString(40), urlish, fc.array(fc.constantFrom('main', 'origin', '/', '.', '..', '~', '^', '1', '@', '{', '}', '-', 'v1.2', '.lock', ' ', ':', 'ik.imagekit.io', 'x'), { maxLength: 8 }).map((a) => a.join(''))), (ref) => {
+    const why = gitRefProblem(ref);
+    if (why !== undefined) {
+      assert.ok(why.length > 0);
+      return;
+    }
+    assert.ok(!ref.startsWith('-') && !looksLikeUrl(ref) && ref.trim() !== '', ref);
+    assert.doesNotMatch(ref, /[\x00-\x20\x7f:?*[\\]|\.\.|@\{|\/\/|^\/|\/$|\.lock(\/|$)|(^|\/)\./, ref);
   }),
 
   property('cdn-purge.json: any text parses or errors, never throws; the result has the documented shape', fc.oneof(anyString(200), fc.jsonValue({ maxDepth: 4 }).map((v) => JSON.stringify(v)), fc.record({ imagekit: fc.record({ endpoints: fc.array(fc.string()) }), imgix: fc.record({ domains: fc.array(fc.string()), sourceId: fc.string(), subImage: fc.boolean() }, { requiredKeys: [] }), mappings: fc.array(fc.record({ glob: fc.string(), url: fc.string() })) }, { requiredKeys: [] }).map((v) => JSON.stringify(v)), fc.tuple(fc.constantFrom('\ufeff', ''), fc.jsonValue()).map(([b, v]) => b + JSON.stringify(v))), (text) => {
