@@ -61,32 +61,46 @@ export function secretForms(key: string): string[] {
 const MASK = '***';
 const CUT_MARKS = ['...', '\u2026'];
 
+/** The forms of a set of keys, computed once per set: redact runs on every line the CLI prints. */
+const formsCache = new Map<string, string[]>();
+function formsOf(keys: readonly (string | undefined)[]): string[] {
+  const present = keys.filter((k): k is string => !!k);
+  if (present.length === 0) return [];
+  const id = present.join('\0');
+  let forms = formsCache.get(id);
+  if (!forms) {
+    forms = [...new Set(present.flatMap(secretForms))].sort((a, b) => b.length - a.length);
+    if (formsCache.size >= 16) formsCache.clear();
+    formsCache.set(id, forms);
+  }
+  return forms;
+}
+
 export function redact(text: string, keys: readonly (string | undefined)[]): string {
-  const forms = [...new Set(keys.flatMap((k) => (k ? secretForms(k) : [])))].sort((a, b) => b.length - a.length);
+  const forms = formsOf(keys);
   if (forms.length === 0) return text;
-  // Every occurrence of every form, overlapping ones included, masked as one: replacing form after form would let
-  // a longer form that overlaps the key (base64 of "key:" running into the key itself) eat only part of it.
+  // Every occurrence of every form, overlapping ones included, and every form cut at an excerpt's mark, all found
+  // in the text as given and masked together: replacing one form after another would let a longer form that
+  // overlaps the key (base64 of "key:" running into the key itself) mask only part of it.
   const spans: Array<[number, number]> = [];
   for (const form of forms) {
     for (let at = text.indexOf(form); at !== -1; at = text.indexOf(form, at + 1)) spans.push([at, at + form.length]);
   }
-  let out = text;
-  if (spans.length) {
-    spans.sort((a, b) => a[0] - b[0]);
-    let masked = '';
-    let from = 0;
-    let [start, end] = spans[0];
-    for (const [s, e] of spans) {
-      if (s <= end) end = Math.max(end, e);
-      else {
-        masked += text.slice(from, start) + MASK;
-        from = end;
-        [start, end] = [s, e];
-      }
+  cutFormSpans(text, forms, spans);
+  if (spans.length === 0) return text;
+  spans.sort((x, y) => x[0] - y[0]);
+  let out = '';
+  let from = 0;
+  let [start, end] = spans[0];
+  for (const [s, e] of spans) {
+    if (s <= end) end = Math.max(end, e);
+    else {
+      out += text.slice(from, start) + MASK;
+      from = end;
+      [start, end] = [s, e];
     }
-    out = masked + text.slice(from, start) + MASK + text.slice(end);
   }
-  return redactCutForms(out, forms);
+  return out + text.slice(from, start) + MASK + text.slice(end);
 }
 
 /**
@@ -94,39 +108,35 @@ export function redact(text: string, keys: readonly (string | undefined)[]): str
  * the end of one just after it (an excerpt that began inside it). At least 4 characters of the form, so that
  * ordinary text is not masked by chance.
  */
-function redactCutForms(text: string, forms: readonly string[]): string {
-  let out = text;
+function cutFormSpans(text: string, forms: readonly string[], spans: Array<[number, number]>): void {
   for (const mark of CUT_MARKS) {
-    let at = out.indexOf(mark);
-    while (at !== -1) {
-      // Only the first mark of a run of dots can end an excerpt.
-      if (at > 0 && out.endsWith(mark[0], at)) {
-        at = out.indexOf(mark, at + 1);
-        continue;
-      }
+    for (let at = text.indexOf(mark); at !== -1; at = text.indexOf(mark, at + 1)) {
+      // A run of marks ("....", "……") is one cut: the form ends before its first, or starts after its last.
+      if (at > 0 && text.endsWith(mark[0], at)) continue;
+      let restStart = at + mark.length;
+      while (text.startsWith(mark[0], restStart)) restStart++;
       let before = 0;
       let after = 0;
+      // A cut form of n >= 4 characters ends (starts) with the 4 characters before (after) the mark: look for those
+      // in each form first, then check the whole stretch.
+      const head = at >= 4 ? text.slice(at - 4, at) : '';
+      const tail = text.slice(restStart, restStart + 4);
       for (const f of forms) {
-        for (let n = Math.min(f.length - 1, at); n >= 4 && n > before; n--) {
-          if (out.startsWith(f.slice(0, n), at - n)) {
-            before = n;
-            break;
+        if (head.length === 4) {
+          for (let p = f.indexOf(head); p !== -1; p = f.indexOf(head, p + 1)) {
+            const n = p + 4;
+            if (n < f.length && n > before && text.startsWith(f.slice(0, n), at - n)) before = n;
           }
         }
-        const restStart = at + mark.length;
-        for (let n = Math.min(f.length - 1, out.length - restStart); n >= 4 && n > after; n--) {
-          if (out.startsWith(f.slice(f.length - n), restStart)) {
-            after = n;
-            break;
+        if (tail.length === 4) {
+          for (let p = f.indexOf(tail); p !== -1; p = f.indexOf(tail, p + 1)) {
+            const n = f.length - p;
+            if (p > 0 && n > after && text.startsWith(f.slice(p), restStart)) after = n;
           }
         }
       }
-      if (before || after) {
-        out = `${out.slice(0, at - before)}${before ? MASK : ''}${mark}${after ? MASK : ''}${out.slice(at + mark.length + after)}`;
-        at = at - before + (before ? MASK.length : 0);
-      }
-      at = out.indexOf(mark, at + mark.length);
+      if (before) spans.push([at - before, at]);
+      if (after) spans.push([restStart, restStart + after]);
     }
   }
-  return out;
 }

@@ -385,6 +385,18 @@ export const PROPERTIES: FuzzProperty[] = [
     assert.equal(redact(text, []), text);
   }),
 
+  property('redact: a form cut by an excerpt mark ("..." or "…") keeps fewer than 4 of its characters next to the mark', fc.tuple(keyArb, fc.nat(16), fc.nat(80), fc.constantFrom('...', '\u2026'), fc.boolean(), filler, filler), ([key, i, cut, mark, atEnd, a, b]) => {
+    const forms = oracleForms(key.core);
+    const form = forms[i % forms.length];
+    const n = 4 + (cut % Math.max(1, form.length - 4));
+    const piece = atEnd ? form.slice(0, n) : form.slice(form.length - n);
+    const text = atEnd ? `${a}${piece}${mark}${b}` : `${a}${mark}${piece}${b}`;
+    const out = redact(text, [key.given]);
+    assert.ok(out.includes(mark), `the mark is gone from ${JSON.stringify(out)}`);
+    // The filler shares no character with a key form, so any 4 characters of the piece left are the key's.
+    for (let i = 0; i + 4 <= piece.length; i++) assert.ok(!out.includes(piece.slice(i, i + 4)), `${JSON.stringify(piece.slice(i, i + 4))} of a cut key form in ${JSON.stringify(out)}`);
+  }),
+
   property('safeText: no control, bidi or tag character, at most max characters, no key form', fc.tuple(fc.oneof(anyString(400), fc.array(fc.constantFrom('\x1b[2J', '\x1b]0;t\x07', '\u009b', '\r', '\n', '\u202e', '\u2066', '\u{e0041}', '\ud800', 'ok', ' ', '😀', '...'), { maxLength: 60 }).map((a) => a.join(''))), keyArb, fc.nat(17), fc.integer({ min: 1, max: 300 }), fc.boolean(), fc.nat(400)), ([text, key, formIndex, max, multiline, at]) => {
     const forms = oracleForms(key.core);
     const withKey = text.slice(0, at) + forms[formIndex % forms.length] + text.slice(at);

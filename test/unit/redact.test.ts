@@ -100,4 +100,12 @@ describe('redact: every form, as literals', () => {
     assert.equal(redact('NkFBQUFBQUFBQUE6AAAAAAAAAA', ['6AAAAAAAAAA']), '***');
     assert.equal(redact('x cHJpdmF0ZV9MaXQzcmFsK0tleS94PQprivate_Lit3ral+Key/x= y', [K]), 'x *** y');
   });
+
+  it('a cut form is found in the text as given, before full forms are masked, and after a run of marks (fuzzer)', () => {
+    // The end of URL-encoded base64("AAAAAAAAA:") (QUFBQUFBQUFBOg%3D%3D) after "...": its stretch QUFBQUFB is
+    // also a full form, which used to be masked first and hide the cut form around it.
+    assert.equal(redact('...QUFBQUFBOg%3D%3D', ['AAAAAAAAA']), '...***');
+    assert.equal(redact('\u2026\u2026AAAA', ['AAAAAAAA']), '\u2026\u2026***');
+    assert.equal(redact('AAAA......', ['AAAAAAAA']), '***......');
+  });
 });
