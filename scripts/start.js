@@ -215,9 +215,13 @@ async function smoke(p, url, env, emulatorUrl) {
     }
     await page.keyboard.press('Enter');
     stage = 'typing a URL into the Purge URL input box';
-    await page.locator('.quick-input-widget:has-text("Purge URL") input').waitFor({ state: 'visible', timeout: 30000 });
-    await page.keyboard.type(SMOKE_URL, { delay: 5 });
-    await page.keyboard.press('Enter');
+    const box = page.locator('.quick-input-widget:has(.quick-input-title:has-text("Purge URL")) input');
+    await box.waitFor({ state: 'visible', timeout: 30000 });
+    // fill() sets the whole value at once: keys typed while the box is still taking focus would be lost.
+    await box.fill(SMOKE_URL);
+    const typed = await box.inputValue();
+    if (typed !== SMOKE_URL) throw new Error(`the input box holds "${typed}", not ${SMOKE_URL}`);
+    await box.press('Enter');
 
     stage = `waiting for the emulator (${emulatorUrl}) to receive the purge`;
     const deadline = Date.now() + 60000;
