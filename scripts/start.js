@@ -88,7 +88,7 @@ function linkExtension(extensionsDir) {
 }
 
 async function main() {
-  for (const sig of ['SIGINT', 'SIGTERM', 'SIGHUP']) process.on(sig, () => stop(sig === 'SIGINT' ? 0 : 130));
+  for (const sig of ['SIGINT', 'SIGTERM', 'SIGHUP']) process.on(sig, () => void stop(sig === 'SIGINT' ? 0 : 130));
   process.on('exit', () => groups.killAllSync());
 
   step(process.execPath, [path.join(__dirname, 'ensure-deps.js')], 'dependencies');
@@ -145,14 +145,14 @@ async function main() {
   cs.child.once('exit', (code, signal) => {
     if (!stopping) {
       log(`code-server exited (${code ?? signal}); see ${path.relative(repoRoot, stateDir)}/code-server.log`);
-      stop(1);
+      void stop(1);
     }
   });
   // startEmulator returns {url, pid, child} (or {url, external} for CDN_PURGE_EMULATOR_URL, which has no child).
   emu.child?.once('exit', (code, signal) => {
     if (!stopping) {
       log(`the emulator exited (${code ?? signal}); see ${path.relative(repoRoot, stateDir)}/emulator.log`);
-      stop(1);
+      void stop(1);
     }
   });
 
@@ -174,7 +174,8 @@ async function main() {
 async function emulatorRequests(emulatorUrl, provider) {
   const res = await fetch(`${emulatorUrl}/_emulator/requests?provider=${provider}`);
   if (!res.ok) throw new Error(`GET ${emulatorUrl}/_emulator/requests answered ${res.status}`);
-  return (await res.json()).requests;
+  const body = /** @type {{requests: any[]}} */ (await res.json());
+  return body.requests;
 }
 
 /**
