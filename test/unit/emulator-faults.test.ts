@@ -169,12 +169,17 @@ describe('emulator faults', function () {
       assert.deepEqual(retries, ['HTTP 429']);
     });
 
-    it('retries a dropped connection', async () => {
+    it('a connection dropped after the purge was sent: re-sent only when allowed (imgix-style), never by default', async () => {
       const e = await fx.start();
       await control(e.url, 'POST', 'faults', { kind: 'drop' });
-      const res = await send(e.url);
+      await assert.rejects(send(e.url), (err: HttpError) => err.mayHaveReached === true && err.attempts === 1);
+      assert.equal(retries.length, 0);
+      await control(e.url, 'POST', 'faults', { kind: 'drop' });
+      const spec = imagekit.purgeRequest(e.url, DEFAULT_IMAGEKIT_TEST_KEY, target);
+      const res = await client.send(spec, { lane: 'test', resendUncertain: 1 });
       assert.equal(res.status, 201);
       assert.equal(res.attempts, 2);
+      assert.equal(res.earlierUncertain, true);
       assert.equal(retries.length, 1);
     });
 
