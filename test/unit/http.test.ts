@@ -631,7 +631,6 @@ describe('http: deadlines, uncertain purges, learned limits, shared signals', fu
     await all;
     assert.deepEqual(c.laneState('ik')?.learned, { limit: 20, intervalMs: 1000 });
     assert.ok(Math.abs((c.laneState('ik')?.spacingMs ?? 0) - 1000 / 20 / 0.95) < 0.01);
-    assert.equal(server.maxInFlight, 1, 'paced at 20/s with 20 ms answers: never two at once');
     assert.equal(events.filter((e) => e.type === 'rate').length, 1);
   });
 
