@@ -245,9 +245,15 @@ export class Lane {
 
   release(): void {
     this.active = Math.max(0, this.active - 1);
-    this.notify();
+    // One slot came free: wake the first waiter only (waking all of them costs O(waiters) per answer).
+    const first = this.waiters.values().next();
+    if (!first.done) {
+      this.waiters.delete(first.value);
+      first.value();
+    }
   }
 
+  /** Something other than one slot changed (a probe answered, a stop): every waiter looks again. */
   private notify(): void {
     const ws = [...this.waiters];
     this.waiters.clear();

@@ -11,7 +11,7 @@ import {
   startEmulator,
   type ManualClock,
 } from '../../src/emulator';
-import { asset, basic, call, control, emulatorFixture, IK_AUTH, ikPurge, ikStatus, IX_AUTH, ixPurge } from './emulator-helpers';
+import { asset, basic, call, control, emulatorFixture, IK_AUTH, ikPurge, ikStatus, IX_AUTH, ixPurge, sleep } from './emulator-helpers';
 
 describe('emulator', function () {
   this.timeout(30_000);
@@ -440,6 +440,21 @@ describe('emulator', function () {
   });
 
   describe('latency (--latency)', () => {
+    it('many requests held at once share one listener on the closing signal (no MaxListenersExceededWarning)', async () => {
+      const warnings: Error[] = [];
+      const onWarning = (w: Error) => warnings.push(w);
+      process.on('warning', onWarning);
+      try {
+        const e = await start({ latencyMs: 30, rate: 0 });
+        const all = await Promise.all(Array.from({ length: 25 }, (_, i) => ikPurge(e.url, `https://ik.imagekit.io/demo/held-${i}.jpg`)));
+        assert.ok(all.every((r) => r.status === 201));
+        await sleep(20);
+        assert.deepEqual(warnings.filter((w) => w.name === 'MaxListenersExceededWarning').map((w) => w.message), []);
+      } finally {
+        process.off('warning', onWarning);
+      }
+    });
+
     it('holds every API and CDN response (a short client timeout fires), not the control API', async () => {
       const e = await start({ latencyMs: 60_000 });
       await assert.rejects(call(e.url, 'POST', '/v1/files/purge', { headers: { authorization: IK_AUTH, 'content-type': 'application/json' }, body: { url: 'https://ik.imagekit.io/demo/a.jpg' }, headersTimeout: 300 }), /Headers Timeout|UND_ERR_HEADERS_TIMEOUT/);
