@@ -188,9 +188,15 @@ export class Lane {
    */
   async acquire(signal?: AbortSignal, gate?: () => void): Promise<void> {
     for (;;) {
-      if (signal?.aborted) throw abortError();
-      this.checkStopped();
-      gate?.();
+      try {
+        if (signal?.aborted) throw abortError();
+        this.checkStopped();
+        gate?.();
+      } catch (e) {
+        // This waiter leaves without taking a slot: the wake-up it may have had goes to the next one.
+        if (this.active < this.concurrency) this.wakeOne();
+        throw e;
+      }
       if (this.active >= this.concurrency) {
         await this.waitForChange(signal);
         continue;
@@ -246,6 +252,10 @@ export class Lane {
   release(): void {
     this.active = Math.max(0, this.active - 1);
     // One slot came free: wake the first waiter only (waking all of them costs O(waiters) per answer).
+    this.wakeOne();
+  }
+
+  private wakeOne(): void {
     const first = this.waiters.values().next();
     if (!first.done) {
       this.waiters.delete(first.value);
