@@ -51,6 +51,7 @@ async function main() {
     });
     return;
   }
+  /** @type {import('esbuild').BuildOptions} */
   const common = {
     bundle: true,
     format: 'cjs',

@@ -43,9 +43,14 @@ const LOG_TAG = 'ext| '; // test/integration/index.ts tags the extension host's 
 const EXTENSION_ID = 'cdn-purge.cdn-purge';
 
 // ------------------------------------------------------------------------------------------------ options
+/**
+ * @typedef {{suite?: string, grep?: string, packaged: boolean, dev: boolean, startSmoke: boolean, vsix?: string, screenshots?: string, electron: boolean, keep: boolean, verbose: boolean, timeoutMs: number}} RunOptions
+ * @param {string[]} argv
+ * @returns {RunOptions}
+ */
 function parseArgs(argv) {
-  const o = { suite: undefined, grep: undefined, packaged: true, dev: true, startSmoke: true, vsix: undefined, screenshots: undefined, electron: false, keep: false, verbose: !!process.env.VERBOSE };
-  o.timeoutMs = Number(process.env.CDN_PURGE_IT_TIMEOUT_MS) || 600000;
+  /** @type {RunOptions} */
+  const o = { suite: undefined, grep: undefined, packaged: true, dev: true, startSmoke: true, vsix: undefined, screenshots: undefined, electron: false, keep: false, verbose: !!process.env.VERBOSE, timeoutMs: Number(process.env.CDN_PURGE_IT_TIMEOUT_MS) || 600000 };
   for (let i = 0; i < argv.length; i++) {
     const a = argv[i];
     const value = () => {
@@ -96,6 +101,7 @@ const runDir = fs.mkdtempSync(path.join(os.tmpdir(), 'cdn-purge-it-'));
 const artifactsRoot = path.join(repoRoot, '.vscode-test', 'artifacts');
 // Everything this process writes to a temp folder (playwright's too) lands in the run folder, removed at the end.
 process.env.TMPDIR = mkdirp(runDir, 'tmp');
+/** @type {{page: any, screenshotsDir: string | undefined}} */
 let current = { page: undefined, screenshotsDir: undefined }; // the phase being run, for the control server
 let stopping = false;
 
@@ -105,7 +111,7 @@ for (const sig of ['SIGINT', 'SIGTERM', 'SIGHUP']) {
     if (stopping) return;
     stopping = true;
     log(`${sig}: stopping everything this run started`);
-    cleanup().finally(() => process.exit(130));
+    void cleanup().finally(() => process.exit(130));
   });
 }
 
@@ -128,7 +134,7 @@ async function startControlServer() {
     }
     const chunks = [];
     req.on('data', (c) => chunks.push(c));
-    req.on('end', async () => {
+    const answer = async () => {
       let reply;
       try {
         const body = JSON.parse(Buffer.concat(chunks).toString('utf8'));
@@ -139,7 +145,8 @@ async function startControlServer() {
         reply = { ok: false, error: String(e && e.message ? e.message : e).replace(/\u001b\[[0-9;]*m/g, '').split('\n').slice(0, 6).join('\n') };
       }
       res.writeHead(200, { 'content-type': 'application/json' }).end(JSON.stringify(reply ?? { ok: true }));
-    });
+    };
+    req.on('end', () => void answer());
   });
   await new Promise((resolve) => controlServer.listen(0, '127.0.0.1', resolve));
   return `http://127.0.0.1:${controlServer.address().port}`;
@@ -207,7 +214,7 @@ function testSettings(emulatorUrl) {
   try {
     return JSON.parse(text);
   } catch (e) {
-    throw new Error(`test/integration/settings.json is not valid JSON (${e.message})`);
+    throw new Error(`test/integration/settings.json is not valid JSON (${e.message})`, { cause: e });
   }
 }
 
@@ -325,6 +332,7 @@ async function runPhaseCodeServer(phase, shared) {
   await page.exposeFunction('codeAutomationExit', (code) => finish({ kind: 'exit', code }));
 
   const remote = (f) => `vscode-remote://127.0.0.1:${cs.port}${f}`;
+  /** @type {[string, string][]} */
   const payload = [
     ['extensionDevelopmentPath', remote(extDir)],
     ['extensionTestsPath', remote(path.join(repoRoot, 'out', 'test', 'integration', 'index.js'))],
@@ -365,6 +373,7 @@ async function runPhaseElectron(phase, shared) {
   // A throw-away HOME/XDG/TMPDIR, and none of an enclosing VS Code's variables (F5 from a desktop VS Code sets some).
   const env = vs.sandboxEnv(dir);
   delete env.CDN_PURGE_EMULATOR_URL;
+  /** @type {NodeJS.ProcessEnv} */
   const testsEnv = {
     CDN_PURGE_RESULTS_FILE: resultsFile,
     CDN_PURGE_TEST_WORKSPACE: workspace,
@@ -376,7 +385,7 @@ async function runPhaseElectron(phase, shared) {
   if (phase.packaged) {
     const { resolveCliArgsFromVSCodeExecutablePath } = require('@vscode/test-electron');
     // reuseMachineInstall: no default --user-data-dir/--extensions-dir from test-electron; ours follow.
-    const [cli, ...cliArgs] = resolveCliArgsFromVSCodeExecutablePath(exe, { reuseMachineInstall: true });
+    const [cli, ...cliArgs] = resolveCliArgsFromVSCodeExecutablePath(/** @type {string} */ (exe), { reuseMachineInstall: true });
     const r = spawnSync(cli, [...cliArgs, '--user-data-dir', userData, '--extensions-dir', extensionsDir, '--install-extension', ensureVsix(), '--force'], { encoding: 'utf8', timeout: 120000, env });
     if (r.status !== 0) throw new Error(`${cli} --install-extension failed (${r.status ?? r.signal}): ${(r.stderr || r.stdout || '').trim()}`);
     extDir = installedFolder(JSON.parse(fs.readFileSync(path.join(extensionsDir, 'extensions.json'), 'utf8')));
@@ -399,10 +408,10 @@ async function runPhaseElectron(phase, shared) {
   };
   for (const s of [child.stdout, child.stderr]) {
     let buf = '';
-    s.on('data', (d) => {
+    s?.on('data', (d) => {
       buf += d.toString();
       const lines = buf.split('\n');
-      buf = lines.pop();
+      buf = lines.pop() ?? '';
       lines.forEach(onLine);
     });
   }
@@ -436,7 +445,7 @@ async function runStartSmoke() {
   const child = groups.spawn('npm start --smoke', 'npm', args, { cwd: repoRoot, stdio: ['ignore', 'pipe', 'pipe'], env: { ...process.env, CDN_PURGE_EMULATOR_URL: '' } });
   let text = '';
   for (const s of [child.stdout, child.stderr]) {
-    s.on('data', (d) => {
+    s?.on('data', (d) => {
       text += d.toString();
       out.write(d);
     });

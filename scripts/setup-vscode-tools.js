@@ -178,7 +178,7 @@ function lock() {
       if (e.code !== 'EEXIST') throw e;
     }
     const holder = Number(fs.readFileSync(file, 'utf8')) || 0;
-    let alive = false;
+    let alive;
     try {
       process.kill(holder, 0);
       alive = holder > 0;

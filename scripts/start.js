@@ -88,7 +88,7 @@ function linkExtension(extensionsDir) {
 }
 
 async function main() {
-  for (const sig of ['SIGINT', 'SIGTERM', 'SIGHUP']) process.on(sig, () => stop(sig === 'SIGINT' ? 0 : 130));
+  for (const sig of ['SIGINT', 'SIGTERM', 'SIGHUP']) process.on(sig, () => void stop(sig === 'SIGINT' ? 0 : 130));
   process.on('exit', () => groups.killAllSync());
 
   step(process.execPath, [path.join(__dirname, 'ensure-deps.js')], 'dependencies');
@@ -145,14 +145,14 @@ async function main() {
   cs.child.once('exit', (code, signal) => {
     if (!stopping) {
       log(`code-server exited (${code ?? signal}); see ${path.relative(repoRoot, stateDir)}/code-server.log`);
-      stop(1);
+      void stop(1);
     }
   });
   // startEmulator returns {url, pid, child} (or {url, external} for CDN_PURGE_EMULATOR_URL, which has no child).
   emu.child?.once('exit', (code, signal) => {
     if (!stopping) {
       log(`the emulator exited (${code ?? signal}); see ${path.relative(repoRoot, stateDir)}/emulator.log`);
-      stop(1);
+      void stop(1);
     }
   });
 
@@ -174,7 +174,8 @@ async function main() {
 async function emulatorRequests(emulatorUrl, provider) {
   const res = await fetch(`${emulatorUrl}/_emulator/requests?provider=${provider}`);
   if (!res.ok) throw new Error(`GET ${emulatorUrl}/_emulator/requests answered ${res.status}`);
-  return (await res.json()).requests;
+  const body = /** @type {{requests: any[]}} */ (await res.json());
+  return body.requests;
 }
 
 /**
@@ -215,9 +216,13 @@ async function smoke(p, url, env, emulatorUrl) {
     }
     await page.keyboard.press('Enter');
     stage = 'typing a URL into the Purge URL input box';
-    await page.locator('.quick-input-widget:has-text("Purge URL") input').waitFor({ state: 'visible', timeout: 30000 });
-    await page.keyboard.type(SMOKE_URL, { delay: 5 });
-    await page.keyboard.press('Enter');
+    const box = page.locator('.quick-input-widget:has(.quick-input-title:has-text("Purge URL")) input');
+    await box.waitFor({ state: 'visible', timeout: 30000 });
+    // fill() sets the whole value at once: keys typed while the box is still taking focus would be lost.
+    await box.fill(SMOKE_URL);
+    const typed = await box.inputValue();
+    if (typed !== SMOKE_URL) throw new Error(`the input box holds "${typed}", not ${SMOKE_URL}`);
+    await box.press('Enter');
 
     stage = `waiting for the emulator (${emulatorUrl}) to receive the purge`;
     const deadline = Date.now() + 60000;

@@ -1,20 +1,19 @@
 // Headless Debian chromium, started by us in its own process group (so it is ended with its renderers and helpers
 // by signalling that group), driven by playwright-core over the DevTools protocol.
 'use strict';
-const path = require('node:path');
 const { waitForOutput, mkdirp } = require('./procs');
 
 /**
  * Starts chromium and connects playwright-core to it.
  * @param {object} o
- * @param {import('./procs').ProcessGroups} o.groups where the process group is registered (ended by its killAll)
+ * @param {InstanceType<typeof import('./procs').ProcessGroups>} o.groups where the process group is registered (ended by its killAll)
  * @param {string} o.chromium the chromium binary
  * @param {string} o.playwrightDir the playwright-core package folder
  * @param {string} o.profileDir a throw-away profile folder
- * @param {object} o.env environment (HOME, XDG_*, TMPDIR pointing at throw-away folders)
+ * @param {NodeJS.ProcessEnv} o.env environment (HOME, XDG_*, TMPDIR pointing at throw-away folders)
  * @param {{width:number,height:number}} [o.viewport]
  * @param {string} [o.logFile]
- * @returns {Promise<{browser, context, page, pid: number}>}
+ * @returns {Promise<{browser: any, context: any, page: any, pid: number, child: import('node:child_process').ChildProcess}>}
  */
 async function startBrowser({ groups, chromium, playwrightDir, profileDir, env, viewport = { width: 1400, height: 900 }, logFile }) {
   const { chromium: pw } = require(playwrightDir);
@@ -49,7 +48,7 @@ async function startBrowser({ groups, chromium, playwrightDir, profileDir, env, 
   const context = browser.contexts()[0] || (await browser.newContext());
   const page = context.pages()[0] || (await context.newPage());
   await page.setViewportSize(viewport);
-  return { browser, context, page, pid: child.pid, child };
+  return { browser, context, page, pid: /** @type {number} */ (child.pid), child };
 }
 
 /** Asks chromium to quit (Browser.close over the DevTools protocol) and disconnects; the caller still ends the group. */

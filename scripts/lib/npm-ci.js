@@ -10,6 +10,7 @@ const { cleanNpmEnv } = require('./clean-env');
  * Copies `source`/package.json and package-lock.json into `dir` and runs `npm ci` there with `env` cleaned of
  * npm_config_* (but registry access), npm_lifecycle_*, npm_package_* and npm's PATH entries. Throws on failure.
  * `log` gets the command line; npm's own output goes to `stdio` (inherited by default).
+ * @param {{source: string, dir: string, env?: NodeJS.ProcessEnv, log?: (line: string) => void, stdio?: 'inherit' | 'pipe'}} o
  */
 function npmCi({ source, dir, env = process.env, log = () => {}, stdio = 'inherit' }) {
   fs.mkdirSync(dir, { recursive: true });
@@ -20,7 +21,7 @@ function npmCi({ source, dir, env = process.env, log = () => {}, stdio = 'inheri
   const r = spawnSync(npm, argv, { cwd: dir, env: cleanNpmEnv(env), stdio, encoding: 'utf8' });
   if (r.error) throw new Error(`npm could not start: ${r.error.message}`);
   if (r.status !== 0) {
-    const out = typeof r.stderr === 'string' ? `\n${(r.stdout || '').slice(-2000)}${r.stderr.slice(-2000)}` : '';
+    const out = stdio === 'pipe' ? `\n${String(r.stdout).slice(-2000)}${String(r.stderr).slice(-2000)}` : '';
     throw new Error(`npm ci in ${dir} failed (exit ${r.status ?? r.signal}).${out}`);
   }
 }

@@ -7,14 +7,17 @@ const fs = require('node:fs');
 const net = require('node:net');
 const path = require('node:path');
 
-/** A free TCP port on 127.0.0.1 (there is a small window before the caller binds it). */
+/**
+ * A free TCP port on 127.0.0.1 (there is a small window before the caller binds it).
+ * @returns {Promise<number>}
+ */
 function freePort(host = '127.0.0.1') {
   return new Promise((resolve, reject) => {
     const s = net.createServer();
     s.unref();
     s.on('error', reject);
     s.listen(0, host, () => {
-      const { port } = s.address();
+      const { port } = /** @type {import('node:net').AddressInfo} */ (s.address());
       s.close(() => resolve(port));
     });
   });
@@ -32,21 +35,35 @@ function portInUse(port, host = '127.0.0.1') {
   });
 }
 
+/** @param {number} ms */
 const sleep = (ms) => new Promise((r) => setTimeout(r, ms));
+
+/**
+ * A child process that remembers how it ended.
+ * @typedef {import('node:child_process').ChildProcess & {exitInfo?: {code: number | null, signal: NodeJS.Signals | null}}} TrackedChild
+ */
 
 /**
  * Keeps track of the process groups started by this process and ends them all: SIGTERM, a grace period, SIGKILL.
  * `killAllSync` is for process 'exit' handlers (no awaiting there).
  */
 class ProcessGroups {
+  /** @param {(message: string) => void} [log] */
   constructor(log = () => {}) {
     this.groups = new Map(); // pgid -> name
     this.log = log;
   }
 
   /** Spawns `cmd` detached (a new process group) and remembers the group. */
+  /**
+   * @param {string} name
+   * @param {string} cmd
+   * @param {readonly string[]} args
+   * @param {import('node:child_process').SpawnOptions} [opts]
+   * @returns {TrackedChild}
+   */
   spawn(name, cmd, args, opts = {}) {
-    const child = spawn(cmd, args, { ...opts, detached: true });
+    const child = /** @type {TrackedChild} */ (spawn(cmd, args, { ...opts, detached: true }));
     if (child.pid) this.groups.set(child.pid, name);
     child.once('exit', (code, signal) => {
       child.exitInfo = { code, signal };
@@ -102,7 +119,13 @@ class ProcessGroups {
   }
 }
 
-/** Resolves with the first regexp match in a child's stdout/stderr; rejects on exit or timeout. */
+/**
+ * Resolves with the first regexp match in a child's stdout/stderr; rejects on exit or timeout.
+ * @param {import('node:child_process').ChildProcess} child
+ * @param {RegExp} regex
+ * @param {{timeoutMs?: number, name?: string, logFile?: string}} [o]
+ * @returns {Promise<RegExpMatchArray>}
+ */
 function waitForOutput(child, regex, { timeoutMs = 60000, name = 'process', logFile } = {}) {
   return new Promise((resolve, reject) => {
     let buf = '';
@@ -123,7 +146,7 @@ function waitForOutput(child, regex, { timeoutMs = 60000, name = 'process', logF
       done();
       reject(new Error(`${name} was not ready after ${timeoutMs / 1000}s:\n${buf.trim().slice(-2000)}`));
     }, timeoutMs);
-    const streams = [child.stdout, child.stderr].filter(Boolean);
+    const streams = /** @type {import('node:stream').Readable[]} */ ([child.stdout, child.stderr].filter(Boolean));
     function done() {
       clearTimeout(timer);
       for (const s of streams) s.off('data', onData);
@@ -138,7 +161,11 @@ function waitForOutput(child, regex, { timeoutMs = 60000, name = 'process', logF
   });
 }
 
-/** Polls an http URL until it answers 2xx. */
+/**
+ * Polls an http URL until it answers 2xx.
+ * @param {string} url
+ * @param {{timeoutMs?: number, isAlive?: () => boolean, name?: string}} [o]
+ */
 async function waitForHttp(url, { timeoutMs = 60000, isAlive = () => true, name = url } = {}) {
   const t0 = Date.now();
   for (;;) {
@@ -173,7 +200,12 @@ function processesMentioning(marker) {
   return found;
 }
 
-/** Waits for the processes that mention `marker` to end (they do once their parent is gone); SIGKILLs the rest. */
+/**
+ * Waits for the processes that mention `marker` to end (they do once their parent is gone); SIGKILLs the rest.
+ * @param {string} marker
+ * @param {{waitMs?: number, log?: (message: string) => void}} [o]
+ * @returns {Promise<number[]>}
+ */
 async function reapStragglers(marker, { waitMs = 5000, log = () => {} } = {}) {
   if (!marker || process.platform !== 'linux') return [];
   let left = processesMentioning(marker);

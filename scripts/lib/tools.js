@@ -9,7 +9,7 @@
 'use strict';
 const fs = require('node:fs');
 const path = require('node:path');
-const crypto = require('node:crypto');
+const { createHash } = require('node:crypto');
 
 const repoRoot = path.resolve(__dirname, '..', '..');
 const toolsDir = path.resolve(process.env.CDN_PURGE_TOOLS_DIR || path.join(repoRoot, '.tools'));
@@ -23,7 +23,7 @@ const toolSets = {
 const STAMP = '.cdn-purge-installed.json';
 
 function sha256(file) {
-  return crypto.createHash('sha256').update(fs.readFileSync(file)).digest('hex');
+  return createHash('sha256').update(fs.readFileSync(file)).digest('hex');
 }
 
 /** What a tool set's stamp must say for its install to count as current. */

@@ -31,6 +31,9 @@ function emulatorSettings(url) {
 /**
  * An environment whose HOME, XDG folders and TMPDIR are inside `dir`, so code-server, its extension host and
  * chromium write nothing into the real home or a shared cache.
+ * @param {string} dir
+ * @param {NodeJS.ProcessEnv} [extra]
+ * @returns {NodeJS.ProcessEnv}
  */
 function sandboxEnv(dir, extra = {}) {
   const env = {
@@ -74,7 +77,8 @@ function seedSettings(userDataDir, settings) {
 
 /**
  * Starts code-server on a free loopback port (or `port`).
- * @returns {Promise<{url: string, port: number, pid: number, child, logFile: string}>}
+ * @param {{groups: any, tools: any, userDataDir: string, extensionsDir: string, folder?: string, env: NodeJS.ProcessEnv, port?: number, logFile: string, extraArgs?: string[]}} o
+ * @returns {Promise<{url: string, port: number, pid: number, child: import('./procs').TrackedChild, logFile: string}>}
  */
 async function startCodeServer({ groups, tools, userDataDir, extensionsDir, folder, env, port, logFile, extraArgs = [] }) {
   port = port || (await freePort());
@@ -109,7 +113,7 @@ async function startCodeServer({ groups, tools, userDataDir, extensionsDir, fold
   }).catch((e) => {
     throw new Error(`${e.message}\n--- ${logFile} ---\n${tail(logFile)}`);
   });
-  return { url, port, pid: child.pid, child, logFile };
+  return { url, port, pid: /** @type {number} */ (child.pid), child, logFile };
 }
 
 /** Installs a .vsix into an extensions folder with code-server's CLI; returns the installed folder. */
@@ -133,6 +137,8 @@ function tail(file, n = 3000) {
  * Starts the emulator: CDN_PURGE_EMULATOR_URL (one already running) wins; otherwise `node dist/cli.js emulator
  * --port 0 --host 127.0.0.1`, whose first line is `emulator listening on http://127.0.0.1:PORT`. Returns undefined
  * (with a reason) when this build has no emulator yet.
+ * @param {{groups: any, repoRoot: string, env: NodeJS.ProcessEnv, logFile: string, port?: number, log?: (message: string) => void}} o
+ * @returns {Promise<{url?: string, pid?: number, child?: import('./procs').TrackedChild, external?: boolean, missing?: string}>}
  */
 async function startEmulator({ groups, repoRoot, env, logFile, port = 0, log = () => {} }) {
   if (process.env.CDN_PURGE_EMULATOR_URL) {

@@ -85,6 +85,15 @@ export function nonNegativeInt(v: Parsed['values'][string], name: string): numbe
   return n;
 }
 
+/** A number of 0 or more, or undefined when the option is absent. */
+export function nonNegativeNumber(v: Parsed['values'][string], name: string): number | undefined {
+  const s = str(v);
+  if (s === undefined) return undefined;
+  const n = Number(s);
+  if (s.trim() === '' || !Number.isFinite(n) || n < 0) throw new UsageError(`${name} must be a number of 0 or more, not "${s}".`);
+  return n;
+}
+
 export function positiveNumber(v: Parsed['values'][string], name: string, fallback: number): number {
   const s = str(v);
   if (s === undefined) return fallback;

@@ -7,7 +7,10 @@ import type { LogEntry } from '../emulator/log';
 import {
   DEFAULT_IMAGEKIT_TEST_KEY,
   DEFAULT_IMGIX_DUPLICATE_WINDOW_MS,
+  DEFAULT_IMAGEKIT_RATE,
+  DEFAULT_IMAGEKIT_RATE_INTERVAL_MS,
   DEFAULT_IMGIX_PURGE_DELAY_MS,
+  DEFAULT_IMGIX_RATE,
   DEFAULT_IMGIX_TEST_KEY,
   DEFAULT_QUOTA,
   DEFAULT_STATUS_DELAY_MS,
@@ -31,6 +34,9 @@ export const EMULATOR_OPTIONS: Options = {
   quota: { type: 'string' },
   latency: { type: 'string' },
   rate: { type: 'string' },
+  'imagekit-rate': { type: 'string' },
+  'imagekit-rate-interval': { type: 'string' },
+  'imgix-rate': { type: 'string' },
   'imgix-duplicate-window': { type: 'string' },
   'imgix-purge-delay': { type: 'string' },
   seed: { type: 'string' },
@@ -39,7 +45,8 @@ export const EMULATOR_OPTIONS: Options = {
 };
 
 export const EMULATOR_HELP = `cdn-purge emulator [--port N] [--host 127.0.0.1] [--imagekit-key K] [--imgix-key K] [--status-delay MS]
-                   [--quota N] [--latency MS] [--rate N] [--imagekit-endpoint URL]... [--seed N] [--log]
+                   [--quota N] [--latency MS] [--rate N] [--imagekit-rate N] [--imgix-rate N]
+                   [--imagekit-endpoint URL]... [--seed N] [--log]
 
 Runs a local emulator of the ImageKit and imgix purge APIs and of their CDN, on loopback, until Ctrl-C or SIGTERM.
 Point the CLI or the extension at it with --api-base http://127.0.0.1:PORT: no account, no quota spent.
@@ -54,7 +61,11 @@ Point the CLI or the extension at it with --api-base http://127.0.0.1:PORT: no a
   --imgix-duplicate-window MS   the same imgix URL again within it gets 409 (default ${DEFAULT_IMGIX_DUPLICATE_WINDOW_MS})
   --imgix-purge-delay MS    an imgix purge reaches the CDN this long after its 200 (default ${DEFAULT_IMGIX_PURGE_DELAY_MS})
   --latency MS              added to every response (default 0)
-  --rate N                  API requests a second per provider; past it 429 + Retry-After (default: no limit)
+  --imagekit-rate N         ImageKit API requests per interval, per endpoint; past it 429; every answer has
+                            X-RateLimit-Limit/-Interval/-Reset in ms as documented (default ${DEFAULT_IMAGEKIT_RATE}; 0 = none)
+  --imagekit-rate-interval MS   that interval (default ${DEFAULT_IMAGEKIT_RATE_INTERVAL_MS})
+  --imgix-rate N            imgix purges a second; past it 429 (default ${DEFAULT_IMGIX_RATE}, the documented limit; 0 = none)
+  --rate N                  both at once (requests a second); --imagekit-rate and --imgix-rate win
   --seed N                  random request ids from this seed (default: ids from a counter, 0000...0001)
   --log                     print one line per request (never a key)
 Assets: GET http://127.0.0.1:PORT/cdn/<host>/<path>[?query] serves https://<host>/<path>[?query].
@@ -126,6 +137,9 @@ export async function emulatorCommand(argv: string[], io: CliIO): Promise<number
     quota: nonNegativeInt(values.quota, '--quota'),
     latencyMs: nonNegativeInt(values.latency, '--latency'),
     rate: nonNegativeInt(values.rate, '--rate'),
+    imagekitRate: nonNegativeInt(values['imagekit-rate'], '--imagekit-rate'),
+    imagekitRateIntervalMs: nonNegativeInt(values['imagekit-rate-interval'], '--imagekit-rate-interval'),
+    imgixRate: nonNegativeInt(values['imgix-rate'], '--imgix-rate'),
     imgixDuplicateWindowMs: nonNegativeInt(values['imgix-duplicate-window'], '--imgix-duplicate-window'),
     imgixPurgeDelayMs: nonNegativeInt(values['imgix-purge-delay'], '--imgix-purge-delay'),
     seed: nonNegativeInt(values.seed, '--seed'),
@@ -155,7 +169,7 @@ export async function emulatorCommand(argv: string[], io: CliIO): Promise<number
   out(`CDN      ${emulator.url}/cdn/<host>/<path>[?query], e.g. ${info.cdn.example}`);
   out(`Control  ${emulator.url}/_emulator/info (also requests, faults, origin, reset)`);
   out(
-    `Settings ImageKit status delay ${info.imagekit.statusDelayMs} ms, quota ${info.imagekit.quota.limit} a month; imgix duplicate window ${info.imgix.duplicateWindowMs} ms, purge delay ${info.imgix.purgeDelayMs} ms; latency ${info.latencyMs} ms; rate ${info.rate || 'unlimited'}${info.rate ? ' a second' : ''}${info.seed !== null ? `; seed ${info.seed}` : ''}`,
+    `Settings ImageKit status delay ${info.imagekit.statusDelayMs} ms, quota ${info.imagekit.quota.limit} a month; imgix duplicate window ${info.imgix.duplicateWindowMs} ms, purge delay ${info.imgix.purgeDelayMs} ms; latency ${info.latencyMs} ms; rate limits ImageKit ${info.rate.imagekit.limit ? `${info.rate.imagekit.limit} per ${info.rate.imagekit.intervalMs} ms` : 'none'}, imgix ${info.rate.imgix.limit ? `${info.rate.imgix.limit} a second` : 'none'}${info.seed !== null ? `; seed ${info.seed}` : ''}`,
   );
   out('Stop with Ctrl-C.');
   const signal = await stopped;

@@ -1,8 +1,8 @@
 import path from 'node:path';
 import { adapterFor } from '../core/adapters';
-import { executePlan, type PurgeResult } from '../core/purge';
+import { executePlan, spendsQuota, type PurgeResult } from '../core/purge';
 import { Quota } from '../core/quota';
-import { apiAndKey, parse, positiveInt, positiveNumber, type Options } from './args';
+import { apiAndKey, nonNegativeNumber, parse, positiveInt, positiveNumber, type Options } from './args';
 import { checkJson, problemLine } from './check';
 import { EXIT_FAILED, EXIT_OK, writers, type CliIO } from './io';
 import { buildPlan, PLAN_OPTIONS, planJson, printPlan } from './plan';
@@ -13,7 +13,9 @@ export const PURGE_OPTIONS: Options = {
   'api-base': { type: 'string' },
   'dry-run': { type: 'boolean' },
   concurrency: { type: 'string' },
+  rate: { type: 'string' },
   timeout: { type: 'string' },
+  'connect-timeout': { type: 'string' },
   'ignore-quota': { type: 'boolean' },
 };
 
@@ -29,20 +31,25 @@ Purges URLs. The key comes only from the environment: IMAGEKIT_PRIVATE_KEY or IM
   --dry-run            print the plan and send nothing (no key needed)
   --coalesce[=N]       ImageKit: fewest valid wildcard purges, each saving at least N requests (default 2)
   --from-git [REF]     add the mapped files git says changed (working tree, or since REF)
-  --concurrency N      requests in flight at once (default 4)
-  --timeout S          seconds to wait for each answer (default 30)
+  --concurrency N      most requests in flight at once (default 16; fewer when the API refuses)
+  --rate N             purges a second at most (default: imgix 10, its documented limit; ImageKit: what its
+                       X-RateLimit headers say); 0 = no fixed pace, adapt to refusals only
+  --timeout S          seconds for each attempt, connect to last byte of the answer (default 30)
+  --connect-timeout S  seconds to connect (default 10)
   --ignore-quota       send even when the batch would pass ImageKit's 1000 purges a month
   --source-id ID, --sub-image   imgix sub-image purges
-  --json               print {"results":[{"url","ok","status","httpStatus","requestId"}]}
+  --json               print {"results":[{"url","ok","status","httpStatus","requestId","supportId"}]}
   URL...               URLs; "-" reads them from stdin, one a line
-One line per request: status, HTTP status, time, URL, requestId or purge id.
-Exit status: 0 all succeeded, 1 any failed or was invalid, 2 usage error.`;
+One line per request: status, HTTP status, time, URL, requestId or purge id. "??" (unknown) means it was sent and
+no answer came: it may have been received (ImageKit: never sent again, and counted against the month).
+Exit status: 0 all succeeded, 1 any failed, unknown or invalid, 2 usage error.`;
 
-const MARK: Record<PurgeResult['status'], string> = { accepted: 'ok  ', duplicate: 'dup ', failed: 'FAIL', error: 'FAIL', cancelled: 'STOP' };
+const MARK: Record<PurgeResult['status'], string> = { accepted: 'ok  ', duplicate: 'dup ', failed: 'FAIL', error: 'FAIL', cancelled: 'STOP', unknown: '??  ' };
 
 export function resultLine(r: PurgeResult): string {
   const id = r.requestId ? `  id=${r.requestId}` : '';
-  const why = r.ok ? (r.status === 'duplicate' ? '  (duplicate: purged a few seconds ago)' : '') : `\n    ${r.message ?? ''}${r.help ? `\n    help: ${r.help}` : ''}${r.hint ? `\n    ${r.hint}` : ''}`;
+  const support = r.supportId && !r.ok ? `\n    support id: ${r.supportId} (give it to the provider's support)` : '';
+  const why = r.ok ? (r.status === 'duplicate' ? '  (duplicate: purged a few seconds ago)' : '') : `\n    ${r.message ?? ''}${r.help ? `\n    help: ${r.help}` : ''}${r.hint ? `\n    ${r.hint}` : ''}${support}`;
   return `${MARK[r.status]} ${String(r.httpStatus ?? '---').padEnd(3)} ${String(r.ms).padStart(5)} ms  ${r.url}${id}${why}`;
 }
 
@@ -64,8 +71,10 @@ export async function purgeCommand(argv: string[], io: CliIO): Promise<number> {
     return plan.invalid.length ? EXIT_FAILED : EXIT_OK;
   }
   const { apiBase, key } = apiAndKey(values, io, adapter);
-  const concurrency = positiveInt(values.concurrency, '--concurrency', 4);
+  const concurrency = positiveInt(values.concurrency, '--concurrency', 16);
   const timeoutMs = positiveNumber(values.timeout, '--timeout', 30) * 1000;
+  const connectTimeoutMs = positiveNumber(values['connect-timeout'], '--connect-timeout', 10) * 1000;
+  const ratePerSecond = nonNegativeNumber(values.rate, '--rate');
 
   // ImageKit counts purge requests against 1000 a month per account: check the batch first.
   const quota = new Quota(new JsonFileQuotaStore(path.join(stateDir(io.env), 'quota.json')));
@@ -84,7 +93,7 @@ export async function purgeCommand(argv: string[], io: CliIO): Promise<number> {
     }
   }
   const { HttpClient } = await import('../core/http');
-  const client = new HttpClient({ concurrency, timeoutMs });
+  const client = new HttpClient({ concurrency, timeoutMs, connectTimeoutMs });
   let results: PurgeResult[];
   try {
     results = await executePlan(plan.requests, {
@@ -93,6 +102,7 @@ export async function purgeCommand(argv: string[], io: CliIO): Promise<number> {
       key,
       client,
       signal: io.signal,
+      ...(ratePerSecond !== undefined ? { ratePerSecond } : {}),
       onResult: (r) => {
         if (!values.json) out(resultLine(r));
       },
@@ -102,7 +112,8 @@ export async function purgeCommand(argv: string[], io: CliIO): Promise<number> {
   }
   if (provider === 'imagekit') {
     try {
-      await quota.recordBatch(plan.requests, results.map((r) => r.httpStatus !== undefined && r.httpStatus < 300));
+      // Accepted purges and those that may have been received count; refused ones (4xx, 5xx) and unsent ones do not.
+      await quota.recordBatch(plan.requests, results.map(spendsQuota));
     } catch (e) {
       err(`warning: could not record the quota count (${(e as Error).message}).`);
     }
@@ -119,6 +130,7 @@ export async function purgeCommand(argv: string[], io: CliIO): Promise<number> {
               status: r.status,
               httpStatus: r.httpStatus ?? null,
               requestId: r.requestId ?? null,
+              supportId: r.supportId ?? null,
               kind: r.kind,
               covers: r.covers,
               ms: r.ms,
@@ -135,7 +147,14 @@ export async function purgeCommand(argv: string[], io: CliIO): Promise<number> {
     );
   } else {
     const count = (s: string) => results.filter((r) => r.status === s).length;
-    const parts = [`${count('accepted')} accepted`, count('duplicate') ? `${count('duplicate')} duplicate` : '', `${failed} failed`, count('cancelled') ? `${count('cancelled')} cancelled` : ''];
+    const unknown = count('unknown');
+    const parts = [
+      `${count('accepted')} accepted`,
+      count('duplicate') ? `${count('duplicate')} duplicate` : '',
+      unknown ? `${unknown} unknown (may have been received)` : '',
+      `${failed - unknown - count('cancelled')} failed`,
+      count('cancelled') ? `${count('cancelled')} cancelled` : '',
+    ];
     out(`${results.length + plan.invalid.length} request${results.length + plan.invalid.length === 1 ? '' : 's'}: ${parts.filter(Boolean).join(', ')}`);
     if (provider === 'imgix' && count('accepted')) out('imgix answered 200: the purge was received, not necessarily done. Verify by fetching the asset again.');
   }

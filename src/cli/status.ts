@@ -18,7 +18,7 @@ export const STATUS_HELP = `cdn-purge status --provider imagekit [--api-base URL
 
 Shows the status of ImageKit purge requests (Pending or Completed). Key: IMAGEKIT_PRIVATE_KEY.
   --wait               poll until every request is Completed
-  --timeout S          give up waiting after S seconds (default 120)
+  --timeout S          give up after S seconds, whatever the server does (default 120)
   --interval S         seconds between polls (default 2)
   --api-base URL       API base (plain http only for a loopback host)
   --json               print {"results":[{"requestId","ok","status","httpStatus"}]}
@@ -50,7 +50,10 @@ export async function statusCommand(argv: string[], io: CliIO): Promise<number> 
       positionals.map(async (requestId) => {
         const s = values.wait ? await waitForCompletion(requestId, { ...opts, timeoutMs, intervalMs }) : await fetchStatus(requestId, opts);
         if (!values.json) {
-          const state = s.ok ? `${s.status}${'timedOut' in s && s.timedOut ? ' (timed out waiting)' : ''}` : `FAIL ${s.httpStatus || ''} ${s.message ?? ''}${s.hint ? ` ${s.hint}` : ''}`;
+          const timedOut = 'timedOut' in s && s.timedOut;
+          const state = s.ok
+            ? `${s.status}${timedOut ? ' (timed out waiting)' : ''}`
+            : `FAIL ${s.httpStatus || ''} ${s.message ?? ''}${s.hint ? ` ${s.hint}` : ''}${timedOut ? ' (timed out waiting)' : ''}${s.supportId ? ` (support id: ${s.supportId})` : ''}`;
           out(`${requestId}  ${state}`);
         }
         return { requestId, ...s };
@@ -60,7 +63,7 @@ export async function statusCommand(argv: string[], io: CliIO): Promise<number> 
     await client.close();
   }
   if (values.json) {
-    out(JSON.stringify({ results: results.map((r) => ({ requestId: r.requestId, ok: r.ok, status: r.status ?? null, httpStatus: r.httpStatus || null, ...(r.message ? { message: r.message } : {}), ...(r.timedOut ? { timedOut: true } : {}) })) }, null, 2));
+    out(JSON.stringify({ results: results.map((r) => ({ requestId: r.requestId, ok: r.ok, status: r.status ?? null, httpStatus: r.httpStatus || null, ...(r.message ? { message: r.message } : {}), ...(r.supportId ? { supportId: r.supportId } : {}), ...(r.timedOut ? { timedOut: true } : {}) })) }, null, 2));
   }
   const good = results.every((r) => r.ok && (!values.wait || r.status === 'Completed'));
   return good ? EXIT_OK : EXIT_FAILED;

@@ -40,6 +40,7 @@ export function gitRefProblem(ref: string): string | undefined {
   const name = ref.replace(REVISION_SUFFIX, '');
   if (name === '') return 'it has no name before ~ or ^';
   if (name === '@') return undefined; // git's shorthand for HEAD
+  // eslint-disable-next-line no-control-regex -- control characters are what this refuses
   if (/[\x00-\x20\x7f~^:?*[\\]/.test(name)) return 'it contains a space, a control character or one of ~ ^ : ? * [ \\';
   if (name.includes('..')) return 'it contains ".."';
   if (name.includes('@{')) return 'it contains "@{"';

@@ -166,7 +166,7 @@ function braceNodes(p: number[], open: number, close: number, depth: number): No
   }
   const inner = String.fromCodePoint(...p.slice(open + 1, close));
   const values = rangeValues(inner);
-  if (values) return [{ t: 'alt', alts: values.map((v) => codePoints(v).map((c) => ({ t: 'lit', c }) as Node)) }];
+  if (values) return [{ t: 'alt', alts: values.map((v) => codePoints(v).map((c): Node => ({ t: 'lit', c }))) }];
   // "{x}" with no comma and no range: literal braces around whatever is inside.
   return [{ t: 'lit', c: 0x7b }, ...parseRange(p, open + 1, close, depth + 1), { t: 'lit', c: 0x7d }];
 }

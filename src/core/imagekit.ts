@@ -4,10 +4,16 @@
 import { problem, hasErrors, type Fix, type Problem } from './problems';
 import {
   bodyExcerpt,
+  cleanSupportId,
+  headerNumber,
+  headerValue,
   hintForStatus,
   isRecord,
   parseJson,
   type Checker,
+  type RateLimitHint,
+  type ResponseHeaders,
+  type TrafficRules,
   type HttpRequestSpec,
   type ProviderAdapter,
   type ProviderConfig,
@@ -26,6 +32,34 @@ export const IMAGEKIT_MONTHLY_LIMIT = 1000;
 export const IMAGEKIT_REFUSED_WILDCARDS = ['media/catalog/', 's/files/'] as const;
 export const MIN_WILDCARD_LEVELS = 2;
 export const MIN_WILDCARD_CHARS = 15;
+/** The response header ImageKit puts its own id of every request in (give it to support@imagekit.io). */
+export const IMAGEKIT_SUPPORT_HEADER = 'x-ik-requestid';
+export const IMAGEKIT_RATE_LIMITS_DOC = 'https://docs.imagekit.io/api-reference/api-introduction/rate-limits';
+
+/**
+ * ImageKit's "Rate limits" document: every answer carries X-RateLimit-Limit (requests allowed in the interval),
+ * X-RateLimit-Interval (the interval, in ms) and X-RateLimit-Reset ("the amount of time in milliseconds before you
+ * can make another request"; after a 429, sleep that long). No figure is given for the purge endpoint. Every purge
+ * request counts against the 1000 a month, so a purge that may have been received is never sent again.
+ */
+export const IMAGEKIT_TRAFFIC: TrafficRules = {
+  rateLimitSource: IMAGEKIT_RATE_LIMITS_DOC,
+  rateHeadersOnEveryResponse: true,
+  readRateLimit(headers: ResponseHeaders, status: number): RateLimitHint | undefined {
+    const limit = headerNumber(headers, 'x-ratelimit-limit');
+    const intervalMs = headerNumber(headers, 'x-ratelimit-interval');
+    // Reset is documented as the wait after a 429; on other answers the document does not say what it means.
+    const waitMs = status === 429 ? headerNumber(headers, 'x-ratelimit-reset') : undefined;
+    const hint: RateLimitHint = {
+      ...(limit !== undefined && limit >= 1 ? { limit } : {}),
+      ...(intervalMs !== undefined && intervalMs >= 1 ? { intervalMs } : {}),
+      ...(waitMs !== undefined ? { waitMs } : {}),
+    };
+    return Object.keys(hint).length ? hint : undefined;
+  },
+  resendUncertainPurge: 0,
+  resendReason: `every purge request ImageKit receives counts against the ${1000} a month, so one that may have been received is not sent again`,
+};
 
 export interface ImageKitEndpoint {
   /** As configured. */
@@ -311,15 +345,19 @@ export const imagekit: ProviderAdapter = {
     };
   },
 
-  parsePurge(httpStatus: number, body: string): PurgeOutcome {
+  traffic: IMAGEKIT_TRAFFIC,
+
+  parsePurge(httpStatus: number, body: string, headers?: ResponseHeaders): PurgeOutcome {
     const json = parseJson(body);
+    const supportId = cleanSupportId(headerValue(headers, IMAGEKIT_SUPPORT_HEADER));
+    const support = supportId ? { supportId } : {};
     if (httpStatus === 201 || httpStatus === 200) {
-      const requestId = isRecord(json) && typeof json.requestId === 'string' ? json.requestId : undefined;
+      const requestId = isRecord(json) && typeof json.requestId === 'string' ? cleanSupportId(json.requestId) : undefined;
       return requestId
-        ? { ok: true, status: 'accepted', httpStatus, requestId }
-        : { ok: true, status: 'accepted', httpStatus, hint: 'ImageKit accepted the purge but sent no requestId, so its status cannot be followed.' };
+        ? { ok: true, status: 'accepted', httpStatus, requestId, ...support }
+        : { ok: true, status: 'accepted', httpStatus, hint: 'ImageKit accepted the purge but sent no requestId, so its status cannot be followed.', ...support };
     }
-    return { ok: false, status: 'failed', httpStatus, ...imagekitError(httpStatus, json, body) };
+    return { ok: false, status: 'failed', httpStatus, ...imagekitError(httpStatus, json, body), ...support };
   },
 
   statusRequest(apiBase: string, key: string, requestId: string): HttpRequestSpec {
@@ -330,14 +368,16 @@ export const imagekit: ProviderAdapter = {
     };
   },
 
-  parseStatus(httpStatus: number, body: string): StatusOutcome {
+  parseStatus(httpStatus: number, body: string, headers?: ResponseHeaders): StatusOutcome {
     const json = parseJson(body);
+    const supportId = cleanSupportId(headerValue(headers, IMAGEKIT_SUPPORT_HEADER));
+    const support = supportId ? { supportId } : {};
     if (httpStatus === 200 && isRecord(json) && typeof json.status === 'string') {
-      return { ok: true, status: json.status, httpStatus };
+      return { ok: true, status: json.status, httpStatus, ...support };
     }
-    if (httpStatus === 200) return { ok: false, httpStatus, message: `Unexpected status body: ${bodyExcerpt(body)}`, hint: 'ImageKit answered without a status field.' };
+    if (httpStatus === 200) return { ok: false, httpStatus, message: `Unexpected status body: ${bodyExcerpt(body)}`, hint: 'ImageKit answered without a status field.', ...support };
     const e = imagekitError(httpStatus, json, body);
-    return { ok: false, httpStatus, message: e.message, hint: e.hint };
+    return { ok: false, httpStatus, message: e.message, hint: e.hint, ...support };
   },
 };
 

@@ -4,10 +4,12 @@
 import { problem, hasErrors, type Problem } from './problems';
 import {
   bodyExcerpt,
+  cleanSupportId,
   hintForStatus,
   isRecord,
   parseJson,
   type Checker,
+  type TrafficRules,
   type HttpRequestSpec,
   type ProviderAdapter,
   type ProviderConfig,
@@ -22,6 +24,23 @@ export const IMGIX_CONTENT_TYPE = 'application/vnd.api+json';
 /** Extensions of assets the Video API serves; purging does not reach them (a warning, not an error). */
 export const VIDEO_EXTENSIONS = ['mp4', 'm4v', 'mov', 'webm', 'mkv', 'avi', 'wmv', 'flv', 'mpg', 'mpeg', '3gp', 'ogv', 'm3u8', 'mpd', 'ts'];
 const SOURCE_ID = /^[0-9a-f]{24}$/i;
+export const IMGIX_RATE_LIMITS_DOC = 'https://docs.imgix.com/references/api-rate-limits';
+/** imgix's "API Rate Limits": "purge asset | 10 per second"; past it 429. */
+export const IMGIX_PURGE_RATE = 10;
+
+/**
+ * imgix documents the purge limit (10 a second, 429 past it) but no rate-limit headers and no Retry-After, so the
+ * client paces itself to the figure. A repeat of a purge within seconds is answered 409 (a duplicate: "purge requests
+ * will still be successful"), and no quota is documented, so a purge that may have been received is sent once more.
+ */
+export const IMGIX_TRAFFIC: TrafficRules = {
+  documentedPurgeRate: IMGIX_PURGE_RATE,
+  rateLimitSource: IMGIX_RATE_LIMITS_DOC,
+  rateHeadersOnEveryResponse: false,
+  readRateLimit: () => undefined,
+  resendUncertainPurge: 1,
+  resendReason: 'imgix answers a repeat within seconds with 409 (a duplicate) and documents no quota, so it is sent once more',
+};
 
 class ImgixChecker implements Checker {
   readonly provider = 'imgix' as const;
@@ -164,8 +183,12 @@ export const imgix: ProviderAdapter = {
     };
   },
 
+  traffic: IMGIX_TRAFFIC,
+
   parsePurge(httpStatus: number, body: string): PurgeOutcome {
     const json = parseJson(body);
+    const supportId = errorId(json);
+    const support = supportId ? { supportId } : {};
     if (httpStatus >= 200 && httpStatus < 300) {
       const data = isRecord(json) && isRecord(json.data) ? json.data : undefined;
       const id = data && (typeof data.id === 'string' || typeof data.id === 'number') ? String(data.id) : undefined;
@@ -173,18 +196,25 @@ export const imgix: ProviderAdapter = {
         ok: true,
         status: 'accepted',
         httpStatus,
-        ...(id ? { requestId: id } : {}),
+        ...(id && cleanSupportId(id) ? { requestId: cleanSupportId(id) } : {}),
         hint: 'imgix received the purge; a 200 does not mean it is done. Verify by fetching the asset again.',
       };
     }
     const err = firstError(json);
     const message = err ?? (body ? bodyExcerpt(body) : `HTTP ${httpStatus}`);
     if (httpStatus === 409) {
-      return { ok: true, status: 'duplicate', httpStatus, message, hint: 'The same URL was purged a few seconds ago; that purge covers this one.' };
+      return { ok: true, status: 'duplicate', httpStatus, message, hint: 'The same URL was purged a few seconds ago; that purge covers this one.', ...support };
     }
-    return { ok: false, status: 'failed', httpStatus, message, hint: hintForStatus('imgix', 'the API key (IMGIX_API_KEY)', httpStatus) };
+    return { ok: false, status: 'failed', httpStatus, message, hint: hintForStatus('imgix', 'the API key (IMGIX_API_KEY)', httpStatus), ...support };
   },
 };
+
+/** The `id` of the first JSON:API error object ("unique identifier of the request", for imgix support). */
+function errorId(json: unknown): string | undefined {
+  if (!isRecord(json) || !Array.isArray(json.errors)) return undefined;
+  for (const e of json.errors) if (isRecord(e) && cleanSupportId(e.id)) return cleanSupportId(e.id);
+  return undefined;
+}
 
 function firstError(json: unknown): string | undefined {
   if (!isRecord(json) || !Array.isArray(json.errors) || json.errors.length === 0) return undefined;

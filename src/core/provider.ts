@@ -47,7 +47,8 @@ export interface HttpRequestSpec {
   body?: string;
 }
 
-export type PurgeStatus = 'accepted' | 'duplicate' | 'failed';
+/** `unknown`: the request may have reached the provider but no answer says what happened (counted as spent). */
+export type PurgeStatus = 'accepted' | 'duplicate' | 'failed' | 'unknown';
 
 export interface PurgeOutcome {
   ok: boolean;
@@ -61,6 +62,8 @@ export interface PurgeOutcome {
   help?: string;
   /** What to do, from us. */
   hint?: string;
+  /** The provider's support identifier of this answer (ImageKit's x-ik-requestId header, imgix's error `id`). */
+  supportId?: string;
 }
 
 export interface StatusOutcome {
@@ -70,6 +73,42 @@ export interface StatusOutcome {
   httpStatus: number;
   message?: string;
   hint?: string;
+  supportId?: string;
+}
+
+/** Response headers as undici gives them: lower-case names. */
+export type ResponseHeaders = Record<string, string | string[] | undefined>;
+
+/** What a provider's rate-limit headers say about the limit in force. */
+export interface RateLimitHint {
+  /** Requests allowed per interval. */
+  limit?: number;
+  /** The interval, in ms. */
+  intervalMs?: number;
+  /** How long to wait before the next request, in ms (read on a 429 only). */
+  waitMs?: number;
+}
+
+/**
+ * How a provider's API wants to be talked to, from its public documentation (README "Rate limits and retries").
+ * Data, not code paths: the HTTP client applies whatever these say, whichever provider it is.
+ */
+export interface TrafficRules {
+  /** The purge endpoint's documented limit, requests a second; undefined when the documentation gives none. */
+  documentedPurgeRate?: number;
+  /** Where the limit (or the headers) are documented. */
+  rateLimitSource: string;
+  /** True when every answer carries the rate-limit headers: the first request of a lane goes alone to learn them. */
+  rateHeadersOnEveryResponse: boolean;
+  /** Reads the provider's rate-limit headers; undefined when they say nothing. */
+  readRateLimit(headers: ResponseHeaders, status: number): RateLimitHint | undefined;
+  /**
+   * How many times a purge that may have reached the server (sent, then no answer or a reset) may be sent again.
+   * 0 for a provider where every received request spends quota; 1 where a repeat is answered as a duplicate.
+   */
+  resendUncertainPurge: number;
+  /** Why, in a sentence, for messages and README. */
+  resendReason: string;
 }
 
 export interface Checker {
@@ -89,9 +128,10 @@ export interface ProviderAdapter {
   readonly keyEnv: string;
   checker(config: ProviderConfig): Checker;
   purgeRequest(apiBase: string, key: string, target: TargetCheck): HttpRequestSpec;
-  parsePurge(httpStatus: number, body: string): PurgeOutcome;
+  parsePurge(httpStatus: number, body: string, headers?: ResponseHeaders): PurgeOutcome;
   statusRequest?(apiBase: string, key: string, requestId: string): HttpRequestSpec;
-  parseStatus?(httpStatus: number, body: string): StatusOutcome;
+  parseStatus?(httpStatus: number, body: string, headers?: ResponseHeaders): StatusOutcome;
+  readonly traffic: TrafficRules;
 }
 
 /** Parses a JSON body without throwing; undefined when it is not JSON. */
@@ -105,6 +145,28 @@ export function parseJson(body: string): unknown {
 
 export function isRecord(v: unknown): v is Record<string, unknown> {
   return typeof v === 'object' && v !== null && !Array.isArray(v);
+}
+
+/** The first value of a header, trimmed; undefined when absent. */
+export function headerValue(headers: ResponseHeaders | undefined, name: string): string | undefined {
+  const v = headers?.[name.toLowerCase()];
+  const first = Array.isArray(v) ? v[0] : v;
+  return typeof first === 'string' ? first.trim() : undefined;
+}
+
+/** A support identifier as a server sent it, kept only when it is a short printable token (server text is untrusted). */
+export function cleanSupportId(v: unknown): string | undefined {
+  if (typeof v !== 'string' && typeof v !== 'number') return undefined;
+  const s = String(v).trim();
+  return /^[A-Za-z0-9._:\-]{1,128}$/.test(s) ? s : undefined;
+}
+
+/** A non-negative decimal number from a header, or undefined. */
+export function headerNumber(headers: ResponseHeaders | undefined, name: string): number | undefined {
+  const v = headerValue(headers, name);
+  if (v === undefined || !/^\d+(\.\d+)?$/.test(v)) return undefined;
+  const n = Number(v);
+  return Number.isFinite(n) ? n : undefined;
 }
 
 /** A short, printable excerpt of a body that was not the JSON we expected. */

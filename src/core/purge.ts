@@ -1,9 +1,10 @@
 // Sends a plan's requests through the HTTP client and turns responses into results; polls ImageKit's status.
 // Only a type is imported from ./http, so this module does not load undici by itself.
 
-import type { HttpClient, HttpError } from './http';
+import type { HttpClient, HttpError, HttpResponse, LaneSettings } from './http';
+import { onAbort, RetryBudget } from './pacing';
 import type { PlannedRequest } from './planner';
-import type { ProviderAdapter, PurgeStatus, StatusOutcome } from './provider';
+import type { ProviderAdapter, PurgeOutcome, PurgeStatus, StatusOutcome } from './provider';
 import { redact } from './redact';
 
 export type ResultStatus = PurgeStatus | 'error' | 'cancelled';
@@ -15,10 +16,17 @@ export interface PurgeResult {
   covers: string[];
   inputs: string[];
   ok: boolean;
+  /**
+   * accepted, duplicate (imgix 409): done; failed: the provider refused it (an answer says so); unknown: it was sent
+   * and no answer says what happened, so it may have been received; error: not sent (or not received: the
+   * connection failed before anything was written); cancelled: cancelled before it was sent.
+   */
   status: ResultStatus;
   httpStatus?: number;
   /** ImageKit's requestId, or imgix's purge id. */
   requestId?: string;
+  /** The provider's support id of the answer (ImageKit x-ik-requestId, imgix error id). */
+  supportId?: string;
   ms: number;
   attempts: number;
   message?: string;
@@ -33,20 +41,80 @@ export interface SendOptions {
   key: string;
   client: HttpClient;
   signal?: AbortSignal;
+  /**
+   * Purges a second (the user's setting or --rate). Undefined: the provider's documented limit (imgix 10), or
+   * for a provider that documents none, what its headers say (ImageKit), else adaptive. 0: no fixed pacing.
+   */
+  ratePerSecond?: number;
 }
 
 export interface ExecuteOptions extends SendOptions {
   /** Called as each request finishes (in completion order). */
   onResult?: (result: PurgeResult, index: number) => void;
+  /** Retries allowed in the whole batch (default RetryBudget.forBatch(n)). */
+  budget?: RetryBudget;
 }
 
 function isHttpError(e: unknown): e is HttpError {
   return e instanceof Error && e.name === 'HttpError';
 }
 
+/** The lane a provider's purges (or status requests) to one API base share, with the provider's traffic rules. */
+export function laneFor(opts: SendOptions, what: 'purge' | 'status'): { lane: string; laneSettings: LaneSettings } {
+  const t = opts.adapter.traffic;
+  const fixed = opts.ratePerSecond ?? (what === 'purge' ? t.documentedPurgeRate : undefined);
+  return {
+    lane: `${opts.adapter.id} ${opts.apiBase} ${what}`,
+    laneSettings: {
+      ...(fixed !== undefined ? { ratePerSecond: fixed } : {}),
+      readRateLimit: t.readRateLimit,
+      probeFirst: t.rateHeadersOnEveryResponse,
+      label: opts.adapter.label,
+    },
+  };
+}
+
+/** True for a result ImageKit counts against the month: accepted, or sent with no answer (it may have been). */
+export function spendsQuota(r: Pick<PurgeResult, 'status'>): boolean {
+  return r.status === 'accepted' || r.status === 'duplicate' || r.status === 'unknown';
+}
+
+const UNKNOWN_HINT = 'It may have been received: check the status (ImageKit) or verify the asset, and purge again if it is not fresh.';
+
+/** The result of a request that ended without a usable answer. */
+function resultOfError(e: unknown, opts: ExecuteOptions, base: Omit<PurgeResult, 'ok' | 'status' | 'ms' | 'attempts'>, ms: number): PurgeResult {
+  const attempts = isHttpError(e) ? e.attempts : 1;
+  const message = redact(e instanceof Error ? e.message : String(e), [opts.key]);
+  if (isHttpError(e) && e.httpStatus !== undefined) {
+    // The answer's head came (a status), then the rest was lost: the server received the request and said so.
+    const outcome = opts.adapter.parsePurge(e.httpStatus, '', e.headers);
+    return { ...base, ...outcome, ms, attempts, message: outcome.ok ? message : `${outcome.message ?? ''} ${message}`.trim() };
+  }
+  if (isHttpError(e) && e.mayHaveReached) {
+    const resend = opts.adapter.traffic.resendUncertainPurge;
+    const why = resend === 0 ? `Not sent again: ${opts.adapter.traffic.resendReason}.` : `Sent ${attempts} time${attempts === 1 ? '' : 's'}; ${opts.adapter.traffic.resendReason}.`;
+    return { ...base, ok: false, status: 'unknown', ms, attempts, message: `Unknown: may have been received. ${message}`, hint: `${why} ${UNKNOWN_HINT}` };
+  }
+  const cancelled = (isHttpError(e) && e.code === 'aborted') || opts.signal?.aborted === true;
+  if (cancelled) return { ...base, ok: false, status: 'cancelled', ms, attempts, message: 'Cancelled before it was sent.' };
+  return { ...base, ok: false, status: 'error', ms, attempts, message };
+}
+
+/** A response, made into a result (a refusal after an earlier attempt that may have been received is unknown). */
+function resultOfResponse(res: HttpResponse, opts: ExecuteOptions, base: Omit<PurgeResult, 'ok' | 'status' | 'ms' | 'attempts'>): PurgeResult {
+  const outcome: PurgeOutcome = opts.adapter.parsePurge(res.status, res.body, res.headers);
+  const result: PurgeResult = { ...base, ...outcome, ms: res.ms, attempts: res.attempts };
+  if (!outcome.ok && res.earlierUncertain) {
+    return { ...result, status: 'unknown', message: `Unknown: an earlier attempt got no answer and may have been received; the last one got HTTP ${res.status}: ${outcome.message ?? ''}`.trim(), hint: UNKNOWN_HINT };
+  }
+  if (res.stopMessage) result.hint = `${result.hint ? `${result.hint} ` : ''}${res.stopMessage}`;
+  return result;
+}
+
 /** Runs every request (the client bounds concurrency and pacing); results come back in plan order. */
 export async function executePlan(requests: readonly PlannedRequest[], opts: ExecuteOptions): Promise<PurgeResult[]> {
-  const lane = `${opts.adapter.id} ${opts.apiBase}`;
+  const { lane, laneSettings } = laneFor(opts, 'purge');
+  const budget = opts.budget ?? RetryBudget.forBatch(requests.length);
   return Promise.all(
     requests.map(async (req, index) => {
       const base = { url: req.url, kind: req.kind, covers: req.covers, inputs: req.inputs };
@@ -54,19 +122,10 @@ export async function executePlan(requests: readonly PlannedRequest[], opts: Exe
       const started = Date.now();
       try {
         const spec = opts.adapter.purgeRequest(opts.apiBase, opts.key, req.target);
-        const res = await opts.client.send(spec, { lane, signal: opts.signal });
-        const outcome = opts.adapter.parsePurge(res.status, res.body);
-        result = { ...base, ...outcome, ms: res.ms, attempts: res.attempts };
+        const res = await opts.client.send(spec, { lane, laneSettings, signal: opts.signal, budget, resendUncertain: opts.adapter.traffic.resendUncertainPurge });
+        result = resultOfResponse(res, opts, base);
       } catch (e) {
-        const cancelled = (isHttpError(e) && e.code === 'aborted') || opts.signal?.aborted === true;
-        result = {
-          ...base,
-          ok: false,
-          status: cancelled ? 'cancelled' : 'error',
-          ms: Date.now() - started,
-          attempts: isHttpError(e) ? e.attempts : 1,
-          message: cancelled ? 'Cancelled before it was sent or answered.' : redact(e instanceof Error ? e.message : String(e), [opts.key]),
-        };
+        result = resultOfError(e, opts, base, Date.now() - started);
       }
       for (const field of ['message', 'help', 'hint'] as const) {
         const v = result[field];
@@ -80,7 +139,7 @@ export async function executePlan(requests: readonly PlannedRequest[], opts: Exe
 
 export const REQUEST_ID = /^[A-Za-z0-9_-]{1,128}$/;
 
-export async function fetchStatus(requestId: string, opts: SendOptions): Promise<StatusOutcome> {
+export async function fetchStatus(requestId: string, opts: SendOptions & { deadline?: number }): Promise<StatusOutcome> {
   const { adapter } = opts;
   if (!adapter.statusRequest || !adapter.parseStatus) {
     return { ok: false, httpStatus: 0, message: `${adapter.label} has no purge status API: verify by fetching the asset again.` };
@@ -89,9 +148,9 @@ export async function fetchStatus(requestId: string, opts: SendOptions): Promise
     return { ok: false, httpStatus: 0, message: `"${requestId}" is not a request id (letters, digits, "-" and "_" only).` };
   }
   try {
-    const res = await opts.client.send(adapter.statusRequest(opts.apiBase, opts.key, requestId), { lane: `${adapter.id} ${opts.apiBase}`, signal: opts.signal });
-    const out = adapter.parseStatus(res.status, res.body);
-    return { ...out, message: out.message && redact(out.message, [opts.key]) };
+    const res = await opts.client.send(adapter.statusRequest(opts.apiBase, opts.key, requestId), { ...laneFor(opts, 'status'), signal: opts.signal, deadline: opts.deadline });
+    const out = adapter.parseStatus(res.status, res.body, res.headers);
+    return { ...out, message: out.message && redact(out.message, [opts.key]), ...(res.stopMessage ? { hint: `${out.hint ? `${out.hint} ` : ''}${res.stopMessage}` } : {}) };
   } catch (e) {
     return { ok: false, httpStatus: 0, message: redact(e instanceof Error ? e.message : String(e), [opts.key]) };
   }
@@ -103,18 +162,32 @@ export interface WaitOptions extends SendOptions {
   onPoll?: (s: StatusOutcome) => void;
 }
 
-/** Polls until the status is Completed, an error comes back, or the timeout passes. */
+/**
+ * Polls until the status is Completed, an error comes back, or the timeout passes. The timeout bounds everything:
+ * no request or wait between polls goes past it, whatever the server does.
+ */
 export async function waitForCompletion(requestId: string, opts: WaitOptions): Promise<StatusOutcome & { timedOut: boolean }> {
   const interval = opts.intervalMs ?? 2000;
   const deadline = Date.now() + (opts.timeoutMs ?? 120_000);
+  let last: StatusOutcome | undefined;
   for (;;) {
-    const s = await fetchStatus(requestId, opts);
+    const s = await fetchStatus(requestId, { ...opts, deadline });
     opts.onPoll?.(s);
-    if (!s.ok || s.status === 'Completed') return { ...s, timedOut: false };
-    if (Date.now() + interval > deadline || opts.signal?.aborted) return { ...s, timedOut: true };
+    if (s.ok && s.status === 'Completed') return { ...s, timedOut: false };
+    const outOfTime = Date.now() >= deadline;
+    // A poll that failed only because the time ran out reports the last status seen, timed out.
+    if (!s.ok && outOfTime && last) return { ...last, timedOut: true };
+    if (!s.ok) return { ...s, timedOut: outOfTime };
+    last = s;
+    if (outOfTime || Date.now() + Math.min(interval, 50) > deadline || opts.signal?.aborted) return { ...s, timedOut: true };
     await new Promise<void>((resolve) => {
-      const t = setTimeout(resolve, interval);
-      opts.signal?.addEventListener('abort', () => { clearTimeout(t); resolve(); }, { once: true });
+      const t = setTimeout(done, Math.min(interval, deadline - Date.now()));
+      const off = onAbort(opts.signal, done);
+      function done() {
+        clearTimeout(t);
+        off();
+        resolve();
+      }
     });
   }
 }

@@ -5,9 +5,9 @@
 //   "key:do_not_set"), but the ":" must be there. Missing or wrong: 401 {message, help}.
 // - Content-Type other than application/json, a body that is not JSON, no url, or a URL the rules refuse: 400
 //   {message, help}. A URL that is not percent-encoded or has a #fragment is refused too (send what the core sends).
-// - Past the monthly quota: 429 {message, help} with Retry-After (seconds) and X-RateLimit-Reset (epoch seconds)
-//   at the first instant of the next UTC month, so a client that honours them does not retry. Only accepted (201)
-//   purges count.
+// - Past the monthly quota: 429 {message, help} with the documented headers describing the limit exceeded:
+//   X-RateLimit-Limit (the quota), X-RateLimit-Interval (the month, in ms) and X-RateLimit-Reset (ms to the first
+//   instant of the next UTC month), so a client that honours them does not retry. Only accepted (201) purges count.
 
 import { docsUrl, type Problem } from '../core/problems';
 import { imagekit } from '../core/imagekit';
@@ -117,15 +117,16 @@ export class ImageKitApi {
   private overQuota(now: number): Reply {
     const reset = nextUtcMonth(now);
     const resetIso = new Date(reset).toISOString();
+    const d = new Date(now);
+    const monthStart = Date.UTC(d.getUTCFullYear(), d.getUTCMonth(), 1);
     return imagekitError(
       429,
       `Monthly purge limit reached: this account has used all ${this.options.quota} purge requests of ${monthKey(new Date(now))}. The count starts again on ${resetIso}.`,
       `An account can issue at most ${this.options.quota} purge requests in a month. Purge fewer URLs or use wildcards, wait for the next month, or ask support@imagekit.io to raise the limit. (Emulator: --quota N, or POST /_emulator/reset.)`,
       {
-        'retry-after': String(Math.max(1, Math.ceil((reset - now) / 1000))),
         'x-ratelimit-limit': String(this.options.quota),
-        'x-ratelimit-remaining': '0',
-        'x-ratelimit-reset': String(Math.ceil(reset / 1000)),
+        'x-ratelimit-interval': String(reset - monthStart),
+        'x-ratelimit-reset': String(reset - now),
       },
     );
   }

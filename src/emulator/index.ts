@@ -1,5 +1,5 @@
 // The emulator of the ImageKit and imgix purge APIs and their CDN: `cdn-purge emulator`, and startEmulator() for
-// tests. See /work/team/emulator-docs.md (README "Try it without an account" and "Emulator reference").
+// tests. See README "Try it without an account" and "Emulator reference".
 export { startEmulator, type Emulator, type EmulatorInfo, type KeyInfo, type KeyKind } from './server';
 export {
   DEFAULT_IMAGEKIT_TEST_KEY,

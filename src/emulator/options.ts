@@ -16,6 +16,11 @@ export const DEFAULT_QUOTA = IMAGEKIT_MONTHLY_LIMIT;
 export const DEFAULT_IMGIX_DUPLICATE_WINDOW_MS = 10_000;
 export const DEFAULT_IMGIX_PURGE_DELAY_MS = 1000;
 export const DEFAULT_MAX_LOG_ENTRIES = 1000;
+/** ImageKit documents its rate-limit headers but no figure for the purge endpoint: this default is the emulator's. */
+export const DEFAULT_IMAGEKIT_RATE = 10;
+export const DEFAULT_IMAGEKIT_RATE_INTERVAL_MS = 1000;
+/** imgix's documented purge limit: "purge asset | 10 per second". */
+export const DEFAULT_IMGIX_RATE = 10;
 
 export interface EmulatorOptions {
   /** 0 (the default) picks a free port. */
@@ -34,8 +39,14 @@ export interface EmulatorOptions {
   quota?: number;
   /** Added before every response of the emulated services (APIs and CDN; not the control API). */
   latencyMs?: number;
-  /** Provider API requests a second, per provider; past it 429. 0 or undefined = unlimited. */
+  /** Sets both providers' limits at once (requests per second); 0 = unlimited. imagekitRate / imgixRate win. */
   rate?: number;
+  /** ImageKit API requests per imagekitRateIntervalMs, per endpoint (default 10; 0 = unlimited, no rate headers). */
+  imagekitRate?: number;
+  /** The interval of the ImageKit limit, in ms (default 1000), sent as X-RateLimit-Interval. */
+  imagekitRateIntervalMs?: number;
+  /** imgix purges a second (default 10, as documented; 0 = unlimited). */
+  imgixRate?: number;
   /** imgix: the same URL purged again within this window gets 409 (default 10 s). */
   imgixDuplicateWindowMs?: number;
   /** imgix: how long after its 200 a purge takes effect on the CDN (default 1 s). */
@@ -64,7 +75,9 @@ export interface ResolvedOptions {
   statusDelayMs: number;
   quota: number;
   latencyMs: number;
-  rate: number;
+  imagekitRate: number;
+  imagekitRateIntervalMs: number;
+  imgixRate: number;
   imgixDuplicateWindowMs: number;
   imgixPurgeDelayMs: number;
   seed: number | undefined;
@@ -129,7 +142,9 @@ export function resolveOptions(o: EmulatorOptions = {}): ResolvedOptions {
     statusDelayMs: wholeNumber('statusDelayMs', o.statusDelayMs, DEFAULT_STATUS_DELAY_MS),
     quota: wholeNumber('quota', o.quota, DEFAULT_QUOTA),
     latencyMs: wholeNumber('latencyMs', o.latencyMs, 0, 600_000),
-    rate: wholeNumber('rate', o.rate, 0),
+    imagekitRate: wholeNumber('imagekitRate', o.imagekitRate, wholeNumber('rate', o.rate, DEFAULT_IMAGEKIT_RATE)),
+    imagekitRateIntervalMs: wholeNumber('imagekitRateIntervalMs', o.imagekitRateIntervalMs, DEFAULT_IMAGEKIT_RATE_INTERVAL_MS, 86_400_000) || DEFAULT_IMAGEKIT_RATE_INTERVAL_MS,
+    imgixRate: wholeNumber('imgixRate', o.imgixRate, wholeNumber('rate', o.rate, DEFAULT_IMGIX_RATE)),
     imgixDuplicateWindowMs: wholeNumber('imgixDuplicateWindowMs', o.imgixDuplicateWindowMs, DEFAULT_IMGIX_DUPLICATE_WINDOW_MS),
     imgixPurgeDelayMs: wholeNumber('imgixPurgeDelayMs', o.imgixPurgeDelayMs, DEFAULT_IMGIX_PURGE_DELAY_MS),
     seed: o.seed,

@@ -16,6 +16,7 @@ import { faultReply, FaultQueue } from './faults';
 import { delay, header, json, JSON_TYPE, readBody, splitTarget, type AuthState, type EmuRequest, type Provider, type Reply } from './http';
 import { IMAGEKIT_PURGE_PATH, ImageKitApi, type QuotaView } from './imagekit';
 import { IMGIX_PURGE_PATH, ImgixApi } from './imgix';
+import { createIdGenerator, type IdGenerator } from './ids';
 import { loggedBody, RequestLog, type LogEntry, type LogFilter } from './log';
 import { EmulatorOptionError, resolveOptions, type EmulatorOptions, type KeySetting, type ResolvedOptions } from './options';
 import { RateLimiter } from './rate';
@@ -40,7 +41,7 @@ export interface EmulatorInfo {
   cdn: { assets: string; example: string };
   control: readonly string[];
   latencyMs: number;
-  rate: number;
+  rate: { imagekit: { limit: number; intervalMs: number }; imgix: { limit: number; intervalMs: number } };
   seed: number | null;
   faultsPending: number;
 }
@@ -101,6 +102,8 @@ class EmulatorServer {
   readonly log: RequestLog;
   readonly faults = new FaultQueue();
   readonly rate: RateLimiter;
+  /** ImageKit's x-ik-requestId and imgix's error `id`: one per answer. */
+  private supportIds: IdGenerator;
   readonly server: http.Server;
   private readonly closing = new AbortController();
   private closed: Promise<void> | undefined;
@@ -113,7 +116,9 @@ class EmulatorServer {
     this.imagekit = new ImageKitApi(this.options, this.cdn);
     this.imgix = new ImgixApi(this.options, this.cdn);
     this.log = new RequestLog(this.options.maxLogEntries);
-    this.rate = new RateLimiter(this.options.rate, this.options.clock);
+    const ik = { limit: this.options.imagekitRate, intervalMs: this.options.imagekitRateIntervalMs, headers: true };
+    this.rate = new RateLimiter({ 'imagekit purge': ik, 'imagekit status': ik, 'imgix purge': { limit: this.options.imgixRate, intervalMs: 1000, headers: false } }, this.options.clock);
+    this.supportIds = createIdGenerator(this.options.seed, 3);
     this.server = http.createServer((req, res) => {
       this.onRequest(req, res).catch(() => res.destroy());
     });
@@ -168,7 +173,7 @@ class EmulatorServer {
       cdn: { assets: `GET ${CDN_PREFIX}<host>/<path>[?query]`, example: emulatorAssetUrl(this.url, 'https://ik.imagekit.io/demo/sample.jpg') },
       control: CONTROL_ENDPOINTS,
       latencyMs: o.latencyMs,
-      rate: o.rate,
+      rate: { imagekit: { limit: o.imagekitRate, intervalMs: o.imagekitRateIntervalMs }, imgix: { limit: o.imgixRate, intervalMs: 1000 } },
       seed: o.seed ?? null,
       faultsPending: this.faults.list().length,
     };
@@ -181,6 +186,7 @@ class EmulatorServer {
     this.faults.clear();
     this.log.clear();
     this.rate.reset();
+    this.supportIds = createIdGenerator(this.options.seed, 3);
   }
 
   close(): Promise<void> {
@@ -226,6 +232,7 @@ class EmulatorServer {
       res.destroy();
       return;
     }
+    if (provider === 'imagekit' || provider === 'imgix') reply = this.withSupportId(provider, reply);
     this.write(req, res, reply);
     if (provider !== 'control') this.record(emuReq, provider, auth, reply, fault, seq, arrivedAt);
   }
@@ -235,12 +242,35 @@ class EmulatorServer {
     if (provider === 'unknown') {
       return json(404, { error: `No endpoint ${req.method} ${req.path}. ImageKit: POST ${IMAGEKIT_PURGE_PATH}, GET ${IMAGEKIT_PURGE_PATH}/{requestId}; imgix: POST ${IMGIX_PURGE_PATH}; CDN: GET ${CDN_PREFIX}<host>/<path>; control: ${CONTROL_PREFIX}info.` });
     }
-    const decision = this.rate.take(provider);
+    const bucket = provider === 'imagekit' ? (req.path === IMAGEKIT_PURGE_PATH ? 'imagekit purge' : 'imagekit status') : 'imgix purge';
+    const decision = this.rate.take(bucket);
     if (!decision.ok) {
-      return providerError(provider, 429, `Too many requests: more than ${this.options.rate} a second. Retry after the number of seconds in Retry-After.`, decision.headers);
+      return provider === 'imagekit'
+        ? providerError(provider, 429, `Too many requests: more than ${this.options.imagekitRate} in ${this.options.imagekitRateIntervalMs} ms. Wait the number of milliseconds in X-RateLimit-Reset.`, decision.headers)
+        : providerError(provider, 429, `Rate limit exceeded: more than ${this.options.imgixRate} purges a second. Slow down.`, decision.headers);
     }
     const reply = provider === 'imagekit' ? this.imagekit.handle(req, auth ?? 'missing') : this.imgix.handle(req, auth ?? 'missing');
     return reply.kind === 'respond' ? { ...reply, headers: { ...decision.headers, ...reply.headers } } : reply;
+  }
+
+  /**
+   * Every ImageKit answer carries an x-ik-requestId header; every imgix error object an `id` (the documented
+   * "unique identifier of the request", one per answer).
+   */
+  private withSupportId(provider: 'imagekit' | 'imgix', reply: Reply): Reply {
+    if (reply.kind !== 'respond') return reply;
+    const first = this.supportIds.next();
+    const id = uuidShaped(this.options.seed === undefined ? first.padStart(32, '0') : first + this.supportIds.next());
+    if (provider === 'imagekit') return { ...reply, headers: { ...reply.headers, 'x-ik-requestid': id } };
+    if (reply.status < 400 || typeof reply.body !== 'string') return reply;
+    try {
+      const doc = JSON.parse(reply.body) as { errors?: unknown };
+      if (!Array.isArray(doc.errors)) return reply;
+      doc.errors = doc.errors.map((e) => (typeof e === 'object' && e !== null && !('id' in e) ? { id, ...e } : e));
+      return { ...reply, body: JSON.stringify(doc) };
+    } catch {
+      return reply;
+    }
   }
 
   private controlContext(): ControlContext {
@@ -284,6 +314,12 @@ class EmulatorServer {
       // A listener's failure must not break the emulator.
     }
   }
+}
+
+/** 32 hex digits as 8-4-4-4-12, the shape of ImageKit's x-ik-requestId values. */
+function uuidShaped(hex: string): string {
+  const h = hex.padEnd(32, '0').slice(0, 32);
+  return `${h.slice(0, 8)}-${h.slice(8, 12)}-${h.slice(12, 16)}-${h.slice(16, 20)}-${h.slice(20)}`;
 }
 
 function withConnectionClose(reply: Reply): Reply {

@@ -25,6 +25,8 @@ export interface HistoryRequest {
   state: RequestState;
   httpStatus?: number;
   requestId?: string;
+  /** The provider's support id of the answer (ImageKit x-ik-requestId, imgix error id). */
+  supportId?: string;
   ms?: number;
   attempts?: number;
   message?: string;
@@ -101,8 +103,9 @@ export class HistoryStore implements vscode.Disposable {
     for (const b of good) {
       for (const r of b.requests) {
         if (r.state === 'sending') {
-          r.state = 'error';
-          r.message = 'VS Code closed before the answer came. Purge again to be sure.';
+          // It may have been sent before VS Code closed: never report it as not sent.
+          r.state = 'unknown';
+          r.message = 'VS Code closed before the answer came: it may have been received. Purge again to be sure.';
           interrupted++;
         }
       }

@@ -22,6 +22,8 @@ export function describeRequest(r: HistoryRequest): string {
       return 'duplicate (purged seconds ago)';
     case 'cancelled':
       return 'cancelled';
+    case 'unknown':
+      return 'unknown: may have been received';
     default:
       return 'failed';
   }
@@ -49,6 +51,7 @@ function requestIcon(r: HistoryRequest): vscode.ThemeIcon {
   if (r.state === 'sending') return new vscode.ThemeIcon('sync~spin');
   if (r.state === 'failed' || r.state === 'error') return new vscode.ThemeIcon('error', red);
   if (r.state === 'cancelled') return new vscode.ThemeIcon('circle-slash');
+  if (r.state === 'unknown') return new vscode.ThemeIcon('question', amber);
   if (r.verify?.state === 'updated' || r.verify?.state === 'removed') return new vscode.ThemeIcon('verified-filled', green);
   if (r.verify?.state === 'unchanged' || r.verify?.state === 'error') return new vscode.ThemeIcon('warning', amber);
   if (r.live === 'Pending') return new vscode.ThemeIcon('clock');
@@ -65,13 +68,16 @@ function batchSummary(b: HistoryBatch): { text: string; icon: vscode.ThemeIcon }
   const failed = count((r) => r.state === 'failed' || r.state === 'error');
   const sending = count((r) => r.state === 'sending');
   const pending = count((r) => r.state === 'accepted' && r.live === 'Pending');
-  const done = b.requests.length - failed - sending - pending - count((r) => r.state === 'cancelled');
-  const parts = [done ? `${done} done` : '', pending ? `${pending} pending` : '', sending ? `${sending} sending` : '', failed ? `${failed} failed` : ''];
+  const unknown = count((r) => r.state === 'unknown');
+  const done = b.requests.length - failed - sending - pending - unknown - count((r) => r.state === 'cancelled');
+  const parts = [done ? `${done} done` : '', pending ? `${pending} pending` : '', sending ? `${sending} sending` : '', unknown ? `${unknown} unknown` : '', failed ? `${failed} failed` : ''];
   const icon = sending
     ? new vscode.ThemeIcon('sync~spin')
     : failed
       ? new vscode.ThemeIcon('error', new vscode.ThemeColor('testing.iconFailed'))
-      : pending
+      : unknown
+        ? new vscode.ThemeIcon('question', new vscode.ThemeColor('list.warningForeground'))
+        : pending
         ? new vscode.ThemeIcon('clock')
         : new vscode.ThemeIcon('pass', new vscode.ThemeColor('testing.iconPassed'));
   return { text: parts.filter(Boolean).join(', '), icon };
@@ -88,6 +94,7 @@ export function requestTooltip(b: HistoryBatch, r: HistoryRequest): vscode.Markd
   if (r.verify) rows.push(`verify: ${r.verify.detail}`);
   if (r.covers.length > 1 || (r.covers.length === 1 && r.covers[0] !== r.url)) rows.push(`covers ${r.covers.length} URL${r.covers.length === 1 ? '' : 's'}`);
   if (r.message) rows.push(`message: ${r.message}`);
+  if (r.supportId) rows.push(`support id: \`${r.supportId}\` (give it to ${adapterFor(b.provider).label} support)`);
   if (r.hint) rows.push(r.hint);
   rows.push(`${b.target}, ${new Date(r.startedAt).toLocaleString()}`);
   md.appendMarkdown(rows.map((x) => x.replace(/\n/g, ' ')).join('  \n'));

@@ -7,7 +7,7 @@ import type { HttpClient } from '../core/http';
 import { planPurge, type Plan } from '../core/planner';
 import { docsUrl } from '../core/problems';
 import type { ProviderId, TargetCheck } from '../core/provider';
-import { executePlan, type PurgeResult } from '../core/purge';
+import { executePlan, spendsQuota, type PurgeResult } from '../core/purge';
 import { Quota } from '../core/quota';
 import { snapshotAsset } from '../core/verify';
 import type { HistoryBatch, HistoryStore } from './history';
@@ -60,7 +60,7 @@ export class PurgeService implements vscode.Disposable {
   async http(): Promise<HttpClient> {
     if (!this.client) {
       const { HttpClient } = await import('../core/http');
-      this.client = new HttpClient({ concurrency: 4, timeoutMs: 30_000, onEvent: (e) => this.log.http(e) });
+      this.client = new HttpClient({ timeoutMs: 30_000, onEvent: (e) => this.log.http(e) });
     }
     return this.client;
   }
@@ -244,6 +244,7 @@ export class PurgeService implements vscode.Disposable {
             key,
             client,
             signal: controller.signal,
+            ...(this.settings.rateLimit(provider) !== undefined ? { ratePerSecond: this.settings.rateLimit(provider) } : {}),
             onResult: (res, i) => {
               done++;
               progress.report({ increment: 100 / requests.length, message: `${done} of ${requests.length}` });
@@ -252,6 +253,7 @@ export class PurgeService implements vscode.Disposable {
                 state: res.status,
                 httpStatus: res.httpStatus,
                 requestId: res.requestId,
+                supportId: res.supportId,
                 ms: res.ms,
                 attempts: res.attempts,
                 message: res.message,
@@ -268,7 +270,8 @@ export class PurgeService implements vscode.Disposable {
     );
 
     if (provider === 'imagekit') {
-      await this.quota.recordBatch(requests, results.map((r) => r.httpStatus !== undefined && r.httpStatus < 300), quotaPrefix).then(undefined, (e: Error) =>
+      // Accepted purges and those that may have been received count; refused (4xx, 5xx) and unsent ones do not.
+      await this.quota.recordBatch(requests, results.map(spendsQuota), quotaPrefix).then(undefined, (e: Error) =>
         this.log.warn(`could not record the ImageKit quota count: ${e.message}`),
       );
     }
@@ -279,7 +282,8 @@ export class PurgeService implements vscode.Disposable {
 
   private async summarise(provider: ProviderId, batch: HistoryBatch, results: PurgeResult[], invalid: number): Promise<void> {
     const label = adapterFor(provider).label;
-    const failed = results.filter((r) => !r.ok && r.status !== 'cancelled');
+    const failed = results.filter((r) => !r.ok && r.status !== 'cancelled' && r.status !== 'unknown');
+    const unknown = results.filter((r) => r.status === 'unknown');
     const cancelled = results.filter((r) => r.status === 'cancelled').length;
     const ok = results.filter((r) => r.ok).length;
     if (failed.length) {
@@ -291,6 +295,17 @@ export class PurgeService implements vscode.Disposable {
       );
       if (pick === 'Show Output') this.log.show();
       if (pick === 'Purge Again') void vscode.commands.executeCommand('cdnPurge.retryBatch', batch.id);
+      return;
+    }
+    if (unknown.length) {
+      const first = unknown[0];
+      const pick = await vscode.window.showWarningMessage(
+        `${unknown.length} of ${results.length} ${label} purge${results.length === 1 ? '' : 's'} may have been received, but no answer came: ${first.message ?? ''}`.trim(),
+        'Show Output',
+        'Show History',
+      );
+      if (pick === 'Show Output') this.log.show();
+      if (pick === 'Show History') void vscode.commands.executeCommand('cdnPurge.history.focus');
       return;
     }
     if (cancelled) {

@@ -3,6 +3,7 @@
 
 import * as vscode from 'vscode';
 import { adapterFor } from '../core/adapters';
+import { IMGIX_PURGE_RATE } from '../core/imgix';
 import { configTooLarge, emptyProjectConfig, parseProjectConfig, PROJECT_CONFIG_FILE, type ProjectConfig } from '../core/config';
 import { MAX_CONFIG_BYTES } from '../core/limits';
 import type { MappingRule } from '../core/mapping';
@@ -130,6 +131,16 @@ export class Settings implements vscode.Disposable {
   /** ImageKit coalescing: the requests a wildcard must save; 0 is off (the planner's reading too). */
   get coalesce(): number {
     return this.config.get<number>('coalesce', 0);
+  }
+
+  /**
+   * Purges a second to send to a provider: imgix's setting (default 10, its documented limit; 0 = no fixed pace,
+   * adapt to refusals only). ImageKit has no setting: its own X-RateLimit headers set the pace.
+   */
+  rateLimit(provider: ProviderId): number | undefined {
+    if (provider !== 'imgix') return undefined;
+    const v = this.config.get<number>('imgix.rateLimit', IMGIX_PURGE_RATE);
+    return typeof v === 'number' && Number.isFinite(v) && v >= 0 ? v : IMGIX_PURGE_RATE;
   }
 
   get confirm(): boolean {

@@ -13,7 +13,7 @@ import { imagekit } from '../../src/core/imagekit';
 import { imgix } from '../../src/core/imgix';
 import { MAX_LINE_LENGTH, MAX_URL_LENGTH } from '../../src/core/limits';
 import { lintText } from '../../src/core/lint';
-import { normalizeRelPath, PathMapper, type MappingRule } from '../../src/core/mapping';
+import { normalizeRelPath, PathMapper } from '../../src/core/mapping';
 import { planPurge } from '../../src/core/planner';
 import { PROBLEM_CODES, type Problem } from '../../src/core/problems';
 import type { Checker, TargetCheck } from '../../src/core/provider';
@@ -79,7 +79,7 @@ function assertProblems(problems: readonly Problem[], input: string): void {
     assert.ok(p.message.length < 2 * MAX_URL_LENGTH + 2000, `${p.code}: a ${p.message.length}-character message`);
     if (p.start !== undefined || p.end !== undefined) {
       assert.ok(p.start !== undefined && p.end !== undefined, `${p.code}: only one of start/end`);
-      assert.ok(p.start! >= 0 && p.start! <= p.end! && p.end! <= input.length + 1, `${p.code}: range ${p.start}-${p.end} outside ${input.length}`);
+      assert.ok(p.start !== undefined && p.end !== undefined && p.start >= 0 && p.start <= p.end && p.end <= input.length + 1, `${p.code}: range ${p.start}-${p.end} outside ${input.length}`);
     }
   }
 }
@@ -93,7 +93,8 @@ function assertTarget(checker: Checker, raw: string): TargetCheck {
   assertProblems(t.problems, t.input);
   if (t.ok) {
     assert.ok(t.normalized !== undefined, 'ok without a normalized URL');
-    const n = t.normalized!;
+    const n = t.normalized;
+    assert.ok(n !== undefined);
     assert.match(n, PRINTABLE_ASCII, `normalized is not printable ASCII: ${JSON.stringify(n)}`);
     assert.ok(n.length <= MAX_URL_LENGTH, `normalized is ${n.length} characters`);
     assert.ok(/^https?:\/\//.test(n), n);
@@ -171,7 +172,9 @@ function oracleForms(core: string): string[] {
 /** Text that cannot contain any part of a key form by chance: its alphabet shares nothing with base64 or the key. */
 const filler = fc.array(fc.constantFrom(' ', '.', ',', ';', '!', '"', '<', '>', 'é', '日', '\n', '\x1b', '\u202e', '...', '…'), { maxLength: 30 }).map((a) => a.join(''));
 
+// eslint-disable-next-line no-control-regex -- control characters are what safeText must not let through
 const UNSAFE_SINGLE_LINE = /[\x00-\x1f\x7f-\x9f\u061c\u200e\u200f\u202a-\u202e\u2066-\u2069\ufff9-\ufffb\u{e0000}-\u{e007f}]/u;
+// eslint-disable-next-line no-control-regex -- as above, line breaks and tabs allowed
 const UNSAFE_MULTILINE = /[\x00-\x08\x0b-\x1f\x7f-\x9f\u061c\u200e\u200f\u202a-\u202e\u2066-\u2069\ufff9-\ufffb\u{e0000}-\u{e007f}]/u;
 
 // ---- response bodies ----------------------------------------------------------------------------------------------
@@ -239,7 +242,8 @@ export const PROPERTIES: FuzzProperty[] = [
   property('imgix: the checker never throws; ok means an exact host-name URL without parameters', fc.tuple(fc.constantFrom(0, 1, 2), urlInput), ([i, raw]) => {
     const t = assertTarget(IX_CHECKERS[i], raw);
     if (t.ok) {
-      const n = t.normalized!;
+      const n = t.normalized;
+    assert.ok(n !== undefined);
       assert.ok(!n.includes('?') && !n.includes('*'), n);
       const host = n.slice(n.indexOf('//') + 2).split(/[/:]/)[0];
       assert.equal(hostNameProblem(host), undefined, `${host} is not a host name`);
@@ -303,7 +307,7 @@ export const PROPERTIES: FuzzProperty[] = [
   }),
 
   property('mapping: never throws; a mapped URL is the rule prefix plus the encoded path, and a valid URL', fc.tuple(fc.array(fc.record({ glob: fc.oneof(sharedGlob, anyGlob), url: fc.constantFrom('https://ik.imagekit.io/demo/img/', 'https://assets.imgix.net/{relative}', 'https://ik.imagekit.io/demo/{dir}/{stem}.{ext}', 'ftp://x/', 'https://x.example/{bogus}') }), { maxLength: 4 }), fc.oneof(globPath, anyString(80))), ([rules, path]) => {
-    const m = new PathMapper(rules as MappingRule[]);
+    const m = new PathMapper(rules);
     const r = m.mapFile(path);
     if (r) {
       assert.ok(/^https?:\/\//.test(r.url));
@@ -342,6 +346,7 @@ export const PROPERTIES: FuzzProperty[] = [
       return;
     }
     assert.ok(!ref.startsWith('-') && !looksLikeUrl(ref) && ref.trim() !== '', ref);
+    // eslint-disable-next-line no-control-regex -- an accepted ref has no control character
     assert.doesNotMatch(ref, /[\x00-\x20\x7f:?*[\\]|\.\.|@\{|\/\/|^\/|\/$|\.lock(\/|$)|(^|\/)\./, ref);
   }),
 

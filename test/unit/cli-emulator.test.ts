@@ -145,7 +145,10 @@ describe('cdn-purge CLI against the emulator (child process)', function () {
       fx.clock.advance(10_000);
       const done = await runCli(['status', '-p', 'imagekit', '--api-base', e.url, '--json', json.requestId], ik);
       assert.equal(done.code, 0, done.stderr);
-      assert.deepEqual(JSON.parse(done.stdout), { results: [{ requestId: json.requestId, ok: true, status: 'Completed', httpStatus: 200 }] });
+      const doneJson = JSON.parse(done.stdout);
+      assert.match(doneJson.results[0].supportId, /^[0-9a-f-]{36}$/, 'the x-ik-requestId of the answer');
+      delete doneJson.results[0].supportId;
+      assert.deepEqual(doneJson, { results: [{ requestId: json.requestId, ok: true, status: 'Completed', httpStatus: 200 }] });
       const unknown = await runCli(['status', '-p', 'imagekit', '--api-base', e.url, 'ffffffffffffffffffffffff'], ik);
       assert.equal(unknown.code, 1);
       assert.match(unknown.stdout, /FAIL 404/);

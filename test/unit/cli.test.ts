@@ -472,6 +472,90 @@ describe('cli: cdn-purge as a child process', function () {
     });
   });
 
+  describe('purges that may have been received, refusals, and the quota record', () => {
+    let odd: TestServer;
+    let mode: 'silent-drop' | 'refuse' | 'fail' | 'silent' = 'refuse';
+    before(async () => {
+      odd = await startServer((_req, res, raw) => {
+        if (mode === 'refuse') reply(res, 400, { message: 'Invalid url', help: 'see docs' }, { 'x-ik-requestid': 'ik-support-7' });
+        else if (mode === 'fail') reply(res, 503, { message: 'down' });
+        else if (mode === 'silent-drop') raw.socket.destroy();
+        // silent: never answers
+      });
+    });
+    after(async () => {
+      await odd?.close();
+    });
+    const month = monthKey(new Date());
+    const used = (state: string) => {
+      const f = path.join(state, 'quota.json');
+      return fs.existsSync(f) ? (JSON.parse(fs.readFileSync(f, 'utf8'))[`quota:imagekit:demo:${month}`] ?? 0) : 0;
+    };
+
+    it('a 400 and a 5xx are not counted against the month; the support id is printed with the failure', async () => {
+      const state = tmpDir('cdn-purge-state-');
+      const env = { IMAGEKIT_PRIVATE_KEY: IK_KEY, CDN_PURGE_STATE_DIR: state };
+      mode = 'refuse';
+      const refused = await runCli(['purge', '-p', 'imagekit', '--api-base', odd.base, 'https://ik.imagekit.io/demo/r1.jpg'], { env });
+      assert.equal(refused.code, 1);
+      assert.match(refused.stdout, /^FAIL 400 /m);
+      assert.match(refused.stdout, /support id: ik-support-7/);
+      mode = 'fail';
+      const failed = await runCli(['purge', '-p', 'imagekit', '--api-base', odd.base, '--json', 'https://ik.imagekit.io/demo/r2.jpg'], { env });
+      assert.equal(failed.code, 1);
+      assert.equal(json(failed).results[0].status, 'failed');
+      assert.equal(json(failed).results[0].httpStatus, 503);
+      assert.equal(used(state), 0, 'refused purges spend nothing');
+    });
+
+    it('a purge sent and then dropped is "??  unknown", sent once, exit 1, and counted against the month', async () => {
+      const state = tmpDir('cdn-purge-state-');
+      const env = { IMAGEKIT_PRIVATE_KEY: IK_KEY, CDN_PURGE_STATE_DIR: state };
+      mode = 'silent-drop';
+      const before = odd.requests.length;
+      const r = await runCli(['purge', '-p', 'imagekit', '--api-base', odd.base, 'https://ik.imagekit.io/demo/u1.jpg'], { env });
+      assert.equal(r.code, 1);
+      assert.match(r.stdout, /^\?\?\s+---\s+\d+ ms  https:\/\/ik\.imagekit\.io\/demo\/u1\.jpg/m);
+      assert.match(r.stdout, /Unknown: may have been received/);
+      assert.match(r.stdout, /1 unknown \(may have been received\), 0 failed/);
+      assert.equal(odd.requests.length - before, 1, 'never sent again');
+      assert.equal(used(state), 1, 'counted: it may have spent quota');
+      const j = await runCli(['purge', '-p', 'imagekit', '--api-base', odd.base, '--json', 'https://ik.imagekit.io/demo/u2.jpg'], { env });
+      assert.equal(json(j).results[0].status, 'unknown');
+      assert.equal(json(j).results[0].ok, false);
+      assert.equal(used(state), 2);
+    });
+
+    it('a silent server: --timeout bounds each attempt; ImageKit sends each URL once, imgix at most twice', async () => {
+      mode = 'silent';
+      const before = odd.requests.length;
+      const ik = await runCli(['purge', '-p', 'imagekit', '--api-base', odd.base, '--timeout', '0.5', '--json', 'https://ik.imagekit.io/demo/s1.jpg', 'https://ik.imagekit.io/demo/s2.jpg'], { env: { IMAGEKIT_PRIVATE_KEY: IK_KEY } });
+      assert.deepEqual(json(ik).results.map((x: any) => x.status), ['unknown', 'unknown']);
+      assert.equal(odd.requests.length - before, 2);
+      const mid = odd.requests.length;
+      const ix = await runCli(['purge', '-p', 'imgix', '--api-base', odd.base, '--timeout', '0.5', '--json', 'https://assets.imgix.net/s1.png'], { env: { IMGIX_API_KEY: IX_KEY } });
+      assert.equal(json(ix).results[0].status, 'unknown');
+      assert.equal(odd.requests.length - mid, 2, 'imgix: sent again once (a repeat is a 409 duplicate there)');
+    });
+
+    it('status --wait --timeout 1 against a silent server ends (timed out), having sent at most two requests', async () => {
+      mode = 'silent';
+      const before = odd.requests.length;
+      const r = await runCli(['status', '-p', 'imagekit', '--api-base', odd.base, '--wait', '--timeout', '1', '--json', 'abc'], { env: { IMAGEKIT_PRIVATE_KEY: IK_KEY }, timeoutMs: 15_000 });
+      assert.equal(r.code, 1);
+      const res = json(r).results[0];
+      assert.equal(res.ok, false);
+      assert.equal(res.timedOut, true);
+      assert.ok(odd.requests.length - before <= 2, `${odd.requests.length - before} status requests`);
+    });
+
+    it('--rate must be a number of 0 or more', async () => {
+      const r = await runCli(['purge', '-p', 'imgix', '--api-base', odd.base, '--rate', 'fast', 'https://assets.imgix.net/a.png'], { env: { IMGIX_API_KEY: IX_KEY } });
+      assert.equal(r.code, 2);
+      assert.match(r.stderr, /--rate must be a number of 0 or more, not "fast"/);
+    });
+  });
+
   describe('status', () => {
     const env = { IMAGEKIT_PRIVATE_KEY: IK_KEY };
     it('prints each request id with its status; GET /v1/files/purge/{id} with the Basic key', async () => {

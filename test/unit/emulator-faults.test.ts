@@ -35,7 +35,7 @@ describe('emulator faults', function () {
       assert.equal(typeof ik.json.help, 'string');
       const ix = await ixPurge(e.url, 'https://assets.imgix.net/a.png');
       assert.equal(ix.status, 500);
-      assert.deepEqual(Object.keys(ix.json.errors[0]).sort(), ['detail', 'status', 'title']);
+      assert.deepEqual(Object.keys(ix.json.errors[0]).sort(), ['detail', 'id', 'status', 'title']);
       assert.equal(ix.json.errors[0].status, '500');
     });
 
@@ -142,7 +142,7 @@ describe('emulator faults', function () {
     });
 
     function send(base: string, key = DEFAULT_IMAGEKIT_TEST_KEY) {
-      return client.send(imagekit.purgeRequest(base, key, target), { lane: 'test' });
+      return client.send(imagekit.purgeRequest(base, key, target), { lane: 'test', laneSettings: { readRateLimit: imagekit.traffic.readRateLimit } });
     }
 
     async function posts(base: string): Promise<number> {
@@ -169,12 +169,17 @@ describe('emulator faults', function () {
       assert.deepEqual(retries, ['HTTP 429']);
     });
 
-    it('retries a dropped connection', async () => {
+    it('a connection dropped after the purge was sent: re-sent only when allowed (imgix-style), never by default', async () => {
       const e = await fx.start();
       await control(e.url, 'POST', 'faults', { kind: 'drop' });
-      const res = await send(e.url);
+      await assert.rejects(send(e.url), (err: HttpError) => err.mayHaveReached === true && err.attempts === 1);
+      assert.equal(retries.length, 0);
+      await control(e.url, 'POST', 'faults', { kind: 'drop' });
+      const spec = imagekit.purgeRequest(e.url, DEFAULT_IMAGEKIT_TEST_KEY, target);
+      const res = await client.send(spec, { lane: 'test', resendUncertain: 1 });
       assert.equal(res.status, 201);
       assert.equal(res.attempts, 2);
+      assert.equal(res.earlierUncertain, true);
       assert.equal(retries.length, 1);
     });
 
@@ -194,11 +199,12 @@ describe('emulator faults', function () {
       assert.equal(outcome.message, 'Your account cannot be authenticated.');
     });
 
-    it('gives up at once on the quota 429 (Retry-After until next month is longer than it waits)', async () => {
+    it('gives up at once on the quota 429 (X-RateLimit-Reset until next month, in ms, is longer than it waits)', async () => {
       const e = await fx.start({ quota: 0 });
       const res = await send(e.url);
       assert.equal(res.status, 429);
       assert.equal(res.attempts, 1);
+      assert.match(res.stopMessage ?? '', /asked to wait \d+ days .*nothing more is sent to it before \d{4}-\d\d-\d\d \d\d:\d\d:\d\d UTC/);
       const outcome = imagekit.parsePurge(res.status, res.body);
       assert.equal(outcome.ok, false);
       assert.match(outcome.hint ?? '', /1000 purge requests a month/);

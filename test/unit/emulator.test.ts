@@ -11,7 +11,7 @@ import {
   startEmulator,
   type ManualClock,
 } from '../../src/emulator';
-import { asset, basic, call, control, emulatorFixture, IK_AUTH, ikPurge, ikStatus, IX_AUTH, ixPurge } from './emulator-helpers';
+import { asset, basic, call, control, emulatorFixture, IK_AUTH, ikPurge, ikStatus, IX_AUTH, ixPurge, sleep } from './emulator-helpers';
 
 describe('emulator', function () {
   this.timeout(30_000);
@@ -144,7 +144,7 @@ describe('emulator', function () {
     });
 
     it('judges URLs with exactly the core checker: accepted iff the checker says ok', async () => {
-      const e = await start();
+      const e = await start({ rate: 0 });
       const checker = imagekit.checker({});
       const urls = [
         'https://ik.imagekit.io/demo/a.jpg',
@@ -236,7 +236,7 @@ describe('emulator', function () {
       assert.equal(get.status, 405);
     });
 
-    it('quota: past N purges a month, 429 {message, help} with Retry-After until the next UTC month', async () => {
+    it('quota: past N purges a month, 429 {message, help} whose X-RateLimit-* (ms, as documented) describe the month', async () => {
       const e = await start({ quota: 2 });
       assert.equal((await ikPurge(e.url, 'https://ik.imagekit.io/demo/1.jpg')).status, 201);
       assert.equal((await ikPurge(e.url, 'https://ik.imagekit.io/demo/images*')).status, 400, 'a refused purge does not count');
@@ -246,10 +246,10 @@ describe('emulator', function () {
       assert.match(over.json.message, /Monthly purge limit reached.*all 2 purge requests of 2025-01/);
       assert.match(over.json.help, /at most 2 purge requests in a month/);
       const nextMonth = Date.UTC(2025, 1, 1);
-      assert.equal(over.headers['retry-after'], String((nextMonth - clock.now()) / 1000));
-      assert.equal(over.headers['x-ratelimit-reset'], String(nextMonth / 1000));
+      assert.equal(over.headers['x-ratelimit-reset'], String(nextMonth - clock.now()), 'milliseconds to the next month');
+      assert.equal(over.headers['x-ratelimit-interval'], String(nextMonth - Date.UTC(2025, 0, 1)), 'the month, in ms');
       assert.equal(over.headers['x-ratelimit-limit'], '2');
-      assert.equal(over.headers['x-ratelimit-remaining'], '0');
+      assert.equal(over.headers['retry-after'], undefined, 'ImageKit documents no Retry-After');
       assert.equal((await control(e.url, 'GET', 'info')).json.imagekit.quota.used, 2);
       clock.set(nextMonth);
       assert.equal((await ikPurge(e.url, 'https://ik.imagekit.io/demo/3.jpg')).status, 201, 'a new month, a new quota');
@@ -288,7 +288,7 @@ describe('emulator', function () {
         const res = await ixPurge(e.url, 'https://assets.imgix.net/dogs.png', {}, auth);
         assert.equal(res.status, 401, String(auth));
         assert.equal(res.json.errors.length, 1);
-        assert.deepEqual(Object.keys(res.json.errors[0]).sort(), ['detail', 'status', 'title']);
+        assert.deepEqual(Object.keys(res.json.errors[0]).sort(), ['detail', 'id', 'status', 'title'], 'JSON:API error objects with the documented id');
         assert.equal(res.json.errors[0].status, '401');
         assert.equal(res.json.errors[0].title, 'Unauthorized');
       }
@@ -376,39 +376,85 @@ describe('emulator', function () {
     });
   });
 
-  describe('rate limiting (--rate)', () => {
-    it('past N requests a second: 429 with Retry-After, X-RateLimit-Limit and X-RateLimit-Reset, per provider', async () => {
-      const e = await start({ rate: 2 });
-      const r1 = await ikPurge(e.url, 'https://ik.imagekit.io/demo/1.jpg');
-      const r2 = await ikStatus(e.url, r1.json.requestId);
-      assert.equal(r1.status, 201);
-      assert.equal(r2.status, 200);
-      assert.equal(r1.headers['x-ratelimit-limit'], '2');
-      assert.equal(r1.headers['x-ratelimit-remaining'], '1');
-      assert.equal(r2.headers['x-ratelimit-remaining'], '0');
-      const limited = await ikPurge(e.url, 'https://ik.imagekit.io/demo/2.jpg');
-      assert.equal(limited.status, 429);
-      assert.equal(limited.headers['retry-after'], '1');
-      assert.equal(limited.headers['x-ratelimit-limit'], '2');
-      assert.equal(limited.headers['x-ratelimit-reset'], String(Math.floor(clock.now() / 1000) + 1));
+  describe('rate limits as documented (--imagekit-rate, --imgix-rate, --rate)', () => {
+    it('ImageKit: every answer (201, 200, 401, 404, 429) carries X-RateLimit-Limit, -Interval and -Reset in ms, and an x-ik-requestId', async () => {
+      const e = await start({ imagekitRate: 3, imagekitRateIntervalMs: 2000 });
+      clock.set(Date.UTC(2025, 0, 15, 12, 0, 0) + 500); // 500 ms into a 2000 ms window
+      const answers = [
+        await ikPurge(e.url, 'https://ik.imagekit.io/demo/1.jpg'),
+        await ikPurge(e.url, 'https://ik.imagekit.io/demo/2.jpg', null),
+        await ikPurge(e.url, 'https://ik.imagekit.io/demo/3.jpg'),
+      ];
+      const status = await ikStatus(e.url, answers[0].json.requestId);
+      const missing = await ikStatus(e.url, 'ffffffffffffffffffffffff');
+      const limited = await ikPurge(e.url, 'https://ik.imagekit.io/demo/4.jpg');
+      assert.deepEqual([...answers, status, missing, limited].map((r) => r.status), [201, 401, 201, 200, 404, 429]);
+      const ids = new Set<string>();
+      for (const r of [...answers, status, missing, limited]) {
+        assert.equal(r.headers['x-ratelimit-limit'], '3');
+        assert.equal(r.headers['x-ratelimit-interval'], '2000');
+        assert.equal(r.headers['x-ratelimit-reset'], '1500', 'ms to the end of the window');
+        assert.match(String(r.headers['x-ik-requestid']), /^[0-9a-f]{8}-[0-9a-f]{4}-[0-9a-f]{4}-[0-9a-f]{4}-[0-9a-f]{12}$/);
+        ids.add(String(r.headers['x-ik-requestid']));
+      }
+      assert.equal(ids.size, 6, 'one support id per answer');
+      assert.equal(limited.headers['retry-after'], undefined, 'ImageKit documents X-RateLimit-Reset, not Retry-After');
       assert.match(limited.json.message, /Too many requests/);
       assert.equal(typeof limited.json.help, 'string');
-      // imgix has its own bucket, and its own error shape when limited
-      assert.equal((await ixPurge(e.url, 'https://assets.imgix.net/1.png')).status, 200);
-      assert.equal((await ixPurge(e.url, 'https://assets.imgix.net/2.png')).status, 200);
-      const ix = await ixPurge(e.url, 'https://assets.imgix.net/3.png');
+      // the status endpoint has its own counter
+      assert.equal(status.status, 200);
+      clock.advance(1500);
+      assert.equal((await ikPurge(e.url, 'https://ik.imagekit.io/demo/4.jpg')).status, 201, 'a new window');
+    });
+
+    it('imgix: 10 purges a second by default (documented), then 429 in JSON:API with an error id and no rate headers', async () => {
+      const e = await start({ imagekitRate: 0 });
+      for (let i = 0; i < 10; i++) assert.equal((await ixPurge(e.url, `https://assets.imgix.net/${i}.png`)).status, 200);
+      const ix = await ixPurge(e.url, 'https://assets.imgix.net/10.png');
       assert.equal(ix.status, 429);
       assert.equal(ix.json.errors[0].status, '429');
-      assert.equal(ix.headers['retry-after'], '1');
+      assert.match(ix.json.errors[0].id, /^[0-9a-f-]{36}$/);
+      assert.equal(ix.headers['retry-after'], undefined);
+      assert.equal(ix.headers['x-ratelimit-limit'], undefined);
+      // ImageKit unlimited: no rate headers at all (no limit to describe)
+      const ik = await ikPurge(e.url, 'https://ik.imagekit.io/demo/1.jpg');
+      assert.equal(ik.headers['x-ratelimit-limit'], undefined);
+      assert.ok(ik.headers['x-ik-requestid']);
       // the CDN and the control API are not limited
       assert.equal((await asset(e.url, 'https://ik.imagekit.io/demo/1.jpg')).status, 200);
       assert.equal((await control(e.url, 'GET', 'info')).status, 200);
+      assert.deepEqual((await control(e.url, 'GET', 'info')).json.rate, { imagekit: { limit: 0, intervalMs: 1000 }, imgix: { limit: 10, intervalMs: 1000 } });
       clock.advance(1000);
-      assert.equal((await ikPurge(e.url, 'https://ik.imagekit.io/demo/2.jpg')).status, 201);
+      assert.equal((await ixPurge(e.url, 'https://assets.imgix.net/10.png')).status, 200);
+    });
+
+    it('--rate sets both; 0 is unlimited', async () => {
+      const e = await start({ rate: 0 });
+      for (let i = 0; i < 15; i++) assert.equal((await ixPurge(e.url, `https://assets.imgix.net/${i}.png`)).status, 200);
+      const two = await start({ rate: 2 });
+      assert.equal((await ikPurge(two.url, 'https://ik.imagekit.io/demo/1.jpg')).headers['x-ratelimit-limit'], '2');
+      await ixPurge(two.url, 'https://assets.imgix.net/a.png');
+      await ixPurge(two.url, 'https://assets.imgix.net/b.png');
+      assert.equal((await ixPurge(two.url, 'https://assets.imgix.net/c.png')).status, 429);
     });
   });
 
   describe('latency (--latency)', () => {
+    it('many requests held at once share one listener on the closing signal (no MaxListenersExceededWarning)', async () => {
+      const warnings: Error[] = [];
+      const onWarning = (w: Error) => warnings.push(w);
+      process.on('warning', onWarning);
+      try {
+        const e = await start({ latencyMs: 30, rate: 0 });
+        const all = await Promise.all(Array.from({ length: 25 }, (_, i) => ikPurge(e.url, `https://ik.imagekit.io/demo/held-${i}.jpg`)));
+        assert.ok(all.every((r) => r.status === 201));
+        await sleep(20);
+        assert.deepEqual(warnings.filter((w) => w.name === 'MaxListenersExceededWarning').map((w) => w.message), []);
+      } finally {
+        process.off('warning', onWarning);
+      }
+    });
+
     it('holds every API and CDN response (a short client timeout fires), not the control API', async () => {
       const e = await start({ latencyMs: 60_000 });
       await assert.rejects(call(e.url, 'POST', '/v1/files/purge', { headers: { authorization: IK_AUTH, 'content-type': 'application/json' }, body: { url: 'https://ik.imagekit.io/demo/a.jpg' }, headersTimeout: 300 }), /Headers Timeout|UND_ERR_HEADERS_TIMEOUT/);

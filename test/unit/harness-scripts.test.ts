@@ -114,12 +114,27 @@ describe('integration harness scripts', () => {
     }
   });
 
+  it('a failing setup step names the step and says how to fix it', () => {
+    // With SKIP_APT, a missing Debian package fails step 1; when none is missing, a file where the node24 folder
+    // should be fails step 2.
+    const dir = path.join(tmp, 'tools');
+    fs.mkdirSync(dir);
+    fs.writeFileSync(path.join(dir, 'node24'), 'not a folder');
+    const r = spawnSync(process.execPath, [path.join(root, 'scripts/setup-vscode-tools.js'), '--skip-apt'], {
+      encoding: 'utf8',
+      env: { ...process.env, CDN_PURGE_TOOLS_DIR: dir, CHROMIUM: process.execPath, SKIP_APT: '1', PATH: process.env.PATH },
+    });
+    assert.equal(r.status, 1, r.stdout + r.stderr);
+    assert.match(r.stderr, /FAILED at step (1\/3 \(Debian packages|2\/3 \(Node 24)/);
+    assert.match(r.stderr, /to fix it: /);
+  });
+
   it('setup --check reports the state without installing anything', () => {
     const empty = path.join(tmp, 'no-tools');
     const r = spawnSync(process.execPath, [path.join(root, 'scripts/setup-vscode-tools.js'), '--check', '--skip-apt'], { encoding: 'utf8', env: { ...process.env, CDN_PURGE_TOOLS_DIR: empty, CHROMIUM: process.execPath } });
     assert.equal(r.status, 1, r.stdout + r.stderr);
-    // "not ready at step N/3 (…): …" since setup failures name their step.
-    assert.match(r.stderr, /not ready(?: at [^:]+)?: .*(Node 24|Debian packages)/);
+    // It names the step that is not ready (the apt step when this machine lacks a package, else Node 24's).
+    assert.match(r.stderr, /not ready at step (1\/3 \(Debian packages[^)]*\): missing Debian packages|2\/3 \(Node 24[^)]*\): Node 24 is missing)/);
     assert.equal(fs.existsSync(path.join(empty, 'node24', 'node_modules')), false, 'nothing was installed');
   });
 });

@@ -2,18 +2,22 @@
 // Retry-After / X-RateLimit-Reset, timeouts, cancellation, concurrency, pacing, body limits, jitter, and an
 // injected undici MockAgent. No timed assertions: counts, order and values computed by the client.
 import assert from 'node:assert/strict';
+import { getEventListeners } from 'node:events';
 import { Agent, MockAgent } from 'undici';
 import {
   backoffMs,
   DEFAULT_RETRY,
   HttpClient,
   HttpError,
+  RetryBudget,
   RETRY_STATUS,
+  retryAfterMs,
   serverDelayMs,
   sleep,
   type HttpClientOptions,
   type HttpEvent,
 } from '../../src/core/http';
+import { IMAGEKIT_TRAFFIC } from '../../src/core/imagekit';
 import type { HttpRequestSpec } from '../../src/core/provider';
 import { delay, reply, startServer, until, type TestServer } from './helpers/server';
 
@@ -34,32 +38,30 @@ async function rejectsWith(p: Promise<unknown>, code: HttpError['code']): Promis
   assert.fail(`expected the request to fail with ${code}`);
 }
 
-describe('http: serverDelayMs (how long the server asked us to wait)', () => {
+describe('http: retryAfterMs and serverDelayMs (how long the server asked us to wait)', () => {
   const now = Date.parse('2025-03-01T12:00:00Z');
   it('reads Retry-After in seconds (integer and decimal)', () => {
-    assert.equal(serverDelayMs({ 'retry-after': '3' }, now), 3000);
-    assert.equal(serverDelayMs({ 'retry-after': '0' }, now), 0);
-    assert.equal(serverDelayMs({ 'retry-after': ' 1.5 ' }, now), 1500);
+    assert.equal(retryAfterMs({ 'retry-after': '3' }, now), 3000);
+    assert.equal(retryAfterMs({ 'retry-after': '0' }, now), 0);
+    assert.equal(retryAfterMs({ 'retry-after': ' 1.5 ' }, now), 1500);
   });
   it('reads Retry-After as an HTTP date, relative to now; a past date means no wait', () => {
-    assert.equal(serverDelayMs({ 'retry-after': 'Sat, 01 Mar 2025 12:00:07 GMT' }, now), 7000);
-    assert.equal(serverDelayMs({ 'retry-after': 'Sat, 01 Mar 2025 11:59:00 GMT' }, now), 0);
+    assert.equal(retryAfterMs({ 'retry-after': 'Sat, 01 Mar 2025 12:00:07 GMT' }, now), 7000);
+    assert.equal(retryAfterMs({ 'retry-after': 'Sat, 01 Mar 2025 11:59:00 GMT' }, now), 0);
   });
-  it('reads X-RateLimit-Reset as seconds from now, or as epoch seconds when it is that large', () => {
-    assert.equal(serverDelayMs({ 'x-ratelimit-reset': '30' }, now), 30_000);
-    assert.equal(serverDelayMs({ 'x-ratelimit-reset': String(now / 1000 + 12) }, now), 12_000);
-    assert.equal(serverDelayMs({ 'x-ratelimit-reset': String(now / 1000 - 12) }, now), 0);
+  it('X-RateLimit-Reset is not read by the generic client: only a provider rule does (ImageKit: ms)', () => {
+    assert.equal(serverDelayMs({ 'x-ratelimit-reset': '500' }, undefined, now), undefined);
+    assert.equal(serverDelayMs({ 'x-ratelimit-reset': '500' }, IMAGEKIT_TRAFFIC.readRateLimit({ 'x-ratelimit-reset': '500' }, 429), now), 500);
   });
-  it('takes the longer of the two when both are present', () => {
-    assert.equal(serverDelayMs({ 'retry-after': '2', 'x-ratelimit-reset': '5' }, now), 5000);
-    assert.equal(serverDelayMs({ 'retry-after': '9', 'x-ratelimit-reset': '5' }, now), 9000);
+  it('takes the longer of Retry-After and the provider hint when both are present', () => {
+    assert.equal(serverDelayMs({ 'retry-after': '2' }, { waitMs: 5000 }, now), 5000);
+    assert.equal(serverDelayMs({ 'retry-after': '9' }, { waitMs: 5000 }, now), 9000);
   });
   it('ignores garbage and absent headers; takes the first of repeated values', () => {
-    assert.equal(serverDelayMs({ 'retry-after': 'soon' }, now), undefined);
-    assert.equal(serverDelayMs({ 'x-ratelimit-reset': '-5' }, now), undefined);
-    assert.equal(serverDelayMs({}, now), undefined);
-    assert.equal(serverDelayMs(undefined, now), undefined);
-    assert.equal(serverDelayMs({ 'retry-after': ['4', '8'] }, now), 4000);
+    assert.equal(retryAfterMs({ 'retry-after': 'soon' }, now), undefined);
+    assert.equal(serverDelayMs({}, undefined, now), undefined);
+    assert.equal(serverDelayMs(undefined, undefined, now), undefined);
+    assert.equal(retryAfterMs({ 'retry-after': ['4', '8'] }, now), 4000);
   });
 });
 
@@ -186,14 +188,35 @@ describe('http: HttpClient on a loopback server', function () {
     assert.equal(events.filter((e) => e.type === 'retry').length, 0);
   });
 
-  it('honours X-RateLimit-Reset: 0 retries, an hour away gives up (longer than maxWaitMs)', async () => {
-    server.handler = (req, res) => (req.index === 0 ? reply(res, 429, {}, { 'x-ratelimit-reset': '0' }) : reply(res, 201, {}));
-    assert.equal((await client().send(post(server.base), { lane: 't' })).attempts, 2);
-    const seen = server.requests.length;
-    server.handler = (_req, res) => reply(res, 429, {}, { 'x-ratelimit-reset': String(Math.floor(Date.now() / 1000) + 3600) });
-    const res = await client().send(post(server.base), { lane: 't' });
+  it('honours ImageKit\'s X-RateLimit-Reset in milliseconds (as documented): 500 waits half a second, not 500 s', async () => {
+    const ik = { readRateLimit: IMAGEKIT_TRAFFIC.readRateLimit };
+    server.handler = (req, res) => (req.index === 0 ? reply(res, 429, {}, { 'x-ratelimit-reset': '500' }) : reply(res, 201, {}));
+    const events: HttpEvent[] = [];
+    const res = await client({ random: () => 0, onEvent: (e) => events.push(e) }).send(post(server.base), { lane: 't', laneSettings: ik });
+    assert.equal(res.status, 201);
+    assert.equal(res.attempts, 2);
+    const retry = events.find((e) => e.type === 'retry');
+    assert.equal(retry?.type === 'retry' && retry.delayMs, 500);
+  });
+
+  it('an X-RateLimit-Reset of an hour (ms) is longer than maxWaitMs: no retry, and the whole lane stops with the time to come back', async () => {
+    const ik = { readRateLimit: IMAGEKIT_TRAFFIC.readRateLimit, label: 'ImageKit' };
+    server.handler = (_req, res) => reply(res, 429, {}, { 'x-ratelimit-reset': String(3_600_000), 'x-ratelimit-limit': '1000', 'x-ratelimit-interval': String(3_600_000) });
+    const events: HttpEvent[] = [];
+    const c = client({ onEvent: (e) => events.push(e) });
+    const res = await c.send(post(server.base), { lane: 'ik', laneSettings: ik });
     assert.equal(res.status, 429);
-    assert.equal(server.requests.length - seen, 1);
+    assert.equal(server.requests.length, 1);
+    assert.ok(res.stoppedUntil && res.stoppedUntil - Date.now() > 3_500_000);
+    assert.match(res.stopMessage ?? '', /ImageKit asked to wait 60 min .*before \d{4}-\d\d-\d\d \d\d:\d\d:\d\d UTC/);
+    // The monthly-style limit in the headers is not taken as a pace.
+    assert.equal(c.laneState('ik')?.learned, undefined);
+    const next = await rejectsWith(c.send(post(server.base), { lane: 'ik', laneSettings: ik }), 'stopped');
+    assert.match(next.message, /^Not sent: ImageKit asked to wait/);
+    assert.equal(next.mayHaveReached, false);
+    assert.equal(server.requests.length, 1, 'nothing more was sent in the stopped lane');
+    assert.equal((await c.send(post(server.base), { lane: 'other' })).status, 429, 'other lanes go on');
+    assert.equal(events.filter((e) => e.type === 'stopped').length, 1);
   });
 
   it('gives up at once when Retry-After (seconds) is longer than maxWaitMs', async () => {
@@ -246,54 +269,87 @@ describe('http: HttpClient on a loopback server', function () {
     assert.equal(server.requests.length, 1);
   });
 
-  it('retries a connection reset by the server, then succeeds', async () => {
+  it('a POST reset after it was sent is not re-sent by default: it may have been received (mayHaveReached)', async () => {
     server.handler = (req, res, raw) => {
       if (req.index === 0) raw.socket.destroy();
       else reply(res, 201, { requestId: 'after-reset' });
     };
-    const res = await client().send(post(server.base), { lane: 't' });
-    assert.equal(res.status, 201);
-    assert.equal(res.attempts, 2);
-    assert.equal(JSON.parse(res.body).requestId, 'after-reset');
+    const e = await rejectsWith(client().send(post(server.base), { lane: 't' }), 'network');
+    assert.equal(e.mayHaveReached, true);
+    assert.equal(e.attempts, 1);
+    assert.equal(server.requests.length, 1);
+    assert.match(e.message, /may have been received/);
   });
 
-  it('a connection dropped every time ends in a network error after maxRetries + 1 attempts', async () => {
+  it('a POST reset after it was sent is re-sent as many times as resendUncertain allows (imgix: once)', async () => {
+    server.handler = (req, res, raw) => {
+      if (req.index === 0) raw.socket.destroy();
+      else reply(res, 201, { requestId: 'after-reset' });
+    };
+    const res = await client().send(post(server.base), { lane: 't', resendUncertain: 1 });
+    assert.equal(res.status, 201);
+    assert.equal(res.attempts, 2);
+    assert.equal(res.earlierUncertain, true);
+    assert.equal(JSON.parse(res.body).requestId, 'after-reset');
+    assert.equal(server.requests[1].headers.range, undefined, 'no stray Range header on the resend');
+    assert.equal(server.requests[1].body, server.requests[0].body);
+  });
+
+  it('a GET reset by the server is tried again (idempotent), then succeeds', async () => {
+    server.handler = (req, res, raw) => {
+      if (req.index === 0) raw.socket.destroy();
+      else reply(res, 200, { status: 'Completed' });
+    };
+    const res = await client().send({ method: 'GET', url: `${server.base}/v1/files/purge/x`, headers: {} }, { lane: 't' });
+    assert.equal(res.status, 200);
+    assert.equal(res.attempts, 2);
+  });
+
+  it('a GET whose connection is dropped every time ends in a network error after maxRetries + 1 attempts', async () => {
     server.handler = (_req, _res, raw) => {
       raw.socket.destroy();
     };
     const events: HttpEvent[] = [];
-    const e = await rejectsWith(client({ retry: { ...FAST, maxRetries: 2 }, onEvent: (ev) => events.push(ev) }).send(post(server.base), { lane: 't' }), 'network');
+    const get: HttpRequestSpec = { method: 'GET', url: `${server.base}/v1/files/purge/x`, headers: {} };
+    const e = await rejectsWith(client({ retry: { ...FAST, maxRetries: 2 }, onEvent: (ev) => events.push(ev) }).send(get, { lane: 't' }), 'network');
     assert.equal(server.requests.length, 3);
     assert.equal(e.attempts, 3);
     assert.match(e.message, /Could not reach 127\.0\.0\.1:\d+/);
     assert.equal(events.filter((x) => x.type === 'error').length, 1);
   });
 
-  it('a refused connection is a network error that says so', async () => {
+  it('a refused connection (nothing was sent) is retried even for a POST, and ends in a network error that says so', async () => {
     const closed = await startServer(() => {});
     const base = closed.base;
     await closed.close();
     const e = await rejectsWith(client({ retry: { ...FAST, maxRetries: 1 } }).send(post(base), { lane: 't' }), 'network');
     assert.match(e.message, /connection refused/);
     assert.equal(e.attempts, 2);
+    assert.equal(e.mayHaveReached, false, 'a refused connection never carried the request');
   });
 
-  it('a server that does not answer in time (headersTimeout) is retried; the retry succeeds', async () => {
+  it('a POST the server never answers is sent once, then "may have been received" (a timeout); resendUncertain 1 sends it twice', async () => {
     server.handler = (req, res) => {
       if (req.index > 0) reply(res, 201, { requestId: 'second' });
       // the first request is never answered
     };
-    const res = await client({ timeoutMs: 300 }).send(post(server.base), { lane: 't' });
+    const e = await rejectsWith(client({ timeoutMs: 300 }).send(post(server.base), { lane: 't' }), 'timeout');
+    assert.equal(e.mayHaveReached, true);
+    assert.equal(server.requests.length, 1);
+    server.handler = (req, res) => {
+      if (req.index > 1) reply(res, 201, { requestId: 'second' });
+    };
+    const res = await client({ timeoutMs: 300 }).send(post(server.base), { lane: 't', resendUncertain: 1 });
     assert.equal(res.status, 201);
     assert.equal(res.attempts, 2);
-    assert.equal(server.requests.length, 2);
   });
 
-  it('a server that never answers ends in a timeout error that names the wait', async () => {
+  it('a GET the server never answers is tried again and ends in a timeout error that names the wait', async () => {
     server.handler = () => {};
-    const e = await rejectsWith(client({ timeoutMs: 200, retry: { ...FAST, maxRetries: 1 } }).send(post(server.base), { lane: 't' }), 'timeout');
+    const get: HttpRequestSpec = { method: 'GET', url: `${server.base}/v1/files/purge/x`, headers: {} };
+    const e = await rejectsWith(client({ timeoutMs: 200, retry: { ...FAST, maxRetries: 1 } }).send(get, { lane: 't' }), 'timeout');
     assert.equal(server.requests.length, 2);
-    assert.match(e.message, /did not answer within 0\.2s \(2 attempts\)/);
+    assert.match(e.message, /did not answer within 0\.2 s \(2 attempts\)/);
   });
 
   it('cancellation before the request: nothing is sent', async () => {
@@ -506,5 +562,109 @@ describe('http: an injected undici MockAgent as the dispatcher', () => {
   it('a request the mock does not expect fails instead of reaching the network', async () => {
     const c = new HttpClient({ dispatcher: mock, retry: { ...FAST, maxRetries: 0 } });
     await assert.rejects(c.send(post('https://api.imagekit.io'), { lane: 'imagekit' }), HttpError);
+  });
+});
+
+describe('http: deadlines, uncertain purges, learned limits, shared signals', function () {
+  this.timeout(20_000);
+  let server: TestServer;
+  const clients: HttpClient[] = [];
+  const client = (opts: HttpClientOptions = {}) => {
+    const c = new HttpClient({ retry: FAST, timeoutMs: 5_000, ...opts });
+    clients.push(c);
+    return c;
+  };
+  beforeEach(async () => {
+    server = await startServer((_req, res) => reply(res, 201, { requestId: 'r1' }));
+  });
+  afterEach(async () => {
+    await Promise.all(clients.splice(0).map((c) => c.close()));
+    await server.close();
+  });
+
+  it('the overall deadline covers the body: a body trickled a byte at a time ends (status kept, it was received)', async () => {
+    let timer: ReturnType<typeof setInterval> | undefined;
+    server.handler = (_req, res) => {
+      res.writeHead(201, { 'content-type': 'application/json', 'content-length': '1000' });
+      timer = setInterval(() => res.write('x'), 50);
+      res.on('close', () => clearInterval(timer));
+    };
+    const e = await rejectsWith(client({ timeoutMs: 400 }).send(post(server.base), { lane: 't' }), 'timeout');
+    clearInterval(timer);
+    assert.equal(e.httpStatus, 201, 'the head came: the server received the purge');
+    assert.equal(e.attempts, 1);
+    assert.equal(server.requests.length, 1);
+  });
+
+  it('a deadline (e.g. status --wait --timeout) bounds the attempts and the waits between them', async () => {
+    server.handler = () => {}; // silent
+    const get: HttpRequestSpec = { method: 'GET', url: `${server.base}/v1/files/purge/x`, headers: {} };
+    const deadline = Date.now() + 300;
+    const e = await rejectsWith(client({ timeoutMs: 30_000, retry: { ...FAST, maxRetries: 10 } }).send(get, { lane: 't', deadline }), 'timeout');
+    assert.ok(e.attempts <= 2, `${e.attempts} attempts`);
+    assert.ok(server.requests.length <= 2);
+  });
+
+  it('a refusal after an earlier attempt that may have been received is flagged (earlierUncertain)', async () => {
+    server.handler = (req, res, raw) => {
+      if (req.index === 0) raw.socket.destroy();
+      else reply(res, 400, { message: 'no' });
+    };
+    const res = await client().send(post(server.base), { lane: 't', resendUncertain: 1 });
+    assert.equal(res.status, 400);
+    assert.equal(res.earlierUncertain, true);
+  });
+
+  it('with probeFirst, the first request goes alone; its headers set the pace of the rest (ImageKit X-RateLimit-*)', async () => {
+    const headers = { 'x-ratelimit-limit': '20', 'x-ratelimit-interval': '1000', 'x-ratelimit-reset': '1000' };
+    server.handler = async (_req, res) => {
+      await delay(20);
+      reply(res, 201, { requestId: 'r' }, headers);
+    };
+    const events: HttpEvent[] = [];
+    const c = client({ onEvent: (e) => events.push(e) });
+    const lane = { readRateLimit: IMAGEKIT_TRAFFIC.readRateLimit, probeFirst: true };
+    const all = Promise.all(Array.from({ length: 6 }, (_, i) => c.send(post(server.base, '/v1/files/purge', { i }), { lane: 'ik', laneSettings: lane })));
+    await until(() => server.requests.length >= 1, 10_000, 'the probe');
+    await delay(10);
+    assert.equal(server.requests.length, 1, 'nothing else before the probe is answered');
+    await all;
+    assert.deepEqual(c.laneState('ik')?.learned, { limit: 20, intervalMs: 1000 });
+    assert.ok(Math.abs((c.laneState('ik')?.spacingMs ?? 0) - 1000 / 20 / 0.95) < 0.01);
+    assert.equal(events.filter((e) => e.type === 'rate').length, 1);
+  });
+
+  it('many requests sharing one AbortSignal add one abort listener, and no MaxListenersExceededWarning', async () => {
+    server.handler = async (_req, res) => {
+      await delay(5);
+      reply(res, 201, {});
+    };
+    const warnings: Error[] = [];
+    const onWarning = (w: Error) => warnings.push(w);
+    process.on('warning', onWarning);
+    try {
+      const ac = new AbortController();
+      const c = client({ concurrency: 4 });
+      const all = Promise.all(Array.from({ length: 40 }, (_, i) => c.send(post(server.base, '/v1/files/purge', { i }), { lane: 't', signal: ac.signal })));
+      await until(() => server.requests.length >= 4, 10_000, 'requests in flight');
+      assert.ok(getEventListeners(ac.signal, 'abort').length <= 1, `${getEventListeners(ac.signal, 'abort').length} listeners`);
+      await all;
+      await delay(20);
+      assert.deepEqual(warnings.filter((w) => w.name === 'MaxListenersExceededWarning').map((w) => w.message), []);
+    } finally {
+      process.off('warning', onWarning);
+    }
+  });
+
+  it('a spent retry budget ends retries and leaves the batch\'s unsent requests unsent ("stopped")', async () => {
+    server.handler = (_req, res) => reply(res, 503, {}, { 'retry-after': '0' });
+    const budget = new RetryBudget(3);
+    const c = client({ concurrency: 1 });
+    const results = await Promise.allSettled(Array.from({ length: 10 }, (_, i) => c.send(post(server.base, '/v1/files/purge', { i }), { lane: 't', budget })));
+    assert.equal(budget.spent, 3);
+    const stopped = results.filter((r) => r.status === 'rejected' && (r.reason as HttpError).code === 'stopped');
+    assert.ok(stopped.length >= 5, `${stopped.length} stopped`);
+    assert.ok(server.requests.length <= 10, `${server.requests.length} requests for 10 purges`);
+    assert.match((stopped[0] as PromiseRejectedResult).reason.message, /^Not sent: this batch spent its 3 retries/);
   });
 });

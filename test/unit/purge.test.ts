@@ -119,7 +119,7 @@ describe('purge: ImageKit wire format on a loopback server', function () {
     assert.equal(b.message, 'HTTP 404');
   });
 
-  it('a 5xx is retried and the success counts; a network failure becomes status "error"', async () => {
+  it('a 5xx is retried and the success counts; a reset after the purge was sent is "unknown" and not re-sent (ImageKit)', async () => {
     server.handler = (req, res) => (req.index === 0 ? reply(res, 502, 'bad gateway') : reply(res, 201, { requestId: 'after-502' }));
     const [a] = await executePlan(ikPlan(['https://ik.imagekit.io/demo/a.jpg']).requests, opts());
     assert.equal(a.ok, true);
@@ -130,11 +130,14 @@ describe('purge: ImageKit wire format on a loopback server', function () {
     };
     const c = new HttpClient({ retry: { ...FAST, maxRetries: 1 } });
     try {
+      const before = server.requests.length;
       const [b] = await executePlan(ikPlan(['https://ik.imagekit.io/demo/b.jpg']).requests, { ...opts(), client: c });
       assert.equal(b.ok, false);
-      assert.equal(b.status, 'error');
-      assert.equal(b.attempts, 2);
-      assert.match(b.message ?? '', /Could not reach/);
+      assert.equal(b.status, 'unknown');
+      assert.equal(b.attempts, 1);
+      assert.equal(server.requests.length - before, 1, 'sent once: a resend could spend the monthly quota twice');
+      assert.match(b.message ?? '', /may have been received/);
+      assert.match(b.hint ?? '', /1000 a month/);
     } finally {
       await c.close();
     }
@@ -158,7 +161,7 @@ describe('purge: ImageKit wire format on a loopback server', function () {
     for (const [url, i] of seen) assert.equal(plan.requests[i].url, url);
   });
 
-  it('an aborted batch: every request is "cancelled", none answered', async () => {
+  it('an aborted batch: the one in flight is "unknown" (it was sent), the queued ones "cancelled" and never sent', async () => {
     server.handler = () => {}; // never answers
     const ac = new AbortController();
     const plan = ikPlan(['https://ik.imagekit.io/demo/1.jpg', 'https://ik.imagekit.io/demo/2.jpg', 'https://ik.imagekit.io/demo/3.jpg']);
@@ -170,8 +173,10 @@ describe('purge: ImageKit wire format on a loopback server', function () {
       const results = await p;
       assert.deepEqual(
         results.map((r) => r.status),
-        ['cancelled', 'cancelled', 'cancelled'],
+        ['unknown', 'cancelled', 'cancelled'],
       );
+      assert.match(results[0].message ?? '', /may have been received/);
+      assert.match(results[1].message ?? '', /before it was sent/);
       assert.ok(results.every((r) => !r.ok && r.httpStatus === undefined));
       await delay(30);
       assert.equal(server.requests.length, 1, 'the queued requests were never sent');
