@@ -35,7 +35,7 @@ export const MAX_PATH_LENGTH = 4096;
 /** ImageKit and imgix URLs the scanner returns from one document (the editor's diagnostics check the wildcards among them). */
 export const MAX_SCAN_URLS = 10_000;
 
-/** Bytes written at most in one piece of server text once made safe (safeText's default). */
+/** Characters of one piece of server text once made safe (safeText's default cap). */
 export const MAX_UNTRUSTED_TEXT = 200;
 
 /** A number for a message: 8192 → "8,192", 32 MiB → "32 MiB". */
