@@ -1,5 +1,6 @@
 // `cdn-purge`: the command-line tool on the same core as the extension. Thin: wires process I/O to main().
 import { main } from './cli/main';
+import { writers, type CliIO } from './cli/io';
 
 const controller = new AbortController();
 let interrupted = false;
@@ -10,29 +11,30 @@ process.on('SIGINT', () => {
   controller.abort();
 });
 
-function readStdin(): Promise<string> {
-  return new Promise((resolve, reject) => {
-    if (process.stdin.isTTY) return resolve('');
-    const chunks: Buffer[] = [];
-    process.stdin.on('data', (c: Buffer) => chunks.push(c));
-    process.stdin.on('end', () => resolve(Buffer.concat(chunks).toString('utf8')));
-    process.stdin.on('error', reject);
-  });
-}
+async function* noInput(): AsyncGenerator<Buffer> {}
 
-main(process.argv.slice(2), {
+const io: CliIO = {
   stdout: (s) => process.stdout.write(s),
   stderr: (s) => process.stderr.write(s),
-  readStdin,
+  // Streamed: the commands read it line by line, with limits, and stop reading at the first refusal.
+  stdin: () => (process.stdin.isTTY ? noInput() : process.stdin),
   env: process.env,
   cwd: process.cwd(),
   signal: controller.signal,
-}).then(
+};
+
+// The last resort: whatever escapes main() is one line of message (keys redacted), never a stack trace.
+process.on('uncaughtException', (e) => {
+  writers(io).err(`cdn-purge: unexpected error: ${e instanceof Error ? e.message : String(e)}`);
+  process.exit(1);
+});
+
+main(process.argv.slice(2), io).then(
   (code) => {
     process.exitCode = interrupted && code === 0 ? 130 : code;
   },
   (e: unknown) => {
-    process.stderr.write(`cdn-purge: ${e instanceof Error ? e.message : String(e)}\n`);
+    writers(io).err(`cdn-purge: ${e instanceof Error ? e.message : String(e)}`);
     process.exitCode = 1;
   },
 );

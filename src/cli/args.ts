@@ -1,14 +1,17 @@
 // Argument parsing shared by the commands, on node:util parseArgs. Two options take an optional value, which
 // parseArgs cannot express, so they are rewritten first: `--coalesce` alone means `--coalesce=2`, and
-// `--from-git` takes the next word as its REF unless that word is an option or a URL.
+// `--from-git` takes the next word as its REF unless that word is an option or a URL (`https://…`, `host.tld/…`,
+// `//host/…`).
 
 import fs from 'node:fs';
 import path from 'node:path';
+import { StringDecoder } from 'node:string_decoder';
 import { parseArgs, type ParseArgsConfig } from 'node:util';
-import { emptyProjectConfig, parseProjectConfig, PROJECT_CONFIG_FILE, providerConfigFrom, type ProjectConfig } from '../core/config';
+import { configTooLarge, emptyProjectConfig, parseProjectConfig, PROJECT_CONFIG_FILE, providerConfigFrom, type ProjectConfig } from '../core/config';
+import { describeBytes, describeCount, MAX_BATCH_URLS, MAX_CONFIG_BYTES, MAX_LINE_LENGTH, MAX_STDIN_BYTES, MAX_URL_LENGTH } from '../core/limits';
 import { DEFAULT_COALESCE } from '../core/planner';
 import { isProviderId, type ProviderAdapter, type ProviderConfig, type ProviderId } from '../core/provider';
-import { checkApiBase } from '../core/url';
+import { checkApiBase, looksLikeUrl } from '../core/url';
 import { UsageError, type CliIO } from './io';
 
 export type Options = NonNullable<ParseArgsConfig['options']>;
@@ -30,7 +33,8 @@ export function rewriteOptionalValues(argv: readonly string[]): string[] {
     if (a === '--coalesce') out.push(`--coalesce=${DEFAULT_COALESCE}`);
     else if (a === '--from-git') {
       const next = argv[i + 1];
-      if (next !== undefined && !next.startsWith('-') && !next.includes('://')) {
+      // The next word is the REF unless it is an option or a URL, with or without its scheme.
+      if (next !== undefined && !next.startsWith('-') && !looksLikeUrl(next)) {
         out.push(`--from-git=${next}`);
         i++;
       } else out.push('--from-git=');
@@ -112,10 +116,47 @@ export function loadProjectConfig(
     if (where.explicit) throw new UsageError(`--config ${where.explicit}: no such file.`);
     return { config: emptyProjectConfig() };
   }
-  const { config, errors } = parseProjectConfig(fs.readFileSync(file, 'utf8'), path.relative(io.cwd, file) || file);
+  const shown = path.relative(io.cwd, file) || file;
+  const text = readBounded(file, MAX_CONFIG_BYTES, shown);
+  if (text === undefined) {
+    const e = configTooLarge(shown);
+    if (where.explicit) throw new UsageError(e);
+    warn(`warning: ${e}`);
+    return { config: emptyProjectConfig(), file };
+  }
+  const { config, errors } = parseProjectConfig(text, shown);
   if (errors.length && where.explicit) throw new UsageError(errors.join('\n'));
   for (const e of errors) warn(`warning: ${e}`);
   return { config, file };
+}
+
+/**
+ * A file's text, reading at most `max` bytes (so a huge file, a FIFO or /dev/zero cannot hang or fill memory);
+ * undefined when it is larger. A directory or an unreadable file is a usage error that says so.
+ */
+export function readBounded(file: string, max: number, shown: string): string | undefined {
+  let fd: number;
+  try {
+    fd = fs.openSync(file, 'r');
+  } catch (e) {
+    throw new UsageError(`${shown}: cannot be read (${(e as NodeJS.ErrnoException).code ?? (e as Error).message}).`);
+  }
+  try {
+    if (fs.fstatSync(fd).isDirectory()) throw new UsageError(`${shown} is a folder, not a file.`);
+    const chunks: Buffer[] = [];
+    let total = 0;
+    const buf = Buffer.alloc(64 * 1024);
+    for (;;) {
+      const n = fs.readSync(fd, buf, 0, buf.length, null);
+      if (n === 0) break;
+      total += n;
+      if (total > max) return undefined;
+      chunks.push(Buffer.from(buf.subarray(0, n)));
+    }
+    return Buffer.concat(chunks).toString('utf8');
+  } finally {
+    fs.closeSync(fd);
+  }
 }
 
 /** The provider's configuration: cdn-purge.json, plus --endpoint, --source-id and --sub-image. */
@@ -130,17 +171,93 @@ export function providerConfig(values: Parsed['values'], provider: ProviderId, p
   return provider === 'imgix' ? { endpoints, ...(sourceId ? { sourceId } : {}), ...(subImage ? { subImage } : {}) } : { endpoints };
 }
 
-/** URLs from the positionals; `-` reads stdin, one a line (blank lines and # comments skipped). */
+/** The error for a run with more URLs than MAX_BATCH_URLS. */
+export function tooManyUrls(): UsageError {
+  return new UsageError(
+    `More than ${describeCount(MAX_BATCH_URLS)} URLs in one run (limit: URLs per batch). Split the list and run once per part (e.g. split -l ${MAX_BATCH_URLS} urls.txt part-).`,
+  );
+}
+
+/**
+ * Splits stdin into lines as it arrives, with the limits of README "Limits": at most MAX_STDIN_BYTES in all and
+ * MAX_LINE_LENGTH characters a line, each refused as soon as it is passed (a 100 MB line is refused after its first
+ * chunk, not read whole). "\n" and "\r\n" end lines; UTF-8 split between chunks is decoded whole.
+ */
+export class LineSplitter {
+  private readonly decoder = new StringDecoder('utf8');
+  private bytes = 0;
+  private partial = '';
+  private lineNo = 1;
+
+  /** The lines completed by this chunk. */
+  push(chunk: Buffer | string): string[] {
+    this.bytes += typeof chunk === 'string' ? Buffer.byteLength(chunk, 'utf8') : chunk.length;
+    if (this.bytes > MAX_STDIN_BYTES) {
+      throw new UsageError(`stdin is larger than ${describeBytes(MAX_STDIN_BYTES)} (limit: stdin size). Split the list and run once per part.`);
+    }
+    const text = typeof chunk === 'string' ? chunk : this.decoder.write(chunk);
+    const lines: string[] = [];
+    let from = 0;
+    for (let nl = text.indexOf('\n'); nl !== -1; nl = text.indexOf('\n', from)) {
+      if (this.partial.length + (nl - from) > MAX_LINE_LENGTH + 1) throw this.lineTooLong();
+      const raw = this.partial + text.slice(from, nl);
+      const line = raw.endsWith('\r') ? raw.slice(0, -1) : raw;
+      if (line.length > MAX_LINE_LENGTH) throw this.lineTooLong();
+      this.partial = '';
+      from = nl + 1;
+      lines.push(line);
+      this.lineNo++;
+    }
+    if (this.partial.length + (text.length - from) > MAX_LINE_LENGTH + 1) throw this.lineTooLong();
+    this.partial += text.slice(from);
+    return lines;
+  }
+
+  /** The last line, when stdin does not end with a line break. */
+  end(): string[] {
+    const last = this.partial + this.decoder.end();
+    this.partial = '';
+    const line = last.endsWith('\r') ? last.slice(0, -1) : last;
+    if (line.length > MAX_LINE_LENGTH) throw this.lineTooLong();
+    return last === '' ? [] : [line];
+  }
+
+  private lineTooLong(): UsageError {
+    return new UsageError(
+      `Line ${describeCount(this.lineNo)} of stdin is longer than ${describeCount(MAX_LINE_LENGTH)} characters (limit: stdin line length), so it cannot be a URL (at most ${describeCount(MAX_URL_LENGTH)} characters). Give one URL a line.`,
+    );
+  }
+}
+
+/** stdin's lines as they arrive (see LineSplitter); reading stops at the first refusal. */
+export async function* stdinLines(io: CliIO): AsyncGenerator<string> {
+  const source: AsyncIterable<Buffer | string> = io.stdin ? io.stdin() : oneChunk(io.readStdin);
+  const splitter = new LineSplitter();
+  for await (const chunk of source) yield* splitter.push(chunk);
+  yield* splitter.end();
+}
+
+async function* oneChunk(read: (() => Promise<string>) | undefined): AsyncGenerator<string> {
+  if (!read) return;
+  const text = await read();
+  // In pieces, so the line limit is met at the same point as with a stream.
+  for (let i = 0; i < text.length; i += 64 * 1024) yield text.slice(i, i + 64 * 1024);
+}
+
+/** URLs from the positionals; `-` reads stdin, one a line (blank lines and # comments skipped). At most MAX_BATCH_URLS. */
 export async function readUrls(positionals: readonly string[], io: CliIO): Promise<string[]> {
   const urls: string[] = [];
+  const add = (u: string) => {
+    if (urls.length >= MAX_BATCH_URLS) throw tooManyUrls();
+    urls.push(u);
+  };
   for (const p of positionals) {
     if (p === '-') {
-      const text = await io.readStdin();
-      for (const line of text.split(/\r?\n/)) {
+      for await (const line of stdinLines(io)) {
         const t = line.trim();
-        if (t !== '' && !t.startsWith('#')) urls.push(t);
+        if (t !== '' && !t.startsWith('#')) add(t);
       }
-    } else urls.push(p);
+    } else add(p);
   }
   return urls;
 }

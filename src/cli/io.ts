@@ -6,7 +6,10 @@ import { redact } from '../core/redact';
 export interface CliIO {
   stdout: (text: string) => void;
   stderr: (text: string) => void;
-  readStdin: () => Promise<string>;
+  /** stdin as it arrives (chunks of bytes or text): read line by line with limits, never buffered whole. */
+  stdin?: () => AsyncIterable<Buffer | string>;
+  /** stdin as one string (in-process callers and tests); used only when `stdin` is absent, with the same limits. */
+  readStdin?: () => Promise<string>;
   env: Record<string, string | undefined>;
   cwd: string;
   /** Cancels long work (SIGINT). */

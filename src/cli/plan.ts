@@ -1,10 +1,11 @@
 import { adapterFor } from '../core/adapters';
 import { PROJECT_CONFIG_FILE } from '../core/config';
-import { changedFiles, repoRoot } from '../core/git';
+import { changedFiles, gitRefError, gitRefProblem, repoRoot } from '../core/git';
 import { PathMapper } from '../core/mapping';
 import { planPurge, type Plan } from '../core/planner';
 import type { ProviderId } from '../core/provider';
-import { COMMON, loadProjectConfig, parse, positiveInt, providerConfig, readUrls, requireProvider, str, type Options, type Parsed } from './args';
+import { MAX_BATCH_URLS } from '../core/limits';
+import { COMMON, loadProjectConfig, parse, positiveInt, providerConfig, readUrls, requireProvider, str, tooManyUrls, type Options, type Parsed } from './args';
 import { checkJson, problemLine } from './check';
 import { EXIT_FAILED, EXIT_OK, UsageError, writers, type CliIO } from './io';
 
@@ -38,6 +39,9 @@ export async function buildPlan(values: Parsed['values'], positionals: string[],
   const { err } = writers(io);
   const provider = requireProvider(values);
   const fromGit = str(values['from-git']);
+  // Checked before anything is read or run: --from-git=REF is given to git only when it is a ref.
+  const refWhy = fromGit ? gitRefProblem(fromGit) : undefined;
+  if (fromGit && refWhy) throw new UsageError(gitRefError(fromGit, refWhy));
   const urls = await readUrls(positionals, io);
   const root =
     fromGit === undefined
@@ -56,6 +60,7 @@ export async function buildPlan(values: Parsed['values'], positionals: string[],
     });
     const mapped = files.map((f) => mapper.mapFile(f, provider)).filter((m) => m !== undefined && (!m.provider || m.provider === provider));
     err(`git: ${files.length} changed file${files.length === 1 ? '' : 's'}${fromGit ? ` since ${fromGit}` : ' in the working tree'}, ${mapped.length} mapped to ${provider} URLs`);
+    if (urls.length + mapped.length > MAX_BATCH_URLS) throw tooManyUrls();
     urls.push(...mapped.map((m) => m!.url));
   } else if (urls.length === 0) {
     throw new UsageError('No URL given: pass URLs as arguments, "-" to read them from stdin, or --from-git.');

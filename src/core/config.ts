@@ -7,6 +7,7 @@
 //   "mappings": [{ "glob": "public/images/**", "url": "https://ik.imagekit.io/demo/images/", "provider": "imagekit" }]
 // }
 
+import { describeBytes, MAX_CONFIG_BYTES } from './limits';
 import type { MappingRule } from './mapping';
 import { isRecord, type ProviderConfig, type ProviderId } from './provider';
 
@@ -32,9 +33,12 @@ function strings(v: unknown, where: string, errors: string[]): string[] {
 export function parseProjectConfig(text: string, file = PROJECT_CONFIG_FILE): { config: ProjectConfig; errors: string[] } {
   const errors: string[] = [];
   const config = emptyProjectConfig();
+  // Counted in UTF-16 units first, so a huge string is not walked to count its bytes.
+  if (text.length > MAX_CONFIG_BYTES || Buffer.byteLength(text, 'utf8') > MAX_CONFIG_BYTES) return { config, errors: [configTooLarge(file)] };
   let json: unknown;
   try {
-    json = JSON.parse(text);
+    // Editors on Windows save UTF-8 with a byte order mark; JSON.parse refuses it, which made the file ignored.
+    json = JSON.parse(text.charCodeAt(0) === 0xfeff ? text.slice(1) : text);
   } catch (e) {
     return { config, errors: [`${file} is not valid JSON (${(e as Error).message}). Fix the syntax.`] };
   }
@@ -64,6 +68,10 @@ export function parseProjectConfig(text: string, file = PROJECT_CONFIG_FILE): { 
     else config.mappings = json.mappings.filter(isRecord) as unknown as MappingRule[];
   }
   return { config, errors };
+}
+
+export function configTooLarge(file: string): string {
+  return `${file} is larger than ${describeBytes(MAX_CONFIG_BYTES)} (limit: cdn-purge.json size), so it was not read. It holds endpoints and mappings only: use ** globs and {a,b} instead of listing files.`;
 }
 
 export function providerConfigFrom(project: ProjectConfig, provider: ProviderId): ProviderConfig {

@@ -3,6 +3,7 @@
 // repository root, with "/" separators.
 
 import { execFile } from 'node:child_process';
+import { looksLikeUrl } from './url';
 
 function git(cwd: string, args: string[]): Promise<string> {
   return new Promise((resolve, reject) => {
@@ -23,9 +24,44 @@ export async function repoRoot(cwd: string): Promise<string> {
   }
 }
 
+const REVISION_SUFFIX = /(?:[~^]\d*)+$/;
+
+/**
+ * Why `ref` cannot be the git ref --from-git compares with, or undefined when it can be one: a ref name by the
+ * rules of `git check-ref-format` (one level allowed), optionally followed by ~N or ^N (HEAD~3, main^), and never
+ * an option (a leading "-") or something written like a URL (`ik.imagekit.io/demo/a.jpg` is a valid ref name, and
+ * was taken for one).
+ */
+export function gitRefProblem(ref: string): string | undefined {
+  if (ref.trim() === '') return 'it is empty';
+  if (ref.startsWith('-')) return 'it starts with "-", like an option';
+  if (looksLikeUrl(ref)) return 'it looks like a URL';
+  if (ref.length > 1024) return 'it is longer than 1,024 characters';
+  const name = ref.replace(REVISION_SUFFIX, '');
+  if (name === '') return 'it has no name before ~ or ^';
+  if (name === '@') return undefined; // git's shorthand for HEAD
+  // eslint-disable-next-line no-control-regex -- control characters are what this refuses
+  if (/[\x00-\x20\x7f~^:?*[\\]/.test(name)) return 'it contains a space, a control character or one of ~ ^ : ? * [ \\';
+  if (name.includes('..')) return 'it contains ".."';
+  if (name.includes('@{')) return 'it contains "@{"';
+  if (name.startsWith('/') || name.endsWith('/') || name.includes('//')) return 'it starts or ends with "/", or has "//"';
+  if (name.endsWith('.')) return 'it ends with "."';
+  for (const part of name.split('/')) {
+    if (part.startsWith('.')) return 'a part of it starts with "."';
+    if (part.endsWith('.lock')) return 'a part of it ends with ".lock"';
+  }
+  return undefined;
+}
+
+export function gitRefError(ref: string, why: string): string {
+  const shown = ref.length > 80 ? `${ref.slice(0, 77)}...` : ref;
+  return `--from-git "${shown}" is not a git ref: ${why}. Give a branch, tag or commit (--from-git origin/main), or put URLs after the options (--from-git with no ref compares with the working tree).`;
+}
+
 /** Changed paths, sorted and de-duplicated. Without `ref`: against HEAD (or everything, in a repository with no commit yet). */
 export async function changedFiles(root: string, ref?: string): Promise<string[]> {
-  if (ref !== undefined && (ref.startsWith('-') || ref.trim() === '')) throw new Error(`"${ref}" is not a git ref.`);
+  const why = ref === undefined ? undefined : gitRefProblem(ref);
+  if (ref !== undefined && why !== undefined) throw new Error(gitRefError(ref, why));
   let base = ref;
   if (base === undefined) {
     try {

@@ -21,7 +21,9 @@ import {
   type StatusOutcome,
   type TargetCheck,
 } from './provider';
-import { decodeLoose, encodeExact, parseUrl, type ParsedUrl } from './url';
+import { EndpointIndex } from './endpointIndex';
+import { describeCount, MAX_ENDPOINTS, MAX_URL_LENGTH } from './limits';
+import { decodeLoose, encodeExact, parseUrl, urlTooLongMessage, type ParsedUrl } from './url';
 
 export const IMAGEKIT_HOST = 'ik.imagekit.io';
 export const IMAGEKIT_API_BASE = 'https://api.imagekit.io';
@@ -89,6 +91,21 @@ export function parseImageKitEndpoint(raw: string): { ok: true; endpoint: ImageK
   return { ok: true, endpoint: { raw: raw.trim(), hostKey, basePath: segments.length ? `/${segments.join('/')}` : '', pattern: segments.join('/') } };
 }
 
+/**
+ * The length in the path as written of the endpoint's base path (which is percent-encoded): its segments are the
+ * path's first segments, so this is where the path's next segment starts. Offsets of problems are in the input.
+ */
+function rawPrefixLength(rawPath: string, basePath: string): number {
+  const segments = basePath === '' ? 0 : basePath.split('/').length - 1;
+  let at = 0;
+  for (let i = 0; i < segments; i++) {
+    const next = rawPath.indexOf('/', at + 1);
+    if (next === -1) return rawPath.length;
+    at = next;
+  }
+  return at;
+}
+
 function hostKeyOf(u: ParsedUrl): string {
   return u.port ? `${u.hostname}:${u.port}` : u.hostname;
 }
@@ -130,22 +147,38 @@ class ImageKitChecker implements Checker {
   readonly provider = 'imagekit' as const;
   readonly configProblems: Problem[] = [];
   private readonly endpoints: ImageKitEndpoint[] = [];
+  /** By host, then the longest base path: a lookup does not grow with the number of endpoints. */
+  private readonly index = new EndpointIndex<ImageKitEndpoint>();
   private readonly ids = new Set<string>();
   private readonly hosts = new Set<string>([IMAGEKIT_HOST]);
 
   constructor(config: ProviderConfig) {
-    for (const raw of config.endpoints ?? []) {
+    const all = config.endpoints ?? [];
+    if (all.length > MAX_ENDPOINTS) {
+      this.configProblems.push(
+        problem(
+          'too-many-endpoints',
+          'error',
+          `${describeCount(all.length)} ImageKit endpoints are configured; the limit is ${describeCount(MAX_ENDPOINTS)} (limit: endpoints per provider). Only the first ${describeCount(MAX_ENDPOINTS)} are used: remove endpoints you no longer serve from.`,
+        ),
+      );
+    }
+    for (const raw of all.slice(0, MAX_ENDPOINTS)) {
       const r = parseImageKitEndpoint(raw);
       if (!r.ok) {
         this.configProblems.push(r.problem);
         continue;
       }
       this.endpoints.push(r.endpoint);
+      this.index.add(r.endpoint);
       if (r.endpoint.imagekitId) this.ids.add(r.endpoint.imagekitId);
       this.hosts.add(r.endpoint.hostKey.replace(/:\d+$/, ''));
     }
-    // Longest base first, so a URL pattern endpoint wins over the account's default endpoint.
-    this.endpoints.sort((a, b) => b.basePath.length - a.basePath.length);
+  }
+
+  /** Map lookups the endpoint index has made (for tests of its cost). */
+  get indexProbes(): number {
+    return this.index.probes;
   }
 
   ownsHost(hostname: string): boolean {
@@ -154,9 +187,9 @@ class ImageKitChecker implements Checker {
 
   private resolve(u: ParsedUrl, path: string): ImageKitEndpoint | undefined {
     const hostKey = hostKeyOf(u);
-    for (const e of this.endpoints) {
-      if (e.hostKey === hostKey && (path === e.basePath || path.startsWith(`${e.basePath}/`))) return e;
-    }
+    // The longest base path wins, so a URL pattern endpoint wins over the account's default endpoint.
+    const configured = this.index.find(hostKey, path);
+    if (configured) return configured;
     if (u.hostname !== IMAGEKIT_HOST || u.port) return undefined;
     // Every ImageKit account has its default endpoint https://ik.imagekit.io/<imagekitId>.
     const id = path.split('/')[1];
@@ -178,6 +211,10 @@ class ImageKitChecker implements Checker {
     const kind = star >= 0 || (query ?? '').includes('*') ? 'wildcard' : 'exact';
     const encodedPath = encodeExact(path);
     const withoutFragment = u.origin + encodedPath + (query !== undefined ? `?${encodeExact(query)}` : '');
+    if (withoutFragment.length > MAX_URL_LENGTH) {
+      // Percent-encoding made it longer than a URL may be (each non-ASCII character takes 6 to 12).
+      return { provider: 'imagekit', input, ok: false, kind, problems: [problem('url-too-long', 'error', urlTooLongMessage(withoutFragment.length))] };
+    }
 
     if (u.assumedScheme) {
       problems.push(problem('scheme-assumed', 'info', `The URL has no scheme, so https:// was assumed: ${withoutFragment}.`, { fixes: [{ title: 'Write the URL with https://', replacement: withoutFragment }] }));
@@ -234,7 +271,7 @@ class ImageKitChecker implements Checker {
             'wildcard-too-broad',
             'error',
             `This wildcard is too broad for ImageKit. The path before "*", counted after the imagekitId and URL pattern, is "${decodeLoose(counted)}": ${v.levels} level${v.levels === 1 ? '' : 's'}, ${v.chars} character${v.chars === 1 ? '' : 's'}, no file extension. It needs at least ${MIN_WILDCARD_LEVELS} levels (images/upload*), or at least ${MIN_WILDCARD_CHARS} characters, or a complete file name (sample.jpg*). Narrow it, or purge the exact URLs.`,
-            { start: u.pathStart + endpoint.basePath.length, end: star0 + 1 },
+            { start: u.pathStart + rawPrefixLength(path.slice(0, star), endpoint.basePath), end: star0 + 1 },
           ),
         );
       } else if (v.refused) {
@@ -278,7 +315,8 @@ class ImageKitChecker implements Checker {
         ? 'The URL has no imagekitId: it must look like https://ik.imagekit.io/<imagekitId>/path/file.jpg.'
         : `${u.hostname} is not an ImageKit URL endpoint. Add it to the ImageKit endpoints (setting cdnPurge.imagekit.endpoints, or --endpoint for the CLI).`;
     }
-    const list = this.endpoints.map((e) => e.raw).join(', ');
+    const shown = this.endpoints.slice(0, 5).map((e) => e.raw);
+    const list = this.endpoints.length > shown.length ? `${shown.join(', ')} and ${describeCount(this.endpoints.length - shown.length)} more` : shown.join(', ');
     return `The URL is not under a configured ImageKit endpoint (${list}). Add its endpoint (setting cdnPurge.imagekit.endpoints, or --endpoint for the CLI), or fix the URL.`;
   }
 }

@@ -16,7 +16,8 @@ import {
   type PurgeOutcome,
   type TargetCheck,
 } from './provider';
-import { encodeExact, parseUrl } from './url';
+import { describeCount, MAX_ENDPOINTS, MAX_URL_LENGTH } from './limits';
+import { encodeExact, hostNameProblem, parseUrl, urlTooLongMessage } from './url';
 
 export const IMGIX_API_BASE = 'https://api.imgix.com';
 export const IMGIX_CONTENT_TYPE = 'application/vnd.api+json';
@@ -48,10 +49,25 @@ class ImgixChecker implements Checker {
   private readonly attributes: { sub_image?: boolean; source_id?: string } = {};
 
   constructor(config: ProviderConfig) {
-    for (const raw of config.endpoints ?? []) {
+    const all = config.endpoints ?? [];
+    if (all.length > MAX_ENDPOINTS) {
+      this.configProblems.push(
+        problem(
+          'too-many-endpoints',
+          'error',
+          `${describeCount(all.length)} imgix Source domains are configured; the limit is ${describeCount(MAX_ENDPOINTS)} (limit: endpoints per provider). Only the first ${describeCount(MAX_ENDPOINTS)} are used: remove domains you no longer serve from.`,
+        ),
+      );
+    }
+    for (const raw of all.slice(0, MAX_ENDPOINTS)) {
       const p = parseUrl(raw.includes('://') ? raw : `https://${raw}`);
       if (!p.ok || p.url.rawPath !== '/' || p.url.rawQuery !== undefined) {
         this.configProblems.push(problem('invalid-endpoint', 'error', `The imgix Source domain "${raw}" must be a bare domain such as https://assets.imgix.net.`));
+        continue;
+      }
+      const badHost = hostNameProblem(p.url.hostname);
+      if (badHost) {
+        this.configProblems.push(problem('invalid-endpoint', 'error', `The imgix Source domain "${raw}" is not a valid host name: ${badHost}.`));
         continue;
       }
       this.hosts.add(p.url.hostname);
@@ -87,7 +103,15 @@ class ImgixChecker implements Checker {
     if (u.assumedScheme) {
       problems.push(problem('scheme-assumed', 'info', `The URL has no scheme, so https:// was assumed: ${normalized}.`, { fixes: [{ title: 'Write the URL with https://', replacement: normalized }] }));
     }
-    if (this.hosts.size > 0 && !this.hosts.has(u.hostname)) {
+    if (normalized.length > MAX_URL_LENGTH) {
+      // Percent-encoding made it longer than a URL may be (each non-ASCII character takes 6 to 12).
+      return { provider: 'imgix', input, ok: false, kind: 'exact', problems: [problem('url-too-long', 'error', urlTooLongMessage(normalized.length))] };
+    }
+    const badHost = hostNameProblem(u.hostname);
+    if (badHost) {
+      // With no domains configured any host is taken for a custom domain, so it must at least be a host name.
+      problems.push(problem('invalid-url', 'error', `"${u.hostname}" is not a valid imgix host name: ${badHost}. Check the URL for typos.`));
+    } else if (this.hosts.size > 0 && !this.hosts.has(u.hostname)) {
       problems.push(
         problem('not-under-endpoint', 'error', `${u.hostname} is not one of the configured imgix Source domains (${[...this.hosts].join(', ')}). Add it (setting cdnPurge.imgix.domains, or --endpoint for the CLI), or fix the URL.`),
       );

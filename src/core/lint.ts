@@ -2,7 +2,8 @@
 // reports errors or warnings, with the exact range of each problem. Plain URLs are page content, not purge
 // targets, so they are not linted; templated URLs (`${…}`, `{{…}}`) are never checked.
 
-import type { Problem } from './problems';
+import { describeCount } from './limits';
+import { problem, type Problem } from './problems';
 import type { Checker, ProviderId } from './provider';
 import { classifierFrom, scanText } from './scanner';
 
@@ -23,10 +24,12 @@ export type Checkers = Partial<Record<ProviderId, Checker>>;
 export function lintText(text: string, checkers: Checkers): LintFinding[] {
   const findings: LintFinding[] = [];
   const classify = classifierFrom(checkers);
-  for (const m of scanText(text, classify)) {
+  const matches = scanText(text, classify);
+  for (const m of matches) {
     if (!m.wildcard || m.templated) continue;
     const checker = checkers[m.provider];
     if (!checker) continue;
+    // A URL over MAX_URL_LENGTH is refused by parseUrl before any work on it (url-too-long).
     const check = checker.check(m.url);
     for (const problem of check.problems) {
       if (problem.severity === 'info') continue;
@@ -41,6 +44,23 @@ export function lintText(text: string, checkers: Checkers): LintFinding[] {
         problem,
       });
     }
+  }
+  const cut = matches.truncated;
+  if (cut) {
+    const next = cut.next;
+    findings.push({
+      start: next.start,
+      end: next.end,
+      url: next.url,
+      urlStart: next.start,
+      urlEnd: next.end,
+      provider: next.provider,
+      problem: problem(
+        'too-many-urls',
+        'warning',
+        `This document has more than ${describeCount(cut.limit)} ImageKit and imgix URLs; from this one on, its wildcards are not checked (limit: URLs checked per document). Split the file to have the rest checked.`,
+      ),
+    });
   }
   return findings;
 }

@@ -8,6 +8,8 @@
 // {dir} (directory of {relative}), {name} (file name), {stem} (name without extension), {ext} (extension, no dot).
 
 import picomatch from 'picomatch';
+import { compileGlob } from './glob';
+import { describeCount, MAX_MAPPINGS } from './limits';
 import { isProviderId, type ProviderId } from './provider';
 import { encodeExact } from './url';
 
@@ -60,7 +62,10 @@ export class PathMapper {
   readonly problems: string[] = [];
 
   constructor(rules: readonly MappingRule[]) {
-    rules.forEach((rule, i) => {
+    if (rules.length > MAX_MAPPINGS) {
+      this.problems.push(`${describeCount(rules.length)} mapping rules: only the first ${describeCount(MAX_MAPPINGS)} are used (limit: mapping rules). Merge rules with {a,b} or ** globs.`);
+    }
+    rules.slice(0, MAX_MAPPINGS).forEach((rule, i) => {
       const where = `mapping ${i + 1}`;
       if (!rule || typeof rule.glob !== 'string' || rule.glob.trim() === '') return void this.problems.push(`${where}: "glob" is missing (e.g. "public/images/**").`);
       if (typeof rule.url !== 'string' || !/^https?:\/\//i.test(rule.url)) {
@@ -71,11 +76,15 @@ export class PathMapper {
       const unknown = rule.url.match(/\{[^}]*\}/g)?.filter((t) => !/^\{(relative|path|dir|name|stem|ext)\}$/.test(t));
       if (unknown?.length) return void this.problems.push(`${where}: unknown placeholder ${unknown[0]} (use {relative}, {path}, {dir}, {name}, {stem} or {ext}).`);
       const glob = normalizeRelPath(rule.glob.trim());
+      // Matched by our own linear-time matcher (./glob): picomatch's regular expressions backtrack. picomatch.scan
+      // (a single pass) still finds the glob's static base.
+      const compiled = compileGlob(glob);
+      if (!compiled.ok) return void this.problems.push(`${where}: ${compiled.error}`);
       const scan = picomatch.scan(glob);
       this.rules.push({
         rule,
         base: scan.isGlob ? scan.base : glob.split('/').slice(0, -1).join('/'),
-        isMatch: picomatch(glob, { dot: true }),
+        isMatch: (p) => compiled.glob.match(p),
         template,
         deep: scan.isGlob && scan.glob.startsWith('**'),
       });
@@ -89,6 +98,7 @@ export class PathMapper {
   /** The first rule whose glob matches the file gives its URL. */
   mapFile(path: string, provider?: ProviderId): MappedFile | undefined {
     const p = normalizeRelPath(path);
+    if (p === '') return undefined;
     for (const r of this.rules) {
       if (provider && r.rule.provider && r.rule.provider !== provider) continue;
       if (!r.isMatch(p)) continue;

@@ -14,6 +14,10 @@ export const PROBLEM_CODES = [
   'fragment-dropped',
   'invalid-endpoint',
   'insecure-api-base',
+  // limits (README "Limits")
+  'url-too-long',
+  'too-many-endpoints',
+  'too-many-urls',
   // ImageKit wildcards
   'wildcard-not-at-end',
   'wildcard-query',

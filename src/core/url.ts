@@ -2,6 +2,7 @@
 // `/a/../b` becomes `/b`, `%2e` is decoded), which would purge a different object than the one asked for, so
 // only the authority goes through `new URL()`; the path, query and fragment are split by hand and encoded here.
 
+import { describeCount, MAX_URL_LENGTH } from './limits';
 import { problem, type Problem } from './problems';
 
 export interface ParsedUrl {
@@ -29,6 +30,7 @@ export interface ParsedUrl {
 export type ParseResult = { ok: true; url: ParsedUrl } | { ok: false; problem: Problem };
 
 const SCHEME = /^([A-Za-z][A-Za-z0-9+.-]*):(?!\d)/;
+const SCHEME_WITH_SLASHES = /^[A-Za-z][A-Za-z0-9+.-]*:\/\//;
 /** A host name with at least one dot and a top-level label of letters, then a path: `you.imgix.net/your-image.png`. */
 const HOST_FIRST = /^(?:[A-Za-z0-9](?:[A-Za-z0-9-]*[A-Za-z0-9])?\.)+[A-Za-z]{2,63}(?::\d+)?\//;
 
@@ -37,6 +39,8 @@ export function parseUrl(raw: string): ParseResult {
   if (input === '') {
     return { ok: false, problem: problem('invalid-url', 'error', 'The URL is empty. Give the full URL of the image, starting with https://.') };
   }
+  // Before any other work: a multi-megabyte "URL" costs nothing more than this comparison.
+  if (input.length > MAX_URL_LENGTH) return { ok: false, problem: problem('url-too-long', 'error', urlTooLongMessage(input.length)) };
   const m = SCHEME.exec(input);
   if (!m) {
     // imgix's document writes purge URLs as `you.imgix.net/your-image.png`: a host name first means https.
@@ -115,6 +119,38 @@ export function parseUrl(raw: string): ParseResult {
       rawFragment,
     },
   };
+}
+
+const LABEL = /^[a-z0-9](?:[a-z0-9-]{0,61}[a-z0-9])?$/;
+
+/**
+ * Why a host (as `new URL()` serialises it: lower case, IDNA applied) is not a DNS host name a CDN's own domain
+ * can have, or undefined when it is one: labels of letters, digits and hyphens (1 to 63, no hyphen at either end), at
+ * least two of them, at most 253 characters, no IP address. `new URL()` alone lets through "a_b", "-a", "a..b", "a*b".
+ */
+export function hostNameProblem(host: string): string | undefined {
+  if (host.startsWith('[') || /^\d+\.\d+\.\d+\.\d+$/.test(host)) return 'an IP address is not a CDN domain';
+  if (host.length > 253) return 'a host name has at most 253 characters';
+  if (host.endsWith('.')) return 'remove the trailing "."';
+  const labels = host.split('.');
+  if (labels.length < 2) return 'a CDN domain has at least two labels (assets.imgix.net, images.example.com)';
+  const bad = labels.find((l) => !LABEL.test(l));
+  if (bad !== undefined) {
+    return bad === '' ? 'it has an empty label (two dots in a row, or a leading dot)' : `the label "${bad}" is not 1 to 63 letters, digits and inner hyphens`;
+  }
+  return undefined;
+}
+
+export function urlTooLongMessage(length: number): string {
+  return `The URL is ${describeCount(length)} characters long; the limit is ${describeCount(MAX_URL_LENGTH)} (limit: URL length). A URL this long is never sent: check that it is not data, or several URLs run together.`;
+}
+
+/**
+ * True when a word is written like a URL without a scheme: `host.tld/path` (as imgix writes purge URLs) or
+ * `//host/path`. Used to tell a URL from a git ref.
+ */
+export function looksLikeUrl(s: string): boolean {
+  return SCHEME_WITH_SLASHES.test(s) || s.startsWith('//') || HOST_FIRST.test(s);
 }
 
 function short(s: string): string {

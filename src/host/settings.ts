@@ -4,7 +4,8 @@
 import * as vscode from 'vscode';
 import { adapterFor } from '../core/adapters';
 import { IMGIX_PURGE_RATE } from '../core/imgix';
-import { emptyProjectConfig, parseProjectConfig, PROJECT_CONFIG_FILE, type ProjectConfig } from '../core/config';
+import { configTooLarge, emptyProjectConfig, parseProjectConfig, PROJECT_CONFIG_FILE, type ProjectConfig } from '../core/config';
+import { MAX_CONFIG_BYTES } from '../core/limits';
 import type { MappingRule } from '../core/mapping';
 import type { Problem } from '../core/problems';
 import type { Checker, ProviderConfig, ProviderId } from '../core/provider';
@@ -46,6 +47,11 @@ export class Settings implements vscode.Disposable {
     for (const folder of vscode.workspace.workspaceFolders ?? []) {
       const uri = vscode.Uri.joinPath(folder.uri, PROJECT_CONFIG_FILE);
       try {
+        // Not read at all when over the limit: a workspace's file must not stall the extension host.
+        if ((await vscode.workspace.fs.stat(uri)).size > MAX_CONFIG_BYTES) {
+          errors = [configTooLarge(PROJECT_CONFIG_FILE)];
+          break;
+        }
         const bytes = await vscode.workspace.fs.readFile(uri);
         ({ config: project, errors } = parseProjectConfig(Buffer.from(bytes).toString('utf8'), PROJECT_CONFIG_FILE));
         break;

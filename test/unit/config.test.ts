@@ -1,6 +1,7 @@
 // cdn-purge.json: the README example parses; every kind of mistake is reported with the file name and what to do.
 import assert from 'node:assert/strict';
 import { emptyProjectConfig, parseProjectConfig, PROJECT_CONFIG_FILE, providerConfigFrom } from '../../src/core/config';
+import { MAX_CONFIG_BYTES } from '../../src/core/limits';
 
 const README_EXAMPLE = `{
   "imagekit": { "endpoints": ["https://ik.imagekit.io/demo", "https://images.example.com"] },
@@ -81,5 +82,23 @@ describe('config: cdn-purge.json', () => {
     const { config } = parseProjectConfig(README_EXAMPLE);
     assert.deepEqual(providerConfigFrom(config, 'imagekit'), { endpoints: ['https://ik.imagekit.io/demo', 'https://images.example.com'] });
     assert.deepEqual(providerConfigFrom(config, 'imgix'), { endpoints: ['https://assets.imgix.net'], sourceId: '5ebee107e9c05c0001d9c2d3', subImage: undefined });
+  });
+
+  it('a byte order mark (as editors on Windows save UTF-8) is not an error: the file is read', () => {
+    const { config, errors } = parseProjectConfig(`\ufeff${README_EXAMPLE}`);
+    assert.deepEqual(errors, []);
+    assert.equal(config.mappings.length, 2);
+    // Only one, at the start: a BOM elsewhere is still not JSON.
+    assert.match(parseProjectConfig(`{}\ufeff`).errors[0], /is not valid JSON/);
+  });
+
+  it(`a file over ${MAX_CONFIG_BYTES / 1024 / 1024} MiB is not parsed; the error names the limit`, () => {
+    const big = `{"mappings": [${'{"glob": "a/**", "url": "https://ik.imagekit.io/demo/"},'.repeat(MAX_CONFIG_BYTES / 50)}{}]}`;
+    assert.ok(big.length > MAX_CONFIG_BYTES);
+    const { config, errors } = parseProjectConfig(big, 'x/cdn-purge.json');
+    assert.deepEqual(config, emptyProjectConfig());
+    assert.deepEqual(errors, ['x/cdn-purge.json is larger than 1 MiB (limit: cdn-purge.json size), so it was not read. It holds endpoints and mappings only: use ** globs and {a,b} instead of listing files.']);
+    // Counted in bytes: 600,000 "ü" are 1.2 MB in UTF-8.
+    assert.match(parseProjectConfig(`{"$schema": "${'ü'.repeat(600_000)}"}`).errors[0], /limit: cdn-purge\.json size/);
   });
 });

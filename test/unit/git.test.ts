@@ -3,7 +3,7 @@
 import assert from 'node:assert/strict';
 import fs from 'node:fs';
 import path from 'node:path';
-import { changedFiles, repoRoot } from '../../src/core/git';
+import { changedFiles, gitRefProblem, repoRoot } from '../../src/core/git';
 import { commitAll, git, initRepo, write } from './helpers/git';
 import { tmpDir } from './helpers/tmp';
 
@@ -58,6 +58,45 @@ describe('git: changedFiles', function () {
   it('a ref that looks like an option, or is empty, is refused before git runs', async () => {
     await assert.rejects(changedFiles(root, '--output=/tmp/x'), /is not a git ref/);
     await assert.rejects(changedFiles(root, ' '), /is not a git ref/);
+  });
+
+  it('a URL, with or without its scheme, is refused as a ref before git runs, saying it looks like a URL', async () => {
+    for (const ref of ['ik.imagekit.io/demo/a.jpg', 'assets.imgix.net/dogs.png', '//ik.imagekit.io/demo/a.jpg', 'https://ik.imagekit.io/demo/a.jpg']) {
+      await assert.rejects(changedFiles(root, ref), /is not a git ref: it looks like a URL\. Give a branch, tag or commit/, ref);
+    }
+  });
+
+  it('refs are checked by git check-ref-format rules, with ~N and ^N allowed after them', async () => {
+    git(root, 'tag', 'v1.2');
+    assert.deepEqual(await changedFiles(root, `${first}`), []);
+    assert.deepEqual(await changedFiles(root, 'v1.2'), []);
+    const good = ['main', 'origin/main', 'v1.2', 'release/2024.06', 'HEAD~1', 'HEAD^', 'main~2^1', '@', 'feature/x-y_z', first];
+    for (const ref of good) assert.equal(gitRefProblem(ref), undefined, ref);
+    const bad: Array<[string, RegExp]> = [
+      ['', /empty/],
+      ['-x', /starts with "-"/],
+      ['a..b', /"\.\."/],
+      ['a b', /a space/],
+      ['a:b', /one of/],
+      ['a?', /one of/],
+      ['a*', /one of/],
+      ['a[b', /one of/],
+      ['a\\b', /one of/],
+      ['a\u0001', /control/],
+      ['a@{1}', /"@\{"/],
+      ['/a', /"\/"/],
+      ['a/', /"\/"/],
+      ['a//b', /"\/\/"/],
+      ['a.', /ends with "\."/],
+      ['a/.b', /starts with "\."/],
+      ['a.lock', /"\.lock"/],
+      ['~1', /no name/],
+      ['x'.repeat(1025), /longer than 1,024/],
+    ];
+    for (const [ref, why] of bad) {
+      assert.match(gitRefProblem(ref) ?? '(accepted)', why, JSON.stringify(ref));
+      await assert.rejects(changedFiles(root, ref), /is not a git ref/, JSON.stringify(ref));
+    }
   });
 
   it('repoRoot finds the top from a subfolder; outside a repository it says --from-git needs one', async () => {

@@ -143,6 +143,28 @@ describe('mapping: rule order, provider filter, bad rules', () => {
     assert.equal(m.mapFile('ok/x.png')?.url, 'https://ik.imagekit.io/demo/ok/x.png');
     assert.equal(m.mapFile('c/x.png'), undefined);
   });
+
+  it('a glob the matcher refuses (extglob, over the length limit) is reported by position; the other rules work', () => {
+    const m = new PathMapper([
+      { glob: 'img/@(a|b).png', url: 'https://ik.imagekit.io/demo/' },
+      { glob: `${'x'.repeat(2000)}/**`, url: 'https://ik.imagekit.io/demo/' },
+      { glob: 'ok/**', url: 'https://ik.imagekit.io/demo/ok/' },
+    ]);
+    assert.equal(m.problems.length, 2);
+    assert.match(m.problems[0], /^mapping 1: the glob "img\/@\(a\|b\)\.png": extglob patterns/);
+    assert.match(m.problems[1], /^mapping 2: the glob is 2,003 characters long; the limit is 1,024 \(limit: glob length\)/);
+    assert.equal(m.size, 1);
+    assert.equal(m.mapFile('ok/x.png')?.url, 'https://ik.imagekit.io/demo/ok/x.png');
+  });
+
+  it('more rules than the limit: the first 1,000 are used and the problem names the limit', () => {
+    const rules = Array.from({ length: 1001 }, (_, i) => ({ glob: `d${i}/**`, url: `https://ik.imagekit.io/demo/d${i}/` }));
+    const m = new PathMapper(rules);
+    assert.equal(m.size, 1000);
+    assert.match(m.problems[0], /1,001 mapping rules: only the first 1,000 are used \(limit: mapping rules\)/);
+    assert.equal(m.mapFile('d999/a.png')?.url, 'https://ik.imagekit.io/demo/d999/a.png');
+    assert.equal(m.mapFile('d1000/a.png'), undefined);
+  });
 });
 
 describe('mapping: folders → URL prefixes', () => {

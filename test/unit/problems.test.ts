@@ -5,6 +5,8 @@ import fs from 'node:fs';
 import path from 'node:path';
 import { imagekit } from '../../src/core/imagekit';
 import { imgix } from '../../src/core/imgix';
+import { MAX_ENDPOINTS, MAX_SCAN_URLS, MAX_URL_LENGTH } from '../../src/core/limits';
+import { lintText } from '../../src/core/lint';
 import { docsUrl, hasErrors, PROBLEM_CODES, problem, type Problem } from '../../src/core/problems';
 import type { ProviderConfig } from '../../src/core/provider';
 import { checkApiBase } from '../../src/core/url';
@@ -39,6 +41,11 @@ function produceAll(): Problem[] {
   ix('https://assets.imgix.net/a.png', { sourceId: 'not-hex' });
   const api = checkApiBase('http://example.com');
   if (!api.ok) out.push(api.problem);
+  // Limits (README "Limits").
+  ik(`https://ik.imagekit.io/demo/${'a'.repeat(MAX_URL_LENGTH)}.jpg`);
+  ik('https://ik.imagekit.io/id0/a.jpg', { endpoints: Array.from({ length: MAX_ENDPOINTS + 1 }, (_, i) => `https://ik.imagekit.io/id${i}`) });
+  const manyUrls = Array.from({ length: MAX_SCAN_URLS }, (_, i) => `https://ik.imagekit.io/demo/${i}.jpg`).join(' ');
+  out.push(...lintText(`${manyUrls} https://ik.imagekit.io/demo/x*`, { imagekit: imagekit.checker({}) }).map((f) => f.problem));
   return out;
 }
 

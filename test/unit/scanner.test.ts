@@ -3,6 +3,7 @@
 import assert from 'node:assert/strict';
 import { imagekit } from '../../src/core/imagekit';
 import { imgix } from '../../src/core/imgix';
+import { MAX_SCAN_URLS } from '../../src/core/limits';
 import { classifierFrom, scanText, type HostClassifier, type ScanMatch } from '../../src/core/scanner';
 
 const classify: HostClassifier = classifierFrom({
@@ -215,6 +216,33 @@ describe('scanner: large and pathological input', function () {
     assert.equal(found.length, 10_000);
     assert.equal(found[9_999].url, 'https://ik.imagekit.io/demo/9999.jpg');
     assert.equal(scanText(text, classify, 5).length, 5);
+  });
+
+  it('a result that stopped at its limit says so, with the first URL it did not return; one that did not, does not', () => {
+    const many = Array.from({ length: 10_001 }, (_, i) => `https://ik.imagekit.io/demo/${i}.jpg`).join(' ');
+    const found = scanText(many, classify);
+    assert.equal(found.length, MAX_SCAN_URLS);
+    assert.ok(found.truncated, 'no truncated flag');
+    assert.equal(found.truncated.limit, MAX_SCAN_URLS);
+    assert.equal(found.truncated.next.url, 'https://ik.imagekit.io/demo/10000.jpg');
+    assert.equal(many.slice(found.truncated.next.start, found.truncated.next.end), found.truncated.next.url);
+    // Exactly at the limit, or below it: nothing was left out.
+    const exact = Array.from({ length: 10_000 }, (_, i) => `https://ik.imagekit.io/demo/${i}.jpg`).join(' ');
+    assert.equal(scanText(exact, classify).truncated, undefined);
+    // URLs of other hosts after the limit are not URLs the scanner would have returned: not truncated.
+    assert.equal(scanText(`${exact} https://example.com/a.jpg`, classify).truncated, undefined);
+    assert.equal(scanText('https://ik.imagekit.io/demo/a.jpg https://ik.imagekit.io/demo/b.jpg', classify, 1).truncated?.next.url, 'https://ik.imagekit.io/demo/b.jpg');
+    // The flag is not enumerable: results still compare equal to plain arrays.
+    assert.deepEqual(Object.keys(scanText('https://ik.imagekit.io/demo/a.jpg b', classify, 0)), []);
+  });
+
+  it('3 million balanced "()" groups (6 MB) in one URL: found whole, no RangeError (a regex group loop overflows its stack)', () => {
+    const url = `https://ik.imagekit.io/demo/${'()'.repeat(3_000_000)}`;
+    const found = scan(`x ${url} y`);
+    assert.equal(found.length, 1);
+    assert.equal(found[0].url.length, url.length);
+    const groups = `https://ik.imagekit.io/demo/${'(a)b'.repeat(1_000_000)}`;
+    assert.equal(scan(groups)[0].url.length, groups.length);
   });
 
   it('a URL followed by 300 000 dots ends before them', () => {
