@@ -103,7 +103,10 @@ const sequential = async <T>(items: T[], f: (x: T) => Promise<unknown>): Promise
 
 function imagekitV6(emu: Emulator): { purge: (url: string) => Promise<unknown>; done: () => void } {
   const axios = require(require.resolve('axios', { paths: [path.dirname(require.resolve('imagekit'))] }));
-  const id = axios.interceptors.request.use((c: { url?: string }) => ({ ...c, url: c.url?.replace('https://api.imagekit.io', emu.url) }));
+  const id = axios.interceptors.request.use((c: { url?: string }) => ({
+    ...c,
+    url: c.url?.replace('https://api.imagekit.io', emu.url),
+  }));
   const ImageKit = require('imagekit');
   const sdk = new ImageKit({ publicKey: 'public_bench', privateKey: KEY, urlEndpoint: 'https://ik.imagekit.io/demo' });
   return { purge: (url) => sdk.purgeCache(url), done: () => axios.interceptors.request.eject(id) };
@@ -148,7 +151,13 @@ function ourCore(provider: Provider, ratePerSecond?: number): Loop {
     const plan = planPurge(urls, adapter.checker({}));
     const client = new HttpClient();
     try {
-      await executePlan(plan.requests, { adapter, apiBase: emu.url, key: provider === 'imagekit' ? KEY : IX_KEY, client, ...(ratePerSecond !== undefined ? { ratePerSecond } : {}) });
+      await executePlan(plan.requests, {
+        adapter,
+        apiBase: emu.url,
+        key: provider === 'imagekit' ? KEY : IX_KEY,
+        client,
+        ...(ratePerSecond !== undefined ? { ratePerSecond } : {}),
+      });
     } finally {
       await client.close();
     }
@@ -159,10 +168,20 @@ function ourCli(provider: Provider, extra: string[] = []): Loop {
   return (urls, emu) =>
     new Promise<void>((resolve, reject) => {
       const state = fs.mkdtempSync(path.join(os.tmpdir(), 'cdn-purge-bench-'));
-      const child = spawn(process.execPath, [path.join(root, 'dist/cli.js'), 'purge', '-p', provider, '--api-base', emu.url, '--json', ...extra, '-'], {
-        env: { PATH: process.env.PATH, HOME: state, CDN_PURGE_STATE_DIR: state, IMAGEKIT_PRIVATE_KEY: KEY, IMGIX_API_KEY: IX_KEY },
-        stdio: ['pipe', 'ignore', 'inherit'],
-      });
+      const child = spawn(
+        process.execPath,
+        [path.join(root, 'dist/cli.js'), 'purge', '-p', provider, '--api-base', emu.url, '--json', ...extra, '-'],
+        {
+          env: {
+            PATH: process.env.PATH,
+            HOME: state,
+            CDN_PURGE_STATE_DIR: state,
+            IMAGEKIT_PRIVATE_KEY: KEY,
+            IMGIX_API_KEY: IX_KEY,
+          },
+          stdio: ['pipe', 'ignore', 'inherit'],
+        },
+      );
       child.on('error', reject);
       child.on('close', () => {
         fs.rmSync(state, { recursive: true, force: true });
@@ -180,15 +199,34 @@ async function purgeScenario(
   boundMs: number | undefined,
   loops: Array<[string, Loop]>,
 ): Promise<void> {
-  const emu = await startEmulator({ port: 0, latencyMs: LATENCY_MS, statusDelayMs: 0, quota: 10_000_000, maxLogEntries: 1_000_000, ...emuOptions });
+  const emu = await startEmulator({
+    port: 0,
+    latencyMs: LATENCY_MS,
+    statusDelayMs: 0,
+    quota: 10_000_000,
+    maxLogEntries: 1_000_000,
+    ...emuOptions,
+  });
   const rows: PurgeRow[] = [];
   try {
     for (const [i, [client, loop]] of loops.entries()) {
       emu.reset();
-      const urls = provider === 'imagekit' ? ikUrls(n, `${scenario.replace(/\W+/g, '-')}-${i}`) : ixUrls(n, `${scenario.replace(/\W+/g, '-')}-${i}`);
+      const urls =
+        provider === 'imagekit'
+          ? ikUrls(n, `${scenario.replace(/\W+/g, '-')}-${i}`)
+          : ixUrls(n, `${scenario.replace(/\W+/g, '-')}-${i}`);
       const wallMs = await timeAsync(() => loop(urls, emu));
       const { delivered, refusals } = tally(emu, provider);
-      rows.push({ scenario, client, n, delivered, lost: n - delivered, refusals, wallMs, ...(boundMs ? { ratio: wallMs / boundMs } : {}) });
+      rows.push({
+        scenario,
+        client,
+        n,
+        delivered,
+        lost: n - delivered,
+        refusals,
+        wallMs,
+        ...(boundMs ? { ratio: wallMs / boundMs } : {}),
+      });
     }
   } finally {
     await emu.close();
@@ -204,14 +242,54 @@ async function purgeScenario(
 function sdkLoops(provider: Provider): Array<[string, Loop]> {
   if (provider === 'imgix') {
     return [
-      ['imgix-management-js, sequential', async (urls, emu) => { const s = imgixMjs(emu); try { await sequential(urls, s.purge); } finally { s.done(); } }],
-      ['imgix-management-js, p-limit(8)', async (urls, emu) => { const s = imgixMjs(emu); try { await pLimit8(urls, s.purge); } finally { s.done(); } }],
+      [
+        'imgix-management-js, sequential',
+        async (urls, emu) => {
+          const s = imgixMjs(emu);
+          try {
+            await sequential(urls, s.purge);
+          } finally {
+            s.done();
+          }
+        },
+      ],
+      [
+        'imgix-management-js, p-limit(8)',
+        async (urls, emu) => {
+          const s = imgixMjs(emu);
+          try {
+            await pLimit8(urls, s.purge);
+          } finally {
+            s.done();
+          }
+        },
+      ],
       ['fetch, p-limit(8)', (urls, emu) => pLimit8(urls, fetchPurge('imgix', emu))],
     ];
   }
   return [
-    ['imagekit 6, sequential', async (urls, emu) => { const s = imagekitV6(emu); try { await sequential(urls, s.purge); } finally { s.done(); } }],
-    ['imagekit 6, p-limit(8)', async (urls, emu) => { const s = imagekitV6(emu); try { await pLimit8(urls, s.purge); } finally { s.done(); } }],
+    [
+      'imagekit 6, sequential',
+      async (urls, emu) => {
+        const s = imagekitV6(emu);
+        try {
+          await sequential(urls, s.purge);
+        } finally {
+          s.done();
+        }
+      },
+    ],
+    [
+      'imagekit 6, p-limit(8)',
+      async (urls, emu) => {
+        const s = imagekitV6(emu);
+        try {
+          await pLimit8(urls, s.purge);
+        } finally {
+          s.done();
+        }
+      },
+    ],
     ['@imagekit/nodejs 7, sequential', (urls, emu) => sequential(urls, imagekitNode(emu).purge)],
     ['@imagekit/nodejs 7, p-limit(8)', (urls, emu) => pLimit8(urls, imagekitNode(emu).purge)],
     ['fetch, p-limit(8)', (urls, emu) => pLimit8(urls, fetchPurge('imagekit', emu))],
@@ -232,29 +310,86 @@ async function purges(): Promise<void> {
     ['cdn-purge CLI --rate 0 (process start included)', ourCli('imgix', ['--rate', '0'])],
     ...sdkLoops('imgix'),
   ]);
-  await purgeScenario(`ImageKit, ${RATE} per 1000 ms (X-RateLimit-* headers), ${LIMITED} purges`, 'imagekit', LIMITED, { imagekitRate: RATE, imgixRate: 0 }, (LIMITED / RATE) * 1000, [
-    ['cdn-purge core', ourCore('imagekit')],
-    ['cdn-purge CLI (process start included)', ourCli('imagekit')],
-    ...sdkLoops('imagekit'),
-  ]);
-  await purgeScenario(`imgix, documented ${RATE}/s, ${LIMITED} purges`, 'imgix', LIMITED, { imgixRate: RATE, imagekitRate: 0 }, (LIMITED / RATE) * 1000, [
-    ['cdn-purge core', ourCore('imgix')],
-    ['cdn-purge CLI (process start included)', ourCli('imgix')],
-    ...sdkLoops('imgix'),
-  ]);
+  await purgeScenario(
+    `ImageKit, ${RATE} per 1000 ms (X-RateLimit-* headers), ${LIMITED} purges`,
+    'imagekit',
+    LIMITED,
+    { imagekitRate: RATE, imgixRate: 0 },
+    (LIMITED / RATE) * 1000,
+    [
+      ['cdn-purge core', ourCore('imagekit')],
+      ['cdn-purge CLI (process start included)', ourCli('imagekit')],
+      ...sdkLoops('imagekit'),
+    ],
+  );
+  await purgeScenario(
+    `imgix, documented ${RATE}/s, ${LIMITED} purges`,
+    'imgix',
+    LIMITED,
+    { imgixRate: RATE, imagekitRate: 0 },
+    (LIMITED / RATE) * 1000,
+    [
+      ['cdn-purge core', ourCore('imgix')],
+      ['cdn-purge CLI (process start included)', ourCli('imgix')],
+      ...sdkLoops('imgix'),
+    ],
+  );
 
   for (const provider of ['imagekit', 'imgix'] as const) {
-    const limited = purgeRows.find((r) => r.client === 'cdn-purge core' && r.scenario.startsWith(provider === 'imagekit' ? 'ImageKit, 10' : 'imgix, documented'));
+    const limited = purgeRows.find(
+      (r) =>
+        r.client === 'cdn-purge core' &&
+        r.scenario.startsWith(provider === 'imagekit' ? 'ImageKit, 10' : 'imgix, documented'),
+    );
     if (limited) {
-      record(`purge under ${provider}'s limit: every purge delivered`, limited.delivered / limited.n, 1, '>=', '', `${limited.delivered}/${limited.n}`);
-      record(`purge under ${provider}'s limit: refusals (429) drawn`, limited.refusals, 2, '<=', '', `${limited.refusals} × 429`);
-      record(`purge under ${provider}'s limit: wall ÷ bound N/R`, limited.ratio ?? 0, 1.1, '<=', 'x', `${limited.wallMs.toFixed(0)} ms for a bound of ${LIMITED / RATE} s`);
+      record(
+        `purge under ${provider}'s limit: every purge delivered`,
+        limited.delivered / limited.n,
+        1,
+        '>=',
+        '',
+        `${limited.delivered}/${limited.n}`,
+      );
+      record(
+        `purge under ${provider}'s limit: refusals (429) drawn`,
+        limited.refusals,
+        2,
+        '<=',
+        '',
+        `${limited.refusals} × 429`,
+      );
+      record(
+        `purge under ${provider}'s limit: wall ÷ bound N/R`,
+        limited.ratio ?? 0,
+        1.1,
+        '<=',
+        'x',
+        `${limited.wallMs.toFixed(0)} ms for a bound of ${LIMITED / RATE} s`,
+      );
     }
   }
   const unl = purgeRows.find((r) => r.client === 'cdn-purge core' && r.scenario.startsWith('ImageKit, unlimited'));
-  if (unl) record('purge, ImageKit unlimited: core ÷ fastest SDK loop that delivers all', unl.ratio ?? 0, 1, '<=', 'x', `${unl.wallMs.toFixed(0)} ms`);
-  const unlx = purgeRows.find((r) => r.client.startsWith('cdn-purge core') && r.scenario.startsWith('imgix, unlimited'));
-  if (unlx) record('purge, imgix unlimited (--rate 0): core ÷ fastest SDK loop that delivers all', unlx.ratio ?? 0, 1, '<=', 'x', `${unlx.wallMs.toFixed(0)} ms`);
+  if (unl)
+    record(
+      'purge, ImageKit unlimited: core ÷ fastest SDK loop that delivers all',
+      unl.ratio ?? 0,
+      1,
+      '<=',
+      'x',
+      `${unl.wallMs.toFixed(0)} ms`,
+    );
+  const unlx = purgeRows.find(
+    (r) => r.client.startsWith('cdn-purge core') && r.scenario.startsWith('imgix, unlimited'),
+  );
+  if (unlx)
+    record(
+      'purge, imgix unlimited (--rate 0): core ÷ fastest SDK loop that delivers all',
+      unlx.ratio ?? 0,
+      1,
+      '<=',
+      'x',
+      `${unlx.wallMs.toFixed(0)} ms`,
+    );
 }
 
 /** A silent server (reads the request, never answers): a 5-URL batch with the default timeouts ends, each URL sent at most twice. */
@@ -273,15 +408,40 @@ async function silentServer(): Promise<void> {
         const adapter = provider === 'imagekit' ? imagekit : imgix;
         const urls = provider === 'imagekit' ? ikUrls(5, 'silent') : ixUrls(5, 'silent');
         const client = new HttpClient();
-        const results = await Promise.all([timeAsync(() => executePlan(planPurge(urls, adapter.checker({})).requests, { adapter, apiBase: base, key: provider === 'imagekit' ? KEY : IX_KEY, client }))]);
+        const results = await Promise.all([
+          timeAsync(() =>
+            executePlan(planPurge(urls, adapter.checker({})).requests, {
+              adapter,
+              apiBase: base,
+              key: provider === 'imagekit' ? KEY : IX_KEY,
+              client,
+            }),
+          ),
+        ]);
         await client.close();
-        const mine = [...seen.entries()].filter(([b]) => b.includes(provider === 'imagekit' ? 'ik.imagekit.io' : 'assets.imgix.net'));
+        const mine = [...seen.entries()].filter(([b]) =>
+          b.includes(provider === 'imagekit' ? 'ik.imagekit.io' : 'assets.imgix.net'),
+        );
         return { provider, wallMs: results[0], maxSends: Math.max(0, ...mine.map(([, n]) => n)), urls: mine.length };
       }),
     );
     for (const r of runs) {
-      record(`silent server, 5 ${r.provider} URLs, default timeouts: wall`, r.wallMs / 1000, 120, '<=', ' s', `${r.urls} URLs reached it, each at most ${r.maxSends}×`);
-      record(`silent server, 5 ${r.provider} URLs: sends per URL`, r.maxSends, 2, '<=', '', r.provider === 'imagekit' ? 'never re-sent (quota)' : 'one resend (a repeat is a 409)');
+      record(
+        `silent server, 5 ${r.provider} URLs, default timeouts: wall`,
+        r.wallMs / 1000,
+        120,
+        '<=',
+        ' s',
+        `${r.urls} URLs reached it, each at most ${r.maxSends}×`,
+      );
+      record(
+        `silent server, 5 ${r.provider} URLs: sends per URL`,
+        r.maxSends,
+        2,
+        '<=',
+        '',
+        r.provider === 'imagekit' ? 'never re-sent (quota)' : 'one resend (a repeat is a 409)',
+      );
     }
   } finally {
     server.closeAllConnections();
@@ -292,7 +452,8 @@ async function silentServer(): Promise<void> {
 /** The scanner is linear: 4× the text takes about 4× the time, and hostile input is no slower per byte. */
 function scanner(): void {
   const classify = classifierFrom({ imagekit: imagekit.checker({}) });
-  const block = '<img src="https://ik.imagekit.io/demo/images/upload/a.jpg"> text https://ik.imagekit.io/demo/folder/*/x.jpg, more text.\n';
+  const block =
+    '<img src="https://ik.imagekit.io/demo/images/upload/a.jpg"> text https://ik.imagekit.io/demo/folder/*/x.jpg, more text.\n';
   const small = block.repeat(Math.ceil(1_000_000 / block.length));
   const large = small.repeat(4);
   const ts = time(() => scanText(small, classify, Infinity));
@@ -310,12 +471,26 @@ function planner(): void {
   const b = urls(40_000, 'p');
   const ta = time(() => planPurge(a, checker, { coalesce: 2 }), 3);
   const tb = time(() => planPurge(b, checker, { coalesce: 2 }), 3);
-  record('planner: coalesce 40k vs 10k URLs (n log n ≈ 4–5)', tb / ta, 8, '<=', 'x', `${ta.toFixed(0)} ms vs ${tb.toFixed(0)} ms`);
+  record(
+    'planner: coalesce 40k vs 10k URLs (n log n ≈ 4–5)',
+    tb / ta,
+    8,
+    '<=',
+    'x',
+    `${ta.toFixed(0)} ms vs ${tb.toFixed(0)} ms`,
+  );
   global.gc?.();
   const before = process.memoryUsage().heapUsed;
   const plan = planPurge(b, checker, { coalesce: 2 });
   const perUrl = (process.memoryUsage().heapUsed - before) / b.length;
-  record('planner: heap per URL (40k URLs, plan kept)', perUrl / 1024, 8, '<=', ' KiB', `${plan.requests.length} requests`);
+  record(
+    'planner: heap per URL (40k URLs, plan kept)',
+    perUrl / 1024,
+    8,
+    '<=',
+    ' KiB',
+    `${plan.requests.length} requests`,
+  );
 }
 
 /** Start-up: the CLI loads undici only when it sends; `check` costs little more than Node itself. */
@@ -332,7 +507,14 @@ function startup(): void {
   const node = run(['-e', '0']);
   const check = run(['dist/cli.js', 'check', '-p', 'imagekit', 'https://ik.imagekit.io/demo/a/b/c.jpg']);
   const eager = run(['-e', "require('undici')"]);
-  record('CLI check start-up vs bare node', check / node, 2, '<=', 'x', `${check.toFixed(0)} ms vs ${node.toFixed(0)} ms; node loading undici alone: ${eager.toFixed(0)} ms`);
+  record(
+    'CLI check start-up vs bare node',
+    check / node,
+    2,
+    '<=',
+    'x',
+    `${check.toFixed(0)} ms vs ${node.toFixed(0)} ms; node loading undici alone: ${eager.toFixed(0)} ms`,
+  );
 }
 
 async function main(): Promise<void> {
@@ -344,13 +526,19 @@ async function main(): Promise<void> {
   console.log('| scenario | client | delivered | lost | 429s | wall | ratio |');
   console.log('| --- | --- | ---: | ---: | ---: | ---: | ---: |');
   for (const r of purgeRows) {
-    const ratio = r.ratio === undefined ? '' : `${r.ratio.toFixed(2)}${r.scenario.includes('unlimited') ? ' × fastest SDK' : ' × bound'}`;
-    console.log(`| ${r.scenario} | ${r.client} | ${r.delivered}/${r.n} | ${r.lost} | ${r.refusals} | ${(r.wallMs / 1000).toFixed(2)} s | ${ratio} |`);
+    const ratio =
+      r.ratio === undefined
+        ? ''
+        : `${r.ratio.toFixed(2)}${r.scenario.includes('unlimited') ? ' × fastest SDK' : ' × bound'}`;
+    console.log(
+      `| ${r.scenario} | ${r.client} | ${r.delivered}/${r.n} | ${r.lost} | ${r.refusals} | ${(r.wallMs / 1000).toFixed(2)} s | ${ratio} |`,
+    );
   }
   console.log('');
   const w = Math.max(...rows.map((r) => r.name.length));
   console.log(`${'benchmark'.padEnd(w)}  ${'target'.padEnd(10)}  result`);
-  for (const r of rows) console.log(`${r.name.padEnd(w)}  ${r.target.padEnd(10)}  ${r.ok ? 'ok  ' : 'MISS'} ${r.measured}`);
+  for (const r of rows)
+    console.log(`${r.name.padEnd(w)}  ${r.target.padEnd(10)}  ${r.ok ? 'ok  ' : 'MISS'} ${r.measured}`);
   const missed = rows.filter((r) => !r.ok).length;
   console.log(`${rows.length - missed} passed, ${missed} failed`);
   process.exitCode = missed ? 1 : 0;

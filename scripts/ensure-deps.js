@@ -23,7 +23,9 @@ if (why) {
   // A clean environment: not the npm_config_* of the `npm test` / `npm start` this runs under.
   const r = spawnSync(npm, ['ci', '--no-audit', '--no-fund'], { cwd: root, stdio: 'inherit', env: cleanNpmEnv() });
   if (r.status !== 0) {
-    console.error('[deps] FAILED at step "npm ci" (the project\'s dependencies): check that the npm registry can be reached (`npm ping`), then run `npm ci` yourself and read its error.');
+    console.error(
+      '[deps] FAILED at step "npm ci" (the project\'s dependencies): check that the npm registry can be reached (`npm ping`), then run `npm ci` yourself and read its error.',
+    );
     process.exit(r.status ?? 1);
   }
 }

@@ -13,4 +13,6 @@ const url = process.env.CDN_PURGE_TEST_EMULATOR_URL || 'http://127.0.0.1:8787';
 fs.rmSync(path.join(f5, 'workspace'), { recursive: true, force: true });
 fs.cpSync(path.join(root, 'sample'), path.join(f5, 'workspace'), { recursive: true });
 seedSettings(path.join(f5, 'user-data'), emulatorSettings(url));
-console.log(`[f5] test workspace ${path.relative(root, path.join(f5, 'workspace'))}, settings for the emulator at ${url}`);
+console.log(
+  `[f5] test workspace ${path.relative(root, path.join(f5, 'workspace'))}, settings for the emulator at ${url}`,
+);

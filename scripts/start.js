@@ -28,7 +28,17 @@ const value = (f, d) => {
   const i = argv.indexOf(f);
   return i >= 0 && argv[i + 1] ? argv[i + 1] : d;
 };
-const known = new Set(['--port', '--emulator-port', '--state-dir', '--watch', '--fresh', '--no-typecheck', '--smoke', '--help', '-h']);
+const known = new Set([
+  '--port',
+  '--emulator-port',
+  '--state-dir',
+  '--watch',
+  '--fresh',
+  '--no-typecheck',
+  '--smoke',
+  '--help',
+  '-h',
+]);
 for (let i = 0; i < argv.length; i++) {
   if (!known.has(argv[i])) {
     console.error(`[start] unknown option ${argv[i]}; see --help`);
@@ -37,7 +47,14 @@ for (let i = 0; i < argv.length; i++) {
   if (argv[i] === '--port' || argv[i] === '--emulator-port' || argv[i] === '--state-dir') i++;
 }
 if (flag('--help') || flag('-h')) {
-  console.log(fs.readFileSync(__filename, 'utf8').split('\n').slice(1, 15).map((l) => l.replace(/^\/\/ ?/, '')).join('\n'));
+  console.log(
+    fs
+      .readFileSync(__filename, 'utf8')
+      .split('\n')
+      .slice(1, 15)
+      .map((l) => l.replace(/^\/\/ ?/, ''))
+      .join('\n'),
+  );
   process.exit(0);
 }
 
@@ -110,7 +127,14 @@ async function main() {
     log(`port ${emulatorPort} is taken: the emulator uses ${other}`);
     emulatorPort = other;
   }
-  const emu = await vs.startEmulator({ groups, repoRoot, env, port: emulatorPort, logFile: path.join(stateDir, 'emulator.log'), log });
+  const emu = await vs.startEmulator({
+    groups,
+    repoRoot,
+    env,
+    port: emulatorPort,
+    logFile: path.join(stateDir, 'emulator.log'),
+    log,
+  });
   if (emu.missing) throw new Error(`no emulator: ${emu.missing}`);
   const emulatorUrl = emu.url;
   log(`emulator ${emulatorUrl} (log: ${path.relative(repoRoot, stateDir)}/emulator.log)`);
@@ -120,7 +144,10 @@ async function main() {
   const id = linkExtension(extensionsDir);
   log(`extension ${id} linked from ${repoRoot}`);
   if (flag('--watch')) {
-    const w = groups.spawn('esbuild --watch', process.execPath, ['esbuild.js', '--watch'], { cwd: repoRoot, stdio: ['ignore', 'inherit', 'inherit'] });
+    const w = groups.spawn('esbuild --watch', process.execPath, ['esbuild.js', '--watch'], {
+      cwd: repoRoot,
+      stdio: ['ignore', 'inherit', 'inherit'],
+    });
     log(`esbuild --watch (process group ${w.pid}): after a rebuild, run "Developer: Reload Window"`);
   }
   let port = Number(value('--port', process.env.PORT || 8080));
@@ -186,7 +213,14 @@ async function emulatorRequests(emulatorUrl, provider) {
 const SMOKE_URL = 'https://ik.imagekit.io/demo/images/smoke-test.png';
 async function smoke(p, url, env, emulatorUrl) {
   const { startBrowser, closeBrowser } = require('./lib/browser');
-  const { page, browser } = await startBrowser({ groups, chromium: p.chromium, playwrightDir: p.playwrightDir, profileDir: path.join(stateDir, 'smoke-profile'), env, viewport: { width: 1280, height: 800 } });
+  const { page, browser } = await startBrowser({
+    groups,
+    chromium: p.chromium,
+    playwrightDir: p.playwrightDir,
+    profileDir: path.join(stateDir, 'smoke-profile'),
+    env,
+    viewport: { width: 1280, height: 800 },
+  });
   let ok = false;
   let stage = 'opening the workbench';
   try {
@@ -196,7 +230,9 @@ async function smoke(p, url, env, emulatorUrl) {
     await icon.waitFor({ state: 'visible', timeout: 120000 });
     await icon.click();
     stage = 'waiting for the Purge History view';
-    await page.locator('.part.sidebar .composite.title:has-text("Purge History")').waitFor({ state: 'visible', timeout: 60000 });
+    await page
+      .locator('.part.sidebar .composite.title:has-text("Purge History")')
+      .waitFor({ state: 'visible', timeout: 60000 });
     log('smoke: the workbench shows the CDN Purge view');
 
     stage = 'running "CDN Purge: Purge URL…" from the Command Palette';
@@ -208,10 +244,19 @@ async function smoke(p, url, env, emulatorUrl) {
       await page.keyboard.press('F1');
       await page.locator('.quick-input-widget input').waitFor({ state: 'visible', timeout: 30000 });
       await page.keyboard.type('CDN Purge: Purge URL', { delay: 10 });
-      if (await row.waitFor({ state: 'visible', timeout: 3000 }).then(() => true, () => false)) break;
+      if (
+        await row.waitFor({ state: 'visible', timeout: 3000 }).then(
+          () => true,
+          () => false,
+        )
+      )
+        break;
       rows = await page.locator('.quick-input-list .monaco-list-row').allInnerTexts();
       await page.keyboard.press('Escape');
-      if (tries >= 20) throw new Error(`the palette has no "CDN Purge: Purge URL…"; it showed: ${rows.map((r) => r.replace(/\s+/g, ' ')).join(' | ') || 'nothing'}`);
+      if (tries >= 20)
+        throw new Error(
+          `the palette has no "CDN Purge: Purge URL…"; it showed: ${rows.map((r) => r.replace(/\s+/g, ' ')).join(' | ') || 'nothing'}`,
+        );
       await new Promise((r) => setTimeout(r, 1000));
     }
     await page.keyboard.press('Enter');
@@ -233,12 +278,20 @@ async function smoke(p, url, env, emulatorUrl) {
       if (!purge) await new Promise((r) => setTimeout(r, 250));
     }
     if (!purge) throw new Error(`the emulator received no purge of ${SMOKE_URL} within 60 s`);
-    if (purge.auth !== 'valid' || purge.status !== 201) throw new Error(`the emulator answered the purge with ${purge.status} (auth ${purge.auth}), not 201 with the test key`);
+    if (purge.auth !== 'valid' || purge.status !== 201)
+      throw new Error(
+        `the emulator answered the purge with ${purge.status} (auth ${purge.auth}), not 201 with the test key`,
+      );
     stage = 'waiting for the purge in the history view';
-    await page.locator('.part.sidebar .monaco-list-row:has-text("smoke-test.png")').first().waitFor({ state: 'visible', timeout: 30000 });
+    await page
+      .locator('.part.sidebar .monaco-list-row:has-text("smoke-test.png")')
+      .first()
+      .waitFor({ state: 'visible', timeout: 30000 });
     const shot = path.join(stateDir, 'smoke.png');
     await page.screenshot({ path: shot });
-    log(`smoke: the extension is active against the emulator: it purged ${SMOKE_URL} (HTTP ${purge.status}) (${path.relative(repoRoot, shot)})`);
+    log(
+      `smoke: the extension is active against the emulator: it purged ${SMOKE_URL} (HTTP ${purge.status}) (${path.relative(repoRoot, shot)})`,
+    );
     ok = true;
   } catch (e) {
     log(`smoke: FAILED while ${stage}: ${e.message.split('\n')[0]}`);

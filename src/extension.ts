@@ -37,7 +37,10 @@ export async function activate(context: vscode.ExtensionContext): Promise<CdnPur
   const purge = new PurgeService(settings, keys, history, log, context.globalState);
   const poller = new StatusPoller(history, purge, log);
   const treeProvider = new HistoryTreeProvider(history);
-  const tree = vscode.window.createTreeView('cdnPurge.history', { treeDataProvider: treeProvider, showCollapseAll: true });
+  const tree = vscode.window.createTreeView('cdnPurge.history', {
+    treeDataProvider: treeProvider,
+    showCollapseAll: true,
+  });
   context.subscriptions.push(log, settings, keys, history, purge, poller, treeProvider, tree);
   for (const w of history.loadWarnings) log.warn(w);
 
@@ -47,7 +50,9 @@ export async function activate(context: vscode.ExtensionContext): Promise<CdnPur
     purge.onDidPurge(() => poller.kick()),
     history.onDidChange(() => {
       const pending = history.pending().length;
-      tree.badge = pending ? { value: pending, tooltip: `${pending} purge${pending === 1 ? '' : 's'} pending` } : undefined;
+      tree.badge = pending
+        ? { value: pending, tooltip: `${pending} purge${pending === 1 ? '' : 's'} pending` }
+        : undefined;
     }),
     registerPurgeUrl(services),
     registerPurgeFiles(services),
@@ -75,7 +80,9 @@ export async function activate(context: vscode.ExtensionContext): Promise<CdnPur
   // `npm start` runs VS Code with CDN_PURGE_EMULATOR_URL: use that emulator and its test keys.
   const emulator = process.env.CDN_PURGE_EMULATOR_URL;
   if (emulator && !(await keys.has('imagekit', 'emulator'))) {
-    vscode.commands.executeCommand('cdnPurge.useEmulator', emulator).then(undefined, (e: Error) => log.error(`could not use the emulator at ${emulator}: ${e.message}`));
+    vscode.commands
+      .executeCommand('cdnPurge.useEmulator', emulator)
+      .then(undefined, (e: Error) => log.error(`could not use the emulator at ${emulator}: ${e.message}`));
   }
   return services;
 }

@@ -15,7 +15,15 @@ const { waitForOutput, mkdirp } = require('./procs');
  * @param {string} [o.logFile]
  * @returns {Promise<{browser: any, context: any, page: any, pid: number, child: import('node:child_process').ChildProcess}>}
  */
-async function startBrowser({ groups, chromium, playwrightDir, profileDir, env, viewport = { width: 1400, height: 900 }, logFile }) {
+async function startBrowser({
+  groups,
+  chromium,
+  playwrightDir,
+  profileDir,
+  env,
+  viewport = { width: 1400, height: 900 },
+  logFile,
+}) {
   const { chromium: pw } = require(playwrightDir);
   mkdirp(profileDir);
   const args = [
@@ -43,7 +51,11 @@ async function startBrowser({ groups, chromium, playwrightDir, profileDir, env, 
     'about:blank',
   ];
   const child = groups.spawn('chromium', chromium, args, { env, stdio: ['ignore', 'pipe', 'pipe'] });
-  const m = await waitForOutput(child, /DevTools listening on (ws:\/\/\S+)/, { name: 'chromium', timeoutMs: 60000, logFile });
+  const m = await waitForOutput(child, /DevTools listening on (ws:\/\/\S+)/, {
+    name: 'chromium',
+    timeoutMs: 60000,
+    logFile,
+  });
   const browser = await pw.connectOverCDP(m[1]);
   const context = browser.contexts()[0] || (await browser.newContext());
   const page = context.pages()[0] || (await context.newPage());

@@ -32,7 +32,14 @@ const KEEP_CONFIG = new Set([
 ]);
 
 /** Variables npm sets for a lifecycle script that are not npm_config_*. */
-const NPM_SCRIPT_VARS = new Set(['npm_command', 'npm_execpath', 'npm_node_execpath', 'init_cwd', 'npm_lifecycle_event', 'npm_lifecycle_script']);
+const NPM_SCRIPT_VARS = new Set([
+  'npm_command',
+  'npm_execpath',
+  'npm_node_execpath',
+  'init_cwd',
+  'npm_lifecycle_event',
+  'npm_lifecycle_script',
+]);
 
 function isNpmVar(name) {
   const k = name.toLowerCase();

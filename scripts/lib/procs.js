@@ -231,4 +231,14 @@ function mkdirp(...parts) {
   return p;
 }
 
-module.exports = { freePort, portInUse, sleep, ProcessGroups, waitForOutput, waitForHttp, mkdirp, processesMentioning, reapStragglers };
+module.exports = {
+  freePort,
+  portInUse,
+  sleep,
+  ProcessGroups,
+  waitForOutput,
+  waitForHttp,
+  mkdirp,
+  processesMentioning,
+  reapStragglers,
+};

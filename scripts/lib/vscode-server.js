@@ -49,7 +49,16 @@ function sandboxEnv(dir, extra = {}) {
     ...extra,
   };
   // Variables of an enclosing VS Code terminal would make code-server talk to that VS Code instead.
-  for (const k of ['VSCODE_IPC_HOOK_CLI', 'VSCODE_IPC_HOOK', 'ELECTRON_RUN_AS_NODE', 'VSCODE_PID', 'VSCODE_CWD', 'VSCODE_NLS_CONFIG', 'VSCODE_HANDLES_UNCAUGHT_ERRORS']) delete env[k];
+  for (const k of [
+    'VSCODE_IPC_HOOK_CLI',
+    'VSCODE_IPC_HOOK',
+    'ELECTRON_RUN_AS_NODE',
+    'VSCODE_PID',
+    'VSCODE_CWD',
+    'VSCODE_NLS_CONFIG',
+    'VSCODE_HANDLES_UNCAUGHT_ERRORS',
+  ])
+    delete env[k];
   return env;
 }
 
@@ -80,21 +89,37 @@ function seedSettings(userDataDir, settings) {
  * @param {{groups: any, tools: any, userDataDir: string, extensionsDir: string, folder?: string, env: NodeJS.ProcessEnv, port?: number, logFile: string, extraArgs?: string[]}} o
  * @returns {Promise<{url: string, port: number, pid: number, child: import('./procs').TrackedChild, logFile: string}>}
  */
-async function startCodeServer({ groups, tools, userDataDir, extensionsDir, folder, env, port, logFile, extraArgs = [] }) {
+async function startCodeServer({
+  groups,
+  tools,
+  userDataDir,
+  extensionsDir,
+  folder,
+  env,
+  port,
+  logFile,
+  extraArgs = [],
+}) {
   port = port || (await freePort());
   const args = [
     tools.codeServerEntry,
-    '--auth', 'none',
-    '--bind-addr', `127.0.0.1:${port}`,
-    '--config', '/dev/null',
+    '--auth',
+    'none',
+    '--bind-addr',
+    `127.0.0.1:${port}`,
+    '--config',
+    '/dev/null',
     '--disable-telemetry',
     '--disable-update-check',
     '--disable-workspace-trust',
     '--disable-getting-started-override',
     '--ignore-last-opened',
-    '--user-data-dir', userDataDir,
-    '--extensions-dir', extensionsDir,
-    '--vscode-option', 'skip-welcome',
+    '--user-data-dir',
+    userDataDir,
+    '--extensions-dir',
+    extensionsDir,
+    '--vscode-option',
+    'skip-welcome',
     ...extraArgs,
     ...(folder ? [folder] : []),
   ];
@@ -118,8 +143,26 @@ async function startCodeServer({ groups, tools, userDataDir, extensionsDir, fold
 
 /** Installs a .vsix into an extensions folder with code-server's CLI; returns the installed folder. */
 function installVsix({ tools, vsix, userDataDir, extensionsDir, env }) {
-  const r = spawnSync(tools.node24, [tools.codeServerEntry, '--config', '/dev/null', '--user-data-dir', userDataDir, '--extensions-dir', extensionsDir, '--install-extension', vsix, '--force'], { env, encoding: 'utf8', timeout: 120000 });
-  if (r.status !== 0) throw new Error(`code-server --install-extension ${vsix} failed (${r.status ?? r.signal}): ${(r.stderr || r.stdout || '').trim()}`);
+  const r = spawnSync(
+    tools.node24,
+    [
+      tools.codeServerEntry,
+      '--config',
+      '/dev/null',
+      '--user-data-dir',
+      userDataDir,
+      '--extensions-dir',
+      extensionsDir,
+      '--install-extension',
+      vsix,
+      '--force',
+    ],
+    { env, encoding: 'utf8', timeout: 120000 },
+  );
+  if (r.status !== 0)
+    throw new Error(
+      `code-server --install-extension ${vsix} failed (${r.status ?? r.signal}): ${(r.stderr || r.stdout || '').trim()}`,
+    );
   const manifest = JSON.parse(fs.readFileSync(path.join(extensionsDir, 'extensions.json'), 'utf8'));
   return manifest;
 }
@@ -146,16 +189,37 @@ async function startEmulator({ groups, repoRoot, env, logFile, port = 0, log = (
     return { url: process.env.CDN_PURGE_EMULATOR_URL.replace(/\/+$/, ''), external: true };
   }
   const cli = path.join(repoRoot, 'dist', 'cli.js');
-  if (!fs.existsSync(path.join(repoRoot, 'src', 'emulator'))) return { missing: 'src/emulator does not exist in this build' };
+  if (!fs.existsSync(path.join(repoRoot, 'src', 'emulator')))
+    return { missing: 'src/emulator does not exist in this build' };
   if (!fs.existsSync(cli)) return { missing: 'dist/cli.js is missing: run `npm run build`' };
-  const child = groups.spawn('emulator', process.execPath, [cli, 'emulator', '--port', String(port), '--host', '127.0.0.1'], { env, stdio: ['ignore', 'pipe', 'pipe'], cwd: repoRoot });
+  const child = groups.spawn(
+    'emulator',
+    process.execPath,
+    [cli, 'emulator', '--port', String(port), '--host', '127.0.0.1'],
+    { env, stdio: ['ignore', 'pipe', 'pipe'], cwd: repoRoot },
+  );
   try {
-    const m = await waitForOutput(child, /emulator listening on (http:\/\/\S+)/, { timeoutMs: 30000, name: 'emulator (node dist/cli.js emulator)', logFile });
+    const m = await waitForOutput(child, /emulator listening on (http:\/\/\S+)/, {
+      timeoutMs: 30000,
+      name: 'emulator (node dist/cli.js emulator)',
+      logFile,
+    });
     return { url: m[1].replace(/\/+$/, ''), pid: child.pid, child };
   } catch (e) {
-    if (/unknown command|Unknown command|usage/i.test(e.message)) return { missing: `dist/cli.js has no emulator command yet (${e.message.split('\n')[1] || ''})` };
+    if (/unknown command|Unknown command|usage/i.test(e.message))
+      return { missing: `dist/cli.js has no emulator command yet (${e.message.split('\n')[1] || ''})` };
     throw e;
   }
 }
 
-module.exports = { QUIET_SETTINGS, emulatorSettings, sandboxEnv, writeSettings, seedSettings, startCodeServer, installVsix, startEmulator, tail };
+module.exports = {
+  QUIET_SETTINGS,
+  emulatorSettings,
+  sandboxEnv,
+  writeSettings,
+  seedSettings,
+  startCodeServer,
+  installVsix,
+  startEmulator,
+  tail,
+};

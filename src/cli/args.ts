@@ -7,8 +7,23 @@ import fs from 'node:fs';
 import path from 'node:path';
 import { StringDecoder } from 'node:string_decoder';
 import { parseArgs, type ParseArgsConfig } from 'node:util';
-import { configTooLarge, emptyProjectConfig, parseProjectConfig, PROJECT_CONFIG_FILE, providerConfigFrom, type ProjectConfig } from '../core/config';
-import { describeBytes, describeCount, MAX_BATCH_URLS, MAX_CONFIG_BYTES, MAX_LINE_LENGTH, MAX_STDIN_BYTES, MAX_URL_LENGTH } from '../core/limits';
+import {
+  configTooLarge,
+  emptyProjectConfig,
+  parseProjectConfig,
+  PROJECT_CONFIG_FILE,
+  providerConfigFrom,
+  type ProjectConfig,
+} from '../core/config';
+import {
+  describeBytes,
+  describeCount,
+  MAX_BATCH_URLS,
+  MAX_CONFIG_BYTES,
+  MAX_LINE_LENGTH,
+  MAX_STDIN_BYTES,
+  MAX_URL_LENGTH,
+} from '../core/limits';
 import { DEFAULT_COALESCE } from '../core/planner';
 import { isProviderId, type ProviderAdapter, type ProviderConfig, type ProviderId } from '../core/provider';
 import { checkApiBase, looksLikeUrl } from '../core/url';
@@ -81,7 +96,8 @@ export function nonNegativeInt(v: Parsed['values'][string], name: string): numbe
   const s = str(v);
   if (s === undefined) return undefined;
   const n = Number(s);
-  if (s.trim() === '' || !Number.isInteger(n) || n < 0) throw new UsageError(`${name} must be a whole number of 0 or more, not "${s}".`);
+  if (s.trim() === '' || !Number.isInteger(n) || n < 0)
+    throw new UsageError(`${name} must be a whole number of 0 or more, not "${s}".`);
   return n;
 }
 
@@ -90,7 +106,8 @@ export function nonNegativeNumber(v: Parsed['values'][string], name: string): nu
   const s = str(v);
   if (s === undefined) return undefined;
   const n = Number(s);
-  if (s.trim() === '' || !Number.isFinite(n) || n < 0) throw new UsageError(`${name} must be a number of 0 or more, not "${s}".`);
+  if (s.trim() === '' || !Number.isFinite(n) || n < 0)
+    throw new UsageError(`${name} must be a number of 0 or more, not "${s}".`);
   return n;
 }
 
@@ -111,7 +128,9 @@ export function loadProjectConfig(
   where: { explicit?: string; dir?: string },
   warn: (s: string) => void,
 ): { config: ProjectConfig; file?: string } {
-  const file = where.explicit ? path.resolve(io.cwd, where.explicit) : path.join(where.dir ?? io.cwd, PROJECT_CONFIG_FILE);
+  const file = where.explicit
+    ? path.resolve(io.cwd, where.explicit)
+    : path.join(where.dir ?? io.cwd, PROJECT_CONFIG_FILE);
   if (!fs.existsSync(file)) {
     if (where.explicit) throw new UsageError(`--config ${where.explicit}: no such file.`);
     return { config: emptyProjectConfig() };
@@ -168,7 +187,9 @@ export function providerConfig(values: Parsed['values'], provider: ProviderId, p
   if (provider === 'imagekit' && (values['source-id'] !== undefined || values['sub-image'] !== undefined)) {
     throw new UsageError('--source-id and --sub-image are imgix options; ImageKit has no sub-images.');
   }
-  return provider === 'imgix' ? { endpoints, ...(sourceId ? { sourceId } : {}), ...(subImage ? { subImage } : {}) } : { endpoints };
+  return provider === 'imgix'
+    ? { endpoints, ...(sourceId ? { sourceId } : {}), ...(subImage ? { subImage } : {}) }
+    : { endpoints };
 }
 
 /** The error for a run with more URLs than MAX_BATCH_URLS. */
@@ -193,7 +214,9 @@ export class LineSplitter {
   push(chunk: Buffer | string): string[] {
     this.bytes += typeof chunk === 'string' ? Buffer.byteLength(chunk, 'utf8') : chunk.length;
     if (this.bytes > MAX_STDIN_BYTES) {
-      throw new UsageError(`stdin is larger than ${describeBytes(MAX_STDIN_BYTES)} (limit: stdin size). Split the list and run once per part.`);
+      throw new UsageError(
+        `stdin is larger than ${describeBytes(MAX_STDIN_BYTES)} (limit: stdin size). Split the list and run once per part.`,
+      );
     }
     const text = typeof chunk === 'string' ? chunk : this.decoder.write(chunk);
     const lines: string[] = [];
@@ -266,13 +289,20 @@ export async function readUrls(positionals: readonly string[], io: CliIO): Promi
  * What sending needs: the API base (--api-base or the provider's; plain http only on loopback) and the key, read
  * only from the environment. A usage error says what is missing; it never contains the key.
  */
-export function apiAndKey(values: Parsed['values'], io: CliIO, adapter: ProviderAdapter): { apiBase: string; key: string } {
+export function apiAndKey(
+  values: Parsed['values'],
+  io: CliIO,
+  adapter: ProviderAdapter,
+): { apiBase: string; key: string } {
   const api = checkApiBase(str(values['api-base']) ?? adapter.defaultApiBase);
   if (!api.ok) throw new UsageError(api.problem.message);
   const key = io.env[adapter.keyEnv]?.trim();
   if (!key) {
-    throw new UsageError(`${adapter.keyEnv} is not set. The ${adapter.label} key is read only from the environment: export ${adapter.keyEnv} (in CI, from a secret).`);
+    throw new UsageError(
+      `${adapter.keyEnv} is not set. The ${adapter.label} key is read only from the environment: export ${adapter.keyEnv} (in CI, from a secret).`,
+    );
   }
-  if (/[\r\n\0]/.test(key)) throw new UsageError(`${adapter.keyEnv} contains a line break or NUL; copy the key again without them.`);
+  if (/[\r\n\0]/.test(key))
+    throw new UsageError(`${adapter.keyEnv} contains a line break or NUL; copy the key again without them.`);
   return { apiBase: api.api.base, key };
 }

@@ -48,7 +48,9 @@ export async function checkCommand(argv: string[], io: CliIO): Promise<number> {
     out(JSON.stringify({ results: results.map(checkJson) }, null, 2));
   } else {
     for (const r of results) {
-      out(`${r.ok ? 'valid  ' : 'INVALID'} ${r.input}${r.ok && r.normalized !== r.input ? `\n  sends ${r.normalized}` : ''}`);
+      out(
+        `${r.ok ? 'valid  ' : 'INVALID'} ${r.input}${r.ok && r.normalized !== r.input ? `\n  sends ${r.normalized}` : ''}`,
+      );
       for (const p of r.problems) out(problemLine(p));
     }
     const bad = results.filter((r) => !r.ok).length;

@@ -126,7 +126,8 @@ export async function emulatorCommand(argv: string[], io: CliIO): Promise<number
     out(EMULATOR_HELP);
     return EXIT_OK;
   }
-  if (positionals.length) throw new UsageError(`Unexpected argument "${redact(positionals[0], flagKeys)}": the emulator takes options only.`);
+  if (positionals.length)
+    throw new UsageError(`Unexpected argument "${redact(positionals[0], flagKeys)}": the emulator takes options only.`);
   const options: EmulatorOptions = {
     port: nonNegativeInt(values.port, '--port') ?? DEFAULT_EMULATOR_PORT,
     host: str(values.host),

@@ -5,7 +5,19 @@ import { PathMapper } from '../core/mapping';
 import { planPurge, type Plan } from '../core/planner';
 import type { ProviderId } from '../core/provider';
 import { MAX_BATCH_URLS } from '../core/limits';
-import { COMMON, loadProjectConfig, parse, positiveInt, providerConfig, readUrls, requireProvider, str, tooManyUrls, type Options, type Parsed } from './args';
+import {
+  COMMON,
+  loadProjectConfig,
+  parse,
+  positiveInt,
+  providerConfig,
+  readUrls,
+  requireProvider,
+  str,
+  tooManyUrls,
+  type Options,
+  type Parsed,
+} from './args';
 import { checkJson, problemLine } from './check';
 import { EXIT_FAILED, EXIT_OK, UsageError, writers, type CliIO } from './io';
 
@@ -52,14 +64,22 @@ export async function buildPlan(values: Parsed['values'], positionals: string[],
   // With --from-git the mappings come from the repository root's cdn-purge.json (unless --config names one).
   const project = loadProjectConfig(io, { explicit: str(values.config), dir: root }, err);
   if (fromGit !== undefined && root !== undefined) {
-    if (!project.file) throw new UsageError(`--from-git needs ${PROJECT_CONFIG_FILE} at the repository root (${root}) with "mappings" from file globs to URLs.`);
+    if (!project.file)
+      throw new UsageError(
+        `--from-git needs ${PROJECT_CONFIG_FILE} at the repository root (${root}) with "mappings" from file globs to URLs.`,
+      );
     const mapper = new PathMapper(project.config.mappings);
-    if (mapper.problems.length) throw new UsageError(mapper.problems.map((p) => `${PROJECT_CONFIG_FILE}: ${p}`).join('\n'));
+    if (mapper.problems.length)
+      throw new UsageError(mapper.problems.map((p) => `${PROJECT_CONFIG_FILE}: ${p}`).join('\n'));
     const files = await changedFiles(root, fromGit === '' ? undefined : fromGit).catch((e: Error) => {
       throw new UsageError(e.message);
     });
-    const mapped = files.map((f) => mapper.mapFile(f, provider)).filter((m) => m !== undefined && (!m.provider || m.provider === provider));
-    err(`git: ${files.length} changed file${files.length === 1 ? '' : 's'}${fromGit ? ` since ${fromGit}` : ' in the working tree'}, ${mapped.length} mapped to ${provider} URLs`);
+    const mapped = files
+      .map((f) => mapper.mapFile(f, provider))
+      .filter((m) => m !== undefined && (!m.provider || m.provider === provider));
+    err(
+      `git: ${files.length} changed file${files.length === 1 ? '' : 's'}${fromGit ? ` since ${fromGit}` : ' in the working tree'}, ${mapped.length} mapped to ${provider} URLs`,
+    );
     if (urls.length + mapped.length > MAX_BATCH_URLS) throw tooManyUrls();
     urls.push(...mapped.map((m) => m!.url));
   } else if (urls.length === 0) {
@@ -67,9 +87,11 @@ export async function buildPlan(values: Parsed['values'], positionals: string[],
   }
   const coalesceRaw = str(values.coalesce);
   const coalesce = coalesceRaw === undefined ? undefined : positiveInt(coalesceRaw, '--coalesce', 2);
-  if (coalesce !== undefined && provider !== 'imagekit') throw new UsageError('--coalesce is for ImageKit only: imgix has no wildcard purge.');
+  if (coalesce !== undefined && provider !== 'imagekit')
+    throw new UsageError('--coalesce is for ImageKit only: imgix has no wildcard purge.');
   const checker = adapterFor(provider).checker(providerConfig(values, provider, project.config));
-  if (checker.configProblems.length) throw new UsageError(checker.configProblems.map((p) => `configuration: [${p.code}] ${p.message}`).join('\n'));
+  if (checker.configProblems.length)
+    throw new UsageError(checker.configProblems.map((p) => `configuration: [${p.code}] ${p.message}`).join('\n'));
   return { provider, plan: planPurge(urls, checker, { coalesce }) };
 }
 
@@ -78,16 +100,25 @@ export function planJson(plan: Plan) {
     provider: plan.provider,
     requests: plan.requests.map((r) => ({ url: r.url, kind: r.kind, coalesced: r.coalesced, covers: r.covers })),
     invalid: plan.invalid.map(checkJson),
-    summary: { inputs: plan.inputCount, distinct: plan.distinct, requests: plan.requests.length, invalid: plan.invalid.length },
+    summary: {
+      inputs: plan.inputCount,
+      distinct: plan.distinct,
+      requests: plan.requests.length,
+      invalid: plan.invalid.length,
+    },
   };
 }
 
 export function printPlan(plan: Plan, out: (s: string) => void): void {
-  out(`Plan for ${plan.provider}: ${plan.inputCount} input${plan.inputCount === 1 ? '' : 's'}, ${plan.distinct} distinct valid URL${plan.distinct === 1 ? '' : 's'} -> ${plan.requests.length} request${plan.requests.length === 1 ? '' : 's'}`);
+  out(
+    `Plan for ${plan.provider}: ${plan.inputCount} input${plan.inputCount === 1 ? '' : 's'}, ${plan.distinct} distinct valid URL${plan.distinct === 1 ? '' : 's'} -> ${plan.requests.length} request${plan.requests.length === 1 ? '' : 's'}`,
+  );
   const width = String(plan.requests.length).length;
   plan.requests.forEach((r, i) => {
     const covers = r.covers.length === 1 && r.covers[0] === r.url ? '' : `  covers ${r.covers.length}`;
-    out(`  ${String(i + 1).padStart(width)}  ${r.kind === 'wildcard' ? 'wildcard' : 'exact   '}  ${r.url}${covers}${r.coalesced ? '  (coalesced)' : ''}`);
+    out(
+      `  ${String(i + 1).padStart(width)}  ${r.kind === 'wildcard' ? 'wildcard' : 'exact   '}  ${r.url}${covers}${r.coalesced ? '  (coalesced)' : ''}`,
+    );
   });
   for (const t of plan.notes) for (const p of t.problems) out(`  note for ${t.input}\n${problemLine(p)}`);
   if (plan.invalid.length) {

@@ -44,12 +44,23 @@ One line per request: status, HTTP status, time, URL, requestId or purge id. "??
 no answer came: it may have been received (ImageKit: never sent again, and counted against the month).
 Exit status: 0 all succeeded, 1 any failed, unknown or invalid, 2 usage error.`;
 
-const MARK: Record<PurgeResult['status'], string> = { accepted: 'ok  ', duplicate: 'dup ', failed: 'FAIL', error: 'FAIL', cancelled: 'STOP', unknown: '??  ' };
+const MARK: Record<PurgeResult['status'], string> = {
+  accepted: 'ok  ',
+  duplicate: 'dup ',
+  failed: 'FAIL',
+  error: 'FAIL',
+  cancelled: 'STOP',
+  unknown: '??  ',
+};
 
 export function resultLine(r: PurgeResult): string {
   const id = r.requestId ? `  id=${r.requestId}` : '';
   const support = r.supportId && !r.ok ? `\n    support id: ${r.supportId} (give it to the provider's support)` : '';
-  const why = r.ok ? (r.status === 'duplicate' ? '  (duplicate: purged a few seconds ago)' : '') : `\n    ${r.message ?? ''}${r.help ? `\n    help: ${r.help}` : ''}${r.hint ? `\n    ${r.hint}` : ''}${support}`;
+  const why = r.ok
+    ? r.status === 'duplicate'
+      ? '  (duplicate: purged a few seconds ago)'
+      : ''
+    : `\n    ${r.message ?? ''}${r.help ? `\n    help: ${r.help}` : ''}${r.hint ? `\n    ${r.hint}` : ''}${support}`;
   return `${MARK[r.status]} ${String(r.httpStatus ?? '---').padEnd(3)} ${String(r.ms).padStart(5)} ms  ${r.url}${id}${why}`;
 }
 
@@ -155,8 +166,11 @@ export async function purgeCommand(argv: string[], io: CliIO): Promise<number> {
       `${failed - unknown - count('cancelled')} failed`,
       count('cancelled') ? `${count('cancelled')} cancelled` : '',
     ];
-    out(`${results.length + plan.invalid.length} request${results.length + plan.invalid.length === 1 ? '' : 's'}: ${parts.filter(Boolean).join(', ')}`);
-    if (provider === 'imgix' && count('accepted')) out('imgix answered 200: the purge was received, not necessarily done. Verify by fetching the asset again.');
+    out(
+      `${results.length + plan.invalid.length} request${results.length + plan.invalid.length === 1 ? '' : 's'}: ${parts.filter(Boolean).join(', ')}`,
+    );
+    if (provider === 'imgix' && count('accepted'))
+      out('imgix answered 200: the purge was received, not necessarily done. Verify by fetching the asset again.');
   }
   return failed ? EXIT_FAILED : EXIT_OK;
 }

@@ -33,8 +33,12 @@ export async function statusCommand(argv: string[], io: CliIO): Promise<number> 
     return EXIT_OK;
   }
   const provider = requireProvider(values);
-  if (provider !== 'imagekit') throw new UsageError('imgix has no purge status API: a 200 means the purge was received. Verify by fetching the asset again.');
-  if (positionals.length === 0) throw new UsageError('No request id given: pass the requestId values that purge printed.');
+  if (provider !== 'imagekit')
+    throw new UsageError(
+      'imgix has no purge status API: a 200 means the purge was received. Verify by fetching the asset again.',
+    );
+  if (positionals.length === 0)
+    throw new UsageError('No request id given: pass the requestId values that purge printed.');
   const badId = positionals.find((id) => !REQUEST_ID.test(id));
   if (badId) throw new UsageError(`"${badId}" is not a request id (letters, digits, "-" and "_" only).`);
   const adapter = adapterFor(provider);
@@ -48,7 +52,9 @@ export async function statusCommand(argv: string[], io: CliIO): Promise<number> 
   try {
     results = await Promise.all(
       positionals.map(async (requestId) => {
-        const s = values.wait ? await waitForCompletion(requestId, { ...opts, timeoutMs, intervalMs }) : await fetchStatus(requestId, opts);
+        const s = values.wait
+          ? await waitForCompletion(requestId, { ...opts, timeoutMs, intervalMs })
+          : await fetchStatus(requestId, opts);
         if (!values.json) {
           const timedOut = 'timedOut' in s && s.timedOut;
           const state = s.ok
@@ -63,7 +69,23 @@ export async function statusCommand(argv: string[], io: CliIO): Promise<number> 
     await client.close();
   }
   if (values.json) {
-    out(JSON.stringify({ results: results.map((r) => ({ requestId: r.requestId, ok: r.ok, status: r.status ?? null, httpStatus: r.httpStatus || null, ...(r.message ? { message: r.message } : {}), ...(r.supportId ? { supportId: r.supportId } : {}), ...(r.timedOut ? { timedOut: true } : {}) })) }, null, 2));
+    out(
+      JSON.stringify(
+        {
+          results: results.map((r) => ({
+            requestId: r.requestId,
+            ok: r.ok,
+            status: r.status ?? null,
+            httpStatus: r.httpStatus || null,
+            ...(r.message ? { message: r.message } : {}),
+            ...(r.supportId ? { supportId: r.supportId } : {}),
+            ...(r.timedOut ? { timedOut: true } : {}),
+          })),
+        },
+        null,
+        2,
+      ),
+    );
   }
   const good = results.every((r) => r.ok && (!values.wait || r.status === 'Completed'));
   return good ? EXIT_OK : EXIT_FAILED;

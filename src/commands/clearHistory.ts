@@ -7,7 +7,11 @@ export function registerClearHistory(s: Services): vscode.Disposable {
     const count = s.history.all().length;
     if (count === 0) return 0;
     if (confirmed !== true) {
-      const pick = await vscode.window.showWarningMessage(`Clear the history of ${count} purge batch${count === 1 ? '' : 'es'}?`, { modal: true, detail: 'Purges still pending are no longer followed.' }, 'Clear');
+      const pick = await vscode.window.showWarningMessage(
+        `Clear the history of ${count} purge batch${count === 1 ? '' : 'es'}?`,
+        { modal: true, detail: 'Purges still pending are no longer followed.' },
+        'Clear',
+      );
       if (pick !== 'Clear') return 0;
     }
     s.history.clear();

@@ -43,17 +43,24 @@ function changeUris(changes: readonly GitChange[]): vscode.Uri[] {
 export async function changedUris(ref: string | undefined): Promise<vscode.Uri[]> {
   const api = await gitApi();
   const folder = vscode.workspace.workspaceFolders?.[0];
-  const repo = api?.repositories.find((r) => folder && folder.uri.fsPath.startsWith(r.rootUri.fsPath)) ?? api?.repositories[0];
+  const repo =
+    api?.repositories.find((r) => folder && folder.uri.fsPath.startsWith(r.rootUri.fsPath)) ?? api?.repositories[0];
   if (repo) {
     await repo.status();
     // New files git does not track yet changed since any ref too (as `cdn-purge --from-git REF` counts them).
-    const untracked = [...repo.state.workingTreeChanges.filter((c) => c.status === UNTRACKED), ...(repo.state.untrackedChanges ?? [])];
-    const changes = ref ? [...(await repo.diffWith(ref)), ...untracked] : [...repo.state.workingTreeChanges, ...repo.state.indexChanges, ...(repo.state.untrackedChanges ?? [])];
+    const untracked = [
+      ...repo.state.workingTreeChanges.filter((c) => c.status === UNTRACKED),
+      ...(repo.state.untrackedChanges ?? []),
+    ];
+    const changes = ref
+      ? [...(await repo.diffWith(ref)), ...untracked]
+      : [...repo.state.workingTreeChanges, ...repo.state.indexChanges, ...(repo.state.untrackedChanges ?? [])];
     const seen = new Map<string, vscode.Uri>();
     for (const u of changeUris(changes)) seen.set(u.toString(), u);
     return [...seen.values()];
   }
-  if (!folder || folder.uri.scheme !== 'file') throw new Error('No git repository is open: open the folder of a git repository.');
+  if (!folder || folder.uri.scheme !== 'file')
+    throw new Error('No git repository is open: open the folder of a git repository.');
   const files = await changedFiles(folder.uri.fsPath, ref);
   return files.map((f) => vscode.Uri.joinPath(folder.uri, f));
 }
@@ -71,7 +78,12 @@ export function registerPurgeChanged(s: Services): vscode.Disposable {
       );
       if (!pick) return undefined;
       if (pick.since) {
-        ref = await vscode.window.showInputBox({ title: 'Changes since…', prompt: 'A branch, tag or commit', value: 'main', validateInput: (v) => (v.trim() === '' || v.startsWith('-') ? 'Give a git ref, e.g. main' : undefined) });
+        ref = await vscode.window.showInputBox({
+          title: 'Changes since…',
+          prompt: 'A branch, tag or commit',
+          value: 'main',
+          validateInput: (v) => (v.trim() === '' || v.startsWith('-') ? 'Give a git ref, e.g. main' : undefined),
+        });
         if (!ref) return undefined;
       }
     }
@@ -94,9 +106,13 @@ export function registerPurgeChanged(s: Services): vscode.Disposable {
       void vscode.window.showErrorMessage((e as Error).message);
       return undefined;
     }
-    s.log.info(`git: ${inWorkspace.length} changed file${inWorkspace.length === 1 ? '' : 's'}${ref ? ` since ${ref}` : ''}, ${mapped.urls.length} mapped to CDN URLs`);
+    s.log.info(
+      `git: ${inWorkspace.length} changed file${inWorkspace.length === 1 ? '' : 's'}${ref ? ` since ${ref}` : ''}, ${mapped.urls.length} mapped to CDN URLs`,
+    );
     if (mapped.urls.length === 0) {
-      void vscode.window.showInformationMessage(`None of the ${inWorkspace.length} changed files maps to a CDN URL (mappings: cdnPurge.mappings or cdn-purge.json).`);
+      void vscode.window.showInformationMessage(
+        `None of the ${inWorkspace.length} changed files maps to a CDN URL (mappings: cdnPurge.mappings or cdn-purge.json).`,
+      );
       return undefined;
     }
     return s.purge.purge(mapped.urls, { source: 'git' });

@@ -14,9 +14,14 @@ function relative(uri: vscode.Uri): string | undefined {
   return vscode.workspace.asRelativePath(uri, false);
 }
 
-export async function urlsForResources(resources: readonly vscode.Uri[], s: Services, token?: vscode.CancellationToken): Promise<{ urls: string[]; unmapped: string[] }> {
+export async function urlsForResources(
+  resources: readonly vscode.Uri[],
+  s: Services,
+  token?: vscode.CancellationToken,
+): Promise<{ urls: string[]; unmapped: string[] }> {
   const mapper = new PathMapper(s.settings.mappings());
-  if (mapper.problems.length) throw new Error(`Mapping rules: ${mapper.problems[0]} (settings cdnPurge.mappings or cdn-purge.json)`);
+  if (mapper.problems.length)
+    throw new Error(`Mapping rules: ${mapper.problems[0]} (settings cdnPurge.mappings or cdn-purge.json)`);
   const urls: string[] = [];
   const unmapped: string[] = [];
   for (const uri of resources) {
@@ -40,7 +45,12 @@ export async function urlsForResources(resources: readonly vscode.Uri[], s: Serv
         .filter((w) => s.settings.providerOf(w) === 'imagekit' && s.settings.checker('imagekit').check(w).ok);
       urls.push(...wildcards);
       // ...and the folder's files that no such wildcard covers (other rules, imgix) are purged one by one.
-      const files = await vscode.workspace.findFiles(new vscode.RelativePattern(uri, '**/*'), undefined, MAX_FILES + 1, token);
+      const files = await vscode.workspace.findFiles(
+        new vscode.RelativePattern(uri, '**/*'),
+        undefined,
+        MAX_FILES + 1,
+        token,
+      );
       const uncovered = files
         .map((f) => mapper.mapFile(vscode.workspace.asRelativePath(f, false))?.url)
         .filter((u): u is string => u !== undefined && !wildcards.some((w) => u.startsWith(w.slice(0, -1))));
@@ -62,23 +72,36 @@ export async function urlsForResources(resources: readonly vscode.Uri[], s: Serv
 
 export function registerPurgeFiles(s: Services): vscode.Disposable {
   return vscode.commands.registerCommand('cdnPurge.purgeFiles', async (uri?: vscode.Uri, uris?: vscode.Uri[]) => {
-    const resources = uris?.length ? uris : uri ? [uri] : vscode.window.activeTextEditor ? [vscode.window.activeTextEditor.document.uri] : [];
+    const resources = uris?.length
+      ? uris
+      : uri
+        ? [uri]
+        : vscode.window.activeTextEditor
+          ? [vscode.window.activeTextEditor.document.uri]
+          : [];
     if (resources.length === 0) {
       void vscode.window.showErrorMessage('Right-click files or folders in the Explorer to purge them from the CDN.');
       return undefined;
     }
     let mapped: { urls: string[]; unmapped: string[] };
     try {
-      mapped = await vscode.window.withProgress({ location: vscode.ProgressLocation.Window, title: 'CDN Purge: mapping files to URLs' }, () => urlsForResources(resources, s));
+      mapped = await vscode.window.withProgress(
+        { location: vscode.ProgressLocation.Window, title: 'CDN Purge: mapping files to URLs' },
+        () => urlsForResources(resources, s),
+      );
     } catch (e) {
-      void vscode.window.showErrorMessage((e as Error).message, 'Open Settings').then((a) => a && vscode.commands.executeCommand('workbench.action.openSettings', 'cdnPurge.mappings'));
+      void vscode.window
+        .showErrorMessage((e as Error).message, 'Open Settings')
+        .then((a) => a && vscode.commands.executeCommand('workbench.action.openSettings', 'cdnPurge.mappings'));
       return undefined;
     }
     if (mapped.unmapped.length) {
       const msg = `No mapping gives a CDN URL for ${mapped.unmapped.length === 1 ? mapped.unmapped[0] : `${mapped.unmapped.length} of the selected items`}. Add a rule such as { "glob": "public/images/**", "url": "https://ik.imagekit.io/<id>/images/" } to cdnPurge.mappings or cdn-purge.json.`;
       s.log.warn(msg);
       if (mapped.urls.length === 0) {
-        void vscode.window.showErrorMessage(msg, 'Open Settings').then((a) => a && vscode.commands.executeCommand('workbench.action.openSettings', 'cdnPurge.mappings'));
+        void vscode.window
+          .showErrorMessage(msg, 'Open Settings')
+          .then((a) => a && vscode.commands.executeCommand('workbench.action.openSettings', 'cdnPurge.mappings'));
         return undefined;
       }
       void vscode.window.showWarningMessage(msg);

@@ -8,19 +8,27 @@ import { urlsAt } from '../host/urlAtCursor';
 export async function askForUrl(s: Services): Promise<string | undefined> {
   return vscode.window.showInputBox({
     title: 'Purge URL',
-    prompt: 'An ImageKit or imgix URL; ImageKit accepts a wildcard at the end (https://ik.imagekit.io/<id>/folder/sub/*).',
+    prompt:
+      'An ImageKit or imgix URL; ImageKit accepts a wildcard at the end (https://ik.imagekit.io/<id>/folder/sub/*).',
     placeHolder: 'https://ik.imagekit.io/your_imagekit_id/path/file.jpg',
     ignoreFocusOut: true,
     validateInput: (value) => {
       if (value.trim() === '') return undefined;
       const provider = s.settings.providerOf(value);
-      if (!provider) return { message: 'Not an ImageKit or imgix host. Custom domains go in cdnPurge.imagekit.endpoints or cdnPurge.imgix.domains.', severity: vscode.InputBoxValidationSeverity.Error };
+      if (!provider)
+        return {
+          message:
+            'Not an ImageKit or imgix host. Custom domains go in cdnPurge.imagekit.endpoints or cdnPurge.imgix.domains.',
+          severity: vscode.InputBoxValidationSeverity.Error,
+        };
       const check = s.settings.checker(provider).check(value);
       const error = check.problems.find((p) => p.severity === 'error');
-      if (error) return { message: `${error.message} [${error.code}]`, severity: vscode.InputBoxValidationSeverity.Error };
+      if (error)
+        return { message: `${error.message} [${error.code}]`, severity: vscode.InputBoxValidationSeverity.Error };
       const warning = check.problems.find((p) => p.severity === 'warning');
       if (warning) return { message: warning.message, severity: vscode.InputBoxValidationSeverity.Warning };
-      if (check.normalized !== check.input) return { message: `Purges ${check.normalized}`, severity: vscode.InputBoxValidationSeverity.Info };
+      if (check.normalized !== check.input)
+        return { message: `Purges ${check.normalized}`, severity: vscode.InputBoxValidationSeverity.Info };
       return undefined;
     },
   });
@@ -30,13 +38,15 @@ export function registerPurgeUrl(s: Services): vscode.Disposable {
   return vscode.commands.registerCommand('cdnPurge.purgeUrl', async (arg?: unknown) => {
     let urls: string[] = [];
     if (typeof arg === 'string') urls = [arg];
-    else if (Array.isArray(arg) && arg.every((x) => typeof x === 'string')) urls = arg as string[];
+    else if (Array.isArray(arg) && arg.every((x) => typeof x === 'string')) urls = arg;
     else if (vscode.window.activeTextEditor) {
       const found = urlsAt(vscode.window.activeTextEditor, s.settings);
       const templated = found.filter((m) => m.templated);
       urls = found.filter((m) => !m.templated).map((m) => m.url);
       if (urls.length === 0 && templated.length) {
-        void vscode.window.showErrorMessage(`"${templated[0].url}" is built from a template (\${…} or {{…}}), so its real URL is unknown. Purge the URL it produces.`);
+        void vscode.window.showErrorMessage(
+          `"${templated[0].url}" is built from a template (\${…} or {{…}}), so its real URL is unknown. Purge the URL it produces.`,
+        );
         return undefined;
       }
     }

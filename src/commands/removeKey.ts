@@ -10,7 +10,13 @@ export function registerRemoveKey(s: Services): vscode.Disposable {
     const items: Array<vscode.QuickPickItem & { provider: ProviderId; slot: KeySlot }> = [];
     for (const provider of ['imagekit', 'imgix'] as const) {
       for (const slot of ['real', 'emulator'] as const) {
-        if (await s.keys.has(provider, slot)) items.push({ label: keyName(provider), description: slot === 'emulator' ? 'local emulator test key' : '', provider, slot });
+        if (await s.keys.has(provider, slot))
+          items.push({
+            label: keyName(provider),
+            description: slot === 'emulator' ? 'local emulator test key' : '',
+            provider,
+            slot,
+          });
       }
     }
     if (items.length === 0) {
@@ -20,8 +26,12 @@ export function registerRemoveKey(s: Services): vscode.Disposable {
     const picked = await vscode.window.showQuickPick(items, { title: 'Remove API Keys', canPickMany: true });
     if (!picked?.length) return 0;
     for (const p of picked) await s.keys.delete(p.provider, p.slot);
-    s.log.info(`Removed ${picked.map((p) => `${keyName(p.provider)}${p.slot === 'emulator' ? ' (emulator)' : ''}`).join(', ')} from secret storage.`);
-    void vscode.window.showInformationMessage(`Removed ${picked.length} key${picked.length === 1 ? '' : 's'} from secret storage.`);
+    s.log.info(
+      `Removed ${picked.map((p) => `${keyName(p.provider)}${p.slot === 'emulator' ? ' (emulator)' : ''}`).join(', ')} from secret storage.`,
+    );
+    void vscode.window.showInformationMessage(
+      `Removed ${picked.length} key${picked.length === 1 ? '' : 's'} from secret storage.`,
+    );
     return picked.length;
   });
 }

@@ -12,7 +12,10 @@ export async function pickProvider(title: string, s: Services): Promise<Provider
     (['imagekit', 'imgix'] as const).map(async (p) => ({
       label: adapterFor(p).label,
       description: (await s.keys.has(p, 'real')) ? 'key stored' : 'no key yet',
-      detail: p === 'imagekit' ? 'Private key, from ImageKit dashboard → Developer options' : 'API key with the Purge permission, from the imgix dashboard → API Keys',
+      detail:
+        p === 'imagekit'
+          ? 'Private key, from ImageKit dashboard → Developer options'
+          : 'API key with the Purge permission, from the imgix dashboard → API Keys',
       provider: p,
     })),
   );

@@ -19,7 +19,10 @@ interface EmulatorInfo {
 async function probe(s: Services, base: string): Promise<EmulatorInfo | undefined> {
   const client = await s.purge.http();
   try {
-    const res = await client.send({ method: 'GET', url: `${base}/_emulator/info`, headers: { accept: 'application/json' } }, { lane: 'emulator' });
+    const res = await client.send(
+      { method: 'GET', url: `${base}/_emulator/info`, headers: { accept: 'application/json' } },
+      { lane: 'emulator' },
+    );
     if (res.status !== 200) return undefined;
     const info = JSON.parse(res.body) as EmulatorInfo;
     return info.emulator === 'cdn-purge' ? info : undefined;
@@ -30,7 +33,8 @@ async function probe(s: Services, base: string): Promise<EmulatorInfo | undefine
 
 async function switchBack(s: Services): Promise<void> {
   const c = vscode.workspace.getConfiguration('cdnPurge');
-  for (const k of ['imagekit.apiBase', 'imgix.apiBase']) await c.update(k, undefined, vscode.ConfigurationTarget.Global);
+  for (const k of ['imagekit.apiBase', 'imgix.apiBase'])
+    await c.update(k, undefined, vscode.ConfigurationTarget.Global);
   s.log.info('Switched back to the real ImageKit and imgix APIs.');
   void vscode.window.showInformationMessage('CDN Purge now talks to the real ImageKit and imgix APIs again.');
 }
@@ -46,7 +50,11 @@ export function registerUseEmulator(s: Services): vscode.Disposable {
     if (raw === undefined && current && arg === undefined) {
       const pick = await vscode.window.showQuickPick(
         [
-          { label: `Keep using ${current}`, detail: 'Store its test keys again and check that it answers', value: current },
+          {
+            label: `Keep using ${current}`,
+            detail: 'Store its test keys again and check that it answers',
+            value: current,
+          },
           { label: 'Use another emulator URL…', value: '' },
           { label: 'Switch back to the real APIs', value: 'off' },
         ],
@@ -72,19 +80,28 @@ export function registerUseEmulator(s: Services): vscode.Disposable {
     if (!raw) return undefined;
     const api = checkApiBase(raw.trim());
     if (!api.ok || !api.api.loopback) {
-      void vscode.window.showErrorMessage(`${raw} is not a loopback URL: the emulator runs on this machine (http://127.0.0.1:PORT).`);
+      void vscode.window.showErrorMessage(
+        `${raw} is not a loopback URL: the emulator runs on this machine (http://127.0.0.1:PORT).`,
+      );
       return undefined;
     }
     const base = api.api.base;
     const info = await probe(s, base);
     if (!info) {
-      void vscode.window.showErrorMessage(`No CDN Purge emulator answers at ${base}. Start it with \`npx cdn-purge emulator --port ${new URL(base).port || 80}\`, or run \`npm start\`.`);
+      void vscode.window.showErrorMessage(
+        `No CDN Purge emulator answers at ${base}. Start it with \`npx cdn-purge emulator --port ${new URL(base).port || 80}\`, or run \`npm start\`.`,
+      );
       return undefined;
     }
     for (const provider of ['imagekit', 'imgix'] as const) {
       let key = info[provider]?.testKey;
       if (!key) {
-        key = await vscode.window.showInputBox({ title: `Emulator's ${keyName(provider)}`, prompt: 'This emulator was started with a custom key: type it.', password: true, ignoreFocusOut: true });
+        key = await vscode.window.showInputBox({
+          title: `Emulator's ${keyName(provider)}`,
+          prompt: 'This emulator was started with a custom key: type it.',
+          password: true,
+          ignoreFocusOut: true,
+        });
         if (!key) continue;
       }
       await s.keys.set(provider, 'emulator', key);
@@ -94,7 +111,12 @@ export function registerUseEmulator(s: Services): vscode.Disposable {
     await c.update('imgix.apiBase', base, vscode.ConfigurationTarget.Global);
     s.log.info(`Using the local emulator at ${base}: purges go to it, nothing reaches ImageKit or imgix.`);
     if (typeof arg !== 'string') {
-      void vscode.window.showInformationMessage(`Using the local emulator at ${base}. Purges go to it; nothing reaches ImageKit or imgix.`, 'Switch Back').then((a) => a && switchBack(s));
+      void vscode.window
+        .showInformationMessage(
+          `Using the local emulator at ${base}. Purges go to it; nothing reaches ImageKit or imgix.`,
+          'Switch Back',
+        )
+        .then((a) => a && switchBack(s));
     }
     return base;
   });

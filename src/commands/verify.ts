@@ -13,29 +13,39 @@ import type { Services } from '../host/services';
  * Fetches each asset again and compares. Where from follows the batch, not today's settings: a batch sent to the
  * local emulator (a loopback API base) is verified against the emulator's CDN, whatever is configured now.
  */
-export async function verifyRequests(s: Services, requests: HistoryRequest[], apiBase: string | undefined): Promise<HistoryRequest[]> {
+export async function verifyRequests(
+  s: Services,
+  requests: HistoryRequest[],
+  apiBase: string | undefined,
+): Promise<HistoryRequest[]> {
   const client = await s.purge.assetClient();
   const api = apiBase ? checkApiBase(apiBase) : undefined;
   const emulatorBase = api?.ok && api.api.loopback ? api.api.base : undefined;
-  return vscode.window.withProgress({ location: vscode.ProgressLocation.Notification, title: 'Verifying purges', cancellable: true }, async (progress, token) => {
-    const controller = new AbortController();
-    const sub = token.onCancellationRequested(() => controller.abort());
-    try {
-      const out: HistoryRequest[] = [];
-      for (const r of requests) {
-        if (controller.signal.aborted) break;
-        progress.report({ message: r.url, increment: 100 / requests.length });
-        const after = await snapshotAsset(r.url, client, { emulatorBase, signal: controller.signal });
-        const { verdict, detail } = compareSnapshots(r.before ? { status: 200, validator: r.before } : undefined, after);
-        s.log[verdict === 'updated' || verdict === 'removed' ? 'info' : 'warn'](`verify ${r.url}: ${detail}`);
-        const updated = s.history.update(r.id, { verify: { state: verdict, detail, at: Date.now() } });
-        if (updated) out.push(updated);
+  return vscode.window.withProgress(
+    { location: vscode.ProgressLocation.Notification, title: 'Verifying purges', cancellable: true },
+    async (progress, token) => {
+      const controller = new AbortController();
+      const sub = token.onCancellationRequested(() => controller.abort());
+      try {
+        const out: HistoryRequest[] = [];
+        for (const r of requests) {
+          if (controller.signal.aborted) break;
+          progress.report({ message: r.url, increment: 100 / requests.length });
+          const after = await snapshotAsset(r.url, client, { emulatorBase, signal: controller.signal });
+          const { verdict, detail } = compareSnapshots(
+            r.before ? { status: 200, validator: r.before } : undefined,
+            after,
+          );
+          s.log[verdict === 'updated' || verdict === 'removed' ? 'info' : 'warn'](`verify ${r.url}: ${detail}`);
+          const updated = s.history.update(r.id, { verify: { state: verdict, detail, at: Date.now() } });
+          if (updated) out.push(updated);
+        }
+        return out;
+      } finally {
+        sub.dispose();
       }
-      return out;
-    } finally {
-      sub.dispose();
-    }
-  });
+    },
+  );
 }
 
 function summary(results: HistoryRequest[]): string {
@@ -54,11 +64,15 @@ export function registerVerify(s: Services): vscode.Disposable[] {
   const run = async (batchId: string, requestId?: string) => {
     const batch = s.history.batch(batchId);
     if (!batch) return undefined;
-    const candidates = batch.requests.filter((r) => (!requestId || r.id === requestId) && (r.state === 'accepted' || r.state === 'duplicate'));
+    const candidates = batch.requests.filter(
+      (r) => (!requestId || r.id === requestId) && (r.state === 'accepted' || r.state === 'duplicate'),
+    );
     const exact = candidates.filter((r) => r.kind === 'exact');
     if (exact.length === 0) {
       void vscode.window.showInformationMessage(
-        candidates.length ? 'A wildcard purge cannot be verified as a whole: verify single URLs under it (purge them, then Verify).' : 'Nothing to verify: only purges that were accepted can be verified.',
+        candidates.length
+          ? 'A wildcard purge cannot be verified as a whole: verify single URLs under it (purge them, then Verify).'
+          : 'Nothing to verify: only purges that were accepted can be verified.',
       );
       return undefined;
     }

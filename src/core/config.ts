@@ -30,11 +30,15 @@ function strings(v: unknown, where: string, errors: string[]): string[] {
   return [];
 }
 
-export function parseProjectConfig(text: string, file = PROJECT_CONFIG_FILE): { config: ProjectConfig; errors: string[] } {
+export function parseProjectConfig(
+  text: string,
+  file = PROJECT_CONFIG_FILE,
+): { config: ProjectConfig; errors: string[] } {
   const errors: string[] = [];
   const config = emptyProjectConfig();
   // Counted in UTF-16 units first, so a huge string is not walked to count its bytes.
-  if (text.length > MAX_CONFIG_BYTES || Buffer.byteLength(text, 'utf8') > MAX_CONFIG_BYTES) return { config, errors: [configTooLarge(file)] };
+  if (text.length > MAX_CONFIG_BYTES || Buffer.byteLength(text, 'utf8') > MAX_CONFIG_BYTES)
+    return { config, errors: [configTooLarge(file)] };
   let json: unknown;
   try {
     // Editors on Windows save UTF-8 with a byte order mark; JSON.parse refuses it, which made the file ignored.
@@ -42,9 +46,11 @@ export function parseProjectConfig(text: string, file = PROJECT_CONFIG_FILE): { 
   } catch (e) {
     return { config, errors: [`${file} is not valid JSON (${(e as Error).message}). Fix the syntax.`] };
   }
-  if (!isRecord(json)) return { config, errors: [`${file} must hold a JSON object with "imagekit", "imgix" and "mappings".`] };
+  if (!isRecord(json))
+    return { config, errors: [`${file} must hold a JSON object with "imagekit", "imgix" and "mappings".`] };
   const known = new Set(['$schema', 'imagekit', 'imgix', 'mappings']);
-  for (const k of Object.keys(json)) if (!known.has(k)) errors.push(`${file}: unknown key "${k}" (known: imagekit, imgix, mappings).`);
+  for (const k of Object.keys(json))
+    if (!known.has(k)) errors.push(`${file}: unknown key "${k}" (known: imagekit, imgix, mappings).`);
   if (json.imagekit !== undefined) {
     if (!isRecord(json.imagekit)) errors.push(`${file}: "imagekit" must be an object like {"endpoints": [...]}.`);
     else config.imagekit.endpoints = strings(json.imagekit.endpoints, `${file}: imagekit.endpoints`, errors);

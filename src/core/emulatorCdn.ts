@@ -21,7 +21,8 @@ export function normalizeAssetUrl(url: string): string | undefined {
 /** The emulator URL that serves the asset of `cdnUrl`. Throws when `cdnUrl` is not an http(s) URL. */
 export function emulatorAssetUrl(emulatorBase: string, cdnUrl: string): string {
   const normalized = normalizeAssetUrl(cdnUrl);
-  if (!normalized) throw new TypeError(`"${cdnUrl}" is not an http(s) URL of an asset, e.g. https://ik.imagekit.io/demo/a.jpg.`);
+  if (!normalized)
+    throw new TypeError(`"${cdnUrl}" is not an http(s) URL of an asset, e.g. https://ik.imagekit.io/demo/a.jpg.`);
   return `${emulatorBase.replace(/\/+$/, '')}${CDN_PREFIX}${normalized.slice('https://'.length)}`;
 }
 

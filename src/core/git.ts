@@ -44,7 +44,8 @@ export function gitRefProblem(ref: string): string | undefined {
   if (/[\x00-\x20\x7f~^:?*[\\]/.test(name)) return 'it contains a space, a control character or one of ~ ^ : ? * [ \\';
   if (name.includes('..')) return 'it contains ".."';
   if (name.includes('@{')) return 'it contains "@{"';
-  if (name.startsWith('/') || name.endsWith('/') || name.includes('//')) return 'it starts or ends with "/", or has "//"';
+  if (name.startsWith('/') || name.endsWith('/') || name.includes('//'))
+    return 'it starts or ends with "/", or has "//"';
   if (name.endsWith('.')) return 'it ends with "."';
   for (const part of name.split('/')) {
     if (part.startsWith('.')) return 'a part of it starts with "."';
@@ -74,10 +75,14 @@ export async function changedFiles(root: string, ref?: string): Promise<string[]
     try {
       await git(root, ['rev-parse', '--verify', '--quiet', `${base}^{commit}`]);
     } catch {
-      throw new Error(`git does not know the ref "${ref}". Fetch it first (CI checkouts are often shallow: fetch-depth 0), or name a branch, tag or commit.`);
+      throw new Error(
+        `git does not know the ref "${ref}". Fetch it first (CI checkouts are often shallow: fetch-depth 0), or name a branch, tag or commit.`,
+      );
     }
   }
-  const diff = base ? await git(root, ['diff', '--name-only', '--no-renames', '-z', base, '--']) : await git(root, ['ls-files', '-z', '--cached']);
+  const diff = base
+    ? await git(root, ['diff', '--name-only', '--no-renames', '-z', base, '--'])
+    : await git(root, ['ls-files', '-z', '--cached']);
   const untracked = await git(root, ['ls-files', '-z', '--others', '--exclude-standard']);
   const all = new Set([...diff.split('\0'), ...untracked.split('\0')].filter((p) => p !== ''));
   return [...all].sort();

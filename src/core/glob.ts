@@ -38,7 +38,10 @@ function codePoints(s: string): number[] {
 
 function parse(glob: string): Node[] {
   const p = codePoints(glob);
-  if (p[0] === 0x21 /* ! */) throw new GlobError('a leading "!" (a negated glob) is not supported in mappings: write the files the rule is for.');
+  if (p[0] === 0x21 /* ! */)
+    throw new GlobError(
+      'a leading "!" (a negated glob) is not supported in mappings: write the files the rule is for.',
+    );
   return parseRange(p, 0, p.length, 0);
 }
 
@@ -50,7 +53,9 @@ function parseRange(p: number[], start: number, end: number, depth: number): Nod
   while (i < end) {
     const c = p[i];
     if (EXTGLOB_OPENERS.has(c) && p[i + 1] === 0x28 /* ( */ && i + 1 < end) {
-      throw new GlobError(`extglob patterns such as ${String.fromCodePoint(c)}(…) are not supported in mappings: use {a,b} for alternatives, or [(] for a literal parenthesis.`);
+      throw new GlobError(
+        `extglob patterns such as ${String.fromCodePoint(c)}(…) are not supported in mappings: use {a,b} for alternatives, or [(] for a literal parenthesis.`,
+      );
     }
     if (c === 0x2a /* * */) {
       let j = i;
@@ -119,12 +124,18 @@ function parseClass(p: number[], i: number, end: number): { node: Node; next: nu
     if (c === SLASH) return undefined;
     if (c === 0x5b && p[j + 1] === 0x3a /* [: */) {
       const m = /^\[:([a-z]+):\]/.exec(String.fromCodePoint(...p.slice(j, Math.min(end, j + 12))));
-      if (m) throw new GlobError(`POSIX classes such as [:${m[1]}:] are not supported in mappings: write the characters, e.g. [a-zA-Z0-9].`);
+      if (m)
+        throw new GlobError(
+          `POSIX classes such as [:${m[1]}:] are not supported in mappings: write the characters, e.g. [a-zA-Z0-9].`,
+        );
     }
     if (p[j + 1] === 0x2d /* - */ && j + 2 < end && p[j + 2] !== 0x5d) {
       const hi = p[j + 2];
       if (hi === SLASH) return undefined;
-      if (hi < c) throw new GlobError(`the character range ${String.fromCodePoint(c)}-${String.fromCodePoint(hi)} is reversed: write ${String.fromCodePoint(hi)}-${String.fromCodePoint(c)}.`);
+      if (hi < c)
+        throw new GlobError(
+          `the character range ${String.fromCodePoint(c)}-${String.fromCodePoint(hi)} is reversed: write ${String.fromCodePoint(hi)}-${String.fromCodePoint(c)}.`,
+        );
       ranges.push([c, hi]);
       j += 3;
     } else {
@@ -179,7 +190,10 @@ function rangeValues(inner: string): string[] | undefined {
     const count = Math.abs(b - a) + 1;
     const width = Math.max(num[1].length, num[2].length);
     const padded = /^-?0\d/.test(num[1]) || /^-?0\d/.test(num[2]);
-    if (count * width > MAX_GLOB_STATES) throw new GlobError(`the range {${inner}} has ${describeCount(count)} values, more than a glob's limit of ${describeCount(MAX_GLOB_STATES)} matcher states allows.`);
+    if (count * width > MAX_GLOB_STATES)
+      throw new GlobError(
+        `the range {${inner}} has ${describeCount(count)} values, more than a glob's limit of ${describeCount(MAX_GLOB_STATES)} matcher states allows.`,
+      );
     const out: string[] = [];
     const step = a <= b ? 1 : -1;
     for (let v = a; ; v += step) {
@@ -206,7 +220,11 @@ function rangeValues(inner: string): string[] | undefined {
 // ---- the automaton ------------------------------------------------------------------------------------------------
 
 /** What a consuming edge accepts: one code point, any but "/", anything, or a class. */
-type Pred = { k: 'lit'; c: number } | { k: 'notSlash' } | { k: 'any' } | { k: 'class'; neg: boolean; ranges: Array<[number, number]> };
+type Pred =
+  | { k: 'lit'; c: number }
+  | { k: 'notSlash' }
+  | { k: 'any' }
+  | { k: 'class'; neg: boolean; ranges: Array<[number, number]> };
 
 function accepts(pred: Pred, c: number): boolean {
   switch (pred.k) {
@@ -235,7 +253,10 @@ class Automaton {
   readonly edges: Array<Array<{ pred: Pred; to: number }>> = [];
 
   add(): number {
-    if (this.eps.length >= MAX_GLOB_STATES) throw new GlobError(`it needs more than ${describeCount(MAX_GLOB_STATES)} matcher states (limit: glob complexity); split it into simpler rules.`);
+    if (this.eps.length >= MAX_GLOB_STATES)
+      throw new GlobError(
+        `it needs more than ${describeCount(MAX_GLOB_STATES)} matcher states (limit: glob complexity); split it into simpler rules.`,
+      );
     this.eps.push([]);
     this.edges.push([]);
     return this.eps.length - 1;
@@ -317,7 +338,10 @@ export type GlobResult = { ok: true; glob: CompiledGlob } | { ok: false; error: 
 /** Compiles a glob (already normalised: "/" separators). The error says what is wrong and names the limit reached. */
 export function compileGlob(glob: string): GlobResult {
   if (glob.length > MAX_GLOB_LENGTH) {
-    return { ok: false, error: `the glob is ${describeCount(glob.length)} characters long; the limit is ${describeCount(MAX_GLOB_LENGTH)} (limit: glob length).` };
+    return {
+      ok: false,
+      error: `the glob is ${describeCount(glob.length)} characters long; the limit is ${describeCount(MAX_GLOB_LENGTH)} (limit: glob length).`,
+    };
   }
   let auto: Automaton;
   let start: number;
@@ -328,7 +352,8 @@ export function compileGlob(glob: string): GlobResult {
     start = auto.add();
     accept = auto.build(nodes, start);
   } catch (e) {
-    if (e instanceof GlobError) return { ok: false, error: `the glob "${glob.length > 60 ? `${glob.slice(0, 57)}...` : glob}": ${e.message}` };
+    if (e instanceof GlobError)
+      return { ok: false, error: `the glob "${glob.length > 60 ? `${glob.slice(0, 57)}...` : glob}": ${e.message}` };
     throw e;
   }
   const { eps, edges } = auto;

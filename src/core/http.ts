@@ -16,7 +16,18 @@
 // A RetryBudget shared by a batch bounds the retries of all its requests together.
 
 import { Agent, type Dispatcher } from 'undici';
-import { abortError, clockTime, duration, Lane, LaneStopped, onAbort, realTimers, RetryBudget, sleep, type Timers } from './pacing';
+import {
+  abortError,
+  clockTime,
+  duration,
+  Lane,
+  LaneStopped,
+  onAbort,
+  realTimers,
+  RetryBudget,
+  sleep,
+  type Timers,
+} from './pacing';
 import type { HttpRequestSpec, RateLimitHint, ResponseHeaders } from './provider';
 
 export { RetryBudget, sleep };
@@ -62,7 +73,16 @@ export interface HttpClientOptions {
 export type HttpEvent =
   | { type: 'retry'; lane: string; method: string; url: string; attempt: number; reason: string; delayMs: number }
   | { type: 'response'; lane: string; method: string; url: string; status: number; ms: number; attempts: number }
-  | { type: 'error'; lane: string; method: string; url: string; code: HttpErrorCode; message: string; ms: number; attempts: number }
+  | {
+      type: 'error';
+      lane: string;
+      method: string;
+      url: string;
+      code: HttpErrorCode;
+      message: string;
+      ms: number;
+      attempts: number;
+    }
   | { type: 'rate'; lane: string; limit: number; intervalMs: number }
   | { type: 'stopped'; lane: string; until: number; message: string };
 
@@ -146,8 +166,14 @@ export function retryAfterMs(headers: ResponseHeaders | undefined, now = Date.no
  * How long the server asked us to wait, in ms: Retry-After, or the provider's own hint (ImageKit's X-RateLimit-Reset,
  * in ms as documented). The longer of the two; undefined when neither says.
  */
-export function serverDelayMs(headers: ResponseHeaders | undefined, hint?: RateLimitHint, now = Date.now()): number | undefined {
-  const waits = [retryAfterMs(headers, now), hint?.waitMs].filter((x): x is number => x !== undefined && Number.isFinite(x));
+export function serverDelayMs(
+  headers: ResponseHeaders | undefined,
+  hint?: RateLimitHint,
+  now = Date.now(),
+): number | undefined {
+  const waits = [retryAfterMs(headers, now), hint?.waitMs].filter(
+    (x): x is number => x !== undefined && Number.isFinite(x),
+  );
   return waits.length ? Math.max(0, ...waits) : undefined;
 }
 
@@ -158,7 +184,16 @@ export function backoffMs(attempt: number, policy: RetryPolicy, random: () => nu
 }
 
 const IDEMPOTENT = new Set(['GET', 'HEAD']);
-const NOT_SENT_CODES = new Set(['ECONNREFUSED', 'ENOTFOUND', 'EAI_AGAIN', 'ENETUNREACH', 'EHOSTUNREACH', 'ENETDOWN', 'EHOSTDOWN', 'UND_ERR_CONNECT_TIMEOUT']);
+const NOT_SENT_CODES = new Set([
+  'ECONNREFUSED',
+  'ENOTFOUND',
+  'EAI_AGAIN',
+  'ENETUNREACH',
+  'EHOSTUNREACH',
+  'ENETDOWN',
+  'EHOSTDOWN',
+  'UND_ERR_CONNECT_TIMEOUT',
+]);
 
 type Attempt =
   | { kind: 'response'; status: number; headers: ResponseHeaders; body: string }
@@ -212,7 +247,11 @@ export class HttpClient {
     if (!entry) {
       entry = {
         lane: new Lane(
-          { maxConcurrency: this.concurrency, ratePerSecond: settings.ratePerSecond ?? this.options.ratePerSecond, probeFirst: settings.probeFirst === true && settings.ratePerSecond === undefined },
+          {
+            maxConcurrency: this.concurrency,
+            ratePerSecond: settings.ratePerSecond ?? this.options.ratePerSecond,
+            probeFirst: settings.probeFirst === true && settings.ratePerSecond === undefined,
+          },
           this.timers,
         ),
         settings,
@@ -226,9 +265,20 @@ export class HttpClient {
   }
 
   /** The lane's state, for tests and events: learned limit, window, stop. */
-  laneState(name: string): { concurrency: number; spacingMs: number; learned?: { limit: number; intervalMs: number }; stoppedUntil?: number } | undefined {
+  laneState(
+    name: string,
+  ):
+    | { concurrency: number; spacingMs: number; learned?: { limit: number; intervalMs: number }; stoppedUntil?: number }
+    | undefined {
     const e = this.lanes.get(name);
-    return e && { concurrency: e.lane.concurrency, spacingMs: e.lane.spacing, learned: e.lane.learned, stoppedUntil: e.lane.stoppedUntil };
+    return (
+      e && {
+        concurrency: e.lane.concurrency,
+        spacingMs: e.lane.spacing,
+        learned: e.lane.learned,
+        stoppedUntil: e.lane.stoppedUntil,
+      }
+    );
   }
 
   async send(spec: HttpRequestSpec, opts: SendOptions): Promise<HttpResponse> {
@@ -243,9 +293,22 @@ export class HttpClient {
     let attempts = 0;
     let uncertainSends = 0;
     let everUncertain = false;
-    let lastWhy = '';
-    const fail = (code: HttpErrorCode, message: string, extra: { status?: number; headers?: ResponseHeaders } = {}): HttpError => {
-      emit({ type: 'error', lane: opts.lane, method: spec.method, url: spec.url, code, message, ms: now() - started, attempts });
+    let lastWhy: string;
+    const fail = (
+      code: HttpErrorCode,
+      message: string,
+      extra: { status?: number; headers?: ResponseHeaders } = {},
+    ): HttpError => {
+      emit({
+        type: 'error',
+        lane: opts.lane,
+        method: spec.method,
+        url: spec.url,
+        code,
+        message,
+        ms: now() - started,
+        attempts,
+      });
       return new HttpError(code, message, attempts, everUncertain, extra.status, extra.headers);
     };
     const tries = () => `${attempts} attempt${attempts === 1 ? '' : 's'}`;
@@ -255,7 +318,10 @@ export class HttpClient {
       try {
         await lane.acquire(opts.signal, () => {
           if (attempts === 0 && opts.budget?.exhausted) {
-            throw new LaneStopped(`Not sent: this batch spent its ${opts.budget.limit} retries on refusals and errors from ${label}, so it stopped early. Try again later.`, 0);
+            throw new LaneStopped(
+              `Not sent: this batch spent its ${opts.budget.limit} retries on refusals and errors from ${label}, so it stopped early. Try again later.`,
+              0,
+            );
           }
           if (opts.deadline !== undefined && now() >= opts.deadline) throw new LaneStopped('deadline', 0);
         });
@@ -268,7 +334,10 @@ export class HttpClient {
       }
       attempts++;
       const attemptStart = now();
-      const limitMs = Math.max(1, Math.min(this.timeoutMs, opts.deadline !== undefined ? opts.deadline - attemptStart : Infinity));
+      const limitMs = Math.max(
+        1,
+        Math.min(this.timeoutMs, opts.deadline !== undefined ? opts.deadline - attemptStart : Infinity),
+      );
       let r: Attempt;
       try {
         r = await this.attempt(spec, limitMs, opts.signal);
@@ -276,7 +345,10 @@ export class HttpClient {
         lane.release();
       }
 
-      if (r.kind === 'response' || (r.kind === 'error' && r.status !== undefined && RETRY_STATUS.has(r.status) && r.code !== 'aborted')) {
+      if (
+        r.kind === 'response' ||
+        (r.kind === 'error' && r.status !== undefined && RETRY_STATUS.has(r.status) && r.code !== 'aborted')
+      ) {
         const status = r.kind === 'response' ? r.status : (r.status as number);
         const headers = (r.kind === 'response' ? r.headers : r.headers) ?? {};
         const hint = settings.readRateLimit?.(headers, status);
@@ -286,7 +358,8 @@ export class HttpClient {
           if (status !== 429 || wait <= this.policy.maxWaitMs) {
             const before = lane.learned;
             lane.learn(hint.limit, hint.intervalMs);
-            if (!before || before.limit !== hint.limit || before.intervalMs !== hint.intervalMs) emit({ type: 'rate', lane: opts.lane, limit: hint.limit, intervalMs: hint.intervalMs });
+            if (!before || before.limit !== hint.limit || before.intervalMs !== hint.intervalMs)
+              emit({ type: 'rate', lane: opts.lane, limit: hint.limit, intervalMs: hint.intervalMs });
           }
         }
         lane.probed();
@@ -300,14 +373,28 @@ export class HttpClient {
             const message = `${label} asked to wait ${duration(asked)} (longer than the ${duration(this.policy.maxWaitMs)} we wait); nothing more is sent to it before ${clockTime(until)}.`;
             lane.stopUntil(until, message);
             emit({ type: 'stopped', lane: opts.lane, until, message });
-            return this.done(r, status, headers, attempts, started, everUncertain, opts, emit, spec, { until, message });
+            return this.done(r, status, headers, attempts, started, everUncertain, opts, emit, spec, {
+              until,
+              message,
+            });
           }
           const canRetry = attempts <= this.policy.maxRetries && !opts.signal?.aborted;
-          const delayMs = asked !== undefined ? asked + Math.round(this.random() * Math.min(1000, asked * 0.1)) : backoffMs(attempts, this.policy, this.random);
+          const delayMs =
+            asked !== undefined
+              ? asked + Math.round(this.random() * Math.min(1000, asked * 0.1))
+              : backoffMs(attempts, this.policy, this.random);
           const inTime = opts.deadline === undefined || now() + delayMs < opts.deadline;
           if (canRetry && inTime && (opts.budget?.take() ?? true)) {
             if (status === 429) lane.pauseUntil(now() + delayMs);
-            emit({ type: 'retry', lane: opts.lane, method: spec.method, url: spec.url, attempt: attempts, reason: `HTTP ${status}`, delayMs });
+            emit({
+              type: 'retry',
+              lane: opts.lane,
+              method: spec.method,
+              url: spec.url,
+              attempt: attempts,
+              reason: `HTTP ${status}`,
+              delayMs,
+            });
             try {
               await sleep(delayMs, opts.signal, this.timers);
             } catch {
@@ -316,7 +403,8 @@ export class HttpClient {
             continue;
           }
         }
-        if (r.kind === 'error') throw fail(r.code, `The answer from ${host} (HTTP ${status}) was cut off: ${r.why}.`, { status, headers });
+        if (r.kind === 'error')
+          throw fail(r.code, `The answer from ${host} (HTTP ${status}) was cut off: ${r.why}.`, { status, headers });
         return this.done(r, status, headers, attempts, started, everUncertain, opts, emit, spec);
       }
 
@@ -324,10 +412,17 @@ export class HttpClient {
       lane.probed();
       lastWhy = r.why;
       if (r.sent) everUncertain = true;
-      if (r.code === 'aborted') throw fail('aborted', r.sent ? 'Cancelled after it was sent: it may have been received.' : 'Cancelled.', { status: r.status, headers: r.headers });
+      if (r.code === 'aborted')
+        throw fail('aborted', r.sent ? 'Cancelled after it was sent: it may have been received.' : 'Cancelled.', {
+          status: r.status,
+          headers: r.headers,
+        });
       if (r.status !== undefined && !idempotent) {
         // The answer's head came: the server received it and said so, even if the rest did not arrive.
-        throw fail(r.code, `The answer from ${host} (HTTP ${r.status}) was cut off: ${r.why}.`, { status: r.status, headers: r.headers });
+        throw fail(r.code, `The answer from ${host} (HTTP ${r.status}) was cut off: ${r.why}.`, {
+          status: r.status,
+          headers: r.headers,
+        });
       }
       const resendable = !r.sent || idempotent || uncertainSends < resendUncertain;
       const canRetry = resendable && attempts <= this.policy.maxRetries && !opts.signal?.aborted;
@@ -335,20 +430,42 @@ export class HttpClient {
       const inTime = opts.deadline === undefined || now() + delayMs < opts.deadline;
       if (canRetry && inTime && (opts.budget?.take() ?? true)) {
         if (r.sent && !idempotent) uncertainSends++;
-        emit({ type: 'retry', lane: opts.lane, method: spec.method, url: spec.url, attempt: attempts, reason: r.why, delayMs });
+        emit({
+          type: 'retry',
+          lane: opts.lane,
+          method: spec.method,
+          url: spec.url,
+          attempt: attempts,
+          reason: r.why,
+          delayMs,
+        });
         try {
           await sleep(delayMs, opts.signal, this.timers);
         } catch {
-          throw fail('aborted', everUncertain ? 'Cancelled after it was sent: it may have been received.' : 'Cancelled.');
+          throw fail(
+            'aborted',
+            everUncertain ? 'Cancelled after it was sent: it may have been received.' : 'Cancelled.',
+          );
         }
         continue;
       }
-      if (r.code === 'too-large') throw fail('too-large', `The response from ${host} was larger than ${this.maxBodyBytes} bytes; it was cut off.`, { status: r.status, headers: r.headers });
+      if (r.code === 'too-large')
+        throw fail(
+          'too-large',
+          `The response from ${host} was larger than ${this.maxBodyBytes} bytes; it was cut off.`,
+          { status: r.status, headers: r.headers },
+        );
       const uncertain = everUncertain && !idempotent ? ' It was sent, so it may have been received.' : '';
       if (r.code === 'timeout') {
-        throw fail('timeout', `${host} did not answer within ${(limitMs / 1000).toFixed(limitMs < 10_000 ? 1 : 0)} s (${tries()}).${uncertain} Check the network, or raise the timeout.`);
+        throw fail(
+          'timeout',
+          `${host} did not answer within ${(limitMs / 1000).toFixed(limitMs < 10_000 ? 1 : 0)} s (${tries()}).${uncertain} Check the network, or raise the timeout.`,
+        );
       }
-      throw fail('network', `Could not reach ${host}: ${lastWhy} (${tries()}).${uncertain} Check the network, a proxy, or the API base.`);
+      throw fail(
+        'network',
+        `Could not reach ${host}: ${lastWhy} (${tries()}).${uncertain} Check the network, a proxy, or the API base.`,
+      );
     }
   }
 
@@ -431,13 +548,26 @@ export class HttpClient {
         },
         onError: (err: Error) => {
           const e = err as Error & { code?: string };
-          const code = e.code === 'UND_ERR_CONNECT_TIMEOUT' || e.code === 'UND_ERR_HEADERS_TIMEOUT' || e.code === 'UND_ERR_BODY_TIMEOUT' ? 'timeout' : e.name === 'AbortError' ? 'aborted' : 'network';
+          const code =
+            e.code === 'UND_ERR_CONNECT_TIMEOUT' ||
+            e.code === 'UND_ERR_HEADERS_TIMEOUT' ||
+            e.code === 'UND_ERR_BODY_TIMEOUT'
+              ? 'timeout'
+              : e.name === 'AbortError'
+                ? 'aborted'
+                : 'network';
           const why =
-            e.code === 'ECONNREFUSED' ? 'connection refused' : e.code === 'ENOTFOUND' ? 'host not found' : e.code === 'UND_ERR_CONNECT_TIMEOUT' ? 'connect timeout' : (e.code ?? e.message);
+            e.code === 'ECONNREFUSED'
+              ? 'connection refused'
+              : e.code === 'ENOTFOUND'
+                ? 'host not found'
+                : e.code === 'UND_ERR_CONNECT_TIMEOUT'
+                  ? 'connect timeout'
+                  : (e.code ?? e.message);
           // Errors that happen before any byte can have been written leave the request unsent, whatever undici says.
           finish({ kind: 'error', code, why, sent: sent && !NOT_SENT_CODES.has(e.code ?? ''), status, headers });
         },
-      } as Dispatcher.DispatchHandler;
+      };
       try {
         this.dispatcher.dispatch(
           {

@@ -73,22 +73,49 @@ export interface ImageKitEndpoint {
   pattern: string;
 }
 
-export function parseImageKitEndpoint(raw: string): { ok: true; endpoint: ImageKitEndpoint } | { ok: false; problem: Problem } {
+export function parseImageKitEndpoint(
+  raw: string,
+): { ok: true; endpoint: ImageKitEndpoint } | { ok: false; problem: Problem } {
   const parsed = parseUrl(raw);
   const bad = (why: string) =>
-    ({ ok: false, problem: problem('invalid-endpoint', 'error', `The ImageKit endpoint "${raw.trim()}" ${why}`) }) as const;
+    ({
+      ok: false,
+      problem: problem('invalid-endpoint', 'error', `The ImageKit endpoint "${raw.trim()}" ${why}`),
+    }) as const;
   if (!parsed.ok) return bad(`is not a URL: ${parsed.problem.message}`);
   const u = parsed.url;
-  if (u.rawQuery !== undefined || u.rawFragment !== undefined) return bad('must not have a query or fragment: use https://ik.imagekit.io/<imagekitId>[/<pattern>] or https://your.domain[/<pattern>].');
+  if (u.rawQuery !== undefined || u.rawFragment !== undefined)
+    return bad(
+      'must not have a query or fragment: use https://ik.imagekit.io/<imagekitId>[/<pattern>] or https://your.domain[/<pattern>].',
+    );
   if (u.rawPath.includes('*')) return bad('must not contain "*": an endpoint is a fixed URL prefix.');
-  const segments = encodeExact(u.rawPath).split('/').filter((s) => s !== '');
+  const segments = encodeExact(u.rawPath)
+    .split('/')
+    .filter((s) => s !== '');
   const hostKey = hostKeyOf(u);
   if (u.hostname === IMAGEKIT_HOST) {
     if (segments.length === 0) return bad('needs the imagekitId: https://ik.imagekit.io/<imagekitId>.');
     const [imagekitId, ...pattern] = segments;
-    return { ok: true, endpoint: { raw: raw.trim(), hostKey, basePath: `/${segments.join('/')}`, imagekitId, pattern: pattern.join('/') } };
+    return {
+      ok: true,
+      endpoint: {
+        raw: raw.trim(),
+        hostKey,
+        basePath: `/${segments.join('/')}`,
+        imagekitId,
+        pattern: pattern.join('/'),
+      },
+    };
   }
-  return { ok: true, endpoint: { raw: raw.trim(), hostKey, basePath: segments.length ? `/${segments.join('/')}` : '', pattern: segments.join('/') } };
+  return {
+    ok: true,
+    endpoint: {
+      raw: raw.trim(),
+      hostKey,
+      basePath: segments.length ? `/${segments.join('/')}` : '',
+      pattern: segments.join('/'),
+    },
+  };
 }
 
 /**
@@ -201,7 +228,13 @@ class ImageKitChecker implements Checker {
     const parsed = parseUrl(rawInput);
     const input = rawInput.trim();
     if (!parsed.ok) {
-      return { provider: 'imagekit', input, ok: false, kind: input.includes('*') ? 'wildcard' : 'exact', problems: [parsed.problem] };
+      return {
+        provider: 'imagekit',
+        input,
+        ok: false,
+        kind: input.includes('*') ? 'wildcard' : 'exact',
+        problems: [parsed.problem],
+      };
     }
     const u = parsed.url;
     const problems: Problem[] = [];
@@ -213,14 +246,30 @@ class ImageKitChecker implements Checker {
     const withoutFragment = u.origin + encodedPath + (query !== undefined ? `?${encodeExact(query)}` : '');
     if (withoutFragment.length > MAX_URL_LENGTH) {
       // Percent-encoding made it longer than a URL may be (each non-ASCII character takes 6 to 12).
-      return { provider: 'imagekit', input, ok: false, kind, problems: [problem('url-too-long', 'error', urlTooLongMessage(withoutFragment.length))] };
+      return {
+        provider: 'imagekit',
+        input,
+        ok: false,
+        kind,
+        problems: [problem('url-too-long', 'error', urlTooLongMessage(withoutFragment.length))],
+      };
     }
 
     if (u.assumedScheme) {
-      problems.push(problem('scheme-assumed', 'info', `The URL has no scheme, so https:// was assumed: ${withoutFragment}.`, { fixes: [{ title: 'Write the URL with https://', replacement: withoutFragment }] }));
+      problems.push(
+        problem('scheme-assumed', 'info', `The URL has no scheme, so https:// was assumed: ${withoutFragment}.`, {
+          fixes: [{ title: 'Write the URL with https://', replacement: withoutFragment }],
+        }),
+      );
     }
     if (u.rawFragment !== undefined) {
-      problems.push(problem('fragment-dropped', 'info', 'The #fragment is never sent to the CDN, so it is not part of the purge URL; it was dropped.'));
+      problems.push(
+        problem(
+          'fragment-dropped',
+          'info',
+          'The #fragment is never sent to the CDN, so it is not part of the purge URL; it was dropped.',
+        ),
+      );
     }
     if (kind === 'wildcard' && query !== undefined) {
       const at = u.pathStart + path.length;
@@ -229,7 +278,11 @@ class ImageKitChecker implements Checker {
           'wildcard-query',
           'error',
           'A wildcard purge cannot have a query string: "*" must be the last character of the URL. Drop the query; the wildcard already covers every transformation of the files it matches.',
-          { start: at, end: at + 1 + (u.rawQuery ?? '').length, fixes: this.fixes([{ title: 'Drop the query string', replacement: u.origin + encodedPath }]) },
+          {
+            start: at,
+            end: at + 1 + (u.rawQuery ?? '').length,
+            fixes: this.fixes([{ title: 'Drop the query string', replacement: u.origin + encodedPath }]),
+          },
         ),
       );
     }
@@ -244,8 +297,15 @@ class ImageKitChecker implements Checker {
             start: at,
             end: at + 1,
             fixes: this.fixes([
-              { title: 'Purge everything up to the first "*"', replacement: u.origin + encodeExact(path.slice(0, star + 1)), preferred: true },
-              { title: 'Remove the "*" (purge one exact URL)', replacement: u.origin + encodeExact(path.replace(/\*/g, '')) },
+              {
+                title: 'Purge everything up to the first "*"',
+                replacement: u.origin + encodeExact(path.slice(0, star + 1)),
+                preferred: true,
+              },
+              {
+                title: 'Remove the "*" (purge one exact URL)',
+                replacement: u.origin + encodeExact(path.replace(/\*/g, '')),
+              },
             ]),
           },
         ),
@@ -260,7 +320,13 @@ class ImageKitChecker implements Checker {
     const base = `${u.origin}${endpoint.basePath}`;
     const counted = matchPath.slice(endpoint.basePath.length).replace(/^\//, '');
     if (kind === 'exact' && counted === '') {
-      problems.push(problem('empty-path', 'error', `The URL is the endpoint ${base} itself, not a file. Add the file path, or end it with a wildcard over a narrower folder.`));
+      problems.push(
+        problem(
+          'empty-path',
+          'error',
+          `The URL is the endpoint ${base} itself, not a file. Add the file path, or end it with a wildcard over a narrower folder.`,
+        ),
+      );
     }
     if (kind === 'wildcard' && !hasErrors(problems)) {
       const v = judgeWildcard(counted);
@@ -287,9 +353,14 @@ class ImageKitChecker implements Checker {
     }
     if (encodedPath !== path || (query !== undefined && encodeExact(query) !== query)) {
       problems.push(
-        problem('url-encoded', 'info', 'Unsafe characters were percent-encoded (a space becomes %20); that encoded URL is what gets purged.', {
-          fixes: [{ title: 'Use the percent-encoded URL', replacement: withoutFragment, preferred: true }],
-        }),
+        problem(
+          'url-encoded',
+          'info',
+          'Unsafe characters were percent-encoded (a space becomes %20); that encoded URL is what gets purged.',
+          {
+            fixes: [{ title: 'Use the percent-encoded URL', replacement: withoutFragment, preferred: true }],
+          },
+        ),
       );
     }
     return {
@@ -316,7 +387,10 @@ class ImageKitChecker implements Checker {
         : `${u.hostname} is not an ImageKit URL endpoint. Add it to the ImageKit endpoints (setting cdnPurge.imagekit.endpoints, or --endpoint for the CLI).`;
     }
     const shown = this.endpoints.slice(0, 5).map((e) => e.raw);
-    const list = this.endpoints.length > shown.length ? `${shown.join(', ')} and ${describeCount(this.endpoints.length - shown.length)} more` : shown.join(', ');
+    const list =
+      this.endpoints.length > shown.length
+        ? `${shown.join(', ')} and ${describeCount(this.endpoints.length - shown.length)} more`
+        : shown.join(', ');
     return `The URL is not under a configured ImageKit endpoint (${list}). Add its endpoint (setting cdnPurge.imagekit.endpoints, or --endpoint for the CLI), or fix the URL.`;
   }
 }
@@ -336,7 +410,8 @@ export const imagekit: ProviderAdapter = {
   },
 
   purgeRequest(apiBase: string, key: string, target: TargetCheck): HttpRequestSpec {
-    if (!target.ok || !target.normalized) throw new Error(`refusing to send an invalid ImageKit target: ${target.input}`);
+    if (!target.ok || !target.normalized)
+      throw new Error(`refusing to send an invalid ImageKit target: ${target.input}`);
     return {
       method: 'POST',
       url: `${apiBase}/v1/files/purge`,
@@ -352,10 +427,17 @@ export const imagekit: ProviderAdapter = {
     const supportId = cleanSupportId(headerValue(headers, IMAGEKIT_SUPPORT_HEADER));
     const support = supportId ? { supportId } : {};
     if (httpStatus === 201 || httpStatus === 200) {
-      const requestId = isRecord(json) && typeof json.requestId === 'string' ? cleanSupportId(json.requestId) : undefined;
+      const requestId =
+        isRecord(json) && typeof json.requestId === 'string' ? cleanSupportId(json.requestId) : undefined;
       return requestId
         ? { ok: true, status: 'accepted', httpStatus, requestId, ...support }
-        : { ok: true, status: 'accepted', httpStatus, hint: 'ImageKit accepted the purge but sent no requestId, so its status cannot be followed.', ...support };
+        : {
+            ok: true,
+            status: 'accepted',
+            httpStatus,
+            hint: 'ImageKit accepted the purge but sent no requestId, so its status cannot be followed.',
+            ...support,
+          };
     }
     return { ok: false, status: 'failed', httpStatus, ...imagekitError(httpStatus, json, body), ...support };
   },
@@ -375,14 +457,26 @@ export const imagekit: ProviderAdapter = {
     if (httpStatus === 200 && isRecord(json) && typeof json.status === 'string') {
       return { ok: true, status: json.status, httpStatus, ...support };
     }
-    if (httpStatus === 200) return { ok: false, httpStatus, message: `Unexpected status body: ${bodyExcerpt(body)}`, hint: 'ImageKit answered without a status field.', ...support };
+    if (httpStatus === 200)
+      return {
+        ok: false,
+        httpStatus,
+        message: `Unexpected status body: ${bodyExcerpt(body)}`,
+        hint: 'ImageKit answered without a status field.',
+        ...support,
+      };
     const e = imagekitError(httpStatus, json, body);
     return { ok: false, httpStatus, message: e.message, hint: e.hint, ...support };
   },
 };
 
-function imagekitError(httpStatus: number, json: unknown, body: string): { message: string; help?: string; hint: string } {
-  const message = isRecord(json) && typeof json.message === 'string' ? json.message : body ? bodyExcerpt(body) : `HTTP ${httpStatus}`;
+function imagekitError(
+  httpStatus: number,
+  json: unknown,
+  body: string,
+): { message: string; help?: string; hint: string } {
+  const message =
+    isRecord(json) && typeof json.message === 'string' ? json.message : body ? bodyExcerpt(body) : `HTTP ${httpStatus}`;
   const help = isRecord(json) && typeof json.help === 'string' ? json.help : undefined;
   let hint = hintForStatus('ImageKit', 'the private key (IMAGEKIT_PRIVATE_KEY)', httpStatus);
   if (httpStatus === 429 || /limit/i.test(message)) {

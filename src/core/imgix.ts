@@ -22,7 +22,23 @@ import { encodeExact, hostNameProblem, parseUrl, urlTooLongMessage } from './url
 export const IMGIX_API_BASE = 'https://api.imgix.com';
 export const IMGIX_CONTENT_TYPE = 'application/vnd.api+json';
 /** Extensions of assets the Video API serves; purging does not reach them (a warning, not an error). */
-export const VIDEO_EXTENSIONS = ['mp4', 'm4v', 'mov', 'webm', 'mkv', 'avi', 'wmv', 'flv', 'mpg', 'mpeg', '3gp', 'ogv', 'm3u8', 'mpd', 'ts'];
+export const VIDEO_EXTENSIONS = [
+  'mp4',
+  'm4v',
+  'mov',
+  'webm',
+  'mkv',
+  'avi',
+  'wmv',
+  'flv',
+  'mpg',
+  'mpeg',
+  '3gp',
+  'ogv',
+  'm3u8',
+  'mpd',
+  'ts',
+];
 const SOURCE_ID = /^[0-9a-f]{24}$/i;
 export const IMGIX_RATE_LIMITS_DOC = 'https://docs.imgix.com/references/api-rate-limits';
 /** imgix's "API Rate Limits": "purge asset | 10 per second"; past it 429. */
@@ -39,7 +55,8 @@ export const IMGIX_TRAFFIC: TrafficRules = {
   rateHeadersOnEveryResponse: false,
   readRateLimit: () => undefined,
   resendUncertainPurge: 1,
-  resendReason: 'imgix answers a repeat within seconds with 409 (a duplicate) and documents no quota, so it is sent once more',
+  resendReason:
+    'imgix answers a repeat within seconds with 409 (a duplicate) and documents no quota, so it is sent once more',
 };
 
 class ImgixChecker implements Checker {
@@ -62,24 +79,44 @@ class ImgixChecker implements Checker {
     for (const raw of all.slice(0, MAX_ENDPOINTS)) {
       const p = parseUrl(raw.includes('://') ? raw : `https://${raw}`);
       if (!p.ok || p.url.rawPath !== '/' || p.url.rawQuery !== undefined) {
-        this.configProblems.push(problem('invalid-endpoint', 'error', `The imgix Source domain "${raw}" must be a bare domain such as https://assets.imgix.net.`));
+        this.configProblems.push(
+          problem(
+            'invalid-endpoint',
+            'error',
+            `The imgix Source domain "${raw}" must be a bare domain such as https://assets.imgix.net.`,
+          ),
+        );
         continue;
       }
       const badHost = hostNameProblem(p.url.hostname);
       if (badHost) {
-        this.configProblems.push(problem('invalid-endpoint', 'error', `The imgix Source domain "${raw}" is not a valid host name: ${badHost}.`));
+        this.configProblems.push(
+          problem(
+            'invalid-endpoint',
+            'error',
+            `The imgix Source domain "${raw}" is not a valid host name: ${badHost}.`,
+          ),
+        );
         continue;
       }
       this.hosts.add(p.url.hostname);
     }
     if (config.subImage && !config.sourceId) {
       this.configProblems.push(
-        problem('imgix-sub-image-needs-source-id', 'error', 'A sub-image purge (sub_image: true) needs the Source id: set the source id (cdnPurge.imgix.sourceId, or --source-id for the CLI).'),
+        problem(
+          'imgix-sub-image-needs-source-id',
+          'error',
+          'A sub-image purge (sub_image: true) needs the Source id: set the source id (cdnPurge.imgix.sourceId, or --source-id for the CLI).',
+        ),
       );
     }
     if (config.sourceId !== undefined && !SOURCE_ID.test(config.sourceId)) {
       this.configProblems.push(
-        problem('imgix-invalid-source-id', 'error', `The imgix Source id "${config.sourceId}" is not 24 hexadecimal digits (e.g. 5ebee107e9c05c0001d9c2d3). Copy it from the Source's page in the imgix dashboard.`),
+        problem(
+          'imgix-invalid-source-id',
+          'error',
+          `The imgix Source id "${config.sourceId}" is not 24 hexadecimal digits (e.g. 5ebee107e9c05c0001d9c2d3). Copy it from the Source's page in the imgix dashboard.`,
+        ),
       );
     }
     if (config.sourceId) this.attributes.source_id = config.sourceId;
@@ -101,34 +138,70 @@ class ImgixChecker implements Checker {
     const encoded = encodeExact(path);
     const normalized = u.origin + encoded;
     if (u.assumedScheme) {
-      problems.push(problem('scheme-assumed', 'info', `The URL has no scheme, so https:// was assumed: ${normalized}.`, { fixes: [{ title: 'Write the URL with https://', replacement: normalized }] }));
+      problems.push(
+        problem('scheme-assumed', 'info', `The URL has no scheme, so https:// was assumed: ${normalized}.`, {
+          fixes: [{ title: 'Write the URL with https://', replacement: normalized }],
+        }),
+      );
     }
     if (normalized.length > MAX_URL_LENGTH) {
       // Percent-encoding made it longer than a URL may be (each non-ASCII character takes 6 to 12).
-      return { provider: 'imgix', input, ok: false, kind: 'exact', problems: [problem('url-too-long', 'error', urlTooLongMessage(normalized.length))] };
+      return {
+        provider: 'imgix',
+        input,
+        ok: false,
+        kind: 'exact',
+        problems: [problem('url-too-long', 'error', urlTooLongMessage(normalized.length))],
+      };
     }
     const badHost = hostNameProblem(u.hostname);
     if (badHost) {
       // With no domains configured any host is taken for a custom domain, so it must at least be a host name.
-      problems.push(problem('invalid-url', 'error', `"${u.hostname}" is not a valid imgix host name: ${badHost}. Check the URL for typos.`));
+      problems.push(
+        problem(
+          'invalid-url',
+          'error',
+          `"${u.hostname}" is not a valid imgix host name: ${badHost}. Check the URL for typos.`,
+        ),
+      );
     } else if (this.hosts.size > 0 && !this.hosts.has(u.hostname)) {
       problems.push(
-        problem('not-under-endpoint', 'error', `${u.hostname} is not one of the configured imgix Source domains (${[...this.hosts].join(', ')}). Add it (setting cdnPurge.imgix.domains, or --endpoint for the CLI), or fix the URL.`),
+        problem(
+          'not-under-endpoint',
+          'error',
+          `${u.hostname} is not one of the configured imgix Source domains (${[...this.hosts].join(', ')}). Add it (setting cdnPurge.imgix.domains, or --endpoint for the CLI), or fix the URL.`,
+        ),
       );
     }
     const star = path.indexOf('*');
     if (star >= 0) {
       const at = u.pathStart + star;
       problems.push(
-        problem('imgix-no-wildcard', 'error', 'imgix has no wildcard purge: every asset is purged by its exact path. Purge each asset URL, or, if the file name really contains "*", write it as %2A.', {
-          start: at,
-          end: at + 1,
-          fixes: [{ title: 'The "*" is part of the file name: encode it as %2A', replacement: u.origin + encoded.replace(/\*/g, '%2A') }],
-        }),
+        problem(
+          'imgix-no-wildcard',
+          'error',
+          'imgix has no wildcard purge: every asset is purged by its exact path. Purge each asset URL, or, if the file name really contains "*", write it as %2A.',
+          {
+            start: at,
+            end: at + 1,
+            fixes: [
+              {
+                title: 'The "*" is part of the file name: encode it as %2A',
+                replacement: u.origin + encoded.replace(/\*/g, '%2A'),
+              },
+            ],
+          },
+        ),
       );
     }
     if (path === '/') {
-      problems.push(problem('empty-path', 'error', 'The URL has no asset path. Give the path of the image on the Source, e.g. https://assets.imgix.net/dogs.png.'));
+      problems.push(
+        problem(
+          'empty-path',
+          'error',
+          'The URL has no asset path. Give the path of the image on the Source, e.g. https://assets.imgix.net/dogs.png.',
+        ),
+      );
     }
     if (u.rawQuery !== undefined || u.rawFragment !== undefined) {
       const at = u.pathStart + path.length;
@@ -137,15 +210,24 @@ class ImgixChecker implements Checker {
           'imgix-query-dropped',
           'info',
           'imgix purges the base path without parameters, and that purges every derivative (…?w=400 and the rest) with it; the parameters were dropped.',
-          { start: at, end: u.input.length, fixes: [{ title: 'Purge the base path (drop the parameters)', replacement: normalized, preferred: true }] },
+          {
+            start: at,
+            end: u.input.length,
+            fixes: [{ title: 'Purge the base path (drop the parameters)', replacement: normalized, preferred: true }],
+          },
         ),
       );
     }
     if (encoded !== path) {
       problems.push(
-        problem('url-encoded', 'info', 'imgix purges the exact path, percent-encoded: unsafe characters were encoded (a space becomes %20; "+" stays "+" and is a different path).', {
-          fixes: [{ title: 'Use the percent-encoded URL', replacement: normalized, preferred: true }],
-        }),
+        problem(
+          'url-encoded',
+          'info',
+          'imgix purges the exact path, percent-encoded: unsafe characters were encoded (a space becomes %20; "+" stays "+" and is a different path).',
+          {
+            fixes: [{ title: 'Use the percent-encoded URL', replacement: normalized, preferred: true }],
+          },
+        ),
       );
     }
     const ext = /\.([A-Za-z0-9]+)$/.exec(path)?.[1]?.toLowerCase();
@@ -159,7 +241,16 @@ class ImgixChecker implements Checker {
       );
     }
     const attributes = Object.keys(this.attributes).length ? { ...this.attributes } : undefined;
-    return { provider: 'imgix', input, ok: !hasErrors(problems), normalized, kind: 'exact', problems, account: u.hostname, attributes };
+    return {
+      provider: 'imgix',
+      input,
+      ok: !hasErrors(problems),
+      normalized,
+      kind: 'exact',
+      problems,
+      account: u.hostname,
+      attributes,
+    };
   }
 }
 
@@ -203,9 +294,23 @@ export const imgix: ProviderAdapter = {
     const err = firstError(json);
     const message = err ?? (body ? bodyExcerpt(body) : `HTTP ${httpStatus}`);
     if (httpStatus === 409) {
-      return { ok: true, status: 'duplicate', httpStatus, message, hint: 'The same URL was purged a few seconds ago; that purge covers this one.', ...support };
+      return {
+        ok: true,
+        status: 'duplicate',
+        httpStatus,
+        message,
+        hint: 'The same URL was purged a few seconds ago; that purge covers this one.',
+        ...support,
+      };
     }
-    return { ok: false, status: 'failed', httpStatus, message, hint: hintForStatus('imgix', 'the API key (IMGIX_API_KEY)', httpStatus), ...support };
+    return {
+      ok: false,
+      status: 'failed',
+      httpStatus,
+      message,
+      hint: hintForStatus('imgix', 'the API key (IMGIX_API_KEY)', httpStatus),
+      ...support,
+    };
   },
 };
 
@@ -218,9 +323,11 @@ function errorId(json: unknown): string | undefined {
 
 function firstError(json: unknown): string | undefined {
   if (!isRecord(json) || !Array.isArray(json.errors) || json.errors.length === 0) return undefined;
-  return json.errors
-    .filter(isRecord)
-    .map((e) => [e.title, e.detail].filter((x) => typeof x === 'string' && x !== '').join(': '))
-    .filter((s) => s !== '')
-    .join('; ') || undefined;
+  return (
+    json.errors
+      .filter(isRecord)
+      .map((e) => [e.title, e.detail].filter((x) => typeof x === 'string' && x !== '').join(': '))
+      .filter((s) => s !== '')
+      .join('; ') || undefined
+  );
 }

@@ -63,18 +63,27 @@ export class PathMapper {
 
   constructor(rules: readonly MappingRule[]) {
     if (rules.length > MAX_MAPPINGS) {
-      this.problems.push(`${describeCount(rules.length)} mapping rules: only the first ${describeCount(MAX_MAPPINGS)} are used (limit: mapping rules). Merge rules with {a,b} or ** globs.`);
+      this.problems.push(
+        `${describeCount(rules.length)} mapping rules: only the first ${describeCount(MAX_MAPPINGS)} are used (limit: mapping rules). Merge rules with {a,b} or ** globs.`,
+      );
     }
     rules.slice(0, MAX_MAPPINGS).forEach((rule, i) => {
       const where = `mapping ${i + 1}`;
-      if (!rule || typeof rule.glob !== 'string' || rule.glob.trim() === '') return void this.problems.push(`${where}: "glob" is missing (e.g. "public/images/**").`);
+      if (!rule || typeof rule.glob !== 'string' || rule.glob.trim() === '')
+        return void this.problems.push(`${where}: "glob" is missing (e.g. "public/images/**").`);
       if (typeof rule.url !== 'string' || !/^https?:\/\//i.test(rule.url)) {
-        return void this.problems.push(`${where}: "url" must be an http(s) URL prefix or template, e.g. "https://ik.imagekit.io/demo/images/".`);
+        return void this.problems.push(
+          `${where}: "url" must be an http(s) URL prefix or template, e.g. "https://ik.imagekit.io/demo/images/".`,
+        );
       }
-      if (rule.provider !== undefined && !isProviderId(rule.provider)) return void this.problems.push(`${where}: "provider" must be "imagekit" or "imgix".`);
+      if (rule.provider !== undefined && !isProviderId(rule.provider))
+        return void this.problems.push(`${where}: "provider" must be "imagekit" or "imgix".`);
       const template = /\{(relative|path|dir|name|stem|ext)\}/.test(rule.url);
       const unknown = rule.url.match(/\{[^}]*\}/g)?.filter((t) => !/^\{(relative|path|dir|name|stem|ext)\}$/.test(t));
-      if (unknown?.length) return void this.problems.push(`${where}: unknown placeholder ${unknown[0]} (use {relative}, {path}, {dir}, {name}, {stem} or {ext}).`);
+      if (unknown?.length)
+        return void this.problems.push(
+          `${where}: unknown placeholder ${unknown[0]} (use {relative}, {path}, {dir}, {name}, {stem} or {ext}).`,
+        );
       const glob = normalizeRelPath(rule.glob.trim());
       // Matched by our own linear-time matcher (./glob): picomatch's regular expressions backtrack. picomatch.scan
       // (a single pass) still finds the glob's static base.
@@ -102,7 +111,12 @@ export class PathMapper {
     for (const r of this.rules) {
       if (provider && r.rule.provider && r.rule.provider !== provider) continue;
       if (!r.isMatch(p)) continue;
-      const relative = r.base && p.startsWith(`${r.base}/`) ? p.slice(r.base.length + 1) : r.base ? p.slice(p.lastIndexOf('/') + 1) : p;
+      const relative =
+        r.base && p.startsWith(`${r.base}/`)
+          ? p.slice(r.base.length + 1)
+          : r.base
+            ? p.slice(p.lastIndexOf('/') + 1)
+            : p;
       const url = r.template ? fillTemplate(r.rule.url, p, relative) : joinPrefix(r.rule.url, encodeFilePath(relative));
       return { path: p, url, provider: r.rule.provider, rule: r.rule };
     }
@@ -120,13 +134,18 @@ export class PathMapper {
     const out: MappedFolder[] = [];
     for (const r of this.rules) {
       if (provider && r.rule.provider && r.rule.provider !== provider) continue;
-      const prefixUrl = r.template ? (r.rule.url.endsWith('{relative}') && !/\{/.test(r.rule.url.slice(0, -10)) ? r.rule.url.slice(0, -10) : undefined) : r.rule.url;
+      const prefixUrl = r.template
+        ? r.rule.url.endsWith('{relative}') && !/\{/.test(r.rule.url.slice(0, -10))
+          ? r.rule.url.slice(0, -10)
+          : undefined
+        : r.rule.url;
       if (prefixUrl === undefined || !r.deep) continue;
       const containsBase = f === '' || f === r.base || r.base.startsWith(`${f}/`);
       const insideBase = r.base === '' || f.startsWith(`${r.base}/`);
       let prefix: string | undefined;
       if (containsBase) prefix = joinPrefix(prefixUrl, '');
-      else if (insideBase) prefix = joinPrefix(prefixUrl, `${encodeFilePath(r.base ? f.slice(r.base.length + 1) : f)}/`);
+      else if (insideBase)
+        prefix = joinPrefix(prefixUrl, `${encodeFilePath(r.base ? f.slice(r.base.length + 1) : f)}/`);
       if (prefix) out.push({ folder: f, prefix, provider: r.rule.provider, rule: r.rule });
     }
     return out;

@@ -302,7 +302,8 @@ export class Lane {
   /** A successful answer: the window grows by one per window of successes; adaptive spacing shrinks. */
   success(): void {
     if (this.window < this.max) this.window = Math.min(this.max, this.window + 1 / this.window);
-    if (this.adaptiveSpacing > 0) this.adaptiveSpacing = this.adaptiveSpacing * 0.95 < 5 ? 0 : this.adaptiveSpacing * 0.95;
+    if (this.adaptiveSpacing > 0)
+      this.adaptiveSpacing = this.adaptiveSpacing * 0.95 < 5 ? 0 : this.adaptiveSpacing * 0.95;
   }
 
   /**
@@ -314,7 +315,8 @@ export class Lane {
     if (startedAt < this.lastDecrease) return;
     this.lastDecrease = this.timers.now();
     if (this.window > 1) this.window = Math.max(1, this.window / 2);
-    else if (this.fixedSpacing === 0 && this.learnedSpacing === 0) this.adaptiveSpacing = Math.min(10_000, Math.max(50, this.adaptiveSpacing * 2));
+    else if (this.fixedSpacing === 0 && this.learnedSpacing === 0)
+      this.adaptiveSpacing = Math.min(10_000, Math.max(50, this.adaptiveSpacing * 2));
     else if (this.learnedSpacing > 0) this.learnedSpacing *= 1.25;
     else this.fixedSpacing *= 1.25;
   }

@@ -67,13 +67,20 @@ export function planPurge(inputs: readonly string[], checker: Checker, options: 
     else byUrl.set(target.normalized, { url: target.normalized, target, inputs: [target.input] });
   }
   const entries = [...byUrl.values()];
-  const base: Omit<Plan, 'requests'> = { provider: checker.provider, invalid, notes, inputCount, distinct: entries.length };
+  const base: Omit<Plan, 'requests'> = {
+    provider: checker.provider,
+    invalid,
+    notes,
+    inputCount,
+    distinct: entries.length,
+  };
   if (checker.provider !== 'imagekit') {
     return { ...base, requests: entries.map((e) => request(e.url, e.target, [e], false)) };
   }
   const { requests, rest } = absorbIntoWildcards(entries);
   // 0 (the setting's "off"), false and undefined turn coalescing off: a wildcard also purges files nobody listed.
-  const coalesce = typeof options.coalesce === 'number' && options.coalesce > 0 ? Math.max(1, options.coalesce) : undefined;
+  const coalesce =
+    typeof options.coalesce === 'number' && options.coalesce > 0 ? Math.max(1, options.coalesce) : undefined;
   if (coalesce === undefined) {
     requests.push(...rest.map((e) => request(e.url, e.target, [e], false)));
   } else {
@@ -215,7 +222,13 @@ function commonPrefix(a: string, b: string): number {
 }
 
 /** The deepest depth d in (lo, hi] where `url.slice(0, d) + '*'` is a valid wildcard under `baseUrl`. */
-function deepestValidCut(url: string, baseUrl: string, lo: number, hi: number, checker: Checker): { url: string; target: TargetCheck } | undefined {
+function deepestValidCut(
+  url: string,
+  baseUrl: string,
+  lo: number,
+  hi: number,
+  checker: Checker,
+): { url: string; target: TargetCheck } | undefined {
   const pathEnd = url.indexOf('?') === -1 ? url.length : url.indexOf('?');
   const top = Math.min(hi, pathEnd);
   const floor = Math.max(lo + 1, baseUrl.length + 2);

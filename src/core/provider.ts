@@ -69,7 +69,7 @@ export interface PurgeOutcome {
 export interface StatusOutcome {
   ok: boolean;
   /** ImageKit reports Pending or Completed. */
-  status?: 'Pending' | 'Completed' | string;
+  status?: string;
   httpStatus: number;
   message?: string;
   hint?: string;
@@ -101,7 +101,7 @@ export interface TrafficRules {
   /** True when every answer carries the rate-limit headers: the first request of a lane goes alone to learn them. */
   rateHeadersOnEveryResponse: boolean;
   /** Reads the provider's rate-limit headers; undefined when they say nothing. */
-  readRateLimit(headers: ResponseHeaders, status: number): RateLimitHint | undefined;
+  readRateLimit(this: void, headers: ResponseHeaders, status: number): RateLimitHint | undefined;
   /**
    * How many times a purge that may have reached the server (sent, then no answer or a reset) may be sent again.
    * 0 for a provider where every received request spends quota; 1 where a repeat is answered as a duplicate.
@@ -158,7 +158,7 @@ export function headerValue(headers: ResponseHeaders | undefined, name: string):
 export function cleanSupportId(v: unknown): string | undefined {
   if (typeof v !== 'string' && typeof v !== 'number') return undefined;
   const s = String(v).trim();
-  return /^[A-Za-z0-9._:\-]{1,128}$/.test(s) ? s : undefined;
+  return /^[A-Za-z0-9._:-]{1,128}$/.test(s) ? s : undefined;
 }
 
 /** A non-negative decimal number from a header, or undefined. */
@@ -180,9 +180,11 @@ export function hintForStatus(provider: string, keyName: string, httpStatus: num
   if (httpStatus === 401 || httpStatus === 403) {
     return `${provider} refused the key. Check that ${keyName} is right and has purge permission, then store it again (CDN Purge: Set API Key, or the environment variable for the CLI).`;
   }
-  if (httpStatus === 400 || httpStatus === 422) return `${provider} refused the request. Check the URL against the rules (cdn-purge check).`;
+  if (httpStatus === 400 || httpStatus === 422)
+    return `${provider} refused the request. Check the URL against the rules (cdn-purge check).`;
   if (httpStatus === 404) return `${provider} does not know this resource. Check the URL or the request id.`;
-  if (httpStatus === 429) return `${provider} is rate limiting this account. Wait a while and purge again; fewer, wider purges help.`;
+  if (httpStatus === 429)
+    return `${provider} is rate limiting this account. Wait a while and purge again; fewer, wider purges help.`;
   if (httpStatus >= 500) return `${provider} had a server error. It was retried; try again later.`;
   return `Unexpected HTTP ${httpStatus} from ${provider}.`;
 }

@@ -79,33 +79,67 @@ export function spendsQuota(r: Pick<PurgeResult, 'status'>): boolean {
   return r.status === 'accepted' || r.status === 'duplicate' || r.status === 'unknown';
 }
 
-const UNKNOWN_HINT = 'It may have been received: check the status (ImageKit) or verify the asset, and purge again if it is not fresh.';
+const UNKNOWN_HINT =
+  'It may have been received: check the status (ImageKit) or verify the asset, and purge again if it is not fresh.';
 
 /** The result of a request that ended without a usable answer. */
-function resultOfError(e: unknown, opts: ExecuteOptions, base: Omit<PurgeResult, 'ok' | 'status' | 'ms' | 'attempts'>, ms: number): PurgeResult {
+function resultOfError(
+  e: unknown,
+  opts: ExecuteOptions,
+  base: Omit<PurgeResult, 'ok' | 'status' | 'ms' | 'attempts'>,
+  ms: number,
+): PurgeResult {
   const attempts = isHttpError(e) ? e.attempts : 1;
   const message = redact(e instanceof Error ? e.message : String(e), [opts.key]);
   if (isHttpError(e) && e.httpStatus !== undefined) {
     // The answer's head came (a status), then the rest was lost: the server received the request and said so.
     const outcome = opts.adapter.parsePurge(e.httpStatus, '', e.headers);
-    return { ...base, ...outcome, ms, attempts, message: outcome.ok ? message : `${outcome.message ?? ''} ${message}`.trim() };
+    return {
+      ...base,
+      ...outcome,
+      ms,
+      attempts,
+      message: outcome.ok ? message : `${outcome.message ?? ''} ${message}`.trim(),
+    };
   }
   if (isHttpError(e) && e.mayHaveReached) {
     const resend = opts.adapter.traffic.resendUncertainPurge;
-    const why = resend === 0 ? `Not sent again: ${opts.adapter.traffic.resendReason}.` : `Sent ${attempts} time${attempts === 1 ? '' : 's'}; ${opts.adapter.traffic.resendReason}.`;
-    return { ...base, ok: false, status: 'unknown', ms, attempts, message: `Unknown: may have been received. ${message}`, hint: `${why} ${UNKNOWN_HINT}` };
+    const why =
+      resend === 0
+        ? `Not sent again: ${opts.adapter.traffic.resendReason}.`
+        : `Sent ${attempts} time${attempts === 1 ? '' : 's'}; ${opts.adapter.traffic.resendReason}.`;
+    return {
+      ...base,
+      ok: false,
+      status: 'unknown',
+      ms,
+      attempts,
+      message: `Unknown: may have been received. ${message}`,
+      hint: `${why} ${UNKNOWN_HINT}`,
+    };
   }
   const cancelled = (isHttpError(e) && e.code === 'aborted') || opts.signal?.aborted === true;
-  if (cancelled) return { ...base, ok: false, status: 'cancelled', ms, attempts, message: 'Cancelled before it was sent.' };
+  if (cancelled)
+    return { ...base, ok: false, status: 'cancelled', ms, attempts, message: 'Cancelled before it was sent.' };
   return { ...base, ok: false, status: 'error', ms, attempts, message };
 }
 
 /** A response, made into a result (a refusal after an earlier attempt that may have been received is unknown). */
-function resultOfResponse(res: HttpResponse, opts: ExecuteOptions, base: Omit<PurgeResult, 'ok' | 'status' | 'ms' | 'attempts'>): PurgeResult {
+function resultOfResponse(
+  res: HttpResponse,
+  opts: ExecuteOptions,
+  base: Omit<PurgeResult, 'ok' | 'status' | 'ms' | 'attempts'>,
+): PurgeResult {
   const outcome: PurgeOutcome = opts.adapter.parsePurge(res.status, res.body, res.headers);
   const result: PurgeResult = { ...base, ...outcome, ms: res.ms, attempts: res.attempts };
   if (!outcome.ok && res.earlierUncertain) {
-    return { ...result, status: 'unknown', message: `Unknown: an earlier attempt got no answer and may have been received; the last one got HTTP ${res.status}: ${outcome.message ?? ''}`.trim(), hint: UNKNOWN_HINT };
+    return {
+      ...result,
+      status: 'unknown',
+      message:
+        `Unknown: an earlier attempt got no answer and may have been received; the last one got HTTP ${res.status}: ${outcome.message ?? ''}`.trim(),
+      hint: UNKNOWN_HINT,
+    };
   }
   if (res.stopMessage) result.hint = `${result.hint ? `${result.hint} ` : ''}${res.stopMessage}`;
   return result;
@@ -122,7 +156,13 @@ export async function executePlan(requests: readonly PlannedRequest[], opts: Exe
       const started = Date.now();
       try {
         const spec = opts.adapter.purgeRequest(opts.apiBase, opts.key, req.target);
-        const res = await opts.client.send(spec, { lane, laneSettings, signal: opts.signal, budget, resendUncertain: opts.adapter.traffic.resendUncertainPurge });
+        const res = await opts.client.send(spec, {
+          lane,
+          laneSettings,
+          signal: opts.signal,
+          budget,
+          resendUncertain: opts.adapter.traffic.resendUncertainPurge,
+        });
         result = resultOfResponse(res, opts, base);
       } catch (e) {
         result = resultOfError(e, opts, base, Date.now() - started);
@@ -139,18 +179,37 @@ export async function executePlan(requests: readonly PlannedRequest[], opts: Exe
 
 export const REQUEST_ID = /^[A-Za-z0-9_-]{1,128}$/;
 
-export async function fetchStatus(requestId: string, opts: SendOptions & { deadline?: number }): Promise<StatusOutcome> {
+export async function fetchStatus(
+  requestId: string,
+  opts: SendOptions & { deadline?: number },
+): Promise<StatusOutcome> {
   const { adapter } = opts;
   if (!adapter.statusRequest || !adapter.parseStatus) {
-    return { ok: false, httpStatus: 0, message: `${adapter.label} has no purge status API: verify by fetching the asset again.` };
+    return {
+      ok: false,
+      httpStatus: 0,
+      message: `${adapter.label} has no purge status API: verify by fetching the asset again.`,
+    };
   }
   if (!REQUEST_ID.test(requestId)) {
-    return { ok: false, httpStatus: 0, message: `"${requestId}" is not a request id (letters, digits, "-" and "_" only).` };
+    return {
+      ok: false,
+      httpStatus: 0,
+      message: `"${requestId}" is not a request id (letters, digits, "-" and "_" only).`,
+    };
   }
   try {
-    const res = await opts.client.send(adapter.statusRequest(opts.apiBase, opts.key, requestId), { ...laneFor(opts, 'status'), signal: opts.signal, deadline: opts.deadline });
+    const res = await opts.client.send(adapter.statusRequest(opts.apiBase, opts.key, requestId), {
+      ...laneFor(opts, 'status'),
+      signal: opts.signal,
+      deadline: opts.deadline,
+    });
     const out = adapter.parseStatus(res.status, res.body, res.headers);
-    return { ...out, message: out.message && redact(out.message, [opts.key]), ...(res.stopMessage ? { hint: `${out.hint ? `${out.hint} ` : ''}${res.stopMessage}` } : {}) };
+    return {
+      ...out,
+      message: out.message && redact(out.message, [opts.key]),
+      ...(res.stopMessage ? { hint: `${out.hint ? `${out.hint} ` : ''}${res.stopMessage}` } : {}),
+    };
   } catch (e) {
     return { ok: false, httpStatus: 0, message: redact(e instanceof Error ? e.message : String(e), [opts.key]) };
   }
@@ -166,7 +225,10 @@ export interface WaitOptions extends SendOptions {
  * Polls until the status is Completed, an error comes back, or the timeout passes. The timeout bounds everything:
  * no request or wait between polls goes past it, whatever the server does.
  */
-export async function waitForCompletion(requestId: string, opts: WaitOptions): Promise<StatusOutcome & { timedOut: boolean }> {
+export async function waitForCompletion(
+  requestId: string,
+  opts: WaitOptions,
+): Promise<StatusOutcome & { timedOut: boolean }> {
   const interval = opts.intervalMs ?? 2000;
   const deadline = Date.now() + (opts.timeoutMs ?? 120_000);
   let last: StatusOutcome | undefined;
@@ -179,7 +241,8 @@ export async function waitForCompletion(requestId: string, opts: WaitOptions): P
     if (!s.ok && outOfTime && last) return { ...last, timedOut: true };
     if (!s.ok) return { ...s, timedOut: outOfTime };
     last = s;
-    if (outOfTime || Date.now() + Math.min(interval, 50) > deadline || opts.signal?.aborted) return { ...s, timedOut: true };
+    if (outOfTime || Date.now() + Math.min(interval, 50) > deadline || opts.signal?.aborted)
+      return { ...s, timedOut: true };
     await new Promise<void>((resolve) => {
       const t = setTimeout(done, Math.min(interval, deadline - Date.now()));
       const off = onAbort(opts.signal, done);

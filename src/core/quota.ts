@@ -91,7 +91,11 @@ export class Quota {
 
   /** Counts the requests ImageKit accepted (`sent[i]` true) against their accounts. */
   async recordBatch(requests: readonly AccountOf[], sent: readonly boolean[], prefix = ''): Promise<void> {
-    for (const [account, n] of countByAccount(requests.filter((_, i) => sent[i]), prefix)) await this.record(account, n);
+    for (const [account, n] of countByAccount(
+      requests.filter((_, i) => sent[i]),
+      prefix,
+    ))
+      await this.record(account, n);
   }
 
   async record(account: string, count: number): Promise<number> {

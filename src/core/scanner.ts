@@ -94,7 +94,10 @@ export function scanText(text: string, classify: HostClassifier, maxMatches = MA
       wildcard: url.includes('*'),
     };
     if (out.length >= maxMatches) {
-      Object.defineProperty(out, 'truncated', { value: { limit: maxMatches, next: match } satisfies ScanTruncation, enumerable: false });
+      Object.defineProperty(out, 'truncated', {
+        value: { limit: maxMatches, next: match } satisfies ScanTruncation,
+        enumerable: false,
+      });
       break;
     }
     out.push(match);

@@ -19,7 +19,9 @@ export interface SafeTextOptions {
 const ELLIPSIS = '...';
 
 function isBidiControl(cp: number): boolean {
-  return cp === 0x061c || cp === 0x200e || cp === 0x200f || (cp >= 0x202a && cp <= 0x202e) || (cp >= 0x2066 && cp <= 0x2069);
+  return (
+    cp === 0x061c || cp === 0x200e || cp === 0x200f || (cp >= 0x202a && cp <= 0x202e) || (cp >= 0x2066 && cp <= 0x2069)
+  );
 }
 
 function hex(cp: number, width: number): string {

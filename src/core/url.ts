@@ -37,60 +37,112 @@ const HOST_FIRST = /^(?:[A-Za-z0-9](?:[A-Za-z0-9-]*[A-Za-z0-9])?\.)+[A-Za-z]{2,6
 export function parseUrl(raw: string): ParseResult {
   const input = raw.trim();
   if (input === '') {
-    return { ok: false, problem: problem('invalid-url', 'error', 'The URL is empty. Give the full URL of the image, starting with https://.') };
+    return {
+      ok: false,
+      problem: problem(
+        'invalid-url',
+        'error',
+        'The URL is empty. Give the full URL of the image, starting with https://.',
+      ),
+    };
   }
   // Before any other work: a multi-megabyte "URL" costs nothing more than this comparison.
-  if (input.length > MAX_URL_LENGTH) return { ok: false, problem: problem('url-too-long', 'error', urlTooLongMessage(input.length)) };
+  if (input.length > MAX_URL_LENGTH)
+    return { ok: false, problem: problem('url-too-long', 'error', urlTooLongMessage(input.length)) };
   const m = SCHEME.exec(input);
   if (!m) {
     // imgix's document writes purge URLs as `you.imgix.net/your-image.png`: a host name first means https.
     const prefix = input.startsWith('//') ? 'https:' : HOST_FIRST.test(input) ? 'https://' : undefined;
     if (prefix) {
       const r = parseUrl(prefix + input);
-      if (r.ok) return { ok: true, url: { ...r.url, input, pathStart: r.url.pathStart - prefix.length, assumedScheme: true } };
+      if (r.ok)
+        return { ok: true, url: { ...r.url, input, pathStart: r.url.pathStart - prefix.length, assumedScheme: true } };
       const { start, end, ...rest } = r.problem;
-      return { ok: false, problem: start === undefined || end === undefined ? rest : { ...rest, start: Math.max(0, start - prefix.length), end: Math.max(0, end - prefix.length) } };
+      return {
+        ok: false,
+        problem:
+          start === undefined || end === undefined
+            ? rest
+            : { ...rest, start: Math.max(0, start - prefix.length), end: Math.max(0, end - prefix.length) },
+      };
     }
-    return { ok: false, problem: problem('invalid-url', 'error', `"${short(input)}" is not an absolute URL. Give the full URL, starting with https://.`) };
+    return {
+      ok: false,
+      problem: problem(
+        'invalid-url',
+        'error',
+        `"${short(input)}" is not an absolute URL. Give the full URL, starting with https://.`,
+      ),
+    };
   }
   const scheme = m[1].toLowerCase();
   if (scheme !== 'http' && scheme !== 'https') {
     return {
       ok: false,
-      problem: problem('not-http', 'error', `Only http and https URLs can be purged, not ${scheme}:. Use the https:// URL the CDN serves the image from.`, {
-        start: 0,
-        end: m[0].length,
-      }),
+      problem: problem(
+        'not-http',
+        'error',
+        `Only http and https URLs can be purged, not ${scheme}:. Use the https:// URL the CDN serves the image from.`,
+        {
+          start: 0,
+          end: m[0].length,
+        },
+      ),
     };
   }
   const rest = input.slice(m[0].length);
   if (!rest.startsWith('//')) {
-    return { ok: false, problem: problem('invalid-url', 'error', `"${short(input)}" has no host: write it as ${scheme}://host/path.`) };
+    return {
+      ok: false,
+      problem: problem('invalid-url', 'error', `"${short(input)}" has no host: write it as ${scheme}://host/path.`),
+    };
   }
   const authStart = m[0].length + 2;
   let authEnd = authStart;
   while (authEnd < input.length && !'/?#\\'.includes(input[authEnd])) authEnd++;
   const authority = input.slice(authStart, authEnd);
   if (authority === '') {
-    return { ok: false, problem: problem('invalid-url', 'error', `"${short(input)}" has no host: write it as ${scheme}://host/path.`) };
+    return {
+      ok: false,
+      problem: problem('invalid-url', 'error', `"${short(input)}" has no host: write it as ${scheme}://host/path.`),
+    };
   }
   if (authority.includes('@')) {
     return {
       ok: false,
-      problem: problem('invalid-url', 'error', 'The URL contains a user name or password before the host. Remove the "user:password@" part: purge URLs never carry credentials.', {
-        start: authStart,
-        end: authEnd,
-      }),
+      problem: problem(
+        'invalid-url',
+        'error',
+        'The URL contains a user name or password before the host. Remove the "user:password@" part: purge URLs never carry credentials.',
+        {
+          start: authStart,
+          end: authEnd,
+        },
+      ),
     };
   }
   let host: URL;
   try {
     host = new URL(`${scheme}://${authority}/`);
   } catch {
-    return { ok: false, problem: problem('invalid-url', 'error', `"${authority}" is not a valid host name. Check the URL for typos.`, { start: authStart, end: authEnd }) };
+    return {
+      ok: false,
+      problem: problem('invalid-url', 'error', `"${authority}" is not a valid host name. Check the URL for typos.`, {
+        start: authStart,
+        end: authEnd,
+      }),
+    };
   }
   if (input[authEnd] === '\\') {
-    return { ok: false, problem: problem('invalid-url', 'error', 'A backslash follows the host. Write the path with forward slashes: https://host/path.', { start: authEnd, end: authEnd + 1 }) };
+    return {
+      ok: false,
+      problem: problem(
+        'invalid-url',
+        'error',
+        'A backslash follows the host. Write the path with forward slashes: https://host/path.',
+        { start: authEnd, end: authEnd + 1 },
+      ),
+    };
   }
   let i = authEnd;
   while (i < input.length && input[i] !== '?' && input[i] !== '#') i++;
@@ -136,7 +188,9 @@ export function hostNameProblem(host: string): string | undefined {
   if (labels.length < 2) return 'a CDN domain has at least two labels (assets.imgix.net, images.example.com)';
   const bad = labels.find((l) => !LABEL.test(l));
   if (bad !== undefined) {
-    return bad === '' ? 'it has an empty label (two dots in a row, or a leading dot)' : `the label "${bad}" is not 1 to 63 letters, digits and inner hyphens`;
+    return bad === ''
+      ? 'it has an empty label (two dots in a row, or a leading dot)'
+      : `the label "${bad}" is not 1 to 63 letters, digits and inner hyphens`;
   }
   return undefined;
 }
@@ -182,7 +236,8 @@ export function encodeExact(s: string): string {
       const cp = s.codePointAt(i) ?? code;
       if (cp > 0xffff) i++;
       const isLoneSurrogate = cp >= 0xd800 && cp <= 0xdfff;
-      for (const b of Buffer.from(isLoneSurrogate ? '\ufffd' : String.fromCodePoint(cp), 'utf8')) out += `%${HEX[b >> 4]}${HEX[b & 15]}`;
+      for (const b of Buffer.from(isLoneSurrogate ? '\ufffd' : String.fromCodePoint(cp), 'utf8'))
+        out += `%${HEX[b >> 4]}${HEX[b & 15]}`;
     } else {
       out += c;
     }
@@ -229,7 +284,14 @@ export function checkApiBase(raw: string): { ok: true; api: ApiBase } | { ok: fa
   try {
     u = new URL(raw);
   } catch {
-    return { ok: false, problem: problem('insecure-api-base', 'error', `The API base "${raw}" is not a URL. Use e.g. https://api.imagekit.io or, for the emulator, http://127.0.0.1:PORT.`) };
+    return {
+      ok: false,
+      problem: problem(
+        'insecure-api-base',
+        'error',
+        `The API base "${raw}" is not a URL. Use e.g. https://api.imagekit.io or, for the emulator, http://127.0.0.1:PORT.`,
+      ),
+    };
   }
   const loopback = isLoopbackHost(u.hostname);
   if (u.protocol !== 'https:' && !(u.protocol === 'http:' && loopback)) {
@@ -243,7 +305,14 @@ export function checkApiBase(raw: string): { ok: true; api: ApiBase } | { ok: fa
     };
   }
   if (u.username || u.password || u.search || u.hash) {
-    return { ok: false, problem: problem('insecure-api-base', 'error', 'The API base must not contain credentials, a query or a fragment.') };
+    return {
+      ok: false,
+      problem: problem(
+        'insecure-api-base',
+        'error',
+        'The API base must not contain credentials, a query or a fragment.',
+      ),
+    };
   }
   return { ok: true, api: { base: `${u.protocol}//${u.host}${u.pathname.replace(/\/+$/, '')}`, loopback } };
 }

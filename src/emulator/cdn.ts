@@ -75,9 +75,11 @@ export class Cdn {
   }
 
   serve(req: EmuRequest): Reply {
-    if (req.method !== 'GET' && req.method !== 'HEAD') return text(405, 'The CDN serves GET and HEAD only.\n', { allow: 'GET, HEAD' });
+    if (req.method !== 'GET' && req.method !== 'HEAD')
+      return text(405, 'The CDN serves GET and HEAD only.\n', { allow: 'GET, HEAD' });
     const url = cdnUrlFromEmulatorPath(req.path + (req.query !== undefined ? `?${req.query}` : ''));
-    if (!url) return text(400, 'Not a CDN path: use /cdn/<host>/<path>[?query], e.g. /cdn/ik.imagekit.io/demo/sample.jpg.\n');
+    if (!url)
+      return text(400, 'Not a CDN path: use /cdn/<host>/<path>[?query], e.g. /cdn/ik.imagekit.io/demo/sample.jpg.\n');
     this.settle();
     const now = this.clock.now();
     let entry = this.cache.get(url);
@@ -85,7 +87,11 @@ export class Cdn {
     if (!entry) {
       const originKey = originKeyOf(url);
       const o = this.originState(originKey);
-      if (o.deleted) return text(404, `Not found: ${url} was deleted from the origin.\n`, { 'cache-control': 'no-store', 'x-cache': 'MISS' });
+      if (o.deleted)
+        return text(404, `Not found: ${url} was deleted from the origin.\n`, {
+          'cache-control': 'no-store',
+          'x-cache': 'MISS',
+        });
       entry = { originKey, version: o.version, cachedAt: now };
       this.cache.set(url, entry);
       if (this.cache.size > MAX_CACHE_ENTRIES) this.cache.delete(this.cache.keys().next().value as string);
@@ -113,7 +119,8 @@ export class Cdn {
     this.settle();
     const key = originKeyOf(url);
     const o = this.originState(key);
-    const next = action === 'update' ? { version: o.version + 1, deleted: false } : { version: o.version, deleted: true };
+    const next =
+      action === 'update' ? { version: o.version + 1, deleted: false } : { version: o.version, deleted: true };
     this.origin.set(key, next);
     return this.view(key);
   }
@@ -139,7 +146,12 @@ export class Cdn {
     const o = this.originState(key);
     const cached = [...this.cache.entries()]
       .filter(([, e]) => e.originKey === key)
-      .map(([url, e]) => ({ url, version: e.version, stale: o.deleted || e.version !== o.version, cachedAt: new Date(e.cachedAt).toISOString() }));
+      .map(([url, e]) => ({
+        url,
+        version: e.version,
+        stale: o.deleted || e.version !== o.version,
+        cachedAt: new Date(e.cachedAt).toISOString(),
+      }));
     const pendingPurges = this.pending.filter((p) => covers(p, key) || cached.some((c) => covers(p, c.url))).length;
     return { url: key, version: o.version, deleted: o.deleted, cached, pendingPurges };
   }

@@ -22,7 +22,8 @@ export class ManualClock implements Clock {
   }
 
   advance(ms: number): number {
-    if (!Number.isFinite(ms) || ms < 0) throw new RangeError(`ManualClock.advance needs a duration of 0 ms or more, not ${ms}.`);
+    if (!Number.isFinite(ms) || ms < 0)
+      throw new RangeError(`ManualClock.advance needs a duration of 0 ms or more, not ${ms}.`);
     this.t += ms;
     return this.t;
   }

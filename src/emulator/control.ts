@@ -7,7 +7,7 @@
 // Errors: {"error": "..."} with 400, 404 or 405.
 
 import { isRecord } from '../core/provider';
-import type { Cdn, OriginAction } from './cdn';
+import type { Cdn } from './cdn';
 import { FaultQueue, parseFaults } from './faults';
 import { json, type EmuRequest, type Reply } from './http';
 import type { RequestLog } from './log';
@@ -50,7 +50,8 @@ function parseBody(req: EmuRequest): { ok: true; value: unknown } | { ok: false 
 export function handleControl(req: EmuRequest, ctx: ControlContext): Reply {
   const name = req.path.slice(CONTROL_PREFIX.length);
   const params = new URLSearchParams(req.query ?? '');
-  const allow = (methods: string) => error(405, `${req.method} is not supported on ${req.path}; use ${methods}.`, { allow: methods });
+  const allow = (methods: string) =>
+    error(405, `${req.method} is not supported on ${req.path}; use ${methods}.`, { allow: methods });
   const body = parseBody(req);
   if (!body.ok) return error(400, 'The body is not valid JSON.');
 
@@ -62,7 +63,8 @@ export function handleControl(req: EmuRequest, ctx: ControlContext): Reply {
       if (req.method !== 'GET') return allow('GET');
       const sinceRaw = params.get('since');
       const since = sinceRaw === null ? undefined : Number(sinceRaw);
-      if (since !== undefined && !Number.isInteger(since)) return error(400, `since must be a whole number (a seq from the log), not "${sinceRaw}".`);
+      if (since !== undefined && !Number.isInteger(since))
+        return error(400, `since must be a whole number (a seq from the log), not "${sinceRaw}".`);
       const provider = params.get('provider') ?? undefined;
       return json(200, { requests: ctx.log.list({ provider, since }) });
     }
@@ -88,16 +90,23 @@ export function handleControl(req: EmuRequest, ctx: ControlContext): Reply {
     case 'origin': {
       if (req.method === 'GET') {
         const url = params.get('url');
-        if (!url) return error(400, 'Give the asset URL: GET /_emulator/origin?url=https%3A%2F%2Fik.imagekit.io%2Fdemo%2Fa.jpg.');
+        if (!url)
+          return error(
+            400,
+            'Give the asset URL: GET /_emulator/origin?url=https%3A%2F%2Fik.imagekit.io%2Fdemo%2Fa.jpg.',
+          );
         const view = ctx.cdn.describeOrigin(url);
         return view ? json(200, view) : error(400, `"${url}" is not an http(s) URL.`);
       }
       if (req.method !== 'POST') return allow('GET, POST');
       const v = body.value;
       if (!isRecord(v) || typeof v.url !== 'string' || (v.action !== 'update' && v.action !== 'delete')) {
-        return error(400, 'Send {"url": "https://ik.imagekit.io/demo/a.jpg", "action": "update"} (action "update" publishes a new version, "delete" removes the asset).');
+        return error(
+          400,
+          'Send {"url": "https://ik.imagekit.io/demo/a.jpg", "action": "update"} (action "update" publishes a new version, "delete" removes the asset).',
+        );
       }
-      const view = ctx.cdn.changeOrigin(v.url, v.action as OriginAction);
+      const view = ctx.cdn.changeOrigin(v.url, v.action);
       return view ? json(200, view) : error(400, `"${v.url}" is not an http(s) URL.`);
     }
 

@@ -9,7 +9,12 @@ import { json, text, type Provider, type Reply } from './http';
 
 export const IMAGEKIT_SUPPORT_HELP = 'For support kindly contact us at support@imagekit.io .';
 
-export function imagekitError(status: number, message: string, help = IMAGEKIT_SUPPORT_HELP, headers: Record<string, string> = {}): Reply {
+export function imagekitError(
+  status: number,
+  message: string,
+  help = IMAGEKIT_SUPPORT_HELP,
+  headers: Record<string, string> = {},
+): Reply {
   return json(status, { message, help }, undefined, headers);
 }
 
@@ -21,15 +26,27 @@ export interface ImgixErrorObject {
   code?: string;
 }
 
-export function imgixErrors(status: number, errors: ReadonlyArray<Omit<ImgixErrorObject, 'status' | 'title'> & { title?: string }>, headers: Record<string, string> = {}): Reply {
+export function imgixErrors(
+  status: number,
+  errors: ReadonlyArray<Omit<ImgixErrorObject, 'status' | 'title'> & { title?: string }>,
+  headers: Record<string, string> = {},
+): Reply {
   const title = STATUS_CODES[status] ?? 'Error';
-  return json(status, { errors: errors.map((e) => ({
+  return json(
+    status,
+    {
+      errors: errors.map((e) => ({
         status: String(status),
         title: e.title ?? title,
         detail: e.detail,
         ...(e.source ? { source: e.source } : {}),
         ...(e.code ? { code: e.code } : {}),
-      })), jsonapi: { version: '1.0' } }, IMGIX_CONTENT_TYPE, headers);
+      })),
+      jsonapi: { version: '1.0' },
+    },
+    IMGIX_CONTENT_TYPE,
+    headers,
+  );
 }
 
 export function imgixError(status: number, detail: string, headers: Record<string, string> = {}): Reply {
@@ -37,7 +54,12 @@ export function imgixError(status: number, detail: string, headers: Record<strin
 }
 
 /** An error in the shape of whoever owns the path. */
-export function providerError(provider: Provider, status: number, message: string, headers: Record<string, string> = {}): Reply {
+export function providerError(
+  provider: Provider,
+  status: number,
+  message: string,
+  headers: Record<string, string> = {},
+): Reply {
   if (provider === 'imagekit') return imagekitError(status, message, IMAGEKIT_SUPPORT_HELP, headers);
   if (provider === 'imgix') return imgixError(status, message, headers);
   if (provider === 'cdn') return text(status, `${message}\n`, headers);

@@ -51,7 +51,8 @@ const HEADER_NAME = /^[!#$%&'*+.^_`|~0-9A-Za-z-]+$/;
 
 function intIn(v: unknown, name: string, min: number, max: number): Parsed<number | undefined> {
   if (v === undefined) return { ok: true, value: undefined };
-  if (typeof v !== 'number' || !Number.isInteger(v) || v < min || v > max) return { ok: false, error: `${name} must be a whole number from ${min} to ${max}.` };
+  if (typeof v !== 'number' || !Number.isInteger(v) || v < min || v > max)
+    return { ok: false, error: `${name} must be a whole number from ${min} to ${max}.` };
   return { ok: true, value: v };
 }
 
@@ -59,7 +60,11 @@ function parseOne(raw: unknown, at: string): Parsed<FaultSpec> {
   if (!isRecord(raw)) return { ok: false, error: `${at} must be an object such as {"kind":"status","status":503}.` };
   const known = new Set(['kind', 'status', 'body', 'headers', 'delayMs', 'bytes', 'count', 'match']);
   const unknown = Object.keys(raw).filter((k) => !known.has(k));
-  if (unknown.length) return { ok: false, error: `${at} has unknown field${unknown.length > 1 ? 's' : ''} ${unknown.join(', ')}; the fields are ${[...known].join(', ')}.` };
+  if (unknown.length)
+    return {
+      ok: false,
+      error: `${at} has unknown field${unknown.length > 1 ? 's' : ''} ${unknown.join(', ')}; the fields are ${[...known].join(', ')}.`,
+    };
   const kind = raw.kind;
   if (typeof kind !== 'string' || !(FAULT_KINDS as readonly string[]).includes(kind)) {
     return { ok: false, error: `${at}.kind must be one of ${FAULT_KINDS.join(', ')}.` };
@@ -74,15 +79,19 @@ function parseOne(raw: unknown, at: string): Parsed<FaultSpec> {
   if (delayMs.ok && delayMs.value !== undefined) spec.delayMs = delayMs.value;
   if (bytes.ok && bytes.value !== undefined) spec.bytes = bytes.value;
   if (count.ok && count.value !== undefined) spec.count = count.value;
-  if (kind === 'delay' && spec.delayMs === undefined) return { ok: false, error: `${at}: a delay fault needs delayMs.` };
+  if (kind === 'delay' && spec.delayMs === undefined)
+    return { ok: false, error: `${at}: a delay fault needs delayMs.` };
   if (raw.body !== undefined) spec.body = raw.body;
   if (raw.headers !== undefined) {
-    if (!isRecord(raw.headers)) return { ok: false, error: `${at}.headers must be an object of header names to string values.` };
+    if (!isRecord(raw.headers))
+      return { ok: false, error: `${at}.headers must be an object of header names to string values.` };
     const headers: Record<string, string> = {};
     for (const [name, value] of Object.entries(raw.headers)) {
       if (!HEADER_NAME.test(name)) return { ok: false, error: `${at}.headers: "${name}" is not a valid header name.` };
-      if (typeof value !== 'string' && typeof value !== 'number') return { ok: false, error: `${at}.headers.${name} must be a string.` };
-      if (/[\r\n\0]/.test(String(value))) return { ok: false, error: `${at}.headers.${name} must not contain a line break or NUL.` };
+      if (typeof value !== 'string' && typeof value !== 'number')
+        return { ok: false, error: `${at}.headers.${name} must be a string.` };
+      if (/[\r\n\0]/.test(String(value)))
+        return { ok: false, error: `${at}.headers.${name} must not contain a line break or NUL.` };
       headers[name.toLowerCase()] = String(value);
     }
     spec.headers = headers;
@@ -92,11 +101,13 @@ function parseOne(raw: unknown, at: string): Parsed<FaultSpec> {
     if (!isRecord(m)) return { ok: false, error: `${at}.match must be an object: {"method"?, "path"?, "provider"?}.` };
     const match: FaultMatch = {};
     if (m.method !== undefined) {
-      if (typeof m.method !== 'string' || !/^[A-Za-z]+$/.test(m.method)) return { ok: false, error: `${at}.match.method must be an HTTP method such as POST.` };
+      if (typeof m.method !== 'string' || !/^[A-Za-z]+$/.test(m.method))
+        return { ok: false, error: `${at}.match.method must be an HTTP method such as POST.` };
       match.method = m.method.toUpperCase();
     }
     if (m.path !== undefined) {
-      if (typeof m.path !== 'string' || !m.path.startsWith('/')) return { ok: false, error: `${at}.match.path must be a path starting with "/", e.g. /v1/files/purge.` };
+      if (typeof m.path !== 'string' || !m.path.startsWith('/'))
+        return { ok: false, error: `${at}.match.path must be a path starting with "/", e.g. /v1/files/purge.` };
       match.path = m.path;
     }
     if (m.provider !== undefined) {
@@ -113,10 +124,14 @@ function parseOne(raw: unknown, at: string): Parsed<FaultSpec> {
 /** Accepts one fault, an array of faults, or {"faults": [...]}. */
 export function parseFaults(body: unknown): Parsed<FaultSpec[]> {
   const list = Array.isArray(body) ? body : isRecord(body) && Array.isArray(body.faults) ? body.faults : [body];
-  if (list.length === 0) return { ok: false, error: 'No fault given: send {"kind":"status","status":503} or {"faults":[...]}.' };
+  if (list.length === 0)
+    return { ok: false, error: 'No fault given: send {"kind":"status","status":503} or {"faults":[...]}.' };
   const out: FaultSpec[] = [];
   for (let i = 0; i < list.length; i++) {
-    const r = parseOne(list[i], list.length === 1 && !Array.isArray(body) && !(isRecord(body) && 'faults' in body) ? 'the fault' : `faults[${i}]`);
+    const r = parseOne(
+      list[i],
+      list.length === 1 && !Array.isArray(body) && !(isRecord(body) && 'faults' in body) ? 'the fault' : `faults[${i}]`,
+    );
     if (!r.ok) return r;
     out.push(r.value);
   }
@@ -167,12 +182,23 @@ export function faultReply(f: FaultSpec, provider: Provider, contentType: string
       return { kind: 'drop' };
     case 'status': {
       const status = f.status ?? 500;
-      if (f.body === undefined) return withHeaders(providerError(provider, status, `Emulated fault: HTTP ${status}.`), headers);
+      if (f.body === undefined)
+        return withHeaders(providerError(provider, status, `Emulated fault: HTTP ${status}.`), headers);
       const body = typeof f.body === 'string' ? f.body : JSON.stringify(f.body);
-      return { kind: 'respond', status, headers: { 'content-type': typeof f.body === 'string' ? 'text/plain; charset=utf-8' : contentType, ...headers }, body };
+      return {
+        kind: 'respond',
+        status,
+        headers: { 'content-type': typeof f.body === 'string' ? 'text/plain; charset=utf-8' : contentType, ...headers },
+        body,
+      };
     }
     case 'malformed': {
-      const body = provider === 'imagekit' ? '{"requestId": "5f2a' : provider === 'imgix' ? '{"data": {"type": "purges", "id": ' : '{"malformed": ';
+      const body =
+        provider === 'imagekit'
+          ? '{"requestId": "5f2a'
+          : provider === 'imgix'
+            ? '{"data": {"type": "purges", "id": '
+            : '{"malformed": ';
       return { kind: 'respond', status: f.status ?? 200, headers: { 'content-type': contentType, ...headers }, body };
     }
     case 'huge': {

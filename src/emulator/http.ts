@@ -26,7 +26,12 @@ export type Reply =
 export const JSON_TYPE = 'application/json; charset=utf-8';
 export const MAX_REQUEST_BODY_BYTES = 1024 * 1024;
 
-export function json(status: number, value: unknown, contentType = JSON_TYPE, headers: Record<string, string> = {}): Reply {
+export function json(
+  status: number,
+  value: unknown,
+  contentType = JSON_TYPE,
+  headers: Record<string, string> = {},
+): Reply {
   return { kind: 'respond', status, headers: { 'content-type': contentType, ...headers }, body: JSON.stringify(value) };
 }
 
@@ -91,7 +96,9 @@ export function readBody(req: IncomingMessage, limit = MAX_REQUEST_BODY_BYTES): 
 /** Splits a raw request target into path and query, without decoding either. */
 export function splitTarget(target: string): { path: string; query: string | undefined } {
   const q = target.indexOf('?');
-  return q < 0 ? { path: target || '/', query: undefined } : { path: target.slice(0, q) || '/', query: target.slice(q + 1) };
+  return q < 0
+    ? { path: target || '/', query: undefined }
+    : { path: target.slice(0, q) || '/', query: target.slice(q + 1) };
 }
 
 /**

@@ -23,7 +23,8 @@ import { EmulatorOptionError, type ResolvedOptions } from './options';
 
 export const IMAGEKIT_PURGE_PATH = '/v1/files/purge';
 
-const AUTH_HELP = 'Authenticate with HTTP Basic: the private API key as the user name and an empty password, i.e. the header Authorization: Basic base64(privateKey + ":").';
+const AUTH_HELP =
+  'Authenticate with HTTP Basic: the private API key as the user name and an empty password, i.e. the header Authorization: Basic base64(privateKey + ":").';
 
 interface PurgeRecord {
   requestId: string;
@@ -72,8 +73,20 @@ export class ImageKitApi {
 
   handle(req: EmuRequest, auth: AuthState): Reply {
     const isPurge = req.path === IMAGEKIT_PURGE_PATH;
-    if (isPurge && req.method !== 'POST') return imagekitError(405, `${req.method} is not supported here: purge with POST ${IMAGEKIT_PURGE_PATH}.`, undefined, { allow: 'POST' });
-    if (!isPurge && req.method !== 'GET') return imagekitError(405, `${req.method} is not supported here: get a purge status with GET ${IMAGEKIT_PURGE_PATH}/{requestId}.`, undefined, { allow: 'GET' });
+    if (isPurge && req.method !== 'POST')
+      return imagekitError(
+        405,
+        `${req.method} is not supported here: purge with POST ${IMAGEKIT_PURGE_PATH}.`,
+        undefined,
+        { allow: 'POST' },
+      );
+    if (!isPurge && req.method !== 'GET')
+      return imagekitError(
+        405,
+        `${req.method} is not supported here: get a purge status with GET ${IMAGEKIT_PURGE_PATH}/{requestId}.`,
+        undefined,
+        { allow: 'GET' },
+      );
     if (auth === 'missing') return imagekitError(401, 'Your request does not contain private API key.', AUTH_HELP);
     if (auth === 'invalid') return imagekitError(401, 'Your account cannot be authenticated.', AUTH_HELP);
     return isPurge ? this.purge(req) : this.status(req.path.slice(IMAGEKIT_PURGE_PATH.length + 1));
@@ -82,17 +95,32 @@ export class ImageKitApi {
   private purge(req: EmuRequest): Reply {
     const type = mediaType(header(req, 'content-type'));
     if (type !== 'application/json') {
-      return imagekitError(400, `Content-Type must be application/json, not ${type ?? 'missing'}.`, 'Send the JSON body {"url": "..."} with the header Content-Type: application/json.');
+      return imagekitError(
+        400,
+        `Content-Type must be application/json, not ${type ?? 'missing'}.`,
+        'Send the JSON body {"url": "..."} with the header Content-Type: application/json.',
+      );
     }
     let body: unknown;
     try {
       body = JSON.parse(req.body.toString('utf8'));
     } catch {
-      return imagekitError(400, 'The request body is not valid JSON.', 'Send {"url": "https://ik.imagekit.io/your_imagekit_id/path/file.jpg"}.');
+      return imagekitError(
+        400,
+        'The request body is not valid JSON.',
+        'Send {"url": "https://ik.imagekit.io/your_imagekit_id/path/file.jpg"}.',
+      );
     }
-    const url = typeof body === 'object' && body !== null && !Array.isArray(body) ? (body as Record<string, unknown>).url : undefined;
+    const url =
+      typeof body === 'object' && body !== null && !Array.isArray(body)
+        ? (body as Record<string, unknown>).url
+        : undefined;
     if (typeof url !== 'string' || url.trim() === '') {
-      return imagekitError(400, 'Missing url parameter: the body must be {"url": "<the exact URL, or a URL ending in *>"}.', 'Send {"url": "https://ik.imagekit.io/your_imagekit_id/path/file.jpg"}.');
+      return imagekitError(
+        400,
+        'Missing url parameter: the body must be {"url": "<the exact URL, or a URL ending in *>"}.',
+        'Send {"url": "https://ik.imagekit.io/your_imagekit_id/path/file.jpg"}.',
+      );
     }
     const target = this.checker.check(url);
     const errors = target.problems.filter((p) => p.severity === 'error');
@@ -101,7 +129,11 @@ export class ImageKitApi {
     // refused, so a client that does not send what the core sends fails here as it would there.
     if (!target.normalized || url.trim() !== target.normalized) {
       const rewrite = target.problems.find((p) => p.severity === 'info');
-      return imagekitError(400, `The URL must be sent exactly as purged: percent-encoded, with its scheme, without a #fragment. Send ${target.normalized ?? 'the encoded URL'}.`, rewrite ? helpFor(rewrite) : undefined);
+      return imagekitError(
+        400,
+        `The URL must be sent exactly as purged: percent-encoded, with its scheme, without a #fragment. Send ${target.normalized ?? 'the encoded URL'}.`,
+        rewrite ? helpFor(rewrite) : undefined,
+      );
     }
     const now = this.options.clock.now();
     const month = monthKey(new Date(now));
@@ -110,7 +142,12 @@ export class ImageKitApi {
     this.usedByMonth.set(month, used + 1);
     const requestId = this.ids.next();
     this.purges.set(requestId, { requestId, url: target.normalized, kind: target.kind, createdAt: now });
-    this.cdn.schedule({ provider: 'imagekit', url: target.normalized, match: target.kind === 'wildcard' ? 'prefix' : 'exact', effectiveAt: now + this.options.statusDelayMs });
+    this.cdn.schedule({
+      provider: 'imagekit',
+      url: target.normalized,
+      match: target.kind === 'wildcard' ? 'prefix' : 'exact',
+      effectiveAt: now + this.options.statusDelayMs,
+    });
     return json(201, { requestId });
   }
 
@@ -139,7 +176,12 @@ export class ImageKitApi {
       id = rawId;
     }
     const record = REQUEST_ID.test(id) ? this.purges.get(id) : undefined;
-    if (!record) return imagekitError(404, 'No purge request found with this requestId.', 'Use the requestId that POST /v1/files/purge returned.');
+    if (!record)
+      return imagekitError(
+        404,
+        'No purge request found with this requestId.',
+        'Use the requestId that POST /v1/files/purge returned.',
+      );
     const done = this.options.clock.now() - record.createdAt >= this.options.statusDelayMs;
     return json(200, { status: done ? 'Completed' : 'Pending' });
   }

@@ -47,11 +47,23 @@ export class ImgixApi {
   }
 
   handle(req: EmuRequest, auth: AuthState): Reply {
-    if (req.method !== 'POST') return imgixError(405, `${req.method} is not supported here: purge with POST ${IMGIX_PURGE_PATH}.`, { allow: 'POST' });
-    if (auth === 'missing') return imgixError(401, 'No API key: send the header Authorization: Bearer <api-key>, with a key that has the Purge permission.');
-    if (auth === 'invalid') return imgixError(401, 'The API key is not valid. Send Authorization: Bearer <api-key>, with a key that has the Purge permission.');
+    if (req.method !== 'POST')
+      return imgixError(405, `${req.method} is not supported here: purge with POST ${IMGIX_PURGE_PATH}.`, {
+        allow: 'POST',
+      });
+    if (auth === 'missing')
+      return imgixError(
+        401,
+        'No API key: send the header Authorization: Bearer <api-key>, with a key that has the Purge permission.',
+      );
+    if (auth === 'invalid')
+      return imgixError(
+        401,
+        'The API key is not valid. Send Authorization: Bearer <api-key>, with a key that has the Purge permission.',
+      );
     const type = mediaType(header(req, 'content-type'));
-    if (type !== IMGIX_CONTENT_TYPE) return imgixError(415, `Content-Type must be ${IMGIX_CONTENT_TYPE}, not ${type ?? 'missing'}.`);
+    if (type !== IMGIX_CONTENT_TYPE)
+      return imgixError(415, `Content-Type must be ${IMGIX_CONTENT_TYPE}, not ${type ?? 'missing'}.`);
     let body: unknown;
     try {
       body = JSON.parse(req.body.toString('utf8'));
@@ -59,19 +71,51 @@ export class ImgixApi {
       return imgixError(400, `The request body is not valid JSON. Send ${EXAMPLE}.`);
     }
     const data = isRecord(body) ? body.data : undefined;
-    if (!isRecord(data)) return imgixErrors(400, [{ detail: `The body must be a JSON:API document with a "data" object: ${EXAMPLE}.`, source: { pointer: '/data' } }]);
-    if (data.type !== 'purges') return imgixErrors(400, [{ detail: `data.type must be "purges".`, source: { pointer: '/data/type' } }]);
+    if (!isRecord(data))
+      return imgixErrors(400, [
+        {
+          detail: `The body must be a JSON:API document with a "data" object: ${EXAMPLE}.`,
+          source: { pointer: '/data' },
+        },
+      ]);
+    if (data.type !== 'purges')
+      return imgixErrors(400, [{ detail: `data.type must be "purges".`, source: { pointer: '/data/type' } }]);
     const attributes = data.attributes;
-    if (!isRecord(attributes)) return imgixErrors(400, [{ detail: `data.attributes must be an object with the url: ${EXAMPLE}.`, source: { pointer: '/data/attributes' } }]);
+    if (!isRecord(attributes))
+      return imgixErrors(400, [
+        {
+          detail: `data.attributes must be an object with the url: ${EXAMPLE}.`,
+          source: { pointer: '/data/attributes' },
+        },
+      ]);
     const url = attributes.url;
-    if (typeof url !== 'string' || url.trim() === '') return imgixErrors(400, [{ detail: 'data.attributes.url must be the URL of the asset to purge.', source: { pointer: '/data/attributes/url' } }]);
+    if (typeof url !== 'string' || url.trim() === '')
+      return imgixErrors(400, [
+        {
+          detail: 'data.attributes.url must be the URL of the asset to purge.',
+          source: { pointer: '/data/attributes/url' },
+        },
+      ]);
     const subImage = attributes.sub_image;
     const sourceId = attributes.source_id;
-    if (subImage !== undefined && typeof subImage !== 'boolean') return imgixErrors(422, [{ detail: 'sub_image must be true or false.', source: { pointer: '/data/attributes/sub_image' } }]);
-    if (sourceId !== undefined && typeof sourceId !== 'string') return imgixErrors(422, [{ detail: 'source_id must be a string of 24 hexadecimal digits.', source: { pointer: '/data/attributes/source_id' } }]);
+    if (subImage !== undefined && typeof subImage !== 'boolean')
+      return imgixErrors(422, [
+        { detail: 'sub_image must be true or false.', source: { pointer: '/data/attributes/sub_image' } },
+      ]);
+    if (sourceId !== undefined && typeof sourceId !== 'string')
+      return imgixErrors(422, [
+        {
+          detail: 'source_id must be a string of 24 hexadecimal digits.',
+          source: { pointer: '/data/attributes/source_id' },
+        },
+      ]);
 
-    const target = imgix.checker({ ...(subImage ? { subImage: true } : {}), ...(sourceId !== undefined ? { sourceId } : {}) }).check(url);
-    const refused = target.problems.filter((p) => p.severity === 'error' || p.code === 'imgix-query-dropped' || p.code === 'url-encoded');
+    const target = imgix
+      .checker({ ...(subImage ? { subImage: true } : {}), ...(sourceId !== undefined ? { sourceId } : {}) })
+      .check(url);
+    const refused = target.problems.filter(
+      (p) => p.severity === 'error' || p.code === 'imgix-query-dropped' || p.code === 'url-encoded',
+    );
     if (refused.length || !target.normalized) {
       return imgixErrors(
         422,
@@ -82,7 +126,14 @@ export class ImgixApi {
               : p.code === 'url-encoded'
                 ? `The URL must be percent-encoded (a space is %20): send ${target.normalized}.`
                 : p.message,
-          source: { pointer: p.code === 'imgix-invalid-source-id' ? '/data/attributes/source_id' : p.code === 'imgix-sub-image-needs-source-id' ? '/data/attributes/sub_image' : '/data/attributes/url' },
+          source: {
+            pointer:
+              p.code === 'imgix-invalid-source-id'
+                ? '/data/attributes/source_id'
+                : p.code === 'imgix-sub-image-needs-source-id'
+                  ? '/data/attributes/sub_image'
+                  : '/data/attributes/url',
+          },
           code: p.code,
         })),
       );
@@ -90,15 +141,31 @@ export class ImgixApi {
     const now = this.options.clock.now();
     const last = this.lastPurge.get(target.normalized);
     if (last !== undefined && now - last < this.options.imgixDuplicateWindowMs) {
-      return imgixError(409, `This URL was purged less than ${Math.ceil(this.options.imgixDuplicateWindowMs / 1000)} seconds ago; that purge covers this one.`);
+      return imgixError(
+        409,
+        `This URL was purged less than ${Math.ceil(this.options.imgixDuplicateWindowMs / 1000)} seconds ago; that purge covers this one.`,
+      );
     }
     this.lastPurge.set(target.normalized, now);
     const id = this.ids.next();
     if (!target.problems.some((p) => p.code === 'imgix-video-api')) {
-      this.cdn.schedule({ provider: 'imgix', url: target.normalized, match: 'base', effectiveAt: now + this.options.imgixPurgeDelayMs });
+      this.cdn.schedule({
+        provider: 'imgix',
+        url: target.normalized,
+        match: 'base',
+        effectiveAt: now + this.options.imgixPurgeDelayMs,
+      });
     }
-    const echoed = { url: target.normalized, ...(subImage !== undefined ? { sub_image: subImage } : {}), ...(sourceId !== undefined ? { source_id: sourceId } : {}) };
-    return json(200, { data: { type: 'purges', id, attributes: echoed }, jsonapi: { version: '1.0' } }, IMGIX_CONTENT_TYPE);
+    const echoed = {
+      url: target.normalized,
+      ...(subImage !== undefined ? { sub_image: subImage } : {}),
+      ...(sourceId !== undefined ? { source_id: sourceId } : {}),
+    };
+    return json(
+      200,
+      { data: { type: 'purges', id, attributes: echoed }, jsonapi: { version: '1.0' } },
+      IMGIX_CONTENT_TYPE,
+    );
   }
 
   reset(): void {

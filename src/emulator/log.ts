@@ -65,7 +65,11 @@ export class RequestLog {
   }
 
   list(filter: LogFilter = {}): LogEntry[] {
-    return this.entries.filter((e) => (filter.provider === undefined || e.provider === filter.provider) && (filter.since === undefined || e.seq > filter.since));
+    return this.entries.filter(
+      (e) =>
+        (filter.provider === undefined || e.provider === filter.provider) &&
+        (filter.since === undefined || e.seq > filter.since),
+    );
   }
 
   clear(): void {

@@ -120,9 +120,14 @@ function key(name: string, value: string | undefined, fallback: string, provider
   if (value === undefined) return { value: fallback, custom: false };
   const v = value.trim();
   // The messages below describe the key; they never include it.
-  if (v === '') throw new EmulatorOptionError(`${name} is empty. Give the key to accept, or leave it out to use the default test key.`);
-  if (!/^[\x21-\x7e]+$/.test(v)) throw new EmulatorOptionError(`${name} contains spaces, control or non-ASCII characters; copy the key again.`);
-  if (provider === 'imagekit' && v.includes(':')) throw new EmulatorOptionError(`${name} contains ":", which Basic authentication cannot carry in a user name.`);
+  if (v === '')
+    throw new EmulatorOptionError(
+      `${name} is empty. Give the key to accept, or leave it out to use the default test key.`,
+    );
+  if (!/^[\x21-\x7e]+$/.test(v))
+    throw new EmulatorOptionError(`${name} contains spaces, control or non-ASCII characters; copy the key again.`);
+  if (provider === 'imagekit' && v.includes(':'))
+    throw new EmulatorOptionError(`${name} contains ":", which Basic authentication cannot carry in a user name.`);
   return { value: v, custom: true };
 }
 
@@ -143,13 +148,20 @@ export function resolveOptions(o: EmulatorOptions = {}): ResolvedOptions {
     quota: wholeNumber('quota', o.quota, DEFAULT_QUOTA),
     latencyMs: wholeNumber('latencyMs', o.latencyMs, 0, 600_000),
     imagekitRate: wholeNumber('imagekitRate', o.imagekitRate, wholeNumber('rate', o.rate, DEFAULT_IMAGEKIT_RATE)),
-    imagekitRateIntervalMs: wholeNumber('imagekitRateIntervalMs', o.imagekitRateIntervalMs, DEFAULT_IMAGEKIT_RATE_INTERVAL_MS, 86_400_000) || DEFAULT_IMAGEKIT_RATE_INTERVAL_MS,
+    imagekitRateIntervalMs:
+      wholeNumber('imagekitRateIntervalMs', o.imagekitRateIntervalMs, DEFAULT_IMAGEKIT_RATE_INTERVAL_MS, 86_400_000) ||
+      DEFAULT_IMAGEKIT_RATE_INTERVAL_MS,
     imgixRate: wholeNumber('imgixRate', o.imgixRate, wholeNumber('rate', o.rate, DEFAULT_IMGIX_RATE)),
-    imgixDuplicateWindowMs: wholeNumber('imgixDuplicateWindowMs', o.imgixDuplicateWindowMs, DEFAULT_IMGIX_DUPLICATE_WINDOW_MS),
+    imgixDuplicateWindowMs: wholeNumber(
+      'imgixDuplicateWindowMs',
+      o.imgixDuplicateWindowMs,
+      DEFAULT_IMGIX_DUPLICATE_WINDOW_MS,
+    ),
     imgixPurgeDelayMs: wholeNumber('imgixPurgeDelayMs', o.imgixPurgeDelayMs, DEFAULT_IMGIX_PURGE_DELAY_MS),
     seed: o.seed,
     clock: o.clock ?? systemClock,
     onRequest: o.onRequest,
-    maxLogEntries: wholeNumber('maxLogEntries', o.maxLogEntries, DEFAULT_MAX_LOG_ENTRIES, 1_000_000) || DEFAULT_MAX_LOG_ENTRIES,
+    maxLogEntries:
+      wholeNumber('maxLogEntries', o.maxLogEntries, DEFAULT_MAX_LOG_ENTRIES, 1_000_000) || DEFAULT_MAX_LOG_ENTRIES,
   };
 }

@@ -45,7 +45,11 @@ export class RateLimiter {
     if (ok) w.count++;
     const resetMs = start + l.intervalMs - now;
     const headers: Record<string, string> = l.headers
-      ? { 'x-ratelimit-limit': String(l.limit), 'x-ratelimit-interval': String(l.intervalMs), 'x-ratelimit-reset': String(Math.max(0, resetMs)) }
+      ? {
+          'x-ratelimit-limit': String(l.limit),
+          'x-ratelimit-interval': String(l.intervalMs),
+          'x-ratelimit-reset': String(Math.max(0, resetMs)),
+        }
       : {};
     return { ok, headers };
   }

@@ -13,12 +13,29 @@ import { Cdn } from './cdn';
 import { CONTROL_ENDPOINTS, CONTROL_PREFIX, handleControl, type ControlContext } from './control';
 import { providerError } from './errors';
 import { faultReply, FaultQueue } from './faults';
-import { delay, header, json, JSON_TYPE, readBody, splitTarget, type AuthState, type EmuRequest, type Provider, type Reply } from './http';
+import {
+  delay,
+  header,
+  json,
+  JSON_TYPE,
+  readBody,
+  splitTarget,
+  type AuthState,
+  type EmuRequest,
+  type Provider,
+  type Reply,
+} from './http';
 import { IMAGEKIT_PURGE_PATH, ImageKitApi, type QuotaView } from './imagekit';
 import { IMGIX_PURGE_PATH, ImgixApi } from './imgix';
 import { createIdGenerator, type IdGenerator } from './ids';
 import { loggedBody, RequestLog, type LogEntry, type LogFilter } from './log';
-import { EmulatorOptionError, resolveOptions, type EmulatorOptions, type KeySetting, type ResolvedOptions } from './options';
+import {
+  EmulatorOptionError,
+  resolveOptions,
+  type EmulatorOptions,
+  type KeySetting,
+  type ResolvedOptions,
+} from './options';
 import { RateLimiter } from './rate';
 
 /** `default`: the documented test key is accepted (and shown); `custom`: a given key (never shown). */
@@ -36,7 +53,14 @@ export interface EmulatorInfo {
   host: string;
   port: number;
   keys: { imagekit: KeyKind; imgix: KeyKind };
-  imagekit: KeyInfo & { apiBase: string; purge: string; status: string; endpoints: readonly string[]; statusDelayMs: number; quota: QuotaView };
+  imagekit: KeyInfo & {
+    apiBase: string;
+    purge: string;
+    status: string;
+    endpoints: readonly string[];
+    statusDelayMs: number;
+    quota: QuotaView;
+  };
   imgix: KeyInfo & { apiBase: string; purge: string; duplicateWindowMs: number; purgeDelayMs: number };
   cdn: { assets: string; example: string };
   control: readonly string[];
@@ -117,7 +141,14 @@ class EmulatorServer {
     this.imgix = new ImgixApi(this.options, this.cdn);
     this.log = new RequestLog(this.options.maxLogEntries);
     const ik = { limit: this.options.imagekitRate, intervalMs: this.options.imagekitRateIntervalMs, headers: true };
-    this.rate = new RateLimiter({ 'imagekit purge': ik, 'imagekit status': ik, 'imgix purge': { limit: this.options.imgixRate, intervalMs: 1000, headers: false } }, this.options.clock);
+    this.rate = new RateLimiter(
+      {
+        'imagekit purge': ik,
+        'imagekit status': ik,
+        'imgix purge': { limit: this.options.imgixRate, intervalMs: 1000, headers: false },
+      },
+      this.options.clock,
+    );
     this.supportIds = createIdGenerator(this.options.seed, 3);
     this.server = http.createServer((req, res) => {
       this.onRequest(req, res).catch(() => res.destroy());
@@ -131,7 +162,9 @@ class EmulatorServer {
         const where = `${this.options.host}:${this.options.port}`;
         reject(
           e.code === 'EADDRINUSE'
-            ? new EmulatorOptionError(`Port ${this.options.port} on ${this.options.host} is already in use. Pick another port, or 0 for a free one.`)
+            ? new EmulatorOptionError(
+                `Port ${this.options.port} on ${this.options.host} is already in use. Pick another port, or 0 for a free one.`,
+              )
             : new Error(`The emulator could not listen on ${where}: ${e.code ?? e.message}.`),
         );
       };
@@ -153,7 +186,10 @@ class EmulatorServer {
       url: this.url,
       host: o.host,
       port: this.port,
-      keys: { imagekit: o.keys.imagekit.custom ? 'custom' : 'default', imgix: o.keys.imgix.custom ? 'custom' : 'default' },
+      keys: {
+        imagekit: o.keys.imagekit.custom ? 'custom' : 'default',
+        imgix: o.keys.imgix.custom ? 'custom' : 'default',
+      },
       imagekit: {
         ...keyInfo(o.keys.imagekit),
         apiBase: this.url,
@@ -170,10 +206,16 @@ class EmulatorServer {
         duplicateWindowMs: o.imgixDuplicateWindowMs,
         purgeDelayMs: o.imgixPurgeDelayMs,
       },
-      cdn: { assets: `GET ${CDN_PREFIX}<host>/<path>[?query]`, example: emulatorAssetUrl(this.url, 'https://ik.imagekit.io/demo/sample.jpg') },
+      cdn: {
+        assets: `GET ${CDN_PREFIX}<host>/<path>[?query]`,
+        example: emulatorAssetUrl(this.url, 'https://ik.imagekit.io/demo/sample.jpg'),
+      },
       control: CONTROL_ENDPOINTS,
       latencyMs: o.latencyMs,
-      rate: { imagekit: { limit: o.imagekitRate, intervalMs: o.imagekitRateIntervalMs }, imgix: { limit: o.imgixRate, intervalMs: 1000 } },
+      rate: {
+        imagekit: { limit: o.imagekitRate, intervalMs: o.imagekitRateIntervalMs },
+        imgix: { limit: o.imgixRate, intervalMs: 1000 },
+      },
       seed: o.seed ?? null,
       faultsPending: this.faults.list().length,
     };
@@ -205,11 +247,18 @@ class EmulatorServer {
     const seq = provider === 'control' ? 0 : this.log.nextSeq();
     const method = (req.method ?? 'GET').toUpperCase();
     if (!hostHeaderOk(req.headers.host)) {
-      return this.write(req, res, json(403, { error: 'The emulator answers only requests addressed to a loopback host (127.0.0.1, ::1, localhost).' }));
+      return this.write(
+        req,
+        res,
+        json(403, {
+          error: 'The emulator answers only requests addressed to a loopback host (127.0.0.1, ::1, localhost).',
+        }),
+      );
     }
     const body = await readBody(req);
     const emuReq: EmuRequest = { method, path, query, headers: req.headers, body: body ?? Buffer.alloc(0) };
-    const auth: AuthState | null = provider === 'imagekit' ? this.imagekit.auth(emuReq) : provider === 'imgix' ? this.imgix.auth(emuReq) : null;
+    const auth: AuthState | null =
+      provider === 'imagekit' ? this.imagekit.auth(emuReq) : provider === 'imgix' ? this.imgix.auth(emuReq) : null;
     let reply: Reply | undefined;
     let fault: string | undefined;
     try {
@@ -240,16 +289,36 @@ class EmulatorServer {
   private route(req: EmuRequest, provider: Provider, auth: AuthState | null): Reply {
     if (provider === 'cdn') return this.cdn.serve(req);
     if (provider === 'unknown') {
-      return json(404, { error: `No endpoint ${req.method} ${req.path}. ImageKit: POST ${IMAGEKIT_PURGE_PATH}, GET ${IMAGEKIT_PURGE_PATH}/{requestId}; imgix: POST ${IMGIX_PURGE_PATH}; CDN: GET ${CDN_PREFIX}<host>/<path>; control: ${CONTROL_PREFIX}info.` });
+      return json(404, {
+        error: `No endpoint ${req.method} ${req.path}. ImageKit: POST ${IMAGEKIT_PURGE_PATH}, GET ${IMAGEKIT_PURGE_PATH}/{requestId}; imgix: POST ${IMGIX_PURGE_PATH}; CDN: GET ${CDN_PREFIX}<host>/<path>; control: ${CONTROL_PREFIX}info.`,
+      });
     }
-    const bucket = provider === 'imagekit' ? (req.path === IMAGEKIT_PURGE_PATH ? 'imagekit purge' : 'imagekit status') : 'imgix purge';
+    const bucket =
+      provider === 'imagekit'
+        ? req.path === IMAGEKIT_PURGE_PATH
+          ? 'imagekit purge'
+          : 'imagekit status'
+        : 'imgix purge';
     const decision = this.rate.take(bucket);
     if (!decision.ok) {
       return provider === 'imagekit'
-        ? providerError(provider, 429, `Too many requests: more than ${this.options.imagekitRate} in ${this.options.imagekitRateIntervalMs} ms. Wait the number of milliseconds in X-RateLimit-Reset.`, decision.headers)
-        : providerError(provider, 429, `Rate limit exceeded: more than ${this.options.imgixRate} purges a second. Slow down.`, decision.headers);
+        ? providerError(
+            provider,
+            429,
+            `Too many requests: more than ${this.options.imagekitRate} in ${this.options.imagekitRateIntervalMs} ms. Wait the number of milliseconds in X-RateLimit-Reset.`,
+            decision.headers,
+          )
+        : providerError(
+            provider,
+            429,
+            `Rate limit exceeded: more than ${this.options.imgixRate} purges a second. Slow down.`,
+            decision.headers,
+          );
     }
-    const reply = provider === 'imagekit' ? this.imagekit.handle(req, auth ?? 'missing') : this.imgix.handle(req, auth ?? 'missing');
+    const reply =
+      provider === 'imagekit'
+        ? this.imagekit.handle(req, auth ?? 'missing')
+        : this.imgix.handle(req, auth ?? 'missing');
     return reply.kind === 'respond' ? { ...reply, headers: { ...decision.headers, ...reply.headers } } : reply;
   }
 
@@ -266,7 +335,9 @@ class EmulatorServer {
     try {
       const doc = JSON.parse(reply.body) as { errors?: unknown };
       if (!Array.isArray(doc.errors)) return reply;
-      doc.errors = doc.errors.map((e) => (typeof e === 'object' && e !== null && !('id' in e) ? { id, ...e } : e));
+      doc.errors = doc.errors.map((e: unknown) =>
+        typeof e === 'object' && e !== null && !('id' in e) ? { id, ...e } : e,
+      );
       return { ...reply, body: JSON.stringify(doc) };
     } catch {
       return reply;
@@ -292,7 +363,15 @@ class EmulatorServer {
     if (headers.connection === 'close') res.once('finish', () => req.socket.destroySoon());
   }
 
-  private record(req: EmuRequest, provider: Provider, auth: AuthState | null, reply: Reply, fault: string | undefined, seq: number, arrivedAt: number): void {
+  private record(
+    req: EmuRequest,
+    provider: Provider,
+    auth: AuthState | null,
+    reply: Reply,
+    fault: string | undefined,
+    seq: number,
+    arrivedAt: number,
+  ): void {
     const o = this.options;
     const secrets = [o.keys.imagekit.value, o.keys.imgix.value, ...presentedSecrets(req)];
     const entry: LogEntry = {

@@ -8,11 +8,17 @@ import { DIAGNOSTIC_SOURCE } from './diagnostics';
 import type { Settings } from './settings';
 
 export class PurgePatternFixes implements vscode.CodeActionProvider {
-  static readonly metadata: vscode.CodeActionProviderMetadata = { providedCodeActionKinds: [vscode.CodeActionKind.QuickFix] };
+  static readonly metadata: vscode.CodeActionProviderMetadata = {
+    providedCodeActionKinds: [vscode.CodeActionKind.QuickFix],
+  };
 
   constructor(private readonly settings: Settings) {}
 
-  provideCodeActions(doc: vscode.TextDocument, _range: vscode.Range, context: vscode.CodeActionContext): vscode.CodeAction[] {
+  provideCodeActions(
+    doc: vscode.TextDocument,
+    _range: vscode.Range,
+    context: vscode.CodeActionContext,
+  ): vscode.CodeAction[] {
     const actions: vscode.CodeAction[] = [];
     const checkers = this.settings.checkers();
     for (const diagnostic of context.diagnostics) {
@@ -21,9 +27,14 @@ export class PurgePatternFixes implements vscode.CodeActionProvider {
       const line = doc.lineAt(diagnostic.range.start.line);
       const lineStart = doc.offsetAt(line.range.start);
       const start = doc.offsetAt(diagnostic.range.start) - lineStart;
-      const finding = lintText(line.text, checkers).find((f) => f.problem.code === code && f.urlStart <= start && start <= f.urlEnd);
+      const finding = lintText(line.text, checkers).find(
+        (f) => f.problem.code === code && f.urlStart <= start && start <= f.urlEnd,
+      );
       if (!finding) continue;
-      const urlRange = new vscode.Range(doc.positionAt(lineStart + finding.urlStart), doc.positionAt(lineStart + finding.urlEnd));
+      const urlRange = new vscode.Range(
+        doc.positionAt(lineStart + finding.urlStart),
+        doc.positionAt(lineStart + finding.urlEnd),
+      );
       for (const fix of finding.problem.fixes ?? []) {
         const action = new vscode.CodeAction(fix.title, vscode.CodeActionKind.QuickFix);
         action.diagnostics = [diagnostic];

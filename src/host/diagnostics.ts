@@ -73,7 +73,10 @@ export class UrlDiagnostics implements vscode.Disposable {
       return;
     }
     const findings = lintText(text, this.settings.checkers());
-    this.collection.set(doc.uri, findings.map((f) => toDiagnostic(doc, f)));
+    this.collection.set(
+      doc.uri,
+      findings.map((f) => toDiagnostic(doc, f)),
+    );
   }
 
   dispose(): void {

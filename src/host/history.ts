@@ -67,8 +67,19 @@ interface Stored {
 function isBatch(b: unknown): b is HistoryBatch {
   if (typeof b !== 'object' || b === null) return false;
   const x = b as Record<string, unknown>;
-  return typeof x.id === 'string' && (x.provider === 'imagekit' || x.provider === 'imgix') && typeof x.createdAt === 'number' && Array.isArray(x.requests) &&
-    x.requests.every((r) => typeof r === 'object' && r !== null && typeof (r as HistoryRequest).id === 'string' && typeof (r as HistoryRequest).url === 'string');
+  return (
+    typeof x.id === 'string' &&
+    (x.provider === 'imagekit' || x.provider === 'imgix') &&
+    typeof x.createdAt === 'number' &&
+    Array.isArray(x.requests) &&
+    x.requests.every(
+      (r) =>
+        typeof r === 'object' &&
+        r !== null &&
+        typeof (r as HistoryRequest).id === 'string' &&
+        typeof (r as HistoryRequest).url === 'string',
+    )
+  );
 }
 
 export class HistoryStore implements vscode.Disposable {
@@ -91,13 +102,20 @@ export class HistoryStore implements vscode.Disposable {
     const stored = raw as Partial<Stored>;
     if (typeof raw !== 'object' || raw === null || stored.version !== 1 || !Array.isArray(stored.batches)) {
       void this.memento.update(CORRUPT_KEY, raw);
-      this.loadWarnings.push(`The stored purge history could not be read; it was kept aside under "${CORRUPT_KEY}" and a new history started.`);
+      this.loadWarnings.push(
+        `The stored purge history could not be read; it was kept aside under "${CORRUPT_KEY}" and a new history started.`,
+      );
       return;
     }
     const good = stored.batches.filter(isBatch);
     if (good.length !== stored.batches.length) {
-      void this.memento.update(CORRUPT_KEY, stored.batches.filter((b) => !isBatch(b)));
-      this.loadWarnings.push(`${stored.batches.length - good.length} unreadable history entr${stored.batches.length - good.length === 1 ? 'y was' : 'ies were'} kept aside under "${CORRUPT_KEY}".`);
+      void this.memento.update(
+        CORRUPT_KEY,
+        stored.batches.filter((b) => !isBatch(b)),
+      );
+      this.loadWarnings.push(
+        `${stored.batches.length - good.length} unreadable history entr${stored.batches.length - good.length === 1 ? 'y was' : 'ies were'} kept aside under "${CORRUPT_KEY}".`,
+      );
     }
     let interrupted = 0;
     for (const b of good) {
@@ -110,7 +128,10 @@ export class HistoryStore implements vscode.Disposable {
         }
       }
     }
-    if (interrupted) this.loadWarnings.push(`${interrupted} purge request${interrupted === 1 ? ' was' : 's were'} in flight when VS Code closed; marked as unknown.`);
+    if (interrupted)
+      this.loadWarnings.push(
+        `${interrupted} purge request${interrupted === 1 ? ' was' : 's were'} in flight when VS Code closed; marked as unknown.`,
+      );
     this.batches = good;
     if (interrupted) this.save();
   }
@@ -188,7 +209,9 @@ export class HistoryStore implements vscode.Disposable {
   /** Requests whose ImageKit status is still Pending. */
   pending(): Array<{ batch: HistoryBatch; request: HistoryRequest }> {
     const out: Array<{ batch: HistoryBatch; request: HistoryRequest }> = [];
-    for (const batch of this.batches) for (const request of batch.requests) if (request.live === 'Pending' && request.requestId) out.push({ batch, request });
+    for (const batch of this.batches)
+      for (const request of batch.requests)
+        if (request.live === 'Pending' && request.requestId) out.push({ batch, request });
     return out;
   }
 

@@ -7,7 +7,6 @@ import type { HistoryBatch, HistoryRequest, HistoryStore } from './history';
 
 export type HistoryNode = { type: 'batch'; batchId: string } | { type: 'request'; batchId: string; requestId: string };
 
-
 /** What a request's state says, in words, for the tree and the tooltip. */
 export function describeRequest(r: HistoryRequest): string {
   switch (r.state) {
@@ -52,7 +51,8 @@ function requestIcon(r: HistoryRequest): vscode.ThemeIcon {
   if (r.state === 'failed' || r.state === 'error') return new vscode.ThemeIcon('error', red);
   if (r.state === 'cancelled') return new vscode.ThemeIcon('circle-slash');
   if (r.state === 'unknown') return new vscode.ThemeIcon('question', amber);
-  if (r.verify?.state === 'updated' || r.verify?.state === 'removed') return new vscode.ThemeIcon('verified-filled', green);
+  if (r.verify?.state === 'updated' || r.verify?.state === 'removed')
+    return new vscode.ThemeIcon('verified-filled', green);
   if (r.verify?.state === 'unchanged' || r.verify?.state === 'error') return new vscode.ThemeIcon('warning', amber);
   if (r.live === 'Pending') return new vscode.ThemeIcon('clock');
   if (r.live === 'Completed' || r.state === 'duplicate') return new vscode.ThemeIcon('pass', green);
@@ -70,7 +70,13 @@ function batchSummary(b: HistoryBatch): { text: string; icon: vscode.ThemeIcon }
   const pending = count((r) => r.state === 'accepted' && r.live === 'Pending');
   const unknown = count((r) => r.state === 'unknown');
   const done = b.requests.length - failed - sending - pending - unknown - count((r) => r.state === 'cancelled');
-  const parts = [done ? `${done} done` : '', pending ? `${pending} pending` : '', sending ? `${sending} sending` : '', unknown ? `${unknown} unknown` : '', failed ? `${failed} failed` : ''];
+  const parts = [
+    done ? `${done} done` : '',
+    pending ? `${pending} pending` : '',
+    sending ? `${sending} sending` : '',
+    unknown ? `${unknown} unknown` : '',
+    failed ? `${failed} failed` : '',
+  ];
   const icon = sending
     ? new vscode.ThemeIcon('sync~spin')
     : failed
@@ -78,21 +84,30 @@ function batchSummary(b: HistoryBatch): { text: string; icon: vscode.ThemeIcon }
       : unknown
         ? new vscode.ThemeIcon('question', new vscode.ThemeColor('list.warningForeground'))
         : pending
-        ? new vscode.ThemeIcon('clock')
-        : new vscode.ThemeIcon('pass', new vscode.ThemeColor('testing.iconPassed'));
+          ? new vscode.ThemeIcon('clock')
+          : new vscode.ThemeIcon('pass', new vscode.ThemeColor('testing.iconPassed'));
   return { text: parts.filter(Boolean).join(', '), icon };
 }
 
 export function requestTooltip(b: HistoryBatch, r: HistoryRequest): vscode.MarkdownString {
   const md = new vscode.MarkdownString(undefined, true);
-  md.appendMarkdown(`**${adapterFor(b.provider).label}** ${r.kind === 'wildcard' ? 'wildcard ' : ''}purge — ${describeRequest(r)}\n\n`);
+  md.appendMarkdown(
+    `**${adapterFor(b.provider).label}** ${r.kind === 'wildcard' ? 'wildcard ' : ''}purge — ${describeRequest(r)}\n\n`,
+  );
   md.appendCodeblock(r.url, 'text');
   const rows: string[] = [];
-  if (r.httpStatus !== undefined) rows.push(`HTTP ${r.httpStatus}${r.ms !== undefined ? ` in ${r.ms} ms` : ''}${r.attempts && r.attempts > 1 ? ` after ${r.attempts} attempts` : ''}`);
+  if (r.httpStatus !== undefined)
+    rows.push(
+      `HTTP ${r.httpStatus}${r.ms !== undefined ? ` in ${r.ms} ms` : ''}${r.attempts && r.attempts > 1 ? ` after ${r.attempts} attempts` : ''}`,
+    );
   if (r.requestId) rows.push(`${b.provider === 'imagekit' ? 'requestId' : 'purge id'}: \`${r.requestId}\``);
-  if (r.live) rows.push(`status: ${r.live}${r.liveCheckedAt ? ` (checked ${new Date(r.liveCheckedAt).toLocaleTimeString()})` : ''}`);
+  if (r.live)
+    rows.push(
+      `status: ${r.live}${r.liveCheckedAt ? ` (checked ${new Date(r.liveCheckedAt).toLocaleTimeString()})` : ''}`,
+    );
   if (r.verify) rows.push(`verify: ${r.verify.detail}`);
-  if (r.covers.length > 1 || (r.covers.length === 1 && r.covers[0] !== r.url)) rows.push(`covers ${r.covers.length} URL${r.covers.length === 1 ? '' : 's'}`);
+  if (r.covers.length > 1 || (r.covers.length === 1 && r.covers[0] !== r.url))
+    rows.push(`covers ${r.covers.length} URL${r.covers.length === 1 ? '' : 's'}`);
   if (r.message) rows.push(`message: ${r.message}`);
   if (r.supportId) rows.push(`support id: \`${r.supportId}\` (give it to ${adapterFor(b.provider).label} support)`);
   if (r.hint) rows.push(r.hint);
@@ -112,10 +127,20 @@ export class HistoryTreeProvider implements vscode.TreeDataProvider<HistoryNode>
 
   getChildren(node?: HistoryNode): HistoryNode[] {
     if (!node) {
-      return this.store.all().map((b) => (b.requests.length === 1 ? { type: 'request', batchId: b.id, requestId: b.requests[0].id } : { type: 'batch', batchId: b.id }));
+      return this.store
+        .all()
+        .map((b) =>
+          b.requests.length === 1
+            ? { type: 'request', batchId: b.id, requestId: b.requests[0].id }
+            : { type: 'batch', batchId: b.id },
+        );
     }
     if (node.type === 'batch') {
-      return (this.store.batch(node.batchId)?.requests ?? []).map((r) => ({ type: 'request', batchId: node.batchId, requestId: r.id }));
+      return (this.store.batch(node.batchId)?.requests ?? []).map((r) => ({
+        type: 'request',
+        batchId: node.batchId,
+        requestId: r.id,
+      }));
     }
     return [];
   }
@@ -133,7 +158,9 @@ export class HistoryTreeProvider implements vscode.TreeDataProvider<HistoryNode>
       const s = batchSummary(b);
       const item = new vscode.TreeItem(
         `${b.requests.length} ${adapterFor(b.provider).label} purges`,
-        this.store.all()[0]?.id === b.id ? vscode.TreeItemCollapsibleState.Expanded : vscode.TreeItemCollapsibleState.Collapsed,
+        this.store.all()[0]?.id === b.id
+          ? vscode.TreeItemCollapsibleState.Expanded
+          : vscode.TreeItemCollapsibleState.Collapsed,
       );
       item.id = b.id;
       item.description = `${s.text} · ${new Date(b.createdAt).toLocaleTimeString()}`;
@@ -146,7 +173,9 @@ export class HistoryTreeProvider implements vscode.TreeDataProvider<HistoryNode>
     if (!r) return new vscode.TreeItem('(gone)');
     const item = new vscode.TreeItem(shortUrl(r.url), vscode.TreeItemCollapsibleState.None);
     item.id = r.id;
-    const extra = [r.httpStatus !== undefined ? String(r.httpStatus) : '', r.ms !== undefined ? `${r.ms} ms` : ''].filter(Boolean).join(' · ');
+    const extra = [r.httpStatus !== undefined ? String(r.httpStatus) : '', r.ms !== undefined ? `${r.ms} ms` : '']
+      .filter(Boolean)
+      .join(' · ');
     item.description = `${describeRequest(r)}${extra ? ` · ${extra}` : ''}${b.requests.length === 1 ? ` · ${adapterFor(b.provider).label}` : ''}`;
     item.iconPath = requestIcon(r);
     item.tooltip = requestTooltip(b, r);

@@ -41,7 +41,9 @@ export class PurgeLog implements vscode.Disposable {
     const head = `[${provider}] ${r.kind === 'wildcard' ? 'wildcard ' : ''}${r.url}`;
     const status = `${r.status}${r.httpStatus !== undefined ? ` (HTTP ${r.httpStatus})` : ''} in ${r.ms} ms${r.attempts > 1 ? `, ${r.attempts} attempts` : ''}`;
     const id = r.requestId ? `, ${provider === 'imagekit' ? 'requestId' : 'purge id'} ${r.requestId}` : '';
-    const why = [r.message, r.help && `help: ${r.help}`, r.hint, r.supportId && `support id ${r.supportId}`].filter(Boolean).join(' — ');
+    const why = [r.message, r.help && `help: ${r.help}`, r.hint, r.supportId && `support id ${r.supportId}`]
+      .filter(Boolean)
+      .join(' — ');
     const line = `${head} → ${status}${id}${why ? ` — ${why}` : ''}`;
     if (r.ok) this.info(line);
     else if (r.status === 'cancelled' || r.status === 'unknown') this.warn(line);
@@ -50,10 +52,16 @@ export class PurgeLog implements vscode.Disposable {
 
   /** HTTP client events: retries and transport errors (responses are logged as results). */
   http(e: HttpEvent): void {
-    if (e.type === 'retry') this.warn(`[${e.lane.split(' ')[0]}] ${e.method} ${e.url}: ${e.reason}, retry ${e.attempt} in ${(e.delayMs / 1000).toFixed(1)} s`);
-    else if (e.type === 'error' && e.code !== 'aborted') this.error(`[${e.lane.split(' ')[0]}] ${e.method} ${e.url}: ${e.message}`);
-    else if (e.type === 'response') this.channel.trace(`[${e.lane.split(' ')[0]}] ${e.method} ${e.url} → ${e.status} in ${e.ms} ms`);
-    else if (e.type === 'rate') this.info(`[${e.lane.split(' ')[0]}] the API allows ${e.limit} requests per ${e.intervalMs} ms: pacing to that`);
+    if (e.type === 'retry')
+      this.warn(
+        `[${e.lane.split(' ')[0]}] ${e.method} ${e.url}: ${e.reason}, retry ${e.attempt} in ${(e.delayMs / 1000).toFixed(1)} s`,
+      );
+    else if (e.type === 'error' && e.code !== 'aborted')
+      this.error(`[${e.lane.split(' ')[0]}] ${e.method} ${e.url}: ${e.message}`);
+    else if (e.type === 'response')
+      this.channel.trace(`[${e.lane.split(' ')[0]}] ${e.method} ${e.url} → ${e.status} in ${e.ms} ms`);
+    else if (e.type === 'rate')
+      this.info(`[${e.lane.split(' ')[0]}] the API allows ${e.limit} requests per ${e.intervalMs} ms: pacing to that`);
     else if (e.type === 'stopped') this.warn(`[${e.lane.split(' ')[0]}] ${e.message}`);
   }
 

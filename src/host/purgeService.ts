@@ -69,7 +69,13 @@ export class PurgeService implements vscode.Disposable {
   async assetClient(): Promise<HttpClient> {
     if (!this.fetcher) {
       const { HttpClient } = await import('../core/http');
-      this.fetcher = new HttpClient({ concurrency: 6, timeoutMs: 10_000, retry: { maxRetries: 1 }, maxBodyBytes: 32 * 1024 * 1024, onEvent: (e) => this.log.http(e) });
+      this.fetcher = new HttpClient({
+        concurrency: 6,
+        timeoutMs: 10_000,
+        retry: { maxRetries: 1 },
+        maxBodyBytes: 32 * 1024 * 1024,
+        onEvent: (e) => this.log.http(e),
+      });
     }
     return this.fetcher;
   }
@@ -93,7 +99,11 @@ export class PurgeService implements vscode.Disposable {
           : `No ${keyName(provider)} is stored. Store it once; it is kept in VS Code's secret storage only.`,
         action,
       );
-      if (pick) await vscode.commands.executeCommand(slot === 'emulator' ? 'cdnPurge.useEmulator' : 'cdnPurge.setKey', provider);
+      if (pick)
+        await vscode.commands.executeCommand(
+          slot === 'emulator' ? 'cdnPurge.useEmulator' : 'cdnPurge.setKey',
+          provider,
+        );
       key = await this.keys.get(provider, slot);
     }
     if (key) this.log.rememberKey(key);
@@ -101,7 +111,10 @@ export class PurgeService implements vscode.Disposable {
   }
 
   /** Splits URLs by provider (from the host, or as forced); unknown hosts are reported. */
-  private group(urls: readonly string[], forced?: ProviderId): { groups: Map<ProviderId, string[]>; unknown: string[] } {
+  private group(
+    urls: readonly string[],
+    forced?: ProviderId,
+  ): { groups: Map<ProviderId, string[]>; unknown: string[] } {
     const groups = new Map<ProviderId, string[]>();
     const unknown: string[] = [];
     for (const url of urls) {
@@ -118,7 +131,9 @@ export class PurgeService implements vscode.Disposable {
       const msg = `${unknown.length === 1 ? `"${unknown[0]}" is` : `${unknown.length} URLs are`} not on an ImageKit or imgix host. Add the custom domain to the settings (cdnPurge.imagekit.endpoints or cdnPurge.imgix.domains).`;
       this.log.warn(msg);
       if (groups.size === 0) {
-        void vscode.window.showErrorMessage(msg, 'Open Settings').then((a) => a && vscode.commands.executeCommand('workbench.action.openSettings', 'cdnPurge'));
+        void vscode.window
+          .showErrorMessage(msg, 'Open Settings')
+          .then((a) => a && vscode.commands.executeCommand('workbench.action.openSettings', 'cdnPurge'));
         return undefined;
       }
       void vscode.window.showWarningMessage(msg);
@@ -136,7 +151,8 @@ export class PurgeService implements vscode.Disposable {
 
   private async reportInvalid(provider: ProviderId, plan: Plan): Promise<boolean> {
     for (const t of plan.invalid) {
-      for (const p of t.problems.filter((x) => x.severity === 'error')) this.log.error(`[${provider}] not sent: ${t.input} — [${p.code}] ${p.message}`);
+      for (const p of t.problems.filter((x) => x.severity === 'error'))
+        this.log.error(`[${provider}] not sent: ${t.input} — [${p.code}] ${p.message}`);
     }
     if (plan.invalid.length === 0) return true;
     const first = plan.invalid[0];
@@ -150,7 +166,14 @@ export class PurgeService implements vscode.Disposable {
       });
       return false;
     }
-    const pick = await vscode.window.showWarningMessage(text, { modal: true, detail: `The other ${plan.requests.length} request${plan.requests.length === 1 ? '' : 's'} can be sent.` }, 'Purge the Valid Ones');
+    const pick = await vscode.window.showWarningMessage(
+      text,
+      {
+        modal: true,
+        detail: `The other ${plan.requests.length} request${plan.requests.length === 1 ? '' : 's'} can be sent.`,
+      },
+      'Purge the Valid Ones',
+    );
     return pick === 'Purge the Valid Ones';
   }
 
@@ -166,7 +189,9 @@ export class PurgeService implements vscode.Disposable {
       if (pick) void vscode.commands.executeCommand('workbench.action.openSettings', `cdnPurge.${provider}`);
       return undefined;
     }
-    const plan = planPurge(urls, this.settings.checker(provider), { coalesce: provider === 'imagekit' ? this.settings.coalesce : undefined });
+    const plan = planPurge(urls, this.settings.checker(provider), {
+      coalesce: provider === 'imagekit' ? this.settings.coalesce : undefined,
+    });
     if (!(await this.reportInvalid(provider, plan))) return { results: [], invalid: plan.invalid };
     const requests = plan.requests;
     if (requests.length === 0) return undefined;
@@ -175,7 +200,11 @@ export class PurgeService implements vscode.Disposable {
     try {
       api = this.settings.apiBase(provider);
     } catch (e) {
-      void vscode.window.showErrorMessage((e as Error).message, 'Open Settings').then((a) => a && vscode.commands.executeCommand('workbench.action.openSettings', `cdnPurge.${provider}.apiBase`));
+      void vscode.window
+        .showErrorMessage((e as Error).message, 'Open Settings')
+        .then(
+          (a) => a && vscode.commands.executeCommand('workbench.action.openSettings', `cdnPurge.${provider}.apiBase`),
+        );
       return undefined;
     }
     const target = api.loopback ? `emulator ${new URL(api.base).host}` : new URL(api.base).host;
@@ -215,9 +244,18 @@ export class PurgeService implements vscode.Disposable {
       source: options.source,
       target,
       apiBase: api.base,
-      requests: requests.map((r) => ({ id: this.history.newId('r'), url: r.url, kind: r.kind, covers: r.covers, state: 'sending', startedAt: Date.now() })),
+      requests: requests.map((r) => ({
+        id: this.history.newId('r'),
+        url: r.url,
+        kind: r.kind,
+        covers: r.covers,
+        state: 'sending',
+        startedAt: Date.now(),
+      })),
     });
-    this.log.info(`[${provider}] purging ${requests.length} request${requests.length === 1 ? '' : 's'} via ${target} (${options.source})`);
+    this.log.info(
+      `[${provider}] purging ${requests.length} request${requests.length === 1 ? '' : 's'} via ${target} (${options.source})`,
+    );
 
     const results = await vscode.window.withProgress(
       { location: vscode.ProgressLocation.Notification, title: `Purging from ${label}`, cancellable: true },
@@ -231,7 +269,10 @@ export class PurgeService implements vscode.Disposable {
             progress.report({ message: 'reading the current versions…' });
             await Promise.all(
               exact.map(async (r) => {
-                const s = await snapshotAsset(r.url, await this.assetClient(), { emulatorBase: api.loopback ? api.base : undefined, signal: controller.signal });
+                const s = await snapshotAsset(r.url, await this.assetClient(), {
+                  emulatorBase: api.loopback ? api.base : undefined,
+                  signal: controller.signal,
+                });
                 if (s.validator) this.history.update(r.id, { before: s.validator });
               }),
             );
@@ -244,7 +285,9 @@ export class PurgeService implements vscode.Disposable {
             key,
             client,
             signal: controller.signal,
-            ...(this.settings.rateLimit(provider) !== undefined ? { ratePerSecond: this.settings.rateLimit(provider) } : {}),
+            ...(this.settings.rateLimit(provider) !== undefined
+              ? { ratePerSecond: this.settings.rateLimit(provider) }
+              : {}),
             onResult: (res, i) => {
               done++;
               progress.report({ increment: 100 / requests.length, message: `${done} of ${requests.length}` });
@@ -259,7 +302,9 @@ export class PurgeService implements vscode.Disposable {
                 message: res.message,
                 hint: res.hint,
                 finishedAt: Date.now(),
-                ...(provider === 'imagekit' && res.status === 'accepted' && res.requestId ? { live: 'Pending' as const } : {}),
+                ...(provider === 'imagekit' && res.status === 'accepted' && res.requestId
+                  ? { live: 'Pending' as const }
+                  : {}),
               });
             },
           });
@@ -271,16 +316,21 @@ export class PurgeService implements vscode.Disposable {
 
     if (provider === 'imagekit') {
       // Accepted purges and those that may have been received count; refused (4xx, 5xx) and unsent ones do not.
-      await this.quota.recordBatch(requests, results.map(spendsQuota), quotaPrefix).then(undefined, (e: Error) =>
-        this.log.warn(`could not record the ImageKit quota count: ${e.message}`),
-      );
+      await this.quota
+        .recordBatch(requests, results.map(spendsQuota), quotaPrefix)
+        .then(undefined, (e: Error) => this.log.warn(`could not record the ImageKit quota count: ${e.message}`));
     }
     this.emitter.fire(batch);
     void this.summarise(provider, batch, results, plan.invalid.length);
     return { batch, results, invalid: plan.invalid };
   }
 
-  private async summarise(provider: ProviderId, batch: HistoryBatch, results: PurgeResult[], invalid: number): Promise<void> {
+  private async summarise(
+    provider: ProviderId,
+    batch: HistoryBatch,
+    results: PurgeResult[],
+    invalid: number,
+  ): Promise<void> {
     const label = adapterFor(provider).label;
     const failed = results.filter((r) => !r.ok && r.status !== 'cancelled' && r.status !== 'unknown');
     const unknown = results.filter((r) => r.status === 'unknown');
@@ -309,7 +359,12 @@ export class PurgeService implements vscode.Disposable {
       return;
     }
     if (cancelled) {
-      void vscode.window.showWarningMessage(`Cancelled: ${ok} of ${results.length} ${label} purges were sent before you cancelled.`, 'Show Output').then((a) => a && this.log.show());
+      void vscode.window
+        .showWarningMessage(
+          `Cancelled: ${ok} of ${results.length} ${label} purges were sent before you cancelled.`,
+          'Show Output',
+        )
+        .then((a) => a && this.log.show());
       return;
     }
     const them = ok === 1 ? 'it' : 'them';
@@ -318,7 +373,10 @@ export class PurgeService implements vscode.Disposable {
         ? ` imgix received ${them}; a 200 does not mean done: verify by fetching again.`
         : ` ImageKit is processing ${them}; the history shows when ${ok === 1 ? 'it completes' : 'they complete'}.`;
     const actions = provider === 'imgix' ? ['Verify', 'Show History'] : ['Show History'];
-    const pick = await vscode.window.showInformationMessage(`Purged ${ok} ${label} request${ok === 1 ? '' : 's'}${invalid ? ` (${invalid} invalid, not sent)` : ''}.${note}`, ...actions);
+    const pick = await vscode.window.showInformationMessage(
+      `Purged ${ok} ${label} request${ok === 1 ? '' : 's'}${invalid ? ` (${invalid} invalid, not sent)` : ''}.${note}`,
+      ...actions,
+    );
     if (pick === 'Verify') void vscode.commands.executeCommand('cdnPurge.verifyBatch', batch.id);
     if (pick === 'Show History') void vscode.commands.executeCommand('cdnPurge.history.focus');
   }

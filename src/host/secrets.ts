@@ -57,6 +57,7 @@ export function validateKeyInput(provider: ProviderId, value: string): string | 
   const v = value.trim();
   if (v === '') return `Paste the ${keyName(provider)}.`;
   if (/\s/.test(v)) return 'A key has no spaces or line breaks.';
-  if (provider === 'imagekit' && v.startsWith('public_')) return 'This is the public key: the purge API needs the private key (it starts with "private_").';
+  if (provider === 'imagekit' && v.startsWith('public_'))
+    return 'This is the public key: the purge API needs the private key (it starts with "private_").';
   return undefined;
 }

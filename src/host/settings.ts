@@ -4,7 +4,13 @@
 import * as vscode from 'vscode';
 import { adapterFor } from '../core/adapters';
 import { IMGIX_PURGE_RATE } from '../core/imgix';
-import { configTooLarge, emptyProjectConfig, parseProjectConfig, PROJECT_CONFIG_FILE, type ProjectConfig } from '../core/config';
+import {
+  configTooLarge,
+  emptyProjectConfig,
+  parseProjectConfig,
+  PROJECT_CONFIG_FILE,
+  type ProjectConfig,
+} from '../core/config';
 import { MAX_CONFIG_BYTES } from '../core/limits';
 import type { MappingRule } from '../core/mapping';
 import type { Problem } from '../core/problems';
@@ -37,7 +43,12 @@ export class Settings implements vscode.Disposable {
       }),
     );
     const watcher = vscode.workspace.createFileSystemWatcher(`**/${PROJECT_CONFIG_FILE}`);
-    this.disposables.push(watcher, watcher.onDidChange(() => this.reloadProject()), watcher.onDidCreate(() => this.reloadProject()), watcher.onDidDelete(() => this.reloadProject()));
+    this.disposables.push(
+      watcher,
+      watcher.onDidChange(() => this.reloadProject()),
+      watcher.onDidCreate(() => this.reloadProject()),
+      watcher.onDidDelete(() => this.reloadProject()),
+    );
   }
 
   /** Reads cdn-purge.json from the first workspace folder that has one. */

@@ -59,21 +59,32 @@ export class StatusPoller implements vscode.Disposable {
       await Promise.all(
         pending.map(async ({ batch, request }) => {
           if (Date.now() - request.startedAt > GIVE_UP_MS) {
-            this.history.update(request.id, { live: 'Unknown', liveCheckedAt: Date.now(), hint: 'Still Pending after an hour; check it in the ImageKit dashboard, or verify the asset.' });
+            this.history.update(request.id, {
+              live: 'Unknown',
+              liveCheckedAt: Date.now(),
+              hint: 'Still Pending after an hour; check it in the ImageKit dashboard, or verify the asset.',
+            });
             return;
           }
           const api = batch.apiBase ? checkApiBase(batch.apiBase) : undefined;
           if (!api?.ok || !client || !request.requestId) return;
           const key = await keyFor(batch.provider, api.api.loopback);
           if (!key) return;
-          const s = await fetchStatus(request.requestId, { adapter: adapterFor(batch.provider), apiBase: api.api.base, key, client });
+          const s = await fetchStatus(request.requestId, {
+            adapter: adapterFor(batch.provider),
+            apiBase: api.api.base,
+            key,
+            client,
+          });
           if (s.ok && (s.status === 'Completed' || s.status === 'Pending')) {
             if (s.status !== request.live) {
               this.log.info(`[${batch.provider}] requestId ${request.requestId} (${request.url}) → ${s.status}`);
               this.history.update(request.id, { live: s.status, liveCheckedAt: Date.now() });
             }
           } else if (!s.ok && s.httpStatus === 404) {
-            this.log.warn(`[${batch.provider}] requestId ${request.requestId}: unknown to ${new URL(api.api.base).host} (${s.message ?? 'HTTP 404'})`);
+            this.log.warn(
+              `[${batch.provider}] requestId ${request.requestId}: unknown to ${new URL(api.api.base).host} (${s.message ?? 'HTTP 404'})`,
+            );
             this.history.update(request.id, { live: 'Unknown', liveCheckedAt: Date.now() });
           } else if (!s.ok) {
             this.log.warn(`[${batch.provider}] status of ${request.requestId}: ${s.message ?? `HTTP ${s.httpStatus}`}`);

@@ -23,7 +23,9 @@ export function urlsAt(editor: vscode.TextEditor, settings: Settings): ScanMatch
   const line = doc.lineAt(sel.active.line);
   const lineStart = doc.offsetAt(line.range.start);
   const from = Math.max(lineStart, cursor - WINDOW);
-  const text = doc.getText(new vscode.Range(doc.positionAt(from), doc.positionAt(Math.min(doc.offsetAt(line.range.end), cursor + WINDOW))));
+  const text = doc.getText(
+    new vscode.Range(doc.positionAt(from), doc.positionAt(Math.min(doc.offsetAt(line.range.end), cursor + WINDOW))),
+  );
   const at = cursor - from;
   return scanText(text, classify).filter((m) => m.start <= at && at <= m.end);
 }
@@ -52,7 +54,8 @@ export class DocumentUrlsContext implements vscode.Disposable {
 
   private update(editor: vscode.TextEditor | undefined): void {
     const text = editor?.document.getText() ?? '';
-    const has = text.length > 0 && text.length <= MAX_SCANNED && scanText(text, this.settings.classifier(), 1).length > 0;
+    const has =
+      text.length > 0 && text.length <= MAX_SCANNED && scanText(text, this.settings.classifier(), 1).length > 0;
     if (has === this.last) return;
     this.last = has;
     void vscode.commands.executeCommand('setContext', 'cdnPurge.documentHasUrls', has);

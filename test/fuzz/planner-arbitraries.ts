@@ -6,7 +6,12 @@ import fc from 'fast-check';
 import type { Plan } from '../../src/core/planner';
 import type { Checker } from '../../src/core/provider';
 
-export const ENDPOINTS = ['https://ik.imagekit.io/demo', 'https://ik.imagekit.io/demo/pat', 'https://ik.imagekit.io/acme', 'https://images.example.com'];
+export const ENDPOINTS = [
+  'https://ik.imagekit.io/demo',
+  'https://ik.imagekit.io/demo/pat',
+  'https://ik.imagekit.io/acme',
+  'https://images.example.com',
+];
 export const IK = 'https://ik.imagekit.io/demo';
 
 // ---- generators -------------------------------------------------------------------------------------------------
@@ -22,11 +27,60 @@ const origin = fc.constantFrom(
   'https://evil.example.org', // not an endpoint: invalid
   'ftp://ik.imagekit.io/demo', // not http: invalid
 );
-const folder = fc.constantFrom('images', 'upload', 'shoes', 'media', 'catalog', 'media/catalog', 's', 'files', 's/files', 'a', 'b', '2024', 'product', 'über', 'my folder', 'x%20y', 'Ünïcødé', 'deep-folder-name-here');
-const stem = fc.constantFrom('red-1', 'red-2', 'red-3', 'red-10', 'a', 'b', 'sample', 'dog', 'ü', 'file name', '100%', 'v1.2', 'photo', '日本', 'x%2Ay');
+const folder = fc.constantFrom(
+  'images',
+  'upload',
+  'shoes',
+  'media',
+  'catalog',
+  'media/catalog',
+  's',
+  'files',
+  's/files',
+  'a',
+  'b',
+  '2024',
+  'product',
+  'über',
+  'my folder',
+  'x%20y',
+  'Ünïcødé',
+  'deep-folder-name-here',
+);
+const stem = fc.constantFrom(
+  'red-1',
+  'red-2',
+  'red-3',
+  'red-10',
+  'a',
+  'b',
+  'sample',
+  'dog',
+  'ü',
+  'file name',
+  '100%',
+  'v1.2',
+  'photo',
+  '日本',
+  'x%2Ay',
+);
 export const ext = fc.constantFrom('.jpg', '.png', '.webp', '', '.tar.gz', '.JPG');
 const query = fc.constantFrom('', '', '', '', '?tr=w-100', '?tr=w-200', '?');
-const shape = fc.constantFrom('exact', 'exact', 'exact', 'exact', 'exact', 'exact', 'wildcard', 'wildcard', 'folder-wildcard', 'mid-star', 'query-star', 'fragment', 'endpoint');
+const shape = fc.constantFrom(
+  'exact',
+  'exact',
+  'exact',
+  'exact',
+  'exact',
+  'exact',
+  'wildcard',
+  'wildcard',
+  'folder-wildcard',
+  'mid-star',
+  'query-star',
+  'fragment',
+  'endpoint',
+);
 
 export const ikUrl = fc
   .record({ origin, folders: fc.array(folder, { maxLength: 3 }), stem, ext, query, shape, cut: fc.nat(40) })
@@ -84,12 +138,14 @@ export function checkInvariants(inputs: string[], checker: Checker, coalesce: nu
   assert.equal(plan.inputCount, checks.length);
   // Invalid inputs are never sent: they are all listed as invalid, and no request comes from them.
   assert.equal(plan.invalid.length, checks.filter((c) => !c.ok).length);
-  for (const r of plan.requests) for (const i of r.inputs) assert.ok(validInputs.has(i), `request ${r.url} carries input ${i}`);
+  for (const r of plan.requests)
+    for (const i of r.inputs) assert.ok(validInputs.has(i), `request ${r.url} carries input ${i}`);
   // The covers of the requests partition the distinct valid URLs, and each cover is really covered.
   const covered = plan.requests.flatMap((r) => r.covers);
   assert.equal(covered.length, validUrls.size);
   assert.deepEqual(new Set(covered), validUrls);
-  for (const r of plan.requests) for (const c of r.covers) assert.ok(covers(r.url, r.kind, c), `${r.url} claims to cover ${c}`);
+  for (const r of plan.requests)
+    for (const c of r.covers) assert.ok(covers(r.url, r.kind, c), `${r.url} claims to cover ${c}`);
   // A made-up wildcard never ends inside a %XX escape.
   for (const r of plan.requests.filter((x) => x.coalesced)) assert.doesNotMatch(r.url, /%[0-9A-Fa-f]?\*$/, r.url);
   // No duplicate requests; sorted output.

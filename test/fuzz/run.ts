@@ -13,7 +13,8 @@ import { PROPERTIES, type RunResult } from './properties';
 
 const runs = Number(process.env.FUZZ_RUNS ?? 100_000);
 const caseMs = Number(process.env.FUZZ_CASE_MS ?? 1000);
-const seed = process.env.FUZZ_SEED !== undefined ? Number(process.env.FUZZ_SEED) : Math.floor(Math.random() * 0x7fffffff);
+const seed =
+  process.env.FUZZ_SEED !== undefined ? Number(process.env.FUZZ_SEED) : Math.floor(Math.random() * 0x7fffffff);
 const jobs = Math.max(1, Number(process.env.FUZZ_JOBS ?? Math.min(4, os.availableParallelism())));
 const only = process.env.FUZZ_ONLY;
 /** A property that has reported no progress for this long is stopped: a case hangs. */
@@ -21,12 +22,16 @@ const stallMs = Math.max(60_000, caseMs * 30);
 /** A whole property may take at most this long (fast-check stops it and reports it as failed). */
 const propertyMs = Number(process.env.FUZZ_PROPERTY_MS ?? 30 * 60_000);
 
-const selected = PROPERTIES.map((p, index) => ({ p, index })).filter(({ p }) => only === undefined || p.name.includes(only));
+const selected = PROPERTIES.map((p, index) => ({ p, index })).filter(
+  ({ p }) => only === undefined || p.name.includes(only),
+);
 
 function runOne(index: number): Promise<RunResult & { ms: number }> {
   const started = Date.now();
   return new Promise((resolve) => {
-    const worker = new Worker(path.join(__dirname, 'worker.js'), { workerData: { index, runs, caseMs, seed: seed + index, propertyMs } });
+    const worker = new Worker(path.join(__dirname, 'worker.js'), {
+      workerData: { index, runs, caseMs, seed: seed + index, propertyMs },
+    });
     let done = 0;
     let settled = false;
     const finish = (r: RunResult) => {
@@ -38,7 +43,13 @@ function runOne(index: number): Promise<RunResult & { ms: number }> {
     };
     let timer = setTimeout(stalled, stallMs);
     function stalled() {
-      finish({ name: PROPERTIES[index].name, cases: done, failed: true, report: `no case finished for ${stallMs / 1000} s after ${done} cases: a case hangs (reproduce with FUZZ_SEED=${seed} FUZZ_ONLY=...)`, slowestMs: stallMs });
+      finish({
+        name: PROPERTIES[index].name,
+        cases: done,
+        failed: true,
+        report: `no case finished for ${stallMs / 1000} s after ${done} cases: a case hangs (reproduce with FUZZ_SEED=${seed} FUZZ_ONLY=...)`,
+        slowestMs: stallMs,
+      });
     }
     worker.on('message', (m: { type: 'progress'; done: number } | { type: 'done'; result: RunResult }) => {
       clearTimeout(timer);
@@ -46,14 +57,32 @@ function runOne(index: number): Promise<RunResult & { ms: number }> {
       if (m.type === 'progress') done = m.done;
       else finish(m.result);
     });
-    worker.on('error', (e) => finish({ name: PROPERTIES[index].name, cases: done, failed: true, report: `the worker failed: ${e.stack ?? e.message}`, slowestMs: 0 }));
-    worker.on('exit', (code) => finish({ name: PROPERTIES[index].name, cases: done, failed: true, report: `the worker exited (${code}) without a result`, slowestMs: 0 }));
+    worker.on('error', (e) =>
+      finish({
+        name: PROPERTIES[index].name,
+        cases: done,
+        failed: true,
+        report: `the worker failed: ${e.stack ?? e.message}`,
+        slowestMs: 0,
+      }),
+    );
+    worker.on('exit', (code) =>
+      finish({
+        name: PROPERTIES[index].name,
+        cases: done,
+        failed: true,
+        report: `the worker exited (${code}) without a result`,
+        slowestMs: 0,
+      }),
+    );
   });
 }
 
 async function main(): Promise<number> {
   const started = Date.now();
-  console.log(`fuzz: ${selected.length} properties, ${runs} cases each, a case may take ${caseMs} ms, seed ${seed}, ${jobs} at a time`);
+  console.log(
+    `fuzz: ${selected.length} properties, ${runs} cases each, a case may take ${caseMs} ms, seed ${seed}, ${jobs} at a time`,
+  );
   const results: Array<RunResult & { ms: number }> = [];
   let next = 0;
   async function lane(): Promise<void> {
@@ -61,8 +90,16 @@ async function main(): Promise<number> {
       const { index } = selected[next++];
       const r = await runOne(index);
       results.push(r);
-      console.log(`  ${r.failed ? 'FAILED' : 'ok    '} ${r.name}: ${r.cases} cases in ${(r.ms / 1000).toFixed(1)} s, slowest case ${r.slowestMs.toFixed(1)} ms`);
-      if (r.failed) console.log(`${r.report}\n  (reproduce: FUZZ_SEED=${seed} FUZZ_ONLY=${JSON.stringify(r.name.slice(0, 20))} npm run fuzz)`.replace(/^/gm, '    '));
+      console.log(
+        `  ${r.failed ? 'FAILED' : 'ok    '} ${r.name}: ${r.cases} cases in ${(r.ms / 1000).toFixed(1)} s, slowest case ${r.slowestMs.toFixed(1)} ms`,
+      );
+      if (r.failed)
+        console.log(
+          `${r.report}\n  (reproduce: FUZZ_SEED=${seed} FUZZ_ONLY=${JSON.stringify(r.name.slice(0, 20))} npm run fuzz)`.replace(
+            /^/gm,
+            '    ',
+          ),
+        );
     }
   }
   await Promise.all(Array.from({ length: Math.min(jobs, selected.length) }, lane));

@@ -33,7 +33,12 @@ describe('Diagnostics for purge patterns', function () {
     );
     const diags = await waitFor('diagnostics', () => (ours(doc).length >= 4 ? ours(doc) : undefined));
     const codes = diags.map((d) => (typeof d.code === 'object' ? String(d.code.value) : String(d.code))).sort();
-    assert.deepEqual(codes, ['imgix-no-wildcard', 'wildcard-not-at-end', 'wildcard-path-unsupported', 'wildcard-too-broad']);
+    assert.deepEqual(codes, [
+      'imgix-no-wildcard',
+      'wildcard-not-at-end',
+      'wildcard-path-unsupported',
+      'wildcard-too-broad',
+    ]);
     for (const d of diags) {
       assert.equal(d.severity, vscode.DiagnosticSeverity.Error);
       const target = typeof d.code === 'object' ? d.code.target.toString() : '';
@@ -48,7 +53,12 @@ describe('Diagnostics for purge patterns', function () {
   it('offers the quick fixes, the preferred one first, and fixing clears the diagnostic', async () => {
     const doc = await open('see https://ik.imagekit.io/demo/products/shoes/*/red.jpg for the list', 'plaintext');
     const [diag] = await waitFor('a diagnostic', () => (ours(doc).length ? ours(doc) : undefined));
-    const actions = await vscode.commands.executeCommand<vscode.CodeAction[]>('vscode.executeCodeActionProvider', doc.uri, diag.range, vscode.CodeActionKind.QuickFix.value);
+    const actions = await vscode.commands.executeCommand<vscode.CodeAction[]>(
+      'vscode.executeCodeActionProvider',
+      doc.uri,
+      diag.range,
+      vscode.CodeActionKind.QuickFix.value,
+    );
     // Actions come back through the command without their diagnostics; in a plaintext document only ours exist.
     const mine = actions.filter((x) => x.kind?.value === vscode.CodeActionKind.QuickFix.value);
     assert.deepEqual(
@@ -70,7 +80,9 @@ describe('Diagnostics for purge patterns', function () {
     assert.equal(doc.getText(), 'https://ik.imagekit.io/demo/abc/def*');
     await waitFor('the diagnostic to go after the edit', () => (ours(doc).length === 0 ? true : undefined));
     const c = vscode.workspace.getConfiguration('cdnPurge');
-    await editor.edit((e) => e.replace(new vscode.Range(0, 0, 0, doc.getText().length), 'https://ik.imagekit.io/demo/a*'));
+    await editor.edit((e) =>
+      e.replace(new vscode.Range(0, 0, 0, doc.getText().length), 'https://ik.imagekit.io/demo/a*'),
+    );
     await waitFor('the diagnostic again', () => (ours(doc).length === 1 ? true : undefined));
     await c.update('diagnostics.enabled', false, vscode.ConfigurationTarget.Global);
     try {

@@ -20,11 +20,17 @@ describe('Explorer purges through mappings', function () {
     }
     await vscode.workspace
       .getConfiguration('cdnPurge')
-      .update('mappings', [{ glob: `${folderName}/img/**`, url: 'https://ik.imagekit.io/demo/it/', provider: 'imagekit' }], vscode.ConfigurationTarget.Global);
+      .update(
+        'mappings',
+        [{ glob: `${folderName}/img/**`, url: 'https://ik.imagekit.io/demo/it/', provider: 'imagekit' }],
+        vscode.ConfigurationTarget.Global,
+      );
   });
 
   after(async () => {
-    await vscode.workspace.getConfiguration('cdnPurge').update('mappings', undefined, vscode.ConfigurationTarget.Global);
+    await vscode.workspace
+      .getConfiguration('cdnPurge')
+      .update('mappings', undefined, vscode.ConfigurationTarget.Global);
     await vscode.workspace.fs.delete(dir, { recursive: true, useTrash: false });
   });
 
@@ -44,9 +50,15 @@ describe('Explorer purges through mappings', function () {
   it('purges a folder as one valid ImageKit wildcard', async () => {
     const folder = vscode.Uri.joinPath(dir, 'img/products');
     const outcome = await vscode.commands.executeCommand<PurgeOutcome>('cdnPurge.purgeFiles', folder, [folder]);
-    assert.deepEqual(outcome.results.map((r) => [r.url, r.kind]), [['https://ik.imagekit.io/demo/it/products/*', 'wildcard']]);
+    assert.deepEqual(
+      outcome.results.map((r) => [r.url, r.kind]),
+      [['https://ik.imagekit.io/demo/it/products/*', 'wildcard']],
+    );
     const wire = (await emulatorRequests('imagekit')).filter((x) => x.method === 'POST');
-    assert.deepEqual(wire.map((x) => x.body), [{ url: 'https://ik.imagekit.io/demo/it/products/*' }]);
+    assert.deepEqual(
+      wire.map((x) => x.body),
+      [{ url: 'https://ik.imagekit.io/demo/it/products/*' }],
+    );
   });
 
   it('a folder over several rules: a wildcard where ImageKit accepts one, the other files one by one (imgix too)', async () => {
@@ -56,7 +68,11 @@ describe('Explorer purges through mappings', function () {
     await c.update(
       'mappings',
       [
-        { glob: `${folderName}/img/products/**`, url: 'https://ik.imagekit.io/demo/it/products/', provider: 'imagekit' },
+        {
+          glob: `${folderName}/img/products/**`,
+          url: 'https://ik.imagekit.io/demo/it/products/',
+          provider: 'imagekit',
+        },
         { glob: `${folderName}/img/*.png`, url: 'https://ik.imagekit.io/demo/it/', provider: 'imagekit' },
         { glob: `${folderName}/dl/**`, url: 'https://assets.imgix.net/it/', provider: 'imgix' },
       ],
@@ -69,7 +85,10 @@ describe('Explorer purges through mappings', function () {
         'https://ik.imagekit.io/demo/it/logo.png',
         'https://ik.imagekit.io/demo/it/products/*',
       ]);
-      assert.ok(outcome.results.every((r) => r.ok), JSON.stringify(outcome.results.map((r) => [r.url, r.status])));
+      assert.ok(
+        outcome.results.every((r) => r.ok),
+        JSON.stringify(outcome.results.map((r) => [r.url, r.status])),
+      );
     } finally {
       await c.update('mappings', saved, vscode.ConfigurationTarget.Global);
     }
@@ -78,7 +97,9 @@ describe('Explorer purges through mappings', function () {
   it('says what to do when no mapping matches', async () => {
     const outside = vscode.Uri.joinPath(dir, 'unmapped.txt');
     await vscode.workspace.fs.writeFile(outside, new Uint8Array([1]));
-    const outcome = await vscode.commands.executeCommand<PurgeOutcome | undefined>('cdnPurge.purgeFiles', outside, [outside]);
+    const outcome = await vscode.commands.executeCommand<PurgeOutcome | undefined>('cdnPurge.purgeFiles', outside, [
+      outside,
+    ]);
     assert.equal(outcome, undefined);
     assert.equal((await emulatorRequests('imagekit')).length, 0);
   });
@@ -98,7 +119,15 @@ describe('History store', () => {
   }
 
   it('keeps unreadable history aside instead of throwing it away', async () => {
-    const m = memento({ 'cdnPurge.history.v1': { version: 1, batches: [{ nonsense: true }, { id: 'b1', provider: 'imgix', createdAt: 1, source: 'x', target: 't', requests: [] }] } });
+    const m = memento({
+      'cdnPurge.history.v1': {
+        version: 1,
+        batches: [
+          { nonsense: true },
+          { id: 'b1', provider: 'imgix', createdAt: 1, source: 'x', target: 't', requests: [] },
+        ],
+      },
+    });
     const store = new HistoryStore(m);
     assert.equal(store.all().length, 1);
     assert.deepEqual(m.data['cdnPurge.history.unreadable'], [{ nonsense: true }]);
@@ -108,7 +137,28 @@ describe('History store', () => {
 
   it('marks a request that was in flight when VS Code closed, and stores the change', async () => {
     const m = memento({
-      'cdnPurge.history.v1': { version: 1, batches: [{ id: 'b1', provider: 'imagekit', createdAt: 1, source: 'x', target: 't', requests: [{ id: 'r1', url: 'https://ik.imagekit.io/demo/a.jpg', kind: 'exact', covers: [], state: 'sending', startedAt: 1 }] }] },
+      'cdnPurge.history.v1': {
+        version: 1,
+        batches: [
+          {
+            id: 'b1',
+            provider: 'imagekit',
+            createdAt: 1,
+            source: 'x',
+            target: 't',
+            requests: [
+              {
+                id: 'r1',
+                url: 'https://ik.imagekit.io/demo/a.jpg',
+                kind: 'exact',
+                covers: [],
+                state: 'sending',
+                startedAt: 1,
+              },
+            ],
+          },
+        ],
+      },
     });
     const store = new HistoryStore(m);
     await store.flush();

@@ -26,8 +26,16 @@ describe('CDN Purge in VS Code', () => {
   it('contributes the CDN Purge view container with the Purge History view, which opens', async () => {
     const ext = extension<CdnPurgeApi>();
     const pj = ext.packageJSON;
-    assert.ok(pj.contributes.viewsContainers.activitybar.some((c: { id: string }) => c.id === 'cdnPurge'), 'view container cdnPurge');
-    assert.ok(pj.contributes.views.cdnPurge.some((v: { id: string; name: string }) => v.id === 'cdnPurge.history' && v.name === 'Purge History'), 'view cdnPurge.history');
+    assert.ok(
+      pj.contributes.viewsContainers.activitybar.some((c: { id: string }) => c.id === 'cdnPurge'),
+      'view container cdnPurge',
+    );
+    assert.ok(
+      pj.contributes.views.cdnPurge.some(
+        (v: { id: string; name: string }) => v.id === 'cdnPurge.history' && v.name === 'Purge History',
+      ),
+      'view cdnPurge.history',
+    );
     await vscode.commands.executeCommand('cdnPurge.history.focus');
     const api = ext.exports;
     await waitFor('the history tree view to be visible', () => api.tree.visible);
@@ -67,7 +75,9 @@ describeUi('CDN Purge in the workbench (browser UI)', () => {
     const line = editor.document.positionAt(editor.document.getText().indexOf(target)).line;
     // The innermost span holding the URL (`:has-text` also matches the whole line's span, so take the last match).
     const urlText = await waitFor('the URL on screen', () =>
-      ui.box('.editor-group-container.active .view-line span:has-text("ik.imagekit.io/demo/images/hero.png")', { nth: -1 }),
+      ui.box('.editor-group-container.active .view-line span:has-text("ik.imagekit.io/demo/images/hero.png")', {
+        nth: -1,
+      }),
     );
     assert.ok(urlText.width < 600, `the span is the URL's, not the line's (${urlText.width}px wide)`);
     await ui.mouse(urlText.x + urlText.width / 2, urlText.y + urlText.height / 2, { button: 'right' });
@@ -80,10 +90,16 @@ describeUi('CDN Purge in the workbench (browser UI)', () => {
     assert.equal(editor.selection.active.line, line, 'the right-click moved the cursor onto the URL');
     assert.equal(a.history.all()[0].requests[0].url, target);
     const wire = (await emulatorRequests('imagekit')).filter((x) => x.method === 'POST');
-    assert.deepEqual(wire.map((x) => x.body), [{ url: target }]);
+    assert.deepEqual(
+      wire.map((x) => x.body),
+      [{ url: target }],
+    );
 
     // A document with no CDN URL: the item is not there.
-    const plain = await vscode.workspace.openTextDocument({ content: 'no CDN URL here\nnor here\n', language: 'plaintext' });
+    const plain = await vscode.workspace.openTextDocument({
+      content: 'no CDN URL here\nnor here\n',
+      language: 'plaintext',
+    });
     await vscode.window.showTextDocument(plain);
     await vscode.commands.executeCommand('workbench.action.focusActiveEditorGroup');
     const cursor = await waitFor('the cursor in the plain document', () => ui.box(sel.cursor));
@@ -91,7 +107,10 @@ describeUi('CDN Purge in the workbench (browser UI)', () => {
     await ui.waitFor(sel.contextMenu);
     const offUrl = await ui.texts(`${sel.contextMenu} .action-label`);
     await ui.press('Escape');
-    assert.ok(offUrl.length > 0 && !offUrl.includes('Purge URL…'), `context menu without CDN URLs: ${JSON.stringify(offUrl)}`);
+    assert.ok(
+      offUrl.length > 0 && !offUrl.includes('Purge URL…'),
+      `context menu without CDN URLs: ${JSON.stringify(offUrl)}`,
+    );
     await vscode.commands.executeCommand('workbench.action.revertAndCloseActiveEditor');
   });
 });

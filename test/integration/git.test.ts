@@ -36,9 +36,14 @@ describe('Purging what git changed', function () {
     assert.ok(outcome, 'something was purged');
     const urls = outcome.results.map((r) => r.url).sort();
     assert.ok(urls.includes('https://ik.imagekit.io/demo/images/hero.png'), JSON.stringify(urls));
-    assert.ok(urls.includes('https://ik.imagekit.io/demo/images/new%20badge.png'), `an untracked file counts too: ${JSON.stringify(urls)}`);
+    assert.ok(
+      urls.includes('https://ik.imagekit.io/demo/images/new%20badge.png'),
+      `an untracked file counts too: ${JSON.stringify(urls)}`,
+    );
     assert.ok(!urls.some((u) => u.includes('index.html')), 'unmapped files are left out');
-    const wire = (await emulatorRequests('imagekit')).filter((x) => x.method === 'POST').map((x) => (x.body as { url: string }).url);
+    const wire = (await emulatorRequests('imagekit'))
+      .filter((x) => x.method === 'POST')
+      .map((x) => (x.body as { url: string }).url);
     assert.deepEqual(wire.sort(), urls);
     assert.ok(outcome.results.every((r) => r.status === 'accepted'));
   });

@@ -30,13 +30,17 @@ export function extension<T = unknown>(): vscode.Extension<T> {
 }
 
 /** Waits until `fn` returns a truthy value (or stops throwing) and returns it; fails with `what` after timeoutMs. */
-export async function waitFor<T>(what: string, fn: () => T | Promise<T>, { timeoutMs = 30000, intervalMs = 100 } = {}): Promise<NonNullable<T>> {
+export async function waitFor<T>(
+  what: string,
+  fn: () => T | Promise<T>,
+  { timeoutMs = 30000, intervalMs = 100 } = {},
+): Promise<NonNullable<T>> {
   const deadline = Date.now() + timeoutMs;
   let last: unknown;
   for (;;) {
     try {
       const v = await fn();
-      if (v) return v as NonNullable<T>;
+      if (v) return v;
       last = v;
     } catch (e) {
       last = e;
@@ -54,7 +58,10 @@ export const sleep = (ms: number): Promise<void> => new Promise((r) => setTimeou
 /** The emulator's URL; a clear error when the runner did not start one. */
 export function emulatorUrl(): string {
   const url = process.env.CDN_PURGE_TEST_EMULATOR_URL;
-  if (!url) throw new Error('No emulator: the runner sets CDN_PURGE_TEST_EMULATOR_URL when it could start `node dist/cli.js emulator` (see its log).');
+  if (!url)
+    throw new Error(
+      'No emulator: the runner sets CDN_PURGE_TEST_EMULATOR_URL when it could start `node dist/cli.js emulator` (see its log).',
+    );
   return url;
 }
 
@@ -103,22 +110,35 @@ export interface Box {
 
 function runnerRequest<T>(body: Record<string, unknown>): Promise<T> {
   const base = process.env.CDN_PURGE_RUNNER_URL;
-  if (!base) return Promise.reject(new Error('No UI driver: this run has no browser (CDN_PURGE_RUNNER_URL is unset). Put UI checks in describeUi().'));
+  if (!base)
+    return Promise.reject(
+      new Error(
+        'No UI driver: this run has no browser (CDN_PURGE_RUNNER_URL is unset). Put UI checks in describeUi().',
+      ),
+    );
   const data = Buffer.from(JSON.stringify(body));
   return new Promise<T>((resolve, reject) => {
-    const req = http.request(`${base}/ui`, { method: 'POST', headers: { 'content-type': 'application/json', 'content-length': data.length } }, (res) => {
-      const chunks: Buffer[] = [];
-      res.on('data', (c: Buffer) => chunks.push(c));
-      res.on('end', () => {
-        try {
-          const reply = JSON.parse(Buffer.concat(chunks).toString('utf8')) as { ok: boolean; result?: T; error?: string };
-          if (reply.ok) resolve(reply.result as T);
-          else reject(new Error(`UI ${String(body.op)} failed: ${reply.error}`));
-        } catch (e) {
-          reject(e);
-        }
-      });
-    });
+    const req = http.request(
+      `${base}/ui`,
+      { method: 'POST', headers: { 'content-type': 'application/json', 'content-length': data.length } },
+      (res) => {
+        const chunks: Buffer[] = [];
+        res.on('data', (c: Buffer) => chunks.push(c));
+        res.on('end', () => {
+          try {
+            const reply = JSON.parse(Buffer.concat(chunks).toString('utf8')) as {
+              ok: boolean;
+              result?: T;
+              error?: string;
+            };
+            if (reply.ok) resolve(reply.result as T);
+            else reject(new Error(`UI ${String(body.op)} failed: ${reply.error}`));
+          } catch (e) {
+            reject(e instanceof Error ? e : new Error(String(e)));
+          }
+        });
+      },
+    );
     req.on('error', reject);
     req.end(data);
   });
@@ -134,25 +154,32 @@ export const ui = {
     return !!process.env.CDN_PURGE_RUNNER_URL;
   },
   click: (selector: string, options: UiClickOptions = {}) => runnerRequest<void>({ op: 'click', selector, ...options }),
-  hover: (selector: string, options: { nth?: number; timeoutMs?: number } = {}) => runnerRequest<void>({ op: 'hover', selector, ...options }),
+  hover: (selector: string, options: { nth?: number; timeoutMs?: number } = {}) =>
+    runnerRequest<void>({ op: 'hover', selector, ...options }),
   /** Clicks at page coordinates. */
-  mouse: (x: number, y: number, options: { button?: 'left' | 'right'; action?: 'click' | 'move' } = {}) => runnerRequest<void>({ op: 'mouse', x, y, ...options }),
+  mouse: (x: number, y: number, options: { button?: 'left' | 'right'; action?: 'click' | 'move' } = {}) =>
+    runnerRequest<void>({ op: 'mouse', x, y, ...options }),
   /** Drags with the left button, e.g. a sash between two parts of the workbench. */
   drag: (from: { x: number; y: number }, to: { x: number; y: number }) => runnerRequest<void>({ op: 'drag', from, to }),
   /** A key or chord for the focused element, e.g. 'Escape', 'Control+Shift+P'. */
   press: (key: string) => runnerRequest<void>({ op: 'press', key }),
   type: (text: string) => runnerRequest<void>({ op: 'type', text }),
   /** Waits until a match of the selector reaches `state` (default visible). */
-  waitFor: (selector: string, options: { state?: 'visible' | 'attached' | 'hidden' | 'detached'; timeoutMs?: number } = {}) =>
-    runnerRequest<void>({ op: 'waitFor', selector, ...options }),
+  waitFor: (
+    selector: string,
+    options: { state?: 'visible' | 'attached' | 'hidden' | 'detached'; timeoutMs?: number } = {},
+  ) => runnerRequest<void>({ op: 'waitFor', selector, ...options }),
   count: (selector: string) => runnerRequest<number>({ op: 'count', selector }),
   /** innerText of every match. */
   texts: (selector: string) => runnerRequest<string[]>({ op: 'texts', selector }),
   /** An attribute of every match. */
-  attributes: (selector: string, name: string) => runnerRequest<Array<string | null>>({ op: 'attributes', selector, name }),
-  box: (selector: string, options: { nth?: number } = {}) => runnerRequest<Box | null>({ op: 'box', selector, ...options }),
+  attributes: (selector: string, name: string) =>
+    runnerRequest<Array<string | null>>({ op: 'attributes', selector, name }),
+  box: (selector: string, options: { nth?: number } = {}) =>
+    runnerRequest<Box | null>({ op: 'box', selector, ...options }),
   /** Saves a PNG (of the page, or of the first match of `selector`) as `<name>.png` in the runner's screenshot folder. */
-  screenshot: (name: string, options: { selector?: string } = {}) => runnerRequest<string>({ op: 'screenshot', name, ...options }),
+  screenshot: (name: string, options: { selector?: string } = {}) =>
+    runnerRequest<string>({ op: 'screenshot', name, ...options }),
 };
 
 /** `describe` for suites that need the browser: registered only when the runner drives one (see ui.available). */

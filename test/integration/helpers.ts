@@ -14,7 +14,12 @@ export async function api(): Promise<CdnPurgeApi> {
 }
 
 export async function emulator<T = unknown>(pathAndQuery: string, body?: unknown): Promise<T> {
-  const res = await fetch(`${emulatorUrl()}${pathAndQuery}`, body === undefined ? {} : { method: 'POST', headers: { 'content-type': 'application/json' }, body: JSON.stringify(body) });
+  const res = await fetch(
+    `${emulatorUrl()}${pathAndQuery}`,
+    body === undefined
+      ? {}
+      : { method: 'POST', headers: { 'content-type': 'application/json' }, body: JSON.stringify(body) },
+  );
   if (!res.ok) throw new Error(`emulator ${pathAndQuery}: HTTP ${res.status} ${await res.text()}`);
   return (await res.json()) as T;
 }
@@ -29,7 +34,9 @@ export interface LoggedRequest {
 }
 
 export async function emulatorRequests(provider?: string): Promise<LoggedRequest[]> {
-  return (await emulator<{ requests: LoggedRequest[] }>(`/_emulator/requests${provider ? `?provider=${provider}` : ''}`)).requests;
+  return (
+    await emulator<{ requests: LoggedRequest[] }>(`/_emulator/requests${provider ? `?provider=${provider}` : ''}`)
+  ).requests;
 }
 
 export async function resetEmulator(): Promise<void> {

@@ -41,7 +41,8 @@ function listTests(dir: string): string[] {
 
 export function selectFiles(root: string, suite: string | undefined): string[] {
   if (suite) {
-    if (!/^[\w-]+$/.test(suite)) throw new Error(`CDN_PURGE_SUITE must be a folder name under test/integration, not ${JSON.stringify(suite)}`);
+    if (!/^[\w-]+$/.test(suite))
+      throw new Error(`CDN_PURGE_SUITE must be a folder name under test/integration, not ${JSON.stringify(suite)}`);
     return listTests(path.join(root, suite));
   }
   return listTests(root).filter((f) => !OPT_IN_FOLDERS.includes(path.relative(root, f).split(path.sep)[0]));
@@ -72,17 +73,23 @@ async function runMocha(Mocha: typeof import('mocha')): Promise<void> {
   const root = __dirname;
   const files = selectFiles(root, suite);
   for (const f of files) mocha.addFile(f);
-  log(`[tests] VS Code ${vscode.version}, ${files.length} file(s)${suite ? ` of suite ${suite}` : ''}: ${files.map((f) => path.relative(root, f)).join(', ')}`);
+  log(
+    `[tests] VS Code ${vscode.version}, ${files.length} file(s)${suite ? ` of suite ${suite}` : ''}: ${files.map((f) => path.relative(root, f)).join(', ')}`,
+  );
 
   const failures: TestResults['failures'] = [];
-  const stats = await new Promise<{ passes: number; failures: number; pending: number; tests: number }>((resolve, reject) => {
-    try {
-      const runner = mocha.run(() => resolve(runner.stats as never));
-      runner.on('fail', (test, err: Error) => failures.push({ title: test.fullTitle(), error: String(err?.message ?? err).slice(0, 2000) }));
-    } catch (e) {
-      reject(e);
-    }
-  });
+  const stats = await new Promise<{ passes: number; failures: number; pending: number; tests: number }>(
+    (resolve, reject) => {
+      try {
+        const runner = mocha.run(() => resolve(runner.stats as never));
+        runner.on('fail', (test, err: Error) =>
+          failures.push({ title: test.fullTitle(), error: String(err?.message ?? err).slice(0, 2000) }),
+        );
+      } catch (e) {
+        reject(e instanceof Error ? e : new Error(String(e)));
+      }
+    },
+  );
   const results: TestResults = {
     passed: stats.passes,
     failed: stats.failures,
@@ -96,8 +103,11 @@ async function runMocha(Mocha: typeof import('mocha')): Promise<void> {
   };
   if (uiSuitesLeftOut.length) log(`[tests] not run without a browser driver: ${uiSuitesLeftOut.join('; ')}`);
   console.log(`${RESULT_MARKER} ${JSON.stringify({ ...results, failures: failures.map((f) => f.title) })}`);
-  if (process.env.CDN_PURGE_RESULTS_FILE) fs.writeFileSync(process.env.CDN_PURGE_RESULTS_FILE, JSON.stringify(results, null, 2));
+  if (process.env.CDN_PURGE_RESULTS_FILE)
+    fs.writeFileSync(process.env.CDN_PURGE_RESULTS_FILE, JSON.stringify(results, null, 2));
   if (results.failed > 0) throw new Error(`${results.failed} integration test(s) failed`);
-  if (results.total === 0) throw new Error(`no integration tests ran (suite ${results.suite}${grep ? `, grep ${grep}` : ''})`);
-  if (results.pending > 0) throw new Error(`${results.pending} integration test(s) are pending (skipped); the project allows none`);
+  if (results.total === 0)
+    throw new Error(`no integration tests ran (suite ${results.suite}${grep ? `, grep ${grep}` : ''})`);
+  if (results.pending > 0)
+    throw new Error(`${results.pending} integration test(s) are pending (skipped); the project allows none`);
 }

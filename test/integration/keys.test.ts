@@ -19,14 +19,18 @@ describeUi('API keys', function () {
     await ui.press('Enter');
     assert.equal(await running, true);
     assert.equal(await a.keys.get('imgix', 'real'), key);
-    assert.equal(await a.keys.get('imgix', 'emulator') === key, false, 'the emulator slot is separate');
+    assert.equal((await a.keys.get('imgix', 'emulator')) === key, false, 'the emulator slot is separate');
 
     // Not in any settings file of this profile, not in the output channel.
     const userData = path.resolve(a.context.globalStorageUri.fsPath, '..', '..');
-    const settingsFiles = ['settings.json', path.join('..', 'Machine', 'settings.json')].map((f) => path.join(userData, f)).filter((f) => fs.existsSync(f));
+    const settingsFiles = ['settings.json', path.join('..', 'Machine', 'settings.json')]
+      .map((f) => path.join(userData, f))
+      .filter((f) => fs.existsSync(f));
     assert.ok(settingsFiles.length >= 1, `the profile's settings files under ${userData}`);
     for (const f of settingsFiles) assert.ok(!fs.readFileSync(f, 'utf8').includes(key), `${f} has no key`);
-    await waitFor('the log line about the key', () => (outputChannelText(a.context).includes('imgix API key stored') ? true : undefined));
+    await waitFor('the log line about the key', () =>
+      outputChannelText(a.context).includes('imgix API key stored') ? true : undefined,
+    );
     assert.ok(!outputChannelText(a.context).includes(key), 'the output channel has no key');
     assert.equal(JSON.stringify(vscode.workspace.getConfiguration('cdnPurge')).includes(key), false);
 

@@ -44,20 +44,31 @@ describe('Purging against the emulator', function () {
   });
 
   it('sends nothing for a wildcard ImageKit refuses', async () => {
-    const outcome = await vscode.commands.executeCommand<PurgeOutcome | undefined>('cdnPurge.purgeUrl', 'https://ik.imagekit.io/demo/images*');
+    const outcome = await vscode.commands.executeCommand<PurgeOutcome | undefined>(
+      'cdnPurge.purgeUrl',
+      'https://ik.imagekit.io/demo/images*',
+    );
     assert.equal(outcome?.results.length ?? 0, 0);
     assert.equal(outcome?.invalid[0]?.problems[0]?.code, 'wildcard-too-broad');
     assert.equal((await emulatorRequests('imagekit')).length, 0);
   });
 
   it('purges an imgix derivative by its base path, then reports the repeat as a duplicate', async () => {
-    const first = await vscode.commands.executeCommand<PurgeOutcome>('cdnPurge.purgeUrl', 'https://assets.imgix.net/integration/dogs.png?w=400');
+    const first = await vscode.commands.executeCommand<PurgeOutcome>(
+      'cdnPurge.purgeUrl',
+      'https://assets.imgix.net/integration/dogs.png?w=400',
+    );
     assert.equal(first.results[0].url, 'https://assets.imgix.net/integration/dogs.png');
     assert.equal(first.results[0].status, 'accepted');
     const wire = (await emulatorRequests('imgix')).filter((x) => x.method === 'POST');
     assert.equal(wire[0].auth, 'valid');
-    assert.deepEqual(wire[0].body, { data: { type: 'purges', attributes: { url: 'https://assets.imgix.net/integration/dogs.png' } } });
-    const again = await vscode.commands.executeCommand<PurgeOutcome>('cdnPurge.purgeUrl', 'https://assets.imgix.net/integration/dogs.png');
+    assert.deepEqual(wire[0].body, {
+      data: { type: 'purges', attributes: { url: 'https://assets.imgix.net/integration/dogs.png' } },
+    });
+    const again = await vscode.commands.executeCommand<PurgeOutcome>(
+      'cdnPurge.purgeUrl',
+      'https://assets.imgix.net/integration/dogs.png',
+    );
     assert.equal(again.results[0].status, 'duplicate');
     assert.equal(again.results[0].httpStatus, 409);
     assert.equal(again.results[0].ok, true);
@@ -72,7 +83,10 @@ describe('Purging against the emulator', function () {
     const batch = outcome.batches[0];
     assert.ok(batch.requests[0].before, 'a copy was read before the purge');
     const verified = await waitFor('the new version to be served', async () => {
-      const results = await vscode.commands.executeCommand<Array<{ verify?: { state: string } }>>('cdnPurge.verifyBatch', batch.id);
+      const results = await vscode.commands.executeCommand<Array<{ verify?: { state: string } }>>(
+        'cdnPurge.verifyBatch',
+        batch.id,
+      );
       return results?.[0]?.verify?.state === 'updated' ? results : undefined;
     });
     assert.equal(verified[0].verify?.state, 'updated');
@@ -81,12 +95,23 @@ describe('Purging against the emulator', function () {
   it('keeps the provider message and a hint when a purge fails, and retries 503s', async () => {
     const a = await useEmulator();
     await emulator('/_emulator/faults', { kind: 'status', status: 503, count: 1, match: { provider: 'imagekit' } });
-    const ok = await vscode.commands.executeCommand<PurgeOutcome>('cdnPurge.purgeUrl', 'https://ik.imagekit.io/demo/integration/retry.jpg');
+    const ok = await vscode.commands.executeCommand<PurgeOutcome>(
+      'cdnPurge.purgeUrl',
+      'https://ik.imagekit.io/demo/integration/retry.jpg',
+    );
     assert.equal(ok.results[0].status, 'accepted');
     assert.equal(ok.results[0].attempts, 2);
 
-    await emulator('/_emulator/faults', { kind: 'status', status: 403, body: { message: 'Your account is suspended.', help: 'Contact support.' }, match: { provider: 'imagekit' } });
-    const bad = await vscode.commands.executeCommand<PurgeOutcome>('cdnPurge.purgeUrl', 'https://ik.imagekit.io/demo/integration/denied.jpg');
+    await emulator('/_emulator/faults', {
+      kind: 'status',
+      status: 403,
+      body: { message: 'Your account is suspended.', help: 'Contact support.' },
+      match: { provider: 'imagekit' },
+    });
+    const bad = await vscode.commands.executeCommand<PurgeOutcome>(
+      'cdnPurge.purgeUrl',
+      'https://ik.imagekit.io/demo/integration/denied.jpg',
+    );
     assert.equal(bad.results[0].status, 'failed');
     assert.equal(bad.results[0].httpStatus, 403);
     assert.equal(bad.results[0].attempts, 1, 'a 403 is not retried');
@@ -103,7 +128,10 @@ describe('Purging against the emulator', function () {
       const t = outputChannelText(a.context);
       return t.includes('integration/logged.jpg') ? t : undefined;
     });
-    assert.match(text, /\[imagekit\] https:\/\/ik\.imagekit\.io\/demo\/integration\/logged\.jpg → accepted \(HTTP 201\) in \d+ ms, requestId [0-9a-f]{24}/);
+    assert.match(
+      text,
+      /\[imagekit\] https:\/\/ik\.imagekit\.io\/demo\/integration\/logged\.jpg → accepted \(HTTP 201\) in \d+ ms, requestId [0-9a-f]{24}/,
+    );
     for (const key of [info.imagekit.testKey, info.imgix.testKey]) {
       assert.ok(key);
       assert.ok(!text.includes(key), 'no key in the output channel');

@@ -9,11 +9,15 @@ export function checkManifest(ext: vscode.Extension<unknown>): void {
   const pj = ext.packageJSON;
   const events: string[] = pj.activationEvents ?? [];
   assert.ok(!events.includes('*'), 'activationEvents must not contain "*"');
-  assert.ok(pj.capabilities?.untrustedWorkspaces?.supported !== undefined, 'capabilities.untrustedWorkspaces is declared');
+  assert.ok(
+    pj.capabilities?.untrustedWorkspaces?.supported !== undefined,
+    'capabilities.untrustedWorkspaces is declared',
+  );
   assert.equal(pj.main, './dist/extension.js');
   assert.ok(fs.existsSync(path.join(ext.extensionPath, 'dist', 'extension.js')), 'dist/extension.js is there');
   assert.ok(fs.existsSync(path.join(ext.extensionPath, pj.icon)), `the icon ${pj.icon} is there`);
-  for (const c of pj.contributes.viewsContainers.activitybar) assert.ok(fs.existsSync(path.join(ext.extensionPath, c.icon)), `the activity bar icon ${c.icon} is there`);
+  for (const c of pj.contributes.viewsContainers.activitybar)
+    assert.ok(fs.existsSync(path.join(ext.extensionPath, c.icon)), `the activity bar icon ${c.icon} is there`);
 }
 
 /** Every command in contributes.commands is registered once the extension is active. */
@@ -24,5 +28,6 @@ export async function checkContributedCommands(ext: vscode.Extension<unknown>): 
   const registered = new Set(await vscode.commands.getCommands(true));
   const missing = contributed.filter((c) => !registered.has(c));
   assert.deepEqual(missing, [], `contributed but not registered: ${missing.join(', ')}`);
-  for (const c of ext.packageJSON.contributes.commands) assert.equal(c.category, 'CDN Purge', `${c.command} is in the "CDN Purge" category`);
+  for (const c of ext.packageJSON.contributes.commands)
+    assert.equal(c.category, 'CDN Purge', `${c.command} is in the "CDN Purge" category`);
 }

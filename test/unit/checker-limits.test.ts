@@ -67,7 +67,14 @@ describe('limits: endpoints', () => {
   });
 
   it('the longest base path on the URL’s host wins; other hosts and partial segments do not match', () => {
-    const c = imagekit.checker({ endpoints: ['https://ik.imagekit.io/demo', 'https://ik.imagekit.io/demo/pat', 'https://images.example.com', 'https://images.example.com:8443/p'] });
+    const c = imagekit.checker({
+      endpoints: [
+        'https://ik.imagekit.io/demo',
+        'https://ik.imagekit.io/demo/pat',
+        'https://images.example.com',
+        'https://images.example.com:8443/p',
+      ],
+    });
     assert.equal(c.check('https://ik.imagekit.io/demo/pat/a/b/c.jpg').base, 'https://ik.imagekit.io/demo/pat');
     assert.equal(c.check('https://ik.imagekit.io/demo/patx/c.jpg').base, 'https://ik.imagekit.io/demo');
     assert.equal(c.check('https://images.example.com/p/c.jpg').base, 'https://images.example.com');
@@ -83,7 +90,10 @@ describe('limits: endpoints', () => {
       c.configProblems.map((p) => p.code),
       ['too-many-endpoints'],
     );
-    assert.match(c.configProblems[0].message, /1,001 ImageKit endpoints are configured; the limit is 1,000 \(limit: endpoints per provider\)/);
+    assert.match(
+      c.configProblems[0].message,
+      /1,001 ImageKit endpoints are configured; the limit is 1,000 \(limit: endpoints per provider\)/,
+    );
     assert.equal(c.check(`https://ik.imagekit.io/id${MAX_ENDPOINTS - 1}/a.jpg`).ok, true);
     assert.equal(c.check(`https://ik.imagekit.io/id${MAX_ENDPOINTS}/a.jpg`).ok, false);
     // The "not under an endpoint" message lists a few, not a thousand.
@@ -123,11 +133,20 @@ describe('imgix: host names are checked when no domains are configured', () => {
       const t = ix.check(url);
       assert.equal(t.ok, false);
       assert.deepEqual(errorCodes(t), ['invalid-url']);
-      assert.match(t.problems.find((p) => p.code === 'invalid-url')!.message, /is not a valid imgix host name: .+\. Check the URL for typos\./);
+      assert.match(
+        t.problems.find((p) => p.code === 'invalid-url')!.message,
+        /is not a valid imgix host name: .+\. Check the URL for typos\./,
+      );
     });
   }
   it('real host names pass: custom domains, IDNA, digits and inner hyphens, 63-character labels', () => {
-    for (const url of ['https://assets.imgix.net/x.png', 'https://images.example.com/x.png', 'https://bücher.example/x.png', 'https://a-1.b2.example.co.uk/x.png', `https://${'a'.repeat(63)}.imgix.net/x.png`]) {
+    for (const url of [
+      'https://assets.imgix.net/x.png',
+      'https://images.example.com/x.png',
+      'https://bücher.example/x.png',
+      'https://a-1.b2.example.co.uk/x.png',
+      `https://${'a'.repeat(63)}.imgix.net/x.png`,
+    ]) {
       assert.equal(ix.check(url).ok, true, url);
     }
   });
@@ -137,7 +156,10 @@ describe('imgix: host names are checked when no domains are configured', () => {
       c.configProblems.map((p) => p.code),
       ['invalid-endpoint'],
     );
-    assert.match(c.configProblems[0].message, /"https:\/\/a_b\.example\.com" is not a valid host name: the label "a_b"/);
+    assert.match(
+      c.configProblems[0].message,
+      /"https:\/\/a_b\.example\.com" is not a valid host name: the label "a_b"/,
+    );
   });
   it('hostNameProblem: the rules one by one', () => {
     assert.equal(hostNameProblem('assets.imgix.net'), undefined);
@@ -166,4 +188,3 @@ describe('imagekit: problem ranges are offsets in the input, also after non-ASCI
     }
   });
 });
-

@@ -32,8 +32,8 @@ function spawnCli(args: string[], env: Record<string, string>): { child: ChildPr
   const child = spawn(process.execPath, [CLI, ...args], { env: baseEnv(env), stdio: ['ignore', 'pipe', 'pipe'] });
   let stdout = '';
   let stderr = '';
-  child.stdout!.on('data', (c: Buffer) => (stdout += c.toString('utf8')));
-  child.stderr!.on('data', (c: Buffer) => (stderr += c.toString('utf8')));
+  child.stdout.on('data', (c: Buffer) => (stdout += c.toString('utf8')));
+  child.stderr.on('data', (c: Buffer) => (stderr += c.toString('utf8')));
   const done = new Promise<Run>((resolve, reject) => {
     child.on('error', reject);
     child.on('close', (code, signal) => {
@@ -97,7 +97,13 @@ describe('cdn-purge CLI against the emulator (child process)', function () {
   after(() => {
     const text = allOutput.join('\n');
     assert.ok(text.length > 0);
-    for (const key of [DEFAULT_IMAGEKIT_TEST_KEY, DEFAULT_IMGIX_TEST_KEY, 'private_wrong_key_4412', 'custom_emulator_key_8841', 'custom_imgix_flag_key_3390']) {
+    for (const key of [
+      DEFAULT_IMAGEKIT_TEST_KEY,
+      DEFAULT_IMGIX_TEST_KEY,
+      'private_wrong_key_4412',
+      'custom_emulator_key_8841',
+      'custom_imgix_flag_key_3390',
+    ]) {
       for (const form of secretForms(key)) {
         // The emulator command prints the default test keys by design (they are public); nothing else may.
         const allowed = (key === DEFAULT_IMAGEKIT_TEST_KEY || key === DEFAULT_IMGIX_TEST_KEY) && form === key;
@@ -109,20 +115,38 @@ describe('cdn-purge CLI against the emulator (child process)', function () {
   describe('ImageKit', () => {
     it('purge: exit 0, one line per request with the requestId; the quota counter lands in CDN_PURGE_STATE_DIR', async () => {
       const e = await fx.start();
-      const r = await runCli(['purge', '--provider', 'imagekit', '--api-base', e.url, 'https://ik.imagekit.io/demo/a.jpg'], ik);
+      const r = await runCli(
+        ['purge', '--provider', 'imagekit', '--api-base', e.url, 'https://ik.imagekit.io/demo/a.jpg'],
+        ik,
+      );
       assert.equal(r.code, 0, r.stderr);
       assert.match(r.stdout, /^ok {3}201 .* https:\/\/ik\.imagekit\.io\/demo\/a\.jpg {2}id=000000000000000000000001$/m);
       assert.match(r.stdout, /1 request: 1 accepted, 0 failed/);
       const log = e.requests();
       assert.equal(log.length, 1);
-      assert.deepEqual([log[0].method, log[0].path, log[0].auth, log[0].status], ['POST', '/v1/files/purge', 'valid', 201]);
+      assert.deepEqual(
+        [log[0].method, log[0].path, log[0].auth, log[0].status],
+        ['POST', '/v1/files/purge', 'valid', 201],
+      );
       assert.ok(fs.existsSync(path.join(stateDir, 'quota.json')));
       assert.ok(!r.stdout.includes(DEFAULT_IMAGEKIT_TEST_KEY) && !r.stderr.includes(DEFAULT_IMAGEKIT_TEST_KEY));
     });
 
     it('purge --json: {results:[{url, ok, status, httpStatus, requestId, ...}]}', async () => {
       const e = await fx.start();
-      const r = await runCli(['purge', '-p', 'imagekit', '--api-base', e.url, '--json', 'https://ik.imagekit.io/demo/a.jpg', 'https://ik.imagekit.io/demo/images/upload*'], ik);
+      const r = await runCli(
+        [
+          'purge',
+          '-p',
+          'imagekit',
+          '--api-base',
+          e.url,
+          '--json',
+          'https://ik.imagekit.io/demo/a.jpg',
+          'https://ik.imagekit.io/demo/images/upload*',
+        ],
+        ik,
+      );
       assert.equal(r.code, 0, r.stderr);
       const out = JSON.parse(r.stdout);
       assert.equal(out.results.length, 2);
@@ -148,7 +172,9 @@ describe('cdn-purge CLI against the emulator (child process)', function () {
       const doneJson = JSON.parse(done.stdout);
       assert.match(doneJson.results[0].supportId, /^[0-9a-f-]{36}$/, 'the x-ik-requestId of the answer');
       delete doneJson.results[0].supportId;
-      assert.deepEqual(doneJson, { results: [{ requestId: json.requestId, ok: true, status: 'Completed', httpStatus: 200 }] });
+      assert.deepEqual(doneJson, {
+        results: [{ requestId: json.requestId, ok: true, status: 'Completed', httpStatus: 200 }],
+      });
       const unknown = await runCli(['status', '-p', 'imagekit', '--api-base', e.url, 'ffffffffffffffffffffffff'], ik);
       assert.equal(unknown.code, 1);
       assert.match(unknown.stdout, /FAIL 404/);
@@ -157,8 +183,24 @@ describe('cdn-purge CLI against the emulator (child process)', function () {
     it('status --wait polls while Pending and exits 0 once Completed', async () => {
       const e = await fx.start({ statusDelayMs: 10_000 });
       const { json } = await ikPurge(e.url, 'https://ik.imagekit.io/demo/a.jpg');
-      const run = spawnCli(['status', '-p', 'imagekit', '--api-base', e.url, '--wait', '--interval', '0.1', '--timeout', '50', json.requestId], ik);
-      const polls = () => e.requests({ provider: 'imagekit' }).filter((r) => r.method === 'GET' && r.status === 200).length;
+      const run = spawnCli(
+        [
+          'status',
+          '-p',
+          'imagekit',
+          '--api-base',
+          e.url,
+          '--wait',
+          '--interval',
+          '0.1',
+          '--timeout',
+          '50',
+          json.requestId,
+        ],
+        ik,
+      );
+      const polls = () =>
+        e.requests({ provider: 'imagekit' }).filter((r) => r.method === 'GET' && r.status === 200).length;
       await waitFor('a Pending poll', async () => polls() >= 1);
       fx.clock.advance(10_000);
       const r = await run.done;
@@ -169,14 +211,20 @@ describe('cdn-purge CLI against the emulator (child process)', function () {
 
     it('an invalid URL is not sent and exits 1; usage errors exit 2', async () => {
       const e = await fx.start();
-      const invalid = await runCli(['purge', '-p', 'imagekit', '--api-base', e.url, 'https://ik.imagekit.io/demo/images*'], ik);
+      const invalid = await runCli(
+        ['purge', '-p', 'imagekit', '--api-base', e.url, 'https://ik.imagekit.io/demo/images*'],
+        ik,
+      );
       assert.equal(invalid.code, 1);
       assert.match(invalid.stdout, /wildcard-too-broad/);
       assert.equal(e.requests().length, 0, 'nothing was sent');
       const noProvider = await runCli(['purge', '--api-base', e.url, 'https://ik.imagekit.io/demo/a.jpg'], ik);
       assert.equal(noProvider.code, 2);
       assert.match(noProvider.stderr, /--provider is required/);
-      const noKey = await runCli(['purge', '-p', 'imagekit', '--api-base', e.url, 'https://ik.imagekit.io/demo/a.jpg'], { CDN_PURGE_STATE_DIR: stateDir });
+      const noKey = await runCli(
+        ['purge', '-p', 'imagekit', '--api-base', e.url, 'https://ik.imagekit.io/demo/a.jpg'],
+        { CDN_PURGE_STATE_DIR: stateDir },
+      );
       assert.equal(noKey.code, 2);
       assert.match(noKey.stderr, /IMAGEKIT_PRIVATE_KEY is not set/);
     });
@@ -184,13 +232,19 @@ describe('cdn-purge CLI against the emulator (child process)', function () {
     it('a wrong key: 401, exit 1, and the key never appears in the output', async () => {
       const e = await fx.start();
       const wrong = 'private_wrong_key_4412';
-      const r = await runCli(['purge', '-p', 'imagekit', '--api-base', e.url, 'https://ik.imagekit.io/demo/a.jpg'], { ...ik, IMAGEKIT_PRIVATE_KEY: wrong });
+      const r = await runCli(['purge', '-p', 'imagekit', '--api-base', e.url, 'https://ik.imagekit.io/demo/a.jpg'], {
+        ...ik,
+        IMAGEKIT_PRIVATE_KEY: wrong,
+      });
       assert.equal(r.code, 1);
       assert.match(r.stdout, /FAIL 401/);
       assert.match(r.stdout, /Your account cannot be authenticated/);
       for (const form of secretForms(wrong)) assert.ok(!r.stdout.includes(form) && !r.stderr.includes(form));
       assert.equal(e.requests()[0].auth, 'invalid');
-      const s = await runCli(['status', '-p', 'imagekit', '--api-base', e.url, '--json', '000000000000000000000001'], { ...ik, IMAGEKIT_PRIVATE_KEY: wrong });
+      const s = await runCli(['status', '-p', 'imagekit', '--api-base', e.url, '--json', '000000000000000000000001'], {
+        ...ik,
+        IMAGEKIT_PRIVATE_KEY: wrong,
+      });
       assert.equal(s.code, 1);
       assert.equal(JSON.parse(s.stdout).results[0].httpStatus, 401);
     });
@@ -199,23 +253,40 @@ describe('cdn-purge CLI against the emulator (child process)', function () {
   describe('imgix', () => {
     it('purge: 200 (received, verify), then the same URL again: 409 duplicate, still exit 0', async () => {
       const e = await fx.start();
-      const first = await runCli(['purge', '-p', 'imgix', '--api-base', e.url, 'https://assets.imgix.net/dogs.png?w=400'], ix);
+      const first = await runCli(
+        ['purge', '-p', 'imgix', '--api-base', e.url, 'https://assets.imgix.net/dogs.png?w=400'],
+        ix,
+      );
       assert.equal(first.code, 0, first.stderr);
-      assert.match(first.stdout, /^ok {3}200 .* https:\/\/assets\.imgix\.net\/dogs\.png {2}id=000000000000000000000001$/m);
+      assert.match(
+        first.stdout,
+        /^ok {3}200 .* https:\/\/assets\.imgix\.net\/dogs\.png {2}id=000000000000000000000001$/m,
+      );
       assert.match(first.stdout, /Verify by fetching the asset again/);
-      assert.deepEqual(e.requests()[0].body, { data: { type: 'purges', attributes: { url: 'https://assets.imgix.net/dogs.png' } } });
-      const again = await runCli(['purge', '-p', 'imgix', '--api-base', e.url, '--json', 'https://assets.imgix.net/dogs.png'], ix);
+      assert.deepEqual(e.requests()[0].body, {
+        data: { type: 'purges', attributes: { url: 'https://assets.imgix.net/dogs.png' } },
+      });
+      const again = await runCli(
+        ['purge', '-p', 'imgix', '--api-base', e.url, '--json', 'https://assets.imgix.net/dogs.png'],
+        ix,
+      );
       assert.equal(again.code, 0, again.stderr);
       const [res] = JSON.parse(again.stdout).results;
       assert.deepEqual([res.ok, res.status, res.httpStatus], [true, 'duplicate', 409]);
       fx.clock.advance(10_000);
-      const later = await runCli(['purge', '-p', 'imgix', '--api-base', e.url, '--json', 'https://assets.imgix.net/dogs.png'], ix);
+      const later = await runCli(
+        ['purge', '-p', 'imgix', '--api-base', e.url, '--json', 'https://assets.imgix.net/dogs.png'],
+        ix,
+      );
       assert.equal(JSON.parse(later.stdout).results[0].status, 'accepted');
     });
 
     it('a wrong key: 401, exit 1; status is refused for imgix (exit 2)', async () => {
       const e = await fx.start();
-      const r = await runCli(['purge', '-p', 'imgix', '--api-base', e.url, 'https://assets.imgix.net/dogs.png'], { ...ix, IMGIX_API_KEY: 'private_wrong_key_4412' });
+      const r = await runCli(['purge', '-p', 'imgix', '--api-base', e.url, 'https://assets.imgix.net/dogs.png'], {
+        ...ix,
+        IMGIX_API_KEY: 'private_wrong_key_4412',
+      });
       assert.equal(r.code, 1);
       assert.match(r.stdout, /FAIL 401/);
       const s = await runCli(['status', '-p', 'imgix', '--api-base', e.url, 'abc'], ix);
@@ -225,9 +296,31 @@ describe('cdn-purge CLI against the emulator (child process)', function () {
 
     it('sub-image purges send source_id', async () => {
       const e = await fx.start();
-      const r = await runCli(['purge', '-p', 'imgix', '--api-base', e.url, '--sub-image', '--source-id', '5ebee107e9c05c0001d9c2d3', 'https://assets.imgix.net/mark.png'], ix);
+      const r = await runCli(
+        [
+          'purge',
+          '-p',
+          'imgix',
+          '--api-base',
+          e.url,
+          '--sub-image',
+          '--source-id',
+          '5ebee107e9c05c0001d9c2d3',
+          'https://assets.imgix.net/mark.png',
+        ],
+        ix,
+      );
       assert.equal(r.code, 0, r.stdout + r.stderr);
-      assert.deepEqual(e.requests()[0].body, { data: { type: 'purges', attributes: { url: 'https://assets.imgix.net/mark.png', sub_image: true, source_id: '5ebee107e9c05c0001d9c2d3' } } });
+      assert.deepEqual(e.requests()[0].body, {
+        data: {
+          type: 'purges',
+          attributes: {
+            url: 'https://assets.imgix.net/mark.png',
+            sub_image: true,
+            source_id: '5ebee107e9c05c0001d9c2d3',
+          },
+        },
+      });
     });
   });
 
@@ -264,10 +357,21 @@ describe('cdn-purge CLI against the emulator (child process)', function () {
     it('custom keys (environment or flag) are accepted and never printed', async () => {
       const envKey = 'custom_emulator_key_8841';
       const flagKey = 'custom_imgix_flag_key_3390';
-      const { child, done } = spawnCli(['emulator', '--port', '0', '--imgix-key', flagKey, '--log'], { IMAGEKIT_PRIVATE_KEY: envKey });
+      const { child, done } = spawnCli(['emulator', '--port', '0', '--imgix-key', flagKey, '--log'], {
+        IMAGEKIT_PRIVATE_KEY: envKey,
+      });
       const line = await firstLine(child);
       const base = line.replace('emulator listening on ', '');
-      assert.equal((await ikPurge(base, 'https://ik.imagekit.io/demo/a.jpg', `Basic ${Buffer.from(`${envKey}:`).toString('base64')}`)).status, 201);
+      assert.equal(
+        (
+          await ikPurge(
+            base,
+            'https://ik.imagekit.io/demo/a.jpg',
+            `Basic ${Buffer.from(`${envKey}:`).toString('base64')}`,
+          )
+        ).status,
+        201,
+      );
       const info = await control(base, 'GET', 'info');
       assert.deepEqual(info.json.keys, { imagekit: 'custom', imgix: 'custom' });
       assert.ok(!info.text.includes(envKey) && !info.text.includes(flagKey));
@@ -277,7 +381,8 @@ describe('cdn-purge CLI against the emulator (child process)', function () {
       assert.match(r.stdout, /ImageKit accepts the custom key from IMAGEKIT_PRIVATE_KEY \(not shown\)/);
       assert.match(r.stdout, /imgix +accepts the custom key from --imgix-key \(not shown\)/);
       assert.match(r.stdout, /POST \/v1\/files\/purge -> 201 {2}imagekit auth=valid/, '--log prints requests');
-      for (const key of [envKey, flagKey]) for (const form of secretForms(key)) assert.ok(!r.stdout.includes(form) && !r.stderr.includes(form));
+      for (const key of [envKey, flagKey])
+        for (const form of secretForms(key)) assert.ok(!r.stdout.includes(form) && !r.stderr.includes(form));
     });
 
     it('refuses a non-loopback host and bad numbers with exit 2; --help exits 0', async () => {

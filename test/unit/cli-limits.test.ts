@@ -30,7 +30,15 @@ function lazyStdin(total: number, fill: (offset: number, size: number) => Buffer
 function inProcessIo(extra: Partial<CliIO> = {}): CliIO & { out: string[]; err: string[] } {
   const out: string[] = [];
   const err: string[] = [];
-  return { stdout: (s) => void out.push(s), stderr: (s) => void err.push(s), env: {}, cwd: tmpDir('cdn-purge-cwd-'), out, err, ...extra };
+  return {
+    stdout: (s) => void out.push(s),
+    stderr: (s) => void err.push(s),
+    env: {},
+    cwd: tmpDir('cdn-purge-cwd-'),
+    out,
+    err,
+    ...extra,
+  };
 }
 
 async function lines(io: CliIO): Promise<string[]> {
@@ -42,7 +50,10 @@ async function lines(io: CliIO): Promise<string[]> {
 describe('cli limits: stdin, streamed', () => {
   it('one 100 MB line is refused after its first chunk, naming the limit (it took 51 s and 4 GB read whole)', async () => {
     const { io, pulled } = lazyStdin(100 * 1024 * 1024, (_o, n) => Buffer.alloc(n, 0x61));
-    await assert.rejects(readUrls(['-'], io), /Line 1 of stdin is longer than 16,384 characters \(limit: stdin line length\)/);
+    await assert.rejects(
+      readUrls(['-'], io),
+      /Line 1 of stdin is longer than 16,384 characters \(limit: stdin line length\)/,
+    );
     assert.ok(pulled() <= 2, `${pulled()} chunks read`);
   });
 
@@ -56,16 +67,26 @@ describe('cli limits: stdin, streamed', () => {
   });
 
   it(`more than ${MAX_BATCH_URLS.toLocaleString('en-US')} URLs in one run are refused, naming the limit`, async () => {
-    const text = Array.from({ length: MAX_BATCH_URLS + 1 }, (_, i) => `https://ik.imagekit.io/demo/${i}.jpg`).join('\n');
-    await assert.rejects(readUrls(['-'], inProcessIo({ readStdin: async () => text })), /More than 100,000 URLs in one run \(limit: URLs per batch\)/);
+    const text = Array.from({ length: MAX_BATCH_URLS + 1 }, (_, i) => `https://ik.imagekit.io/demo/${i}.jpg`).join(
+      '\n',
+    );
+    await assert.rejects(
+      readUrls(['-'], inProcessIo({ readStdin: async () => text })),
+      /More than 100,000 URLs in one run \(limit: URLs per batch\)/,
+    );
     const exactly = text.slice(0, text.lastIndexOf('\n'));
     assert.equal((await readUrls(['-'], inProcessIo({ readStdin: async () => exactly }))).length, MAX_BATCH_URLS);
     // Arguments count too.
-    await assert.rejects(readUrls(['https://ik.imagekit.io/demo/arg.jpg', '-'], inProcessIo({ readStdin: async () => exactly })), /limit: URLs per batch/);
+    await assert.rejects(
+      readUrls(['https://ik.imagekit.io/demo/arg.jpg', '-'], inProcessIo({ readStdin: async () => exactly })),
+      /limit: URLs per batch/,
+    );
   });
 
   it('the string form of stdin (in-process callers) has the same line limit', async () => {
-    const io = inProcessIo({ readStdin: async () => `https://ik.imagekit.io/demo/a.jpg\n${'b'.repeat(MAX_LINE_LENGTH + 2)}\n` });
+    const io = inProcessIo({
+      readStdin: async () => `https://ik.imagekit.io/demo/a.jpg\n${'b'.repeat(MAX_LINE_LENGTH + 2)}\n`,
+    });
     await assert.rejects(readUrls(['-'], io), /Line 2 of stdin is longer than/);
     const atLimit = inProcessIo({ readStdin: async () => `${'c'.repeat(MAX_LINE_LENGTH)}\r\n` });
     assert.deepEqual(await lines(atLimit), ['c'.repeat(MAX_LINE_LENGTH)]);
@@ -78,7 +99,10 @@ describe('cli limits: stdin, streamed', () => {
     async function* chunks() {
       yield* parts;
     }
-    assert.deepEqual(await readUrls(['-'], inProcessIo({ stdin: () => chunks() })), ['https://ik.imagekit.io/demo/ü.jpg', 'https://ik.imagekit.io/demo/日本.png']);
+    assert.deepEqual(await readUrls(['-'], inProcessIo({ stdin: () => chunks() })), [
+      'https://ik.imagekit.io/demo/ü.jpg',
+      'https://ik.imagekit.io/demo/日本.png',
+    ]);
   });
 
   it('through main(): a usage error naming the limit, exit 2', async () => {
@@ -116,13 +140,24 @@ describe('cli limits: the built CLI', function () {
 
   it('cdn-purge.json with a byte order mark is read (it was ignored); one over 1 MiB is refused naming the limit', async () => {
     const dir = tmpDir('cdn-purge-bom-');
-    fs.writeFileSync(path.join(dir, 'cdn-purge.json'), `\ufeff${JSON.stringify({ imagekit: { endpoints: ['https://images.example.com'] } })}`);
-    const ok = await runCli(['check', '--provider', 'imagekit', '--json', 'https://images.example.com/a.jpg'], { cwd: dir });
+    fs.writeFileSync(
+      path.join(dir, 'cdn-purge.json'),
+      `\ufeff${JSON.stringify({ imagekit: { endpoints: ['https://images.example.com'] } })}`,
+    );
+    const ok = await runCli(['check', '--provider', 'imagekit', '--json', 'https://images.example.com/a.jpg'], {
+      cwd: dir,
+    });
     assert.equal(ok.code, 0, ok.stderr);
     assert.equal(ok.stderr, '');
     const big = tmpDir('cdn-purge-big-');
-    fs.writeFileSync(path.join(big, 'big.json'), `{"mappings": [${'{"glob": "a/**", "url": "https://ik.imagekit.io/demo/"},'.repeat(MAX_CONFIG_BYTES / 50)}{}]}`);
-    const refused = await runCli(['check', '--provider', 'imagekit', '--config', 'big.json', 'https://ik.imagekit.io/demo/a.jpg'], { cwd: big });
+    fs.writeFileSync(
+      path.join(big, 'big.json'),
+      `{"mappings": [${'{"glob": "a/**", "url": "https://ik.imagekit.io/demo/"},'.repeat(MAX_CONFIG_BYTES / 50)}{}]}`,
+    );
+    const refused = await runCli(
+      ['check', '--provider', 'imagekit', '--config', 'big.json', 'https://ik.imagekit.io/demo/a.jpg'],
+      { cwd: big },
+    );
     assert.equal(refused.code, 2);
     assert.match(refused.stderr, /big\.json is larger than 1 MiB \(limit: cdn-purge\.json size\)/);
     // The default ./cdn-purge.json too large: a warning, and the run goes on without it.
@@ -132,7 +167,10 @@ describe('cli limits: the built CLI', function () {
     assert.match(warned.stderr, /warning: cdn-purge\.json is larger than 1 MiB \(limit: cdn-purge\.json size\)/);
     // A folder named as the config: said so, not EISDIR.
     fs.mkdirSync(path.join(big, 'dir.json'));
-    const folder = await runCli(['check', '--provider', 'imagekit', '--config', 'dir.json', 'https://ik.imagekit.io/demo/a.jpg'], { cwd: big });
+    const folder = await runCli(
+      ['check', '--provider', 'imagekit', '--config', 'dir.json', 'https://ik.imagekit.io/demo/a.jpg'],
+      { cwd: big },
+    );
     assert.equal(folder.code, 2);
     assert.match(folder.stderr, /dir\.json is a folder, not a file/);
   });
@@ -140,18 +178,27 @@ describe('cli limits: the built CLI', function () {
   it('--from-git followed by a scheme-less URL takes it as a URL, not as the ref; --from-git=URL is refused', async () => {
     const repo = fs.realpathSync(tmpDir('cdn-purge-repo-'));
     initRepo(repo);
-    write(repo, 'cdn-purge.json', JSON.stringify({ mappings: [{ glob: 'img/**', url: 'https://ik.imagekit.io/demo/img/' }] }));
+    write(
+      repo,
+      'cdn-purge.json',
+      JSON.stringify({ mappings: [{ glob: 'img/**', url: 'https://ik.imagekit.io/demo/img/' }] }),
+    );
     write(repo, 'img/a.png');
     commitAll(repo, 'first');
     write(repo, 'img/b.png', 'changed');
-    const r = await runCli(['plan', '--provider', 'imagekit', '--json', '--from-git', 'ik.imagekit.io/demo/extra.jpg'], { cwd: repo });
+    const r = await runCli(
+      ['plan', '--provider', 'imagekit', '--json', '--from-git', 'ik.imagekit.io/demo/extra.jpg'],
+      { cwd: repo },
+    );
     assert.equal(r.code, 0, r.stderr);
     assert.deepEqual(
       JSON.parse(r.stdout).requests.map((x: { url: string }) => x.url),
       ['https://ik.imagekit.io/demo/extra.jpg', 'https://ik.imagekit.io/demo/img/b.png'],
     );
     assert.match(r.stderr, /in the working tree/);
-    const bad = await runCli(['plan', '--provider', 'imagekit', '--from-git=ik.imagekit.io/demo/extra.jpg'], { cwd: repo });
+    const bad = await runCli(['plan', '--provider', 'imagekit', '--from-git=ik.imagekit.io/demo/extra.jpg'], {
+      cwd: repo,
+    });
     assert.equal(bad.code, 2);
     assert.match(bad.stderr, /--from-git "ik\.imagekit\.io\/demo\/extra\.jpg" is not a git ref: it looks like a URL/);
   });

@@ -75,13 +75,22 @@ describe('config: cdn-purge.json', () => {
   });
 
   it('subImage true is read', () => {
-    assert.equal(parseProjectConfig('{"imgix": {"subImage": true, "sourceId": "5ebee107e9c05c0001d9c2d3"}}').config.imgix.subImage, true);
+    assert.equal(
+      parseProjectConfig('{"imgix": {"subImage": true, "sourceId": "5ebee107e9c05c0001d9c2d3"}}').config.imgix.subImage,
+      true,
+    );
   });
 
   it('providerConfigFrom: ImageKit endpoints; imgix domains, source id and sub-image', () => {
     const { config } = parseProjectConfig(README_EXAMPLE);
-    assert.deepEqual(providerConfigFrom(config, 'imagekit'), { endpoints: ['https://ik.imagekit.io/demo', 'https://images.example.com'] });
-    assert.deepEqual(providerConfigFrom(config, 'imgix'), { endpoints: ['https://assets.imgix.net'], sourceId: '5ebee107e9c05c0001d9c2d3', subImage: undefined });
+    assert.deepEqual(providerConfigFrom(config, 'imagekit'), {
+      endpoints: ['https://ik.imagekit.io/demo', 'https://images.example.com'],
+    });
+    assert.deepEqual(providerConfigFrom(config, 'imgix'), {
+      endpoints: ['https://assets.imgix.net'],
+      sourceId: '5ebee107e9c05c0001d9c2d3',
+      subImage: undefined,
+    });
   });
 
   it('a byte order mark (as editors on Windows save UTF-8) is not an error: the file is read', () => {
@@ -97,7 +106,9 @@ describe('config: cdn-purge.json', () => {
     assert.ok(big.length > MAX_CONFIG_BYTES);
     const { config, errors } = parseProjectConfig(big, 'x/cdn-purge.json');
     assert.deepEqual(config, emptyProjectConfig());
-    assert.deepEqual(errors, ['x/cdn-purge.json is larger than 1 MiB (limit: cdn-purge.json size), so it was not read. It holds endpoints and mappings only: use ** globs and {a,b} instead of listing files.']);
+    assert.deepEqual(errors, [
+      'x/cdn-purge.json is larger than 1 MiB (limit: cdn-purge.json size), so it was not read. It holds endpoints and mappings only: use ** globs and {a,b} instead of listing files.',
+    ]);
     // Counted in bytes: 600,000 "ü" are 1.2 MB in UTF-8.
     assert.match(parseProjectConfig(`{"$schema": "${'ü'.repeat(600_000)}"}`).errors[0], /limit: cdn-purge\.json size/);
   });

@@ -7,7 +7,11 @@ import * as esbuild from 'esbuild';
 
 const root = path.resolve(__dirname, '../../..');
 const coreDir = path.join(root, 'src/core');
-const coreFiles = fs.readdirSync(coreDir, { recursive: true }).map(String).filter((f) => f.endsWith('.ts')).map((f) => path.join(coreDir, f));
+const coreFiles = fs
+  .readdirSync(coreDir, { recursive: true })
+  .map(String)
+  .filter((f) => f.endsWith('.ts'))
+  .map((f) => path.join(coreDir, f));
 
 describe('src/core stays free of vscode', () => {
   it('has core modules to check', () => {
@@ -15,7 +19,11 @@ describe('src/core stays free of vscode', () => {
   });
 
   it('no core file imports or requires vscode', () => {
-    const offenders = coreFiles.filter((f) => /from\s+['"]vscode['"]|require\(\s*['"]vscode['"]\s*\)|import\(\s*['"]vscode['"]\s*\)/.test(fs.readFileSync(f, 'utf8')));
+    const offenders = coreFiles.filter((f) =>
+      /from\s+['"]vscode['"]|require\(\s*['"]vscode['"]\s*\)|import\(\s*['"]vscode['"]\s*\)/.test(
+        fs.readFileSync(f, 'utf8'),
+      ),
+    );
     assert.deepEqual(offenders, []);
   });
 
@@ -34,7 +42,13 @@ describe('src/core stays free of vscode', () => {
 
   it('the check itself fails on a module that imports vscode', async () => {
     await assert.rejects(
-      esbuild.build({ stdin: { contents: "import * as v from 'vscode'; console.log(v);", resolveDir: coreDir }, bundle: true, write: false, platform: 'node', logLevel: 'silent' }),
+      esbuild.build({
+        stdin: { contents: "import * as v from 'vscode'; console.log(v);", resolveDir: coreDir },
+        bundle: true,
+        write: false,
+        platform: 'node',
+        logLevel: 'silent',
+      }),
       /Could not resolve "vscode"/,
     );
   });

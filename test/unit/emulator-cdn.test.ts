@@ -2,7 +2,12 @@
 // log without keys, reset, origin). Purge timing runs on a ManualClock.
 import assert from 'node:assert/strict';
 import { secretForms } from '../../src/core/redact';
-import { cdnUrlFromEmulatorPath, DEFAULT_IMAGEKIT_TEST_KEY, DEFAULT_IMGIX_TEST_KEY, emulatorAssetUrl } from '../../src/emulator';
+import {
+  cdnUrlFromEmulatorPath,
+  DEFAULT_IMAGEKIT_TEST_KEY,
+  DEFAULT_IMGIX_TEST_KEY,
+  emulatorAssetUrl,
+} from '../../src/emulator';
 import { asset, basic, call, control, emulatorFixture, ikPurge, ikStatus, ixPurge } from './emulator-helpers';
 
 describe('emulator CDN and control API', function () {
@@ -14,10 +19,22 @@ describe('emulator CDN and control API', function () {
 
   describe('asset URLs', () => {
     it('maps https://<host>/<path>?q to /cdn/<host>/<path>?q and back', () => {
-      assert.equal(emulatorAssetUrl('http://127.0.0.1:8787/', 'https://ik.imagekit.io/demo/a.jpg'), 'http://127.0.0.1:8787/cdn/ik.imagekit.io/demo/a.jpg');
-      assert.equal(emulatorAssetUrl('http://127.0.0.1:8787', 'https://Assets.imgix.net/dogs.png?w=400'), 'http://127.0.0.1:8787/cdn/assets.imgix.net/dogs.png?w=400');
-      assert.equal(emulatorAssetUrl('http://127.0.0.1:1', 'https://assets.imgix.net/image file.png#x'), 'http://127.0.0.1:1/cdn/assets.imgix.net/image%20file.png');
-      assert.equal(cdnUrlFromEmulatorPath('/cdn/assets.imgix.net/dogs.png?w=400'), 'https://assets.imgix.net/dogs.png?w=400');
+      assert.equal(
+        emulatorAssetUrl('http://127.0.0.1:8787/', 'https://ik.imagekit.io/demo/a.jpg'),
+        'http://127.0.0.1:8787/cdn/ik.imagekit.io/demo/a.jpg',
+      );
+      assert.equal(
+        emulatorAssetUrl('http://127.0.0.1:8787', 'https://Assets.imgix.net/dogs.png?w=400'),
+        'http://127.0.0.1:8787/cdn/assets.imgix.net/dogs.png?w=400',
+      );
+      assert.equal(
+        emulatorAssetUrl('http://127.0.0.1:1', 'https://assets.imgix.net/image file.png#x'),
+        'http://127.0.0.1:1/cdn/assets.imgix.net/image%20file.png',
+      );
+      assert.equal(
+        cdnUrlFromEmulatorPath('/cdn/assets.imgix.net/dogs.png?w=400'),
+        'https://assets.imgix.net/dogs.png?w=400',
+      );
       assert.equal(cdnUrlFromEmulatorPath('/cdn/ik.imagekit.io'), 'https://ik.imagekit.io/');
       assert.equal(cdnUrlFromEmulatorPath('/cdn/'), undefined);
       assert.equal(cdnUrlFromEmulatorPath('/other/x'), undefined);
@@ -198,9 +215,15 @@ describe('emulator CDN and control API', function () {
       assert.equal(log[2].contentType, 'application/vnd.api+json');
       assert.equal(log[0].time, '2025-01-15T12:00:00.000Z');
       const imgixOnly = (await control(e.url, 'GET', 'requests?provider=imgix')).json.requests;
-      assert.deepEqual(imgixOnly.map((r: { seq: number }) => r.seq), [3]);
+      assert.deepEqual(
+        imgixOnly.map((r: { seq: number }) => r.seq),
+        [3],
+      );
       const since = (await control(e.url, 'GET', 'requests?since=2')).json.requests;
-      assert.deepEqual(since.map((r: { seq: number }) => r.seq), [3, 4]);
+      assert.deepEqual(
+        since.map((r: { seq: number }) => r.seq),
+        [3, 4],
+      );
       assert.equal((await control(e.url, 'GET', 'requests?since=x')).status, 400);
     });
 
@@ -218,8 +241,16 @@ describe('emulator CDN and control API', function () {
       });
       const raw = (await control(e.url, 'GET', 'requests')).text;
       assert.equal(JSON.parse(raw).requests.length, 5);
-      for (const secret of [custom.ik, custom.ix, wrong, 'pw_secret_x', DEFAULT_IMAGEKIT_TEST_KEY, DEFAULT_IMGIX_TEST_KEY]) {
-        for (const form of secretForms(secret)) assert.ok(!raw.includes(form), `the log contains a form of ${secret.slice(0, 6)}...`);
+      for (const secret of [
+        custom.ik,
+        custom.ix,
+        wrong,
+        'pw_secret_x',
+        DEFAULT_IMAGEKIT_TEST_KEY,
+        DEFAULT_IMGIX_TEST_KEY,
+      ]) {
+        for (const form of secretForms(secret))
+          assert.ok(!raw.includes(form), `the log contains a form of ${secret.slice(0, 6)}...`);
       }
       assert.ok(!/authorization/i.test(raw), 'no Authorization header in the log');
       assert.match(raw, /"auth":"valid"/);

@@ -13,7 +13,13 @@ describe('emulator faults', function () {
   describe('POST /_emulator/faults over HTTP', () => {
     it('status: any status, body and headers, for `count` matching requests, then normal answers', async () => {
       const e = await fx.start();
-      const queued = await control(e.url, 'POST', 'faults', { kind: 'status', status: 503, body: { oops: true }, headers: { 'x-test': 'yes' }, count: 2 });
+      const queued = await control(e.url, 'POST', 'faults', {
+        kind: 'status',
+        status: 503,
+        body: { oops: true },
+        headers: { 'x-test': 'yes' },
+        count: 2,
+      });
       assert.equal(queued.status, 201);
       assert.equal(queued.json.pending, 1);
       for (let i = 0; i < 2; i++) {
@@ -26,9 +32,14 @@ describe('emulator faults', function () {
       assert.deepEqual((await control(e.url, 'GET', 'faults')).json.faults, []);
     });
 
-    it('without a body, a status fault answers in the provider\'s error shape', async () => {
+    it("without a body, a status fault answers in the provider's error shape", async () => {
       const e = await fx.start();
-      await control(e.url, 'POST', 'faults', { faults: [{ kind: 'status', status: 502 }, { kind: 'status', status: 500 }] });
+      await control(e.url, 'POST', 'faults', {
+        faults: [
+          { kind: 'status', status: 502 },
+          { kind: 'status', status: 500 },
+        ],
+      });
       const ik = await ikPurge(e.url, 'https://ik.imagekit.io/demo/a.jpg');
       assert.equal(ik.status, 502);
       assert.match(ik.json.message, /Emulated fault: HTTP 502/);
@@ -41,7 +52,11 @@ describe('emulator faults', function () {
 
     it('match by method, path and provider: other requests are not affected', async () => {
       const e = await fx.start();
-      await control(e.url, 'POST', 'faults', { kind: 'status', status: 500, match: { method: 'post', path: '/api/v1/purge' } });
+      await control(e.url, 'POST', 'faults', {
+        kind: 'status',
+        status: 500,
+        match: { method: 'post', path: '/api/v1/purge' },
+      });
       assert.equal((await ikPurge(e.url, 'https://ik.imagekit.io/demo/a.jpg')).status, 201);
       assert.equal((await call(e.url, 'GET', '/api/v1/purge')).status, 405, 'GET does not match a POST fault');
       assert.equal((await ixPurge(e.url, 'https://assets.imgix.net/a.png')).status, 500);
@@ -142,7 +157,10 @@ describe('emulator faults', function () {
     });
 
     function send(base: string, key = DEFAULT_IMAGEKIT_TEST_KEY) {
-      return client.send(imagekit.purgeRequest(base, key, target), { lane: 'test', laneSettings: { readRateLimit: imagekit.traffic.readRateLimit } });
+      return client.send(imagekit.purgeRequest(base, key, target), {
+        lane: 'test',
+        laneSettings: { readRateLimit: imagekit.traffic.readRateLimit },
+      });
     }
 
     async function posts(base: string): Promise<number> {
@@ -151,7 +169,12 @@ describe('emulator faults', function () {
 
     it('retries 5xx until the emulator answers 201', async () => {
       const e = await fx.start();
-      await control(e.url, 'POST', 'faults', { faults: [{ kind: 'status', status: 503, count: 1 }, { kind: 'status', status: 502 }] });
+      await control(e.url, 'POST', 'faults', {
+        faults: [
+          { kind: 'status', status: 503, count: 1 },
+          { kind: 'status', status: 502 },
+        ],
+      });
       const res = await send(e.url);
       assert.equal(res.status, 201);
       assert.equal(res.attempts, 3);
@@ -186,7 +209,10 @@ describe('emulator faults', function () {
     it('does not retry 400 or 401', async () => {
       const e = await fx.start();
       const spec = imagekit.purgeRequest(e.url, DEFAULT_IMAGEKIT_TEST_KEY, target);
-      const invalid = await client.send({ ...spec, body: JSON.stringify({ url: 'https://ik.imagekit.io/demo/images*' }) }, { lane: 'test' });
+      const invalid = await client.send(
+        { ...spec, body: JSON.stringify({ url: 'https://ik.imagekit.io/demo/images*' }) },
+        { lane: 'test' },
+      );
       assert.equal(invalid.status, 400);
       assert.equal(invalid.attempts, 1);
       const denied = await send(e.url, 'not_the_key');
@@ -204,7 +230,10 @@ describe('emulator faults', function () {
       const res = await send(e.url);
       assert.equal(res.status, 429);
       assert.equal(res.attempts, 1);
-      assert.match(res.stopMessage ?? '', /asked to wait \d+ days .*nothing more is sent to it before \d{4}-\d\d-\d\d \d\d:\d\d:\d\d UTC/);
+      assert.match(
+        res.stopMessage ?? '',
+        /asked to wait \d+ days .*nothing more is sent to it before \d{4}-\d\d-\d\d \d\d:\d\d:\d\d UTC/,
+      );
       const outcome = imagekit.parsePurge(res.status, res.body);
       assert.equal(outcome.ok, false);
       assert.match(outcome.hint ?? '', /1000 purge requests a month/);
@@ -231,7 +260,10 @@ describe('emulator faults', function () {
       await control(e.url, 'POST', 'faults', { kind: 'delay', delayMs: 60_000 });
       const impatient = new HttpClient({ timeoutMs: 300, retry: { maxRetries: 0 } });
       try {
-        await assert.rejects(impatient.send(imagekit.purgeRequest(e.url, DEFAULT_IMAGEKIT_TEST_KEY, target), { lane: 'test' }), (err: unknown) => err instanceof HttpError && err.code === 'timeout');
+        await assert.rejects(
+          impatient.send(imagekit.purgeRequest(e.url, DEFAULT_IMAGEKIT_TEST_KEY, target), { lane: 'test' }),
+          (err: unknown) => err instanceof HttpError && err.code === 'timeout',
+        );
       } finally {
         await impatient.close();
       }

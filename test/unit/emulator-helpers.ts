@@ -2,13 +2,23 @@
 // written out by hand (not through the core), so the tests check the wire format itself. `authorization: null`
 // sends no Authorization header.
 import { request } from 'undici';
-import { DEFAULT_IMAGEKIT_TEST_KEY, DEFAULT_IMGIX_TEST_KEY, ManualClock, startEmulator, type Emulator, type EmulatorOptions } from '../../src/emulator';
+import {
+  DEFAULT_IMAGEKIT_TEST_KEY,
+  DEFAULT_IMGIX_TEST_KEY,
+  ManualClock,
+  startEmulator,
+  type Emulator,
+  type EmulatorOptions,
+} from '../../src/emulator';
 
 /**
  * Registers hooks in the enclosing describe: a fresh ManualClock before each test, and every emulator started with
  * `start` closed after it. Defaults for tests: status delay 1 s, imgix purge delay 0.5 s (on the manual clock).
  */
-export function emulatorFixture(): { start: (options?: EmulatorOptions) => Promise<Emulator>; readonly clock: ManualClock } {
+export function emulatorFixture(): {
+  start: (options?: EmulatorOptions) => Promise<Emulator>;
+  readonly clock: ManualClock;
+} {
   const running: Emulator[] = [];
   let clock = new ManualClock();
   beforeEach(() => {
@@ -44,7 +54,8 @@ export interface CallOptions {
 }
 
 export async function call(base: string, method: string, path: string, opts: CallOptions = {}): Promise<Res> {
-  const body = opts.body === undefined ? undefined : typeof opts.body === 'string' ? opts.body : JSON.stringify(opts.body);
+  const body =
+    opts.body === undefined ? undefined : typeof opts.body === 'string' ? opts.body : JSON.stringify(opts.body);
   const res = await request(`${base}${path}`, {
     method: method as 'GET',
     headers: opts.headers,
@@ -79,7 +90,12 @@ export function ikStatus(base: string, requestId: string, authorization: string 
   return call(base, 'GET', `/v1/files/purge/${requestId}`, { headers: authorization ? { authorization } : {} });
 }
 
-export function ixPurge(base: string, url: string, extra: Record<string, unknown> = {}, authorization: string | null = IX_AUTH): Promise<Res> {
+export function ixPurge(
+  base: string,
+  url: string,
+  extra: Record<string, unknown> = {},
+  authorization: string | null = IX_AUTH,
+): Promise<Res> {
   return call(base, 'POST', '/api/v1/purge', {
     headers: { 'content-type': 'application/vnd.api+json', ...(authorization ? { authorization } : {}) },
     body: { data: { type: 'purges', attributes: { url, ...extra } } },
@@ -87,7 +103,11 @@ export function ixPurge(base: string, url: string, extra: Record<string, unknown
 }
 
 /** GET an asset from the emulator's CDN; `version` is the number drawn in the image (v1, v2...). */
-export async function asset(base: string, cdnUrl: string, headers: Record<string, string> = {}): Promise<Res & { version?: number; etag?: string }> {
+export async function asset(
+  base: string,
+  cdnUrl: string,
+  headers: Record<string, string> = {},
+): Promise<Res & { version?: number; etag?: string }> {
   const m = /^https?:\/\/(.*)$/.exec(cdnUrl);
   const res = await call(base, 'GET', `/cdn/${m ? m[1] : cdnUrl}`, { headers });
   const v = /font-weight="bold" fill="#fff">v(\d+)</.exec(res.text);
@@ -96,7 +116,12 @@ export async function asset(base: string, cdnUrl: string, headers: Record<string
 }
 
 export function control(base: string, method: string, name: string, body?: object): Promise<Res> {
-  return call(base, method, `/_emulator/${name}`, body === undefined ? {} : { headers: { 'content-type': 'application/json' }, body });
+  return call(
+    base,
+    method,
+    `/_emulator/${name}`,
+    body === undefined ? {} : { headers: { 'content-type': 'application/json' }, body },
+  );
 }
 
 export function sleep(ms: number): Promise<void> {

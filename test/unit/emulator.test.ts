@@ -11,7 +11,19 @@ import {
   startEmulator,
   type ManualClock,
 } from '../../src/emulator';
-import { asset, basic, call, control, emulatorFixture, IK_AUTH, ikPurge, ikStatus, IX_AUTH, ixPurge, sleep } from './emulator-helpers';
+import {
+  asset,
+  basic,
+  call,
+  control,
+  emulatorFixture,
+  IK_AUTH,
+  ikPurge,
+  ikStatus,
+  IX_AUTH,
+  ixPurge,
+  sleep,
+} from './emulator-helpers';
 
 describe('emulator', function () {
   this.timeout(30_000);
@@ -41,7 +53,10 @@ describe('emulator', function () {
 
     it('refuses to bind anything but loopback, with a clear error', async () => {
       for (const host of ['0.0.0.0', '::', '192.168.1.10', 'example.com']) {
-        await assert.rejects(startEmulator({ host }), (e: Error) => /loopback only/.test(e.message) && e.message.includes(host));
+        await assert.rejects(
+          startEmulator({ host }),
+          (e: Error) => /loopback only/.test(e.message) && e.message.includes(host),
+        );
       }
       assert.ok(isLoopbackBindHost('::1') && isLoopbackBindHost('localhost') && isLoopbackBindHost('127.0.0.2'));
       assert.ok(!isLoopbackBindHost('127.example.com'));
@@ -51,8 +66,14 @@ describe('emulator', function () {
       await assert.rejects(startEmulator({ quota: -1 }), /quota must be a whole number/);
       await assert.rejects(startEmulator({ rate: 1.5 }), /rate must be a whole number/);
       await assert.rejects(startEmulator({ imagekitEndpoints: ['not a url'] }), /ImageKit endpoint/);
-      await assert.rejects(startEmulator({ imagekitKey: 'secret:with-colon' }), (e: Error) => /":"/.test(e.message) && !e.message.includes('secret'));
-      await assert.rejects(startEmulator({ imgixKey: 'has space' }), (e: Error) => /spaces/.test(e.message) && !e.message.includes('has space'));
+      await assert.rejects(
+        startEmulator({ imagekitKey: 'secret:with-colon' }),
+        (e: Error) => /":"/.test(e.message) && !e.message.includes('secret'),
+      );
+      await assert.rejects(
+        startEmulator({ imgixKey: 'has space' }),
+        (e: Error) => /spaces/.test(e.message) && !e.message.includes('has space'),
+      );
     });
 
     it('a port in use gives a clear error', async () => {
@@ -109,7 +130,12 @@ describe('emulator', function () {
       assert.equal(missing.status, 401);
       assert.equal(missing.json.message, 'Your request does not contain private API key.');
       assert.equal(typeof missing.json.help, 'string');
-      for (const bad of [basic('wrong_key'), `Bearer ${DEFAULT_IMAGEKIT_TEST_KEY}`, `Basic ${Buffer.from(DEFAULT_IMAGEKIT_TEST_KEY).toString('base64')}`, 'Basic !!!']) {
+      for (const bad of [
+        basic('wrong_key'),
+        `Bearer ${DEFAULT_IMAGEKIT_TEST_KEY}`,
+        `Basic ${Buffer.from(DEFAULT_IMAGEKIT_TEST_KEY).toString('base64')}`,
+        'Basic !!!',
+      ]) {
         const res = await ikPurge(e.url, url, bad);
         assert.equal(res.status, 401, bad);
         assert.equal(res.json.message, 'Your account cannot be authenticated.');
@@ -122,13 +148,17 @@ describe('emulator', function () {
 
     it('accepts the key it was given, and then refuses the default test key', async () => {
       const e = await start({ imagekitKey: 'private_given_key_42' });
-      assert.equal((await ikPurge(e.url, 'https://ik.imagekit.io/demo/a.jpg', basic('private_given_key_42'))).status, 201);
+      assert.equal(
+        (await ikPurge(e.url, 'https://ik.imagekit.io/demo/a.jpg', basic('private_given_key_42'))).status,
+        201,
+      );
       assert.equal((await ikPurge(e.url, 'https://ik.imagekit.io/demo/a.jpg', IK_AUTH)).status, 401);
     });
 
     it('400 {message, help} for a wrong Content-Type, a body that is not JSON, or no url', async () => {
       const e = await start();
-      const post = (headers: Record<string, string>, body: string) => call(e.url, 'POST', '/v1/files/purge', { headers: { authorization: IK_AUTH, ...headers }, body });
+      const post = (headers: Record<string, string>, body: string) =>
+        call(e.url, 'POST', '/v1/files/purge', { headers: { authorization: IK_AUTH, ...headers }, body });
       const wrongType = await post({ 'content-type': 'text/plain' }, '{"url":"https://ik.imagekit.io/demo/a.jpg"}');
       assert.equal(wrongType.status, 400);
       assert.match(wrongType.json.message, /Content-Type must be application\/json/);
@@ -140,7 +170,15 @@ describe('emulator', function () {
       assert.match(noUrl.json.message, /Missing url/);
       for (const r of [wrongType, notJson, noUrl]) assert.equal(typeof r.json.help, 'string');
       // charset parameters are fine
-      assert.equal((await post({ 'content-type': 'application/json; charset=utf-8' }, '{"url":"https://ik.imagekit.io/demo/a.jpg"}')).status, 201);
+      assert.equal(
+        (
+          await post(
+            { 'content-type': 'application/json; charset=utf-8' },
+            '{"url":"https://ik.imagekit.io/demo/a.jpg"}',
+          )
+        ).status,
+        201,
+      );
     });
 
     it('judges URLs with exactly the core checker: accepted iff the checker says ok', async () => {
@@ -169,7 +207,7 @@ describe('emulator', function () {
         if (!verdict.ok) {
           const first = verdict.problems.find((p) => p.severity === 'error');
           assert.ok(first && res.json.message.includes(first.message), `${url}: ${res.json.message}`);
-          assert.match(res.json.help, new RegExp(`#${first!.code}$`));
+          assert.match(res.json.help, new RegExp(`#${first.code}$`));
         }
       }
     });
@@ -182,10 +220,13 @@ describe('emulator', function () {
       assert.match(other.json.message, /not under a configured ImageKit endpoint/);
     });
 
-    it('a body over 1 MiB gets 413 in the provider\'s shape', async () => {
+    it("a body over 1 MiB gets 413 in the provider's shape", async () => {
       const e = await start();
       const big = JSON.stringify({ url: `https://ik.imagekit.io/demo/${'a'.repeat(1024 * 1024)}.jpg` });
-      const res = await call(e.url, 'POST', '/v1/files/purge', { headers: { authorization: IK_AUTH, 'content-type': 'application/json' }, body: big });
+      const res = await call(e.url, 'POST', '/v1/files/purge', {
+        headers: { authorization: IK_AUTH, 'content-type': 'application/json' },
+        body: big,
+      });
       assert.equal(res.status, 413);
       assert.match(res.json.message, /larger than 1 MiB/);
       assert.equal((await ikPurge(e.url, 'https://ik.imagekit.io/demo/a.jpg')).status, 201, 'the emulator carries on');
@@ -229,7 +270,9 @@ describe('emulator', function () {
       const { json } = await ikPurge(e.url, 'https://ik.imagekit.io/demo/a.jpg');
       assert.equal((await ikStatus(e.url, json.requestId, null)).status, 401);
       assert.equal((await ikStatus(e.url, json.requestId, basic('nope'))).status, 401);
-      const post = await call(e.url, 'POST', `/v1/files/purge/${json.requestId}`, { headers: { authorization: IK_AUTH } });
+      const post = await call(e.url, 'POST', `/v1/files/purge/${json.requestId}`, {
+        headers: { authorization: IK_AUTH },
+      });
       assert.equal(post.status, 405);
       assert.equal(post.headers.allow, 'GET');
       const get = await call(e.url, 'GET', '/v1/files/purge', { headers: { authorization: IK_AUTH } });
@@ -239,14 +282,22 @@ describe('emulator', function () {
     it('quota: past N purges a month, 429 {message, help} whose X-RateLimit-* (ms, as documented) describe the month', async () => {
       const e = await start({ quota: 2 });
       assert.equal((await ikPurge(e.url, 'https://ik.imagekit.io/demo/1.jpg')).status, 201);
-      assert.equal((await ikPurge(e.url, 'https://ik.imagekit.io/demo/images*')).status, 400, 'a refused purge does not count');
+      assert.equal(
+        (await ikPurge(e.url, 'https://ik.imagekit.io/demo/images*')).status,
+        400,
+        'a refused purge does not count',
+      );
       assert.equal((await ikPurge(e.url, 'https://ik.imagekit.io/demo/2.jpg')).status, 201);
       const over = await ikPurge(e.url, 'https://ik.imagekit.io/demo/3.jpg');
       assert.equal(over.status, 429);
       assert.match(over.json.message, /Monthly purge limit reached.*all 2 purge requests of 2025-01/);
       assert.match(over.json.help, /at most 2 purge requests in a month/);
       const nextMonth = Date.UTC(2025, 1, 1);
-      assert.equal(over.headers['x-ratelimit-reset'], String(nextMonth - clock.now()), 'milliseconds to the next month');
+      assert.equal(
+        over.headers['x-ratelimit-reset'],
+        String(nextMonth - clock.now()),
+        'milliseconds to the next month',
+      );
       assert.equal(over.headers['x-ratelimit-interval'], String(nextMonth - Date.UTC(2025, 0, 1)), 'the month, in ms');
       assert.equal(over.headers['x-ratelimit-limit'], '2');
       assert.equal(over.headers['retry-after'], undefined, 'ImageKit documents no Retry-After');
@@ -259,7 +310,8 @@ describe('emulator', function () {
       const ids = async (seed?: number) => {
         const e = await start(seed === undefined ? {} : { seed });
         const out: string[] = [];
-        for (let i = 0; i < 3; i++) out.push((await ikPurge(e.url, `https://ik.imagekit.io/demo/${i}.jpg`)).json.requestId);
+        for (let i = 0; i < 3; i++)
+          out.push((await ikPurge(e.url, `https://ik.imagekit.io/demo/${i}.jpg`)).json.requestId);
         return out;
       };
       const a = await ids(42);
@@ -269,7 +321,11 @@ describe('emulator', function () {
       assert.notDeepEqual(a, c);
       for (const id of [...a, ...c]) assert.match(id, /^[0-9a-f]{24}$/);
       assert.equal(new Set(a).size, 3);
-      assert.deepEqual(await ids(), ['000000000000000000000001', '000000000000000000000002', '000000000000000000000003']);
+      assert.deepEqual(await ids(), [
+        '000000000000000000000001',
+        '000000000000000000000002',
+        '000000000000000000000003',
+      ]);
     });
   });
 
@@ -279,7 +335,14 @@ describe('emulator', function () {
       const res = await ixPurge(e.url, 'https://assets.imgix.net/dogs.png');
       assert.equal(res.status, 200);
       assert.match(String(res.headers['content-type']), /^application\/vnd\.api\+json/);
-      assert.deepEqual(res.json, { data: { type: 'purges', id: '000000000000000000000001', attributes: { url: 'https://assets.imgix.net/dogs.png' } }, jsonapi: { version: '1.0' } });
+      assert.deepEqual(res.json, {
+        data: {
+          type: 'purges',
+          id: '000000000000000000000001',
+          attributes: { url: 'https://assets.imgix.net/dogs.png' },
+        },
+        jsonapi: { version: '1.0' },
+      });
     });
 
     it('checks Authorization: Bearer; missing or wrong gets 401 {errors:[{status,title,detail}]}', async () => {
@@ -288,7 +351,11 @@ describe('emulator', function () {
         const res = await ixPurge(e.url, 'https://assets.imgix.net/dogs.png', {}, auth);
         assert.equal(res.status, 401, String(auth));
         assert.equal(res.json.errors.length, 1);
-        assert.deepEqual(Object.keys(res.json.errors[0]).sort(), ['detail', 'id', 'status', 'title'], 'JSON:API error objects with the documented id');
+        assert.deepEqual(
+          Object.keys(res.json.errors[0]).sort(),
+          ['detail', 'id', 'status', 'title'],
+          'JSON:API error objects with the documented id',
+        );
         assert.equal(res.json.errors[0].status, '401');
         assert.equal(res.json.errors[0].title, 'Unauthorized');
       }
@@ -296,8 +363,14 @@ describe('emulator', function () {
 
     it('415 for a Content-Type other than application/vnd.api+json; 400 for a body that is not a purge document', async () => {
       const e = await start();
-      const post = (contentType: string, body: string) => call(e.url, 'POST', '/api/v1/purge', { headers: { authorization: IX_AUTH, 'content-type': contentType }, body });
-      const good = JSON.stringify({ data: { type: 'purges', attributes: { url: 'https://assets.imgix.net/dogs.png' } } });
+      const post = (contentType: string, body: string) =>
+        call(e.url, 'POST', '/api/v1/purge', {
+          headers: { authorization: IX_AUTH, 'content-type': contentType },
+          body,
+        });
+      const good = JSON.stringify({
+        data: { type: 'purges', attributes: { url: 'https://assets.imgix.net/dogs.png' } },
+      });
       const json = await post('application/json', good);
       assert.equal(json.status, 415);
       assert.match(json.json.errors[0].detail, /application\/vnd\.api\+json/);
@@ -326,13 +399,19 @@ describe('emulator', function () {
       for (const [url, code] of cases) {
         const res = await ixPurge(e.url, url);
         assert.equal(res.status, 422, url);
-        assert.ok(res.json.errors.some((x: { code: string }) => x.code === code), `${url}: ${res.text}`);
+        assert.ok(
+          res.json.errors.some((x: { code: string }) => x.code === code),
+          `${url}: ${res.text}`,
+        );
       }
       const q = await ixPurge(e.url, 'https://assets.imgix.net/dogs.png?w=400');
       assert.match(q.json.errors[0].detail, /Send https:\/\/assets\.imgix\.net\/dogs\.png\./);
       // what the core would send for these is accepted
       const checker = imgix.checker({});
-      assert.equal((await ixPurge(e.url, checker.check('https://assets.imgix.net/image file.png').normalized!)).status, 200);
+      assert.equal(
+        (await ixPurge(e.url, checker.check('https://assets.imgix.net/image file.png').normalized!)).status,
+        200,
+      );
     });
 
     it('sub-images: sub_image true needs a valid source_id (422), and is accepted with one', async () => {
@@ -346,9 +425,16 @@ describe('emulator', function () {
       assert.equal(bad.json.errors[0].code, 'imgix-invalid-source-id');
       const notBool = await ixPurge(e.url, 'https://assets.imgix.net/mark.png', { sub_image: 'yes' });
       assert.equal(notBool.status, 422);
-      const ok = await ixPurge(e.url, 'https://assets.imgix.net/mark.png', { sub_image: true, source_id: '5ebee107e9c05c0001d9c2d3' });
+      const ok = await ixPurge(e.url, 'https://assets.imgix.net/mark.png', {
+        sub_image: true,
+        source_id: '5ebee107e9c05c0001d9c2d3',
+      });
       assert.equal(ok.status, 200);
-      assert.deepEqual(ok.json.data.attributes, { url: 'https://assets.imgix.net/mark.png', sub_image: true, source_id: '5ebee107e9c05c0001d9c2d3' });
+      assert.deepEqual(ok.json.data.attributes, {
+        url: 'https://assets.imgix.net/mark.png',
+        sub_image: true,
+        source_id: '5ebee107e9c05c0001d9c2d3',
+      });
     });
 
     it('the same URL again within 10 seconds gets 409; after the window, or another URL, 200', async () => {
@@ -370,7 +456,10 @@ describe('emulator', function () {
       assert.deepEqual([ok.ok, ok.status, ok.requestId], [true, 'accepted', '000000000000000000000001']);
       const dup = imgix.parsePurge(409, (await ixPurge(e.url, 'https://assets.imgix.net/dogs.png')).text);
       assert.equal(dup.status, 'duplicate');
-      const denied = imgix.parsePurge(401, (await ixPurge(e.url, 'https://assets.imgix.net/x.png', {}, 'Bearer nope')).text);
+      const denied = imgix.parsePurge(
+        401,
+        (await ixPurge(e.url, 'https://assets.imgix.net/x.png', {}, 'Bearer nope')).text,
+      );
       assert.equal(denied.status, 'failed');
       assert.match(denied.message ?? '', /^Unauthorized: /);
     });
@@ -388,13 +477,19 @@ describe('emulator', function () {
       const status = await ikStatus(e.url, answers[0].json.requestId);
       const missing = await ikStatus(e.url, 'ffffffffffffffffffffffff');
       const limited = await ikPurge(e.url, 'https://ik.imagekit.io/demo/4.jpg');
-      assert.deepEqual([...answers, status, missing, limited].map((r) => r.status), [201, 401, 201, 200, 404, 429]);
+      assert.deepEqual(
+        [...answers, status, missing, limited].map((r) => r.status),
+        [201, 401, 201, 200, 404, 429],
+      );
       const ids = new Set<string>();
       for (const r of [...answers, status, missing, limited]) {
         assert.equal(r.headers['x-ratelimit-limit'], '3');
         assert.equal(r.headers['x-ratelimit-interval'], '2000');
         assert.equal(r.headers['x-ratelimit-reset'], '1500', 'ms to the end of the window');
-        assert.match(String(r.headers['x-ik-requestid']), /^[0-9a-f]{8}-[0-9a-f]{4}-[0-9a-f]{4}-[0-9a-f]{4}-[0-9a-f]{12}$/);
+        assert.match(
+          String(r.headers['x-ik-requestid']),
+          /^[0-9a-f]{8}-[0-9a-f]{4}-[0-9a-f]{4}-[0-9a-f]{4}-[0-9a-f]{12}$/,
+        );
         ids.add(String(r.headers['x-ik-requestid']));
       }
       assert.equal(ids.size, 6, 'one support id per answer');
@@ -409,7 +504,8 @@ describe('emulator', function () {
 
     it('imgix: 10 purges a second by default (documented), then 429 in JSON:API with an error id and no rate headers', async () => {
       const e = await start({ imagekitRate: 0 });
-      for (let i = 0; i < 10; i++) assert.equal((await ixPurge(e.url, `https://assets.imgix.net/${i}.png`)).status, 200);
+      for (let i = 0; i < 10; i++)
+        assert.equal((await ixPurge(e.url, `https://assets.imgix.net/${i}.png`)).status, 200);
       const ix = await ixPurge(e.url, 'https://assets.imgix.net/10.png');
       assert.equal(ix.status, 429);
       assert.equal(ix.json.errors[0].status, '429');
@@ -423,14 +519,18 @@ describe('emulator', function () {
       // the CDN and the control API are not limited
       assert.equal((await asset(e.url, 'https://ik.imagekit.io/demo/1.jpg')).status, 200);
       assert.equal((await control(e.url, 'GET', 'info')).status, 200);
-      assert.deepEqual((await control(e.url, 'GET', 'info')).json.rate, { imagekit: { limit: 0, intervalMs: 1000 }, imgix: { limit: 10, intervalMs: 1000 } });
+      assert.deepEqual((await control(e.url, 'GET', 'info')).json.rate, {
+        imagekit: { limit: 0, intervalMs: 1000 },
+        imgix: { limit: 10, intervalMs: 1000 },
+      });
       clock.advance(1000);
       assert.equal((await ixPurge(e.url, 'https://assets.imgix.net/10.png')).status, 200);
     });
 
     it('--rate sets both; 0 is unlimited', async () => {
       const e = await start({ rate: 0 });
-      for (let i = 0; i < 15; i++) assert.equal((await ixPurge(e.url, `https://assets.imgix.net/${i}.png`)).status, 200);
+      for (let i = 0; i < 15; i++)
+        assert.equal((await ixPurge(e.url, `https://assets.imgix.net/${i}.png`)).status, 200);
       const two = await start({ rate: 2 });
       assert.equal((await ikPurge(two.url, 'https://ik.imagekit.io/demo/1.jpg')).headers['x-ratelimit-limit'], '2');
       await ixPurge(two.url, 'https://assets.imgix.net/a.png');
@@ -446,10 +546,15 @@ describe('emulator', function () {
       process.on('warning', onWarning);
       try {
         const e = await start({ latencyMs: 30, rate: 0 });
-        const all = await Promise.all(Array.from({ length: 25 }, (_, i) => ikPurge(e.url, `https://ik.imagekit.io/demo/held-${i}.jpg`)));
+        const all = await Promise.all(
+          Array.from({ length: 25 }, (_, i) => ikPurge(e.url, `https://ik.imagekit.io/demo/held-${i}.jpg`)),
+        );
         assert.ok(all.every((r) => r.status === 201));
         await sleep(20);
-        assert.deepEqual(warnings.filter((w) => w.name === 'MaxListenersExceededWarning').map((w) => w.message), []);
+        assert.deepEqual(
+          warnings.filter((w) => w.name === 'MaxListenersExceededWarning').map((w) => w.message),
+          [],
+        );
       } finally {
         process.off('warning', onWarning);
       }
@@ -457,8 +562,18 @@ describe('emulator', function () {
 
     it('holds every API and CDN response (a short client timeout fires), not the control API', async () => {
       const e = await start({ latencyMs: 60_000 });
-      await assert.rejects(call(e.url, 'POST', '/v1/files/purge', { headers: { authorization: IK_AUTH, 'content-type': 'application/json' }, body: { url: 'https://ik.imagekit.io/demo/a.jpg' }, headersTimeout: 300 }), /Headers Timeout|UND_ERR_HEADERS_TIMEOUT/);
-      await assert.rejects(call(e.url, 'GET', '/cdn/ik.imagekit.io/demo/a.jpg', { headersTimeout: 300 }), /Headers Timeout|UND_ERR_HEADERS_TIMEOUT/);
+      await assert.rejects(
+        call(e.url, 'POST', '/v1/files/purge', {
+          headers: { authorization: IK_AUTH, 'content-type': 'application/json' },
+          body: { url: 'https://ik.imagekit.io/demo/a.jpg' },
+          headersTimeout: 300,
+        }),
+        /Headers Timeout|UND_ERR_HEADERS_TIMEOUT/,
+      );
+      await assert.rejects(
+        call(e.url, 'GET', '/cdn/ik.imagekit.io/demo/a.jpg', { headersTimeout: 300 }),
+        /Headers Timeout|UND_ERR_HEADERS_TIMEOUT/,
+      );
       assert.equal((await control(e.url, 'GET', 'info')).json.latencyMs, 60_000);
     });
   });

@@ -24,13 +24,19 @@ describe('fuzz runner (npm run fuzz)', function () {
   this.timeout(120_000);
 
   it('a failing property is reported with its counterexample', () => {
-    const r = runProperty({ name: 'always fails on 7', arbitrary: fc.nat(20), check: (n: unknown) => assert.notEqual(n, 7) }, { numRuns: 2000, seed: 1 });
+    const r = runProperty(
+      { name: 'always fails on 7', arbitrary: fc.nat(20), check: (n: unknown) => assert.notEqual(n, 7) },
+      { numRuns: 2000, seed: 1 },
+    );
     assert.equal(r.failed, true);
     assert.match(r.report ?? '', /Counterexample: \[7\]/);
   });
 
   it('ends with "fuzz: N cases, N failures" and exits 0 when every property holds', () => {
-    const run = spawnSync(process.execPath, [path.join(ROOT, 'out/test/fuzz/run.js')], { encoding: 'utf8', env: { ...process.env, FUZZ_RUNS: '50', FUZZ_ONLY: 'scanner', FUZZ_SEED: '42' } });
+    const run = spawnSync(process.execPath, [path.join(ROOT, 'out/test/fuzz/run.js')], {
+      encoding: 'utf8',
+      env: { ...process.env, FUZZ_RUNS: '50', FUZZ_ONLY: 'scanner', FUZZ_SEED: '42' },
+    });
     assert.equal(run.status, 0, run.stdout + run.stderr);
     const lines = run.stdout.trim().split('\n');
     assert.equal(lines[lines.length - 1], 'fuzz: 50 cases, 0 failures');
@@ -38,7 +44,10 @@ describe('fuzz runner (npm run fuzz)', function () {
   });
 
   it('exits 1 when nothing matches FUZZ_ONLY (a run that tests nothing is not a pass)', () => {
-    const run = spawnSync(process.execPath, [path.join(ROOT, 'out/test/fuzz/run.js')], { encoding: 'utf8', env: { ...process.env, FUZZ_RUNS: '5', FUZZ_ONLY: 'no such property' } });
+    const run = spawnSync(process.execPath, [path.join(ROOT, 'out/test/fuzz/run.js')], {
+      encoding: 'utf8',
+      env: { ...process.env, FUZZ_RUNS: '5', FUZZ_ONLY: 'no such property' },
+    });
     assert.equal(run.status, 1);
     assert.match(run.stdout, /fuzz: 0 cases, 0 failures\n$/);
   });

@@ -15,7 +15,14 @@ describe('git: changedFiles', function () {
   beforeEach(() => {
     root = fs.realpathSync(tmpDir('cdn-purge-git-'));
     initRepo(root);
-    for (const f of ['public/images/keep.png', 'public/images/edit.png', 'public/images/gone.png', 'public/images/staged.png', 'README.md']) write(root, f);
+    for (const f of [
+      'public/images/keep.png',
+      'public/images/edit.png',
+      'public/images/gone.png',
+      'public/images/staged.png',
+      'README.md',
+    ])
+      write(root, f);
     write(root, '.gitignore', 'ignored/\n');
     first = commitAll(root, 'first');
   });
@@ -31,7 +38,12 @@ describe('git: changedFiles', function () {
     write(root, 'public/images/new file ü.png', 'untracked');
     fs.rmSync(path.join(root, 'public/images/gone.png'));
     write(root, 'ignored/x.png', 'ignored');
-    assert.deepEqual(await changedFiles(root), ['public/images/edit.png', 'public/images/gone.png', 'public/images/new file ü.png', 'public/images/staged.png']);
+    assert.deepEqual(await changedFiles(root), [
+      'public/images/edit.png',
+      'public/images/gone.png',
+      'public/images/new file ü.png',
+      'public/images/staged.png',
+    ]);
   });
 
   it('since a ref: what changed in later commits plus the working tree', async () => {
@@ -39,11 +51,23 @@ describe('git: changedFiles', function () {
     fs.rmSync(path.join(root, 'public/images/gone.png'));
     const second = commitAll(root, 'second');
     write(root, 'public/images/untracked.png', 'u');
-    assert.deepEqual(await changedFiles(root, first), ['public/images/edit.png', 'public/images/gone.png', 'public/images/untracked.png']);
+    assert.deepEqual(await changedFiles(root, first), [
+      'public/images/edit.png',
+      'public/images/gone.png',
+      'public/images/untracked.png',
+    ]);
     assert.deepEqual(await changedFiles(root, second), ['public/images/untracked.png']);
-    assert.deepEqual(await changedFiles(root, 'HEAD~1'), ['public/images/edit.png', 'public/images/gone.png', 'public/images/untracked.png']);
+    assert.deepEqual(await changedFiles(root, 'HEAD~1'), [
+      'public/images/edit.png',
+      'public/images/gone.png',
+      'public/images/untracked.png',
+    ]);
     git(root, 'tag', 'v1', first);
-    assert.deepEqual(await changedFiles(root, 'v1'), ['public/images/edit.png', 'public/images/gone.png', 'public/images/untracked.png']);
+    assert.deepEqual(await changedFiles(root, 'v1'), [
+      'public/images/edit.png',
+      'public/images/gone.png',
+      'public/images/untracked.png',
+    ]);
   });
 
   it('a renamed file counts as the old path deleted and the new one added', async () => {
@@ -52,7 +76,10 @@ describe('git: changedFiles', function () {
   });
 
   it('an unknown ref is an error that says what to do (fetch it; shallow CI checkouts)', async () => {
-    await assert.rejects(changedFiles(root, 'no-such-branch'), /git does not know the ref "no-such-branch".*fetch-depth 0/);
+    await assert.rejects(
+      changedFiles(root, 'no-such-branch'),
+      /git does not know the ref "no-such-branch".*fetch-depth 0/,
+    );
   });
 
   it('a ref that looks like an option, or is empty, is refused before git runs', async () => {
@@ -61,8 +88,17 @@ describe('git: changedFiles', function () {
   });
 
   it('a URL, with or without its scheme, is refused as a ref before git runs, saying it looks like a URL', async () => {
-    for (const ref of ['ik.imagekit.io/demo/a.jpg', 'assets.imgix.net/dogs.png', '//ik.imagekit.io/demo/a.jpg', 'https://ik.imagekit.io/demo/a.jpg']) {
-      await assert.rejects(changedFiles(root, ref), /is not a git ref: it looks like a URL\. Give a branch, tag or commit/, ref);
+    for (const ref of [
+      'ik.imagekit.io/demo/a.jpg',
+      'assets.imgix.net/dogs.png',
+      '//ik.imagekit.io/demo/a.jpg',
+      'https://ik.imagekit.io/demo/a.jpg',
+    ]) {
+      await assert.rejects(
+        changedFiles(root, ref),
+        /is not a git ref: it looks like a URL\. Give a branch, tag or commit/,
+        ref,
+      );
     }
   });
 
@@ -70,7 +106,18 @@ describe('git: changedFiles', function () {
     git(root, 'tag', 'v1.2');
     assert.deepEqual(await changedFiles(root, `${first}`), []);
     assert.deepEqual(await changedFiles(root, 'v1.2'), []);
-    const good = ['main', 'origin/main', 'v1.2', 'release/2024.06', 'HEAD~1', 'HEAD^', 'main~2^1', '@', 'feature/x-y_z', first];
+    const good = [
+      'main',
+      'origin/main',
+      'v1.2',
+      'release/2024.06',
+      'HEAD~1',
+      'HEAD^',
+      'main~2^1',
+      '@',
+      'feature/x-y_z',
+      first,
+    ];
     for (const ref of good) assert.equal(gitRefProblem(ref), undefined, ref);
     const bad: Array<[string, RegExp]> = [
       ['', /empty/],

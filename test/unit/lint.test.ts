@@ -7,7 +7,10 @@ import { MAX_SCAN_URLS, MAX_URL_LENGTH } from '../../src/core/limits';
 import { lintText, type Checkers } from '../../src/core/lint';
 import type { Checker } from '../../src/core/provider';
 
-const checkers: Checkers = { imagekit: imagekit.checker({ endpoints: ['https://ik.imagekit.io/demo'] }), imgix: imgix.checker({}) };
+const checkers: Checkers = {
+  imagekit: imagekit.checker({ endpoints: ['https://ik.imagekit.io/demo'] }),
+  imgix: imgix.checker({}),
+};
 
 /** A checker that counts the URLs it is asked about. */
 function counting(inner: Checker): Checker & { calls: number; longest: number } {
@@ -28,7 +31,8 @@ function counting(inner: Checker): Checker & { calls: number; longest: number } 
 
 describe('lint: what is checked', () => {
   it('wildcards with errors are reported with the exact range of the problem; plain and templated URLs are not checked', () => {
-    const text = 'a https://ik.imagekit.io/demo/x* b https://ik.imagekit.io/demo/plain.jpg c https://ik.imagekit.io/demo/${id}/* d';
+    const text =
+      'a https://ik.imagekit.io/demo/x* b https://ik.imagekit.io/demo/plain.jpg c https://ik.imagekit.io/demo/${id}/* d';
     const findings = lintText(text, checkers);
     assert.deepEqual(
       findings.map((f) => [f.problem.code, text.slice(f.start, f.end), f.url]),
@@ -37,7 +41,10 @@ describe('lint: what is checked', () => {
   });
 
   it('imgix wildcards are reported too; info notes are not', () => {
-    const findings = lintText('https://assets.imgix.net/images/* https://ik.imagekit.io/demo/images/upload/2024/*', checkers);
+    const findings = lintText(
+      'https://assets.imgix.net/images/* https://ik.imagekit.io/demo/images/upload/2024/*',
+      checkers,
+    );
     assert.deepEqual(
       findings.map((f) => f.problem.code),
       ['imgix-no-wildcard'],
@@ -72,7 +79,10 @@ describe('lint: limits it tells of', () => {
     const [f] = findings;
     assert.equal(f.problem.code, 'too-many-urls');
     assert.equal(f.problem.severity, 'warning');
-    assert.match(f.problem.message, /more than 10,000 ImageKit and imgix URLs.*not checked \(limit: URLs checked per document\)/);
+    assert.match(
+      f.problem.message,
+      /more than 10,000 ImageKit and imgix URLs.*not checked \(limit: URLs checked per document\)/,
+    );
     assert.equal(text.slice(f.start, f.end), late);
     // With one URL fewer the wildcard is checked and its real problem shown.
     const fewer = `${urls.slice(1).join('\n')}\n${late}\n`;

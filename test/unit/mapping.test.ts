@@ -37,7 +37,10 @@ describe('mapping: prefix rules', () => {
   });
 
   it('dot files are matched like any other', () => {
-    assert.equal(m.mapFile('public/images/.well-known/x.png')?.url, 'https://ik.imagekit.io/demo/images/.well-known/x.png');
+    assert.equal(
+      m.mapFile('public/images/.well-known/x.png')?.url,
+      'https://ik.imagekit.io/demo/images/.well-known/x.png',
+    );
   });
 });
 
@@ -78,14 +81,16 @@ describe('mapping: template rules', () => {
   });
 
   it('{relative}, {path}, {dir}, {name}, {stem}, {ext}', () => {
-    const m = new PathMapper([{ glob: 'media/**', url: 'https://cdn.example.com/{dir}/{stem}.{ext}?name={name}&path={path}&rel={relative}' }]);
+    const m = new PathMapper([
+      { glob: 'media/**', url: 'https://cdn.example.com/{dir}/{stem}.{ext}?name={name}&path={path}&rel={relative}' },
+    ]);
     assert.equal(
       m.mapFile('media/photos/2024/sun set.jpeg')?.url,
       'https://cdn.example.com/photos/2024/sun%20set.jpeg?name=sun%20set.jpeg&path=media/photos/2024/sun%20set.jpeg&rel=photos/2024/sun%20set.jpeg',
     );
   });
 
-  it('an empty {dir} does not leave a double slash (the scheme\'s // is kept)', () => {
+  it("an empty {dir} does not leave a double slash (the scheme's // is kept)", () => {
     const m = new PathMapper([{ glob: 'media/**', url: 'https://cdn.example.com/v/{dir}/{name}' }]);
     assert.equal(m.mapFile('media/a.png')?.url, 'https://cdn.example.com/v/a.png');
   });
@@ -152,13 +157,19 @@ describe('mapping: rule order, provider filter, bad rules', () => {
     ]);
     assert.equal(m.problems.length, 2);
     assert.match(m.problems[0], /^mapping 1: the glob "img\/@\(a\|b\)\.png": extglob patterns/);
-    assert.match(m.problems[1], /^mapping 2: the glob is 2,003 characters long; the limit is 1,024 \(limit: glob length\)/);
+    assert.match(
+      m.problems[1],
+      /^mapping 2: the glob is 2,003 characters long; the limit is 1,024 \(limit: glob length\)/,
+    );
     assert.equal(m.size, 1);
     assert.equal(m.mapFile('ok/x.png')?.url, 'https://ik.imagekit.io/demo/ok/x.png');
   });
 
   it('more rules than the limit: the first 1,000 are used and the problem names the limit', () => {
-    const rules = Array.from({ length: 1001 }, (_, i) => ({ glob: `d${i}/**`, url: `https://ik.imagekit.io/demo/d${i}/` }));
+    const rules = Array.from({ length: 1001 }, (_, i) => ({
+      glob: `d${i}/**`,
+      url: `https://ik.imagekit.io/demo/d${i}/`,
+    }));
     const m = new PathMapper(rules);
     assert.equal(m.size, 1000);
     assert.match(m.problems[0], /1,001 mapping rules: only the first 1,000 are used \(limit: mapping rules\)/);
@@ -170,7 +181,7 @@ describe('mapping: rule order, provider filter, bad rules', () => {
 describe('mapping: folders → URL prefixes', () => {
   const m = new PathMapper(README_RULES);
 
-  it('the folder that is the glob base maps to the rule\'s prefix', () => {
+  it("the folder that is the glob base maps to the rule's prefix", () => {
     assert.deepEqual(
       m.mapFolder('public/images').map((f) => [f.prefix, f.provider]),
       [['https://ik.imagekit.io/demo/images/', 'imagekit']],
@@ -217,7 +228,10 @@ describe('mapping: folders → URL prefixes', () => {
     assert.deepEqual(t.mapFolder('brand'), []);
     assert.deepEqual(t.mapFolder('icons'), []);
     assert.deepEqual(t.mapFolder('images'), [], 'a root-level *.png rule says nothing about images/');
-    assert.deepEqual(t.mapFolder('photos/2024').map((f) => f.prefix), ['https://ik.imagekit.io/demo/photos/2024/']);
+    assert.deepEqual(
+      t.mapFolder('photos/2024').map((f) => f.prefix),
+      ['https://ik.imagekit.io/demo/photos/2024/'],
+    );
   });
   it('unrelated folders, and the provider filter', () => {
     assert.deepEqual(m.mapFolder('src'), []);

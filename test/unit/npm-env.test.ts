@@ -35,7 +35,11 @@ function outerNpmEnv(): NodeJS.ProcessEnv {
     npm_node_execpath: process.execPath,
     NODE: process.execPath,
     INIT_CWD: '/nonexistent/outer-project',
-    PATH: ['/nonexistent/outer-project/node_modules/.bin', '/usr/lib/node_modules/npm/node_modules/@npmcli/run-script/lib/node-gyp-bin', process.env.PATH].join(path.delimiter),
+    PATH: [
+      '/nonexistent/outer-project/node_modules/.bin',
+      '/usr/lib/node_modules/npm/node_modules/@npmcli/run-script/lib/node-gyp-bin',
+      process.env.PATH,
+    ].join(path.delimiter),
   };
 }
 
@@ -47,13 +51,24 @@ function probePackage(dir: string): string {
     "const fs = require('fs');",
     "const ua = process.env.npm_config_user_agent || '';",
     "fs.writeFileSync('seen.json', JSON.stringify({ ua, nodedir: process.env.npm_config_nodedir || null, lifecycle: process.env.npm_lifecycle_script, pkg: process.env.npm_package_name }));",
-    "const m = /node\\/v(\\d+)/.exec(ua);",
+    'const m = /node\\/v(\\d+)/.exec(ua);',
     "const mine = process.versions.node.split('.')[0];",
     "if (!m || m[1] !== mine) { console.error('probe requires node v' + mine + '; npm_config_user_agent says node v' + (m && m[1])); process.exit(1); }",
   ].join(' ');
-  const pkg = { name: 'npm-env-probe', version: '1.0.0', private: true, scripts: { postinstall: `node -e "${check.replace(/"/g, '\\"')}"` } };
+  const pkg = {
+    name: 'npm-env-probe',
+    version: '1.0.0',
+    private: true,
+    scripts: { postinstall: `node -e "${check.replace(/"/g, '\\"')}"` },
+  };
   fs.writeFileSync(path.join(source, 'package.json'), JSON.stringify(pkg, null, 2));
-  const lock = { name: 'npm-env-probe', version: '1.0.0', lockfileVersion: 3, requires: true, packages: { '': { name: 'npm-env-probe', version: '1.0.0' } } };
+  const lock = {
+    name: 'npm-env-probe',
+    version: '1.0.0',
+    lockfileVersion: 3,
+    requires: true,
+    packages: { '': { name: 'npm-env-probe', version: '1.0.0' } },
+  };
   fs.writeFileSync(path.join(source, 'package-lock.json'), JSON.stringify(lock, null, 2));
   return source;
 }
@@ -83,7 +98,13 @@ describe('nested npm installs get a clean environment', () => {
       INIT_CWD: '/repo',
       HOME: '/home/me',
       HTTPS_PROXY: 'http://proxy.example:3128',
-      PATH: ['/repo/node_modules/.bin', '/node_modules/.bin', '/usr/lib/npm/node_modules/@npmcli/run-script/lib/node-gyp-bin', '/usr/local/bin', '/usr/bin'].join(path.delimiter),
+      PATH: [
+        '/repo/node_modules/.bin',
+        '/node_modules/.bin',
+        '/usr/lib/npm/node_modules/@npmcli/run-script/lib/node-gyp-bin',
+        '/usr/local/bin',
+        '/usr/bin',
+      ].join(path.delimiter),
     });
     assert.deepEqual(Object.keys(env).sort(), [
       'HOME',
@@ -100,7 +121,10 @@ describe('nested npm installs get a clean environment', () => {
   });
 
   it('keeps NODE when it is not the Node the outer npm runs on', () => {
-    assert.equal(cleanNpmEnv({ NODE: '/opt/node24/bin/node', npm_node_execpath: '/usr/bin/node' }).NODE, '/opt/node24/bin/node');
+    assert.equal(
+      cleanNpmEnv({ NODE: '/opt/node24/bin/node', npm_node_execpath: '/usr/bin/node' }).NODE,
+      '/opt/node24/bin/node',
+    );
   });
 
   it('an install script that reads the Node version from npm_config_user_agent (as code-server does) passes under npmCi', () => {
@@ -108,7 +132,11 @@ describe('nested npm installs get a clean environment', () => {
     const dir = path.join(tmp, 'install');
     npmCi({ source, dir, env: outerNpmEnv(), stdio: 'pipe' });
     const seen = JSON.parse(fs.readFileSync(path.join(dir, 'seen.json'), 'utf8'));
-    assert.match(seen.ua, new RegExp(`node/v${process.versions.node.split('.')[0]}\\.`), 'the nested npm computed its own user agent');
+    assert.match(
+      seen.ua,
+      new RegExp(`node/v${process.versions.node.split('.')[0]}\\.`),
+      'the nested npm computed its own user agent',
+    );
     assert.notEqual(seen.nodedir, '/nonexistent/outer-node-headers');
     assert.notEqual(seen.lifecycle, 'npm run test:unit && node scripts/setup-vscode-tools.js');
     assert.equal(seen.pkg, 'npm-env-probe');

@@ -3,7 +3,16 @@
 import assert from 'node:assert/strict';
 import { getEventListeners } from 'node:events';
 import fc from 'fast-check';
-import { clockTime, duration, Lane, LaneStopped, onAbort, RetryBudget, sleep, type Timers } from '../../src/core/pacing';
+import {
+  clockTime,
+  duration,
+  Lane,
+  LaneStopped,
+  onAbort,
+  RetryBudget,
+  sleep,
+  type Timers,
+} from '../../src/core/pacing';
 
 class FakeTimers implements Timers {
   t = 1_000_000;
@@ -24,7 +33,9 @@ class FakeTimers implements Timers {
   async advanceTo(to: number): Promise<void> {
     for (;;) {
       await flush();
-      const next = [...this.pending.entries()].filter(([, p]) => p.at <= to).sort((a, b) => a[1].at - b[1].at || a[0] - b[0])[0];
+      const next = [...this.pending.entries()]
+        .filter(([, p]) => p.at <= to)
+        .sort((a, b) => a[1].at - b[1].at || a[0] - b[0])[0];
       if (!next) break;
       this.pending.delete(next[0]);
       this.t = Math.max(this.t, next[1].at);
@@ -43,7 +54,12 @@ async function flush(): Promise<void> {
 }
 
 /** Starts `n` acquisitions; records the fake time each one was granted (and releases at once unless `hold`). */
-function starts(lane: Lane, timers: FakeTimers, n: number, hold = false): { times: number[]; done: Promise<unknown[]> } {
+function starts(
+  lane: Lane,
+  timers: FakeTimers,
+  n: number,
+  hold = false,
+): { times: number[]; done: Promise<unknown[]> } {
   const times: number[] = [];
   const done = Promise.allSettled(
     Array.from({ length: n }, async () => {
@@ -64,11 +80,14 @@ describe('pacing: Lane on a fake clock', () => {
     await timers.advance(1000);
     await done;
     const gap = 1000 / (10 * 0.95);
-    assert.deepEqual(times.map((t) => Math.round((t - t0) * 100) / 100), [0, 1, 2, 3, 4].map((i) => Math.round(i * gap * 100) / 100));
+    assert.deepEqual(
+      times.map((t) => Math.round((t - t0) * 100) / 100),
+      [0, 1, 2, 3, 4].map((i) => Math.round(i * gap * 100) / 100),
+    );
   });
 
-  it('property: any rate and count, no 1-second window holds more starts than the rate', () => {
-    fc.assert(
+  it('property: any rate and count, no 1-second window holds more starts than the rate', async () => {
+    await fc.assert(
       fc.asyncProperty(fc.integer({ min: 1, max: 50 }), fc.integer({ min: 1, max: 120 }), async (rate, n) => {
         const timers = new FakeTimers();
         const lane = new Lane({ maxConcurrency: 8, ratePerSecond: rate }, timers);
@@ -166,7 +185,10 @@ describe('pacing: Lane on a fake clock', () => {
     const waiting = lane.acquire();
     const until = timers.now() + 3_600_000;
     lane.stopUntil(until, `ImageKit asked to wait; come back at ${clockTime(until)}`);
-    await assert.rejects(waiting, (e: unknown) => e instanceof LaneStopped && e.until === until && /come back at/.test(e.message));
+    await assert.rejects(
+      waiting,
+      (e: unknown) => e instanceof LaneStopped && e.until === until && /come back at/.test(e.message),
+    );
     await assert.rejects(lane.acquire(), LaneStopped);
     lane.release();
     timers.t = until + 1;

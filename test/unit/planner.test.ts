@@ -17,7 +17,17 @@ describe('planner: properties over random ImageKit URL sets (fast-check)', funct
     const kinds = new Set<string>(checks.flatMap((c) => c.problems.map((p) => p.code)));
     assert.ok(checks.filter((c) => c.ok && c.kind === 'exact').length > 500);
     assert.ok(checks.filter((c) => c.ok && c.kind === 'wildcard').length > 50);
-    for (const code of ['wildcard-too-broad', 'wildcard-not-at-end', 'wildcard-query', 'wildcard-path-unsupported', 'not-under-endpoint', 'not-http', 'empty-path', 'url-encoded', 'fragment-dropped']) {
+    for (const code of [
+      'wildcard-too-broad',
+      'wildcard-not-at-end',
+      'wildcard-query',
+      'wildcard-path-unsupported',
+      'not-under-endpoint',
+      'not-http',
+      'empty-path',
+      'url-encoded',
+      'fragment-dropped',
+    ]) {
       assert.ok(kinds.has(code), `generator never produced ${code}`);
     }
   });
@@ -33,7 +43,15 @@ describe('planner: properties over random ImageKit URL sets (fast-check)', funct
 
   it('the invariants hold for large sets sharing prefixes (coalescing has real work to do)', () => {
     const family = fc
-      .record({ o: fc.constantFrom(IK, 'https://images.example.com'), f: fc.array(fc.constantFrom('a', 'b', 'shoes', 'media/catalog', 's/files', 'x/y'), { minLength: 1, maxLength: 3 }), n: fc.integer({ min: 1, max: 30 }), e: ext })
+      .record({
+        o: fc.constantFrom(IK, 'https://images.example.com'),
+        f: fc.array(fc.constantFrom('a', 'b', 'shoes', 'media/catalog', 's/files', 'x/y'), {
+          minLength: 1,
+          maxLength: 3,
+        }),
+        n: fc.integer({ min: 1, max: 30 }),
+        e: ext,
+      })
       .map(({ o, f, n, e }) => `${o}/${f.join('/')}/red-${n}${e}`);
     fc.assert(
       fc.property(fc.array(family, { minLength: 5, maxLength: 120 }), coalesceArb, (urls, coalesce) => {
@@ -49,7 +67,8 @@ describe('planner: properties over random ImageKit URL sets (fast-check)', funct
         const off = planPurge(urls, checker).requests.length;
         const counts = [1, 2, 3, 4].map((n) => planPurge(urls, checker, { coalesce: n }).requests.length);
         assert.ok(counts.every((c) => c <= off));
-        for (let i = 1; i < counts.length; i++) assert.ok(counts[i - 1] <= counts[i], `N=${i}: ${counts[i - 1]} > N=${i + 1}: ${counts[i]}`);
+        for (let i = 1; i < counts.length; i++)
+          assert.ok(counts[i - 1] <= counts[i], `N=${i}: ${counts[i - 1]} > N=${i + 1}: ${counts[i]}`);
       }),
       { numRuns: 200 },
     );
@@ -67,11 +86,17 @@ describe('planner: properties over random ImageKit URL sets (fast-check)', funct
 
   it('the plan does not depend on the order of the inputs', () => {
     fc.assert(
-      fc.property(fc.array(ikUrl, { maxLength: 30 }).chain((a) => fc.tuple(fc.constant(a), fc.shuffledSubarray(a, { minLength: a.length, maxLength: a.length }))), coalesceArb, ([a, b], coalesce) => {
-        const pa = planPurge(a, checker, { coalesce }).requests.map((r) => r.url);
-        const pb = planPurge(b, checker, { coalesce }).requests.map((r) => r.url);
-        assert.deepEqual(pa, pb);
-      }),
+      fc.property(
+        fc
+          .array(ikUrl, { maxLength: 30 })
+          .chain((a) => fc.tuple(fc.constant(a), fc.shuffledSubarray(a, { minLength: a.length, maxLength: a.length }))),
+        coalesceArb,
+        ([a, b], coalesce) => {
+          const pa = planPurge(a, checker, { coalesce }).requests.map((r) => r.url);
+          const pb = planPurge(b, checker, { coalesce }).requests.map((r) => r.url);
+          assert.deepEqual(pa, pb);
+        },
+      ),
       { numRuns: 150 },
     );
   });
@@ -80,7 +105,12 @@ describe('planner: properties over random ImageKit URL sets (fast-check)', funct
 describe('planner: imgix', () => {
   const checker = imgix.checker({});
   it('derivatives collapse onto their base path: one request, every input kept', () => {
-    const inputs = ['https://assets.imgix.net/dogs.png?w=400', 'https://assets.imgix.net/dogs.png?w=800&h=200', 'https://assets.imgix.net/dogs.png', 'https://assets.imgix.net/dogs.png#x'];
+    const inputs = [
+      'https://assets.imgix.net/dogs.png?w=400',
+      'https://assets.imgix.net/dogs.png?w=800&h=200',
+      'https://assets.imgix.net/dogs.png',
+      'https://assets.imgix.net/dogs.png#x',
+    ];
     const plan = planPurge(inputs, checker);
     assert.deepEqual(
       plan.requests.map((r) => r.url),
@@ -91,7 +121,14 @@ describe('planner: imgix', () => {
     assert.equal(plan.inputCount, 4);
   });
   it('an encoded and an unencoded spelling are one asset; "+" is another', () => {
-    const plan = planPurge(['https://assets.imgix.net/image file.png', 'https://assets.imgix.net/image%20file.png', 'https://assets.imgix.net/image+file.png'], checker);
+    const plan = planPurge(
+      [
+        'https://assets.imgix.net/image file.png',
+        'https://assets.imgix.net/image%20file.png',
+        'https://assets.imgix.net/image+file.png',
+      ],
+      checker,
+    );
     assert.deepEqual(
       plan.requests.map((r) => r.url),
       ['https://assets.imgix.net/image%20file.png', 'https://assets.imgix.net/image+file.png'],
@@ -121,7 +158,10 @@ describe('planner: ImageKit examples', () => {
   const urls = (plan: Plan) => plan.requests.map((r) => r.url);
 
   it('de-duplicates: the same URL (trimmed) is one request with all its inputs; query variants are distinct', () => {
-    const plan = planPurge([`${IK}/a.jpg`, `  ${IK}/a.jpg `, `${IK}/a.jpg#frag`, `${IK}/a.jpg?tr=w-100`, '', '   '], checker);
+    const plan = planPurge(
+      [`${IK}/a.jpg`, `  ${IK}/a.jpg `, `${IK}/a.jpg#frag`, `${IK}/a.jpg?tr=w-100`, '', '   '],
+      checker,
+    );
     assert.deepEqual(urls(plan), [`${IK}/a.jpg`, `${IK}/a.jpg?tr=w-100`]);
     assert.equal(plan.requests[0].inputs.length, 3);
     assert.equal(plan.inputCount, 4, 'blank lines are not inputs');
@@ -144,7 +184,10 @@ describe('planner: ImageKit examples', () => {
     const four = [...three, `${IK}/cat/shoes/blue-1.jpg`];
     // cat/shoes/* saves 3 requests over four exact URLs, but only 1 over cat/shoes/red-* + blue-1.
     assert.deepEqual(urls(planPurge(four, checker, { coalesce: 1 })), [`${IK}/cat/shoes/*`]);
-    assert.deepEqual(urls(planPurge(four, checker, { coalesce: 2 })), [`${IK}/cat/shoes/blue-1.jpg`, `${IK}/cat/shoes/red-*`]);
+    assert.deepEqual(urls(planPurge(four, checker, { coalesce: 2 })), [
+      `${IK}/cat/shoes/blue-1.jpg`,
+      `${IK}/cat/shoes/red-*`,
+    ]);
     assert.equal(DEFAULT_COALESCE, 2);
   });
 
@@ -161,22 +204,37 @@ describe('planner: ImageKit examples', () => {
   });
 
   it('picks the fewest requests across sibling folders', () => {
-    const plan = planPurge([`${IK}/p/q/a.jpg`, `${IK}/p/q/b.jpg`, `${IK}/p/r/c.jpg`, `${IK}/p/r/d.jpg`, `${IK}/p/s/e.jpg`], checker, { coalesce: 1 });
+    const plan = planPurge(
+      [`${IK}/p/q/a.jpg`, `${IK}/p/q/b.jpg`, `${IK}/p/r/c.jpg`, `${IK}/p/r/d.jpg`, `${IK}/p/s/e.jpg`],
+      checker,
+      { coalesce: 1 },
+    );
     assert.deepEqual(urls(plan), [`${IK}/p/q/*`, `${IK}/p/r/*`, `${IK}/p/s/e.jpg`]);
   });
 
   it('a long common prefix allows a wildcard even at one level (15 characters)', () => {
-    const plan = planPurge([`${IK}/holiday-photos-2024-a.jpg`, `${IK}/holiday-photos-2024-b.jpg`, `${IK}/holiday-photos-2024-c.jpg`], checker, { coalesce: 2 });
+    const plan = planPurge(
+      [`${IK}/holiday-photos-2024-a.jpg`, `${IK}/holiday-photos-2024-b.jpg`, `${IK}/holiday-photos-2024-c.jpg`],
+      checker,
+      { coalesce: 2 },
+    );
     assert.deepEqual(urls(plan), [`${IK}/holiday-photos-2024-*`]);
   });
 
   it('transformations of one file coalesce into the file path wildcard (sample.jpg*)', () => {
-    const plan = planPurge([`${IK}/sample.jpg?tr=w-100`, `${IK}/sample.jpg?tr=w-200`, `${IK}/sample.jpg?tr=w-300`], checker, { coalesce: 2 });
+    const plan = planPurge(
+      [`${IK}/sample.jpg?tr=w-100`, `${IK}/sample.jpg?tr=w-200`, `${IK}/sample.jpg?tr=w-300`],
+      checker,
+      { coalesce: 2 },
+    );
     assert.deepEqual(urls(plan), [`${IK}/sample.jpg*`]);
   });
 
   it('wildcards given in the input absorb the URLs (and narrower wildcards) they cover, even without coalescing', () => {
-    const plan = planPurge([`${IK}/x/y/*`, `${IK}/x/y/a.jpg`, `${IK}/x/y/z/b.jpg`, `${IK}/x/y/z/*`, `${IK}/x/yy.jpg`, `${IK}/x/y/*`], checker);
+    const plan = planPurge(
+      [`${IK}/x/y/*`, `${IK}/x/y/a.jpg`, `${IK}/x/y/z/b.jpg`, `${IK}/x/y/z/*`, `${IK}/x/yy.jpg`, `${IK}/x/y/*`],
+      checker,
+    );
     assert.deepEqual(urls(plan), [`${IK}/x/y/*`, `${IK}/x/yy.jpg`]);
     const w = plan.requests[0];
     assert.equal(w.coalesced, false);
@@ -189,7 +247,16 @@ describe('planner: ImageKit examples', () => {
     const sfiles = ['a', 'b', 'c', 'd'].map((f) => `${IK}/s/files/${f}.png`);
     const plan = planPurge([...flat, ...sfiles], checker, { coalesce: 1 });
     assert.deepEqual(urls(plan), [...flat, ...sfiles].sort());
-    const nested = planPurge([`${IK}/media/catalog/p/a.jpg`, `${IK}/media/catalog/p/b.jpg`, `${IK}/media/catalog/q/c.jpg`, `${IK}/media/catalog/q/d.jpg`], checker, { coalesce: 1 });
+    const nested = planPurge(
+      [
+        `${IK}/media/catalog/p/a.jpg`,
+        `${IK}/media/catalog/p/b.jpg`,
+        `${IK}/media/catalog/q/c.jpg`,
+        `${IK}/media/catalog/q/d.jpg`,
+      ],
+      checker,
+      { coalesce: 1 },
+    );
     assert.deepEqual(urls(nested), [`${IK}/media/catalog/p/*`, `${IK}/media/catalog/q/*`]);
     for (const r of [...plan.requests, ...nested.requests].filter((x) => x.kind === 'wildcard')) {
       const counted = r.url.slice(IK.length + 1, -1);
@@ -199,16 +266,24 @@ describe('planner: ImageKit examples', () => {
 
   it('never merges URLs of different endpoints into one wildcard', () => {
     const c = imagekit.checker({ endpoints: ['https://ik.imagekit.io/demo', 'https://ik.imagekit.io/demo/pat'] });
-    const plan = planPurge([`${IK}/pat/x/a.jpg`, `${IK}/pat/x/b.jpg`, `${IK}/pat/x/c.jpg`, `${IK}/pax/a.jpg`], c, { coalesce: 1 });
+    const plan = planPurge([`${IK}/pat/x/a.jpg`, `${IK}/pat/x/b.jpg`, `${IK}/pat/x/c.jpg`, `${IK}/pax/a.jpg`], c, {
+      coalesce: 1,
+    });
     for (const r of plan.requests) assert.equal(c.check(r.url).ok, true);
     assert.ok(plan.requests.some((r) => r.url === `${IK}/pax/a.jpg`));
   });
 
   it('never cuts a wildcard inside a %XX escape', () => {
-    const plan = planPurge([`${IK}/folder/%C3%A91.jpg`, `${IK}/folder/%C3%A92.jpg`, `${IK}/folder/%C3%A93.jpg`], checker, { coalesce: 2 });
+    const plan = planPurge(
+      [`${IK}/folder/%C3%A91.jpg`, `${IK}/folder/%C3%A92.jpg`, `${IK}/folder/%C3%A93.jpg`],
+      checker,
+      { coalesce: 2 },
+    );
     assert.deepEqual(urls(plan), [`${IK}/folder/%C3%A9*`]);
     // é è ê are %C3%A9 %C3%A8 %C3%AA: their common prefix "%C3%A" ends inside an escape; the cut steps back.
-    const accents = planPurge([`${IK}/folder/é1.jpg`, `${IK}/folder/è2.jpg`, `${IK}/folder/ê3.jpg`], checker, { coalesce: 2 });
+    const accents = planPurge([`${IK}/folder/é1.jpg`, `${IK}/folder/è2.jpg`, `${IK}/folder/ê3.jpg`], checker, {
+      coalesce: 2,
+    });
     assert.deepEqual(urls(accents), [`${IK}/folder/%C3*`]);
   });
 

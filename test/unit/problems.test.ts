@@ -43,9 +43,13 @@ function produceAll(): Problem[] {
   if (!api.ok) out.push(api.problem);
   // Limits (README "Limits").
   ik(`https://ik.imagekit.io/demo/${'a'.repeat(MAX_URL_LENGTH)}.jpg`);
-  ik('https://ik.imagekit.io/id0/a.jpg', { endpoints: Array.from({ length: MAX_ENDPOINTS + 1 }, (_, i) => `https://ik.imagekit.io/id${i}`) });
+  ik('https://ik.imagekit.io/id0/a.jpg', {
+    endpoints: Array.from({ length: MAX_ENDPOINTS + 1 }, (_, i) => `https://ik.imagekit.io/id${i}`),
+  });
   const manyUrls = Array.from({ length: MAX_SCAN_URLS }, (_, i) => `https://ik.imagekit.io/demo/${i}.jpg`).join(' ');
-  out.push(...lintText(`${manyUrls} https://ik.imagekit.io/demo/x*`, { imagekit: imagekit.checker({}) }).map((f) => f.problem));
+  out.push(
+    ...lintText(`${manyUrls} https://ik.imagekit.io/demo/x*`, { imagekit: imagekit.checker({}) }).map((f) => f.problem),
+  );
   return out;
 }
 
@@ -87,7 +91,21 @@ describe('problems: every code is reachable and documented', () => {
     assert.equal(sev.get('fragment-dropped'), 'info');
     assert.equal(sev.get('imgix-query-dropped'), 'info');
     assert.equal(sev.get('imgix-video-api'), 'warning');
-    for (const code of ['invalid-url', 'not-http', 'not-under-endpoint', 'empty-path', 'invalid-endpoint', 'insecure-api-base', 'wildcard-not-at-end', 'wildcard-query', 'wildcard-too-broad', 'wildcard-path-unsupported', 'imgix-no-wildcard', 'imgix-sub-image-needs-source-id', 'imgix-invalid-source-id'] as const) {
+    for (const code of [
+      'invalid-url',
+      'not-http',
+      'not-under-endpoint',
+      'empty-path',
+      'invalid-endpoint',
+      'insecure-api-base',
+      'wildcard-not-at-end',
+      'wildcard-query',
+      'wildcard-too-broad',
+      'wildcard-path-unsupported',
+      'imgix-no-wildcard',
+      'imgix-sub-image-needs-source-id',
+      'imgix-invalid-source-id',
+    ] as const) {
       assert.equal(sev.get(code), 'error', code);
     }
   });
@@ -97,6 +115,13 @@ describe('problems: every code is reachable and documented', () => {
     const err = problem('invalid-url', 'error', 'e', { start: 1, end: 2, fixes: [{ title: 't', replacement: 'r' }] });
     assert.equal(hasErrors([note]), false);
     assert.equal(hasErrors([note, err]), true);
-    assert.deepEqual(err, { code: 'invalid-url', severity: 'error', message: 'e', start: 1, end: 2, fixes: [{ title: 't', replacement: 'r' }] });
+    assert.deepEqual(err, {
+      code: 'invalid-url',
+      severity: 'error',
+      message: 'e',
+      start: 1,
+      end: 2,
+      fixes: [{ title: 't', replacement: 'r' }],
+    });
   });
 });

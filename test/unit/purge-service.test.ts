@@ -34,11 +34,19 @@ function fakeSettings(apiBase: string, imgixRate?: number) {
   };
 }
 
-const log = { info: () => {}, warn: () => {}, error: () => {}, result: () => {}, http: () => {}, rememberKey: () => {}, show: () => {} };
+const log = {
+  info: () => {},
+  warn: () => {},
+  error: () => {},
+  result: () => {},
+  http: () => {},
+  rememberKey: () => {},
+  show: () => {},
+};
 const keys = { get: async (p: string) => (p === 'imagekit' ? DEFAULT_IMAGEKIT_TEST_KEY : DEFAULT_IMGIX_TEST_KEY) };
 
 function quotaUsed(memento: MemoryMemento, account = 'demo'): number {
-  return (memento.get<number>(`quota:imagekit:emulator:${account}:${monthKey(new Date())}`) ?? 0) as number;
+  return memento.get<number>(`quota:imagekit:emulator:${account}:${monthKey(new Date())}`) ?? 0;
 }
 
 describe('extension PurgeService (plain Node, vscode stand-in): quota, unknown purges, support ids', function () {
@@ -51,9 +59,19 @@ describe('extension PurgeService (plain Node, vscode stand-in): quota, unknown p
     shown.length = 0;
   });
 
-  function service(apiBase: string, memento: MemoryMemento, imgixRate?: number): { svc: PurgeServiceType; history: HistoryStoreType } {
-    const history = new HistoryStore(memento as never);
-    const svc = new PurgeService(fakeSettings(apiBase, imgixRate) as never, keys as never, history, log as never, memento as never);
+  function service(
+    apiBase: string,
+    memento: MemoryMemento,
+    imgixRate?: number,
+  ): { svc: PurgeServiceType; history: HistoryStoreType } {
+    const history = new HistoryStore(memento);
+    const svc = new PurgeService(
+      fakeSettings(apiBase, imgixRate) as never,
+      keys as never,
+      history,
+      log as never,
+      memento,
+    );
     services.push(svc);
     return { svc, history };
   }
@@ -63,8 +81,13 @@ describe('extension PurgeService (plain Node, vscode stand-in): quota, unknown p
     servers.push(emu);
     const memento = new MemoryMemento();
     const { svc, history } = service(emu.url, memento);
-    const out = await svc.purge(['https://ik.imagekit.io/demo/a.jpg', 'https://ik.imagekit.io/demo/b.jpg'], { source: 'test' });
-    assert.deepEqual(out?.results.map((r) => r.status), ['accepted', 'accepted']);
+    const out = await svc.purge(['https://ik.imagekit.io/demo/a.jpg', 'https://ik.imagekit.io/demo/b.jpg'], {
+      source: 'test',
+    });
+    assert.deepEqual(
+      out?.results.map((r) => r.status),
+      ['accepted', 'accepted'],
+    );
     assert.equal(quotaUsed(memento), 2);
     await history.flush();
     const req = history.all()[0].requests[0];

@@ -37,7 +37,11 @@ describe('purge: ImageKit wire format on a loopback server', function () {
   const opts = () => ({ adapter: imagekit, apiBase: server.base, key: KEY, client });
 
   it('POSTs {url} to /v1/files/purge with Basic base64(key + ":") and application/json; 201 + requestId is accepted', async () => {
-    const plan = ikPlan(['https://ik.imagekit.io/demo/a.jpg', 'https://ik.imagekit.io/demo/folder/b c.png', 'https://ik.imagekit.io/demo/images/upload*']);
+    const plan = ikPlan([
+      'https://ik.imagekit.io/demo/a.jpg',
+      'https://ik.imagekit.io/demo/folder/b c.png',
+      'https://ik.imagekit.io/demo/images/upload*',
+    ]);
     const results = await executePlan(plan.requests, opts());
     assert.equal(server.requests.length, 3);
     for (const r of server.requests) {
@@ -50,7 +54,11 @@ describe('purge: ImageKit wire format on a loopback server', function () {
     }
     assert.deepEqual(
       server.requests.map((r) => JSON.parse(r.body).url).sort(),
-      ['https://ik.imagekit.io/demo/a.jpg', 'https://ik.imagekit.io/demo/folder/b%20c.png', 'https://ik.imagekit.io/demo/images/upload*'].sort(),
+      [
+        'https://ik.imagekit.io/demo/a.jpg',
+        'https://ik.imagekit.io/demo/folder/b%20c.png',
+        'https://ik.imagekit.io/demo/images/upload*',
+      ].sort(),
     );
     assert.deepEqual(
       results.map((r) => r.url),
@@ -65,7 +73,8 @@ describe('purge: ImageKit wire format on a loopback server', function () {
       assert.equal(r.attempts, 1);
     }
     const sentFor = new Map(server.requests.map((r) => [JSON.parse(r.body).url as string, `req-${r.index}`]));
-    for (const r of results) assert.equal(r.requestId, sentFor.get(r.url), 'each result carries the id of its own request');
+    for (const r of results)
+      assert.equal(r.requestId, sentFor.get(r.url), 'each result carries the id of its own request');
   });
 
   it('accepts a 200 too, with or without a requestId', async () => {
@@ -81,7 +90,11 @@ describe('purge: ImageKit wire format on a loopback server', function () {
   });
 
   it('an error {message, help} is shown verbatim, with our hint; 400 is not retried', async () => {
-    server.handler = (_req, res) => reply(res, 400, { message: 'Your request contains invalid url.', help: 'For support kindly contact us at support@imagekit.io .' });
+    server.handler = (_req, res) =>
+      reply(res, 400, {
+        message: 'Your request contains invalid url.',
+        help: 'For support kindly contact us at support@imagekit.io .',
+      });
     const [r] = await executePlan(ikPlan(['https://ik.imagekit.io/demo/a.jpg']).requests, opts());
     assert.equal(server.requests.length, 1);
     assert.equal(r.ok, false);
@@ -120,7 +133,8 @@ describe('purge: ImageKit wire format on a loopback server', function () {
   });
 
   it('a 5xx is retried and the success counts; a reset after the purge was sent is "unknown" and not re-sent (ImageKit)', async () => {
-    server.handler = (req, res) => (req.index === 0 ? reply(res, 502, 'bad gateway') : reply(res, 201, { requestId: 'after-502' }));
+    server.handler = (req, res) =>
+      req.index === 0 ? reply(res, 502, 'bad gateway') : reply(res, 201, { requestId: 'after-502' });
     const [a] = await executePlan(ikPlan(['https://ik.imagekit.io/demo/a.jpg']).requests, opts());
     assert.equal(a.ok, true);
     assert.equal(a.attempts, 2);
@@ -144,7 +158,8 @@ describe('purge: ImageKit wire format on a loopback server', function () {
   });
 
   it('never puts the key (or its base64 form) into a result, even when the server echoes it', async () => {
-    server.handler = (req, res) => reply(res, 400, { message: `bad auth ${req.headers.authorization} for ${KEY}`, help: `key=${KEY}` });
+    server.handler = (req, res) =>
+      reply(res, 400, { message: `bad auth ${req.headers.authorization} for ${KEY}`, help: `key=${KEY}` });
     const [r] = await executePlan(ikPlan(['https://ik.imagekit.io/demo/a.jpg']).requests, opts());
     const text = JSON.stringify(r);
     assert.ok(!text.includes(KEY));
@@ -154,7 +169,11 @@ describe('purge: ImageKit wire format on a loopback server', function () {
   });
 
   it('calls onResult once per request, with its index in the plan', async () => {
-    const plan = ikPlan(['https://ik.imagekit.io/demo/1.jpg', 'https://ik.imagekit.io/demo/2.jpg', 'https://ik.imagekit.io/demo/3.jpg']);
+    const plan = ikPlan([
+      'https://ik.imagekit.io/demo/1.jpg',
+      'https://ik.imagekit.io/demo/2.jpg',
+      'https://ik.imagekit.io/demo/3.jpg',
+    ]);
     const seen: Array<[string, number]> = [];
     await executePlan(plan.requests, { ...opts(), onResult: (r, i) => seen.push([r.url, i]) });
     assert.equal(seen.length, 3);
@@ -164,7 +183,11 @@ describe('purge: ImageKit wire format on a loopback server', function () {
   it('an aborted batch: the one in flight is "unknown" (it was sent), the queued ones "cancelled" and never sent', async () => {
     server.handler = () => {}; // never answers
     const ac = new AbortController();
-    const plan = ikPlan(['https://ik.imagekit.io/demo/1.jpg', 'https://ik.imagekit.io/demo/2.jpg', 'https://ik.imagekit.io/demo/3.jpg']);
+    const plan = ikPlan([
+      'https://ik.imagekit.io/demo/1.jpg',
+      'https://ik.imagekit.io/demo/2.jpg',
+      'https://ik.imagekit.io/demo/3.jpg',
+    ]);
     const c = new HttpClient({ retry: FAST, concurrency: 1 });
     try {
       const p = executePlan(plan.requests, { ...opts(), client: c, signal: ac.signal });
@@ -232,7 +255,12 @@ describe('purge: ImageKit wire format on a loopback server', function () {
   it('waitForCompletion polls until Completed', async () => {
     server.handler = (req, res) => reply(res, 200, { status: req.index < 2 ? 'Pending' : 'Completed' });
     const polls: StatusOutcome[] = [];
-    const r = await waitForCompletion('abc', { ...opts(), intervalMs: 10, timeoutMs: 10_000, onPoll: (s) => polls.push(s) });
+    const r = await waitForCompletion('abc', {
+      ...opts(),
+      intervalMs: 10,
+      timeoutMs: 10_000,
+      onPoll: (s) => polls.push(s),
+    });
     assert.equal(r.status, 'Completed');
     assert.equal(r.timedOut, false);
     assert.deepEqual(
@@ -276,7 +304,9 @@ describe('purge: imgix wire format on a loopback server', function () {
   let server: TestServer;
   let client: HttpClient;
   beforeEach(async () => {
-    server = await startServer((req, res) => reply(res, 200, { data: { type: 'purges', id: `purge-${req.index}`, attributes: {} } }));
+    server = await startServer((req, res) =>
+      reply(res, 200, { data: { type: 'purges', id: `purge-${req.index}`, attributes: {} } }),
+    );
     client = new HttpClient({ retry: FAST, timeoutMs: 5_000 });
   });
   afterEach(async () => {
@@ -296,7 +326,9 @@ describe('purge: imgix wire format on a loopback server', function () {
       assert.equal(r.headers['content-type'], 'application/vnd.api+json');
     }
     assert.deepEqual(
-      server.requests.map((r) => JSON.parse(r.body)).sort((a, b) => (a.data.attributes.url < b.data.attributes.url ? -1 : 1)),
+      server.requests
+        .map((r) => JSON.parse(r.body))
+        .sort((a, b) => (a.data.attributes.url < b.data.attributes.url ? -1 : 1)),
       [
         { data: { type: 'purges', attributes: { url: 'https://assets.imgix.net/dogs.png' } } },
         { data: { type: 'purges', attributes: { url: 'https://assets.imgix.net/image%20file.png' } } },
@@ -312,10 +344,20 @@ describe('purge: imgix wire format on a loopback server', function () {
   });
 
   it('sends sub_image and source_id for a sub-image purge', async () => {
-    const plan = ixPlan(['https://assets.imgix.net/marks/logo.png'], { subImage: true, sourceId: '5ebee107e9c05c0001d9c2d3' });
+    const plan = ixPlan(['https://assets.imgix.net/marks/logo.png'], {
+      subImage: true,
+      sourceId: '5ebee107e9c05c0001d9c2d3',
+    });
     await executePlan(plan.requests, opts());
     assert.deepEqual(JSON.parse(server.requests[0].body), {
-      data: { type: 'purges', attributes: { url: 'https://assets.imgix.net/marks/logo.png', sub_image: true, source_id: '5ebee107e9c05c0001d9c2d3' } },
+      data: {
+        type: 'purges',
+        attributes: {
+          url: 'https://assets.imgix.net/marks/logo.png',
+          sub_image: true,
+          source_id: '5ebee107e9c05c0001d9c2d3',
+        },
+      },
     });
   });
 
@@ -327,7 +369,10 @@ describe('purge: imgix wire format on a loopback server', function () {
   });
 
   it('409 (the same URL purged seconds ago) is a duplicate, not a failure, and is not retried', async () => {
-    server.handler = (_req, res) => reply(res, 409, { errors: [{ status: '409', title: 'Conflict', detail: 'A purge for this URL was recently requested' }] });
+    server.handler = (_req, res) =>
+      reply(res, 409, {
+        errors: [{ status: '409', title: 'Conflict', detail: 'A purge for this URL was recently requested' }],
+      });
     const [r] = await executePlan(ixPlan(['https://assets.imgix.net/a.png']).requests, opts());
     assert.equal(server.requests.length, 1);
     assert.equal(r.ok, true);
@@ -367,7 +412,8 @@ describe('purge: imgix wire format on a loopback server', function () {
   });
 
   it('the Bearer key never appears in a result, even echoed back by the server', async () => {
-    server.handler = (req, res) => reply(res, 400, { errors: [{ status: '400', title: 'Bad', detail: `got ${req.headers.authorization}` }] });
+    server.handler = (req, res) =>
+      reply(res, 400, { errors: [{ status: '400', title: 'Bad', detail: `got ${req.headers.authorization}` }] });
     const [r] = await executePlan(ixPlan(['https://assets.imgix.net/a.png']).requests, opts());
     assert.ok(!JSON.stringify(r).includes(KEY));
     assert.match(r.message ?? '', /Bearer \*\*\*/);
@@ -386,8 +432,14 @@ describe('purge: executePlan through an injected MockAgent at the default API ba
         ? { statusCode: 201, data: JSON.stringify({ requestId: '598821f949c0a938d57563bd' }) }
         : { statusCode: 200, data: JSON.stringify({ data: { id: 'imgix-1', type: 'purges' } }) };
     };
-    mock.get('https://api.imagekit.io').intercept({ path: '/v1/files/purge', method: 'POST' }).reply(record('https://api.imagekit.io'));
-    mock.get('https://api.imgix.com').intercept({ path: '/api/v1/purge', method: 'POST' }).reply(record('https://api.imgix.com'));
+    mock
+      .get('https://api.imagekit.io')
+      .intercept({ path: '/v1/files/purge', method: 'POST' })
+      .reply(record('https://api.imagekit.io'));
+    mock
+      .get('https://api.imgix.com')
+      .intercept({ path: '/api/v1/purge', method: 'POST' })
+      .reply(record('https://api.imgix.com'));
     const client = new HttpClient({ dispatcher: mock, retry: FAST });
     try {
       const [ik] = await executePlan(ikPlan(['https://ik.imagekit.io/your_imagekit_id/default-image.jpg']).requests, {
@@ -415,4 +467,3 @@ describe('purge: executePlan through an injected MockAgent at the default API ba
     }
   });
 });
-

@@ -65,11 +65,17 @@ describe('quota: ImageKit 1000 purges a month', () => {
     const q = new Quota(new MemoryQuotaStore(), 1000, () => new Date('2025-03-10T00:00:00Z'));
     await q.record('demo', 998);
     const two = await q.check('demo', 2);
-    assert.deepEqual([two.ok, two.used, two.remaining, two.requested, two.month, two.account], [true, 998, 2, 2, '2025-03', 'demo']);
+    assert.deepEqual(
+      [two.ok, two.used, two.remaining, two.requested, two.month, two.account],
+      [true, 998, 2, 2, '2025-03', 'demo'],
+    );
     assert.match(two.message, /0 of 1000 left in 2025-03/);
     const three = await q.check('demo', 3);
     assert.equal(three.ok, false);
-    assert.match(three.message, /3 purge requests for demo would go over ImageKit's limit of 1000 a month: 998 used in 2025-03, 2 left/);
+    assert.match(
+      three.message,
+      /3 purge requests for demo would go over ImageKit's limit of 1000 a month: 998 used in 2025-03, 2 left/,
+    );
     assert.match(three.message, /--coalesce/);
     assert.match(three.message, /support@imagekit\.io/);
     assert.equal(await q.used('demo'), 998, 'checking does not count');
@@ -77,11 +83,14 @@ describe('quota: ImageKit 1000 purges a month', () => {
 
   it('a batch counts each request against its own account, and records only what was accepted', async () => {
     const reqs = (...accounts: Array<string | undefined>) => accounts.map((account) => ({ target: { account } }));
-    assert.deepEqual([...countByAccount(reqs('demo', 'shop', 'demo', undefined), 'emulator:')], [
-      ['emulator:demo', 2],
-      ['emulator:shop', 1],
-      ['emulator:default', 1],
-    ]);
+    assert.deepEqual(
+      [...countByAccount(reqs('demo', 'shop', 'demo', undefined), 'emulator:')],
+      [
+        ['emulator:demo', 2],
+        ['emulator:shop', 1],
+        ['emulator:default', 1],
+      ],
+    );
     const q = new Quota(new MemoryQuotaStore(), 3);
     await q.record('shop', 2);
     // demo has room for 3, shop only for 1: a batch with 2 shop requests is refused, naming shop.

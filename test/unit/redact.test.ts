@@ -92,7 +92,10 @@ describe('redact: every form, as literals', () => {
     assert.equal(redact('...Lit3ral+Key/x= was refused', [K]), '...*** was refused');
     // Ordinary text before a "..." is left alone, and so is a run of dots.
     assert.equal(redact('loading... done.....', [K]), 'loading... done.....');
-    assert.equal(redact('pri... (3 characters of a key are not a secret)', [K]), 'pri... (3 characters of a key are not a secret)');
+    assert.equal(
+      redact('pri... (3 characters of a key are not a secret)', [K]),
+      'pri... (3 characters of a key are not a secret)',
+    );
   });
 
   it('overlapping forms are masked as one (found by the fuzzer: base64(key) running into the key left 10 of 11 characters)', () => {

@@ -42,7 +42,12 @@ describe('scanner: languages', () => {
     const css = `.a { background: url(https://assets.imgix.net/bg.png); }
 .b { background-image: url('https://ik.imagekit.io/demo/b.png'), url("https://images.example.com/c.png?x=1"); }
 @import url(https://assets.imgix.net/style.css);`;
-    assert.deepEqual(urls(css), ['https://assets.imgix.net/bg.png', 'https://ik.imagekit.io/demo/b.png', 'https://images.example.com/c.png?x=1', 'https://assets.imgix.net/style.css']);
+    assert.deepEqual(urls(css), [
+      'https://assets.imgix.net/bg.png',
+      'https://ik.imagekit.io/demo/b.png',
+      'https://images.example.com/c.png?x=1',
+      'https://assets.imgix.net/style.css',
+    ]);
   });
 
   it('Markdown: links, images with titles, autolinks <...>, reference definitions, bare URLs ending a sentence', () => {
@@ -62,14 +67,24 @@ Autolink: <https://ik.imagekit.io/demo/auto.jpg>. Bare: https://ik.imagekit.io/d
   });
 
   it('JSON and YAML', () => {
-    const json = '{"hero": "https://ik.imagekit.io/demo/hero.jpg", "list": ["https://assets.imgix.net/1.png","https://assets.imgix.net/2.png"]}';
-    assert.deepEqual(urls(json), ['https://ik.imagekit.io/demo/hero.jpg', 'https://assets.imgix.net/1.png', 'https://assets.imgix.net/2.png']);
+    const json =
+      '{"hero": "https://ik.imagekit.io/demo/hero.jpg", "list": ["https://assets.imgix.net/1.png","https://assets.imgix.net/2.png"]}';
+    assert.deepEqual(urls(json), [
+      'https://ik.imagekit.io/demo/hero.jpg',
+      'https://assets.imgix.net/1.png',
+      'https://assets.imgix.net/2.png',
+    ]);
     const yaml = `images:\r\n  - https://ik.imagekit.io/demo/y1.jpg  # first\r\n  - 'https://assets.imgix.net/y2.png'\r\nhero: "https://images.example.com/y3.jpg"\r\n`;
-    assert.deepEqual(urls(yaml), ['https://ik.imagekit.io/demo/y1.jpg', 'https://assets.imgix.net/y2.png', 'https://images.example.com/y3.jpg']);
+    assert.deepEqual(urls(yaml), [
+      'https://ik.imagekit.io/demo/y1.jpg',
+      'https://assets.imgix.net/y2.png',
+      'https://images.example.com/y3.jpg',
+    ]);
   });
 
   it('JS/TS: string literals, template literals (templated), {{…}} and {…} placeholders (templated)', () => {
-    const ts = "const a = 'https://ik.imagekit.io/demo/static.jpg';\n" +
+    const ts =
+      "const a = 'https://ik.imagekit.io/demo/static.jpg';\n" +
       'const b = `https://ik.imagekit.io/demo/${id}.jpg`;\n' +
       'const c = "https://assets.imgix.net/{{name}}.png";\n' +
       "const d = 'https://assets.imgix.net/{name}.png';\n" +
@@ -94,12 +109,18 @@ describe('scanner: URLs and their ends', () => {
       const t = `Purge https://ik.imagekit.io/demo/a.jpg${p} now`;
       assert.deepEqual(urls(t), ['https://ik.imagekit.io/demo/a.jpg'], JSON.stringify(p));
     }
-    assert.deepEqual(urls('x https://ik.imagekit.io/demo/a.b.c;v=1,2!x.jpg y'), ['https://ik.imagekit.io/demo/a.b.c;v=1,2!x.jpg']);
-    assert.deepEqual(urls('https://ik.imagekit.io/demo/a.jpg?tr=w-100.'), ['https://ik.imagekit.io/demo/a.jpg?tr=w-100']);
+    assert.deepEqual(urls('x https://ik.imagekit.io/demo/a.b.c;v=1,2!x.jpg y'), [
+      'https://ik.imagekit.io/demo/a.b.c;v=1,2!x.jpg',
+    ]);
+    assert.deepEqual(urls('https://ik.imagekit.io/demo/a.jpg?tr=w-100.'), [
+      'https://ik.imagekit.io/demo/a.jpg?tr=w-100',
+    ]);
   });
 
   it('wildcards: flagged, the "*" kept, trailing punctuation dropped', () => {
-    const found = scan('Try https://ik.imagekit.io/demo/images/upload*, or https://ik.imagekit.io/demo/folder/*/sample.jpg.');
+    const found = scan(
+      'Try https://ik.imagekit.io/demo/images/upload*, or https://ik.imagekit.io/demo/folder/*/sample.jpg.',
+    );
     assert.deepEqual(
       found.map((m) => [m.url, m.wildcard]),
       [
@@ -112,7 +133,9 @@ describe('scanner: URLs and their ends', () => {
 
   it('custom domains come from the classifier: configured ones are found, others are not', () => {
     assert.deepEqual(
-      scan('a https://images.example.com/a.jpg b https://cdn.example.org/b.png c https://other.example.com/c.png').map((m) => [m.url, m.provider]),
+      scan('a https://images.example.com/a.jpg b https://cdn.example.org/b.png c https://other.example.com/c.png').map(
+        (m) => [m.url, m.provider],
+      ),
       [
         ['https://images.example.com/a.jpg', 'imagekit'],
         ['https://cdn.example.org/b.png', 'imgix'],
@@ -122,22 +145,34 @@ describe('scanner: URLs and their ends', () => {
 
   it('imgix: any *.imgix.net host; look-alikes are not', () => {
     assert.deepEqual(
-      scan('https://anything.imgix.net/x.png https://imgix.net.evil.com/y.png https://notimgix.net/z.png').map((m) => [m.url, m.provider]),
+      scan('https://anything.imgix.net/x.png https://imgix.net.evil.com/y.png https://notimgix.net/z.png').map((m) => [
+        m.url,
+        m.provider,
+      ]),
       [['https://anything.imgix.net/x.png', 'imgix']],
     );
   });
 
   it('ImageKit is asked first when both providers claim a host', () => {
-    const both = classifierFrom({ imagekit: imagekit.checker({ endpoints: ['https://shared.imgix.net'] }), imgix: imgix.checker({}) });
+    const both = classifierFrom({
+      imagekit: imagekit.checker({ endpoints: ['https://shared.imgix.net'] }),
+      imgix: imgix.checker({}),
+    });
     assert.equal(scanText('https://shared.imgix.net/a.png', both)[0].provider, 'imagekit');
     assert.equal(classifierFrom({})('ik.imagekit.io'), undefined);
   });
 
   it('case, ports, http: found; user info and other schemes: not', () => {
-    const found = scan('HTTPS://IK.IMAGEKIT.IO/demo/Up.jpg http://ik.imagekit.io/demo/h.jpg https://ik.imagekit.io:8443/demo/p.jpg https://user@ik.imagekit.io/demo/u.jpg ftp://ik.imagekit.io/demo/f.jpg');
+    const found = scan(
+      'HTTPS://IK.IMAGEKIT.IO/demo/Up.jpg http://ik.imagekit.io/demo/h.jpg https://ik.imagekit.io:8443/demo/p.jpg https://user@ik.imagekit.io/demo/u.jpg ftp://ik.imagekit.io/demo/f.jpg',
+    );
     assert.deepEqual(
       found.map((m) => m.url),
-      ['HTTPS://IK.IMAGEKIT.IO/demo/Up.jpg', 'http://ik.imagekit.io/demo/h.jpg', 'https://ik.imagekit.io:8443/demo/p.jpg'],
+      [
+        'HTTPS://IK.IMAGEKIT.IO/demo/Up.jpg',
+        'http://ik.imagekit.io/demo/h.jpg',
+        'https://ik.imagekit.io:8443/demo/p.jpg',
+      ],
     );
   });
 
@@ -151,7 +186,11 @@ describe('scanner: URLs and their ends', () => {
 
   it('ends at quotes, brackets, backticks, backslashes, pipes and whitespace', () => {
     for (const end of ['"', "'", '`', '<', '>', '[', ']', '\\', '|', '^', ' ', '\t', '\n', ')']) {
-      assert.deepEqual(urls(`https://ik.imagekit.io/demo/a.jpg${end}rest`), ['https://ik.imagekit.io/demo/a.jpg'], JSON.stringify(end));
+      assert.deepEqual(
+        urls(`https://ik.imagekit.io/demo/a.jpg${end}rest`),
+        ['https://ik.imagekit.io/demo/a.jpg'],
+        JSON.stringify(end),
+      );
     }
   });
 
@@ -195,7 +234,11 @@ describe('scanner: large and pathological input', function () {
       `https://ik.imagekit.io/demo/open(${'x'.repeat(200_000)}`, // an unbalanced parenthesis and a long run
       `https://ik.imagekit.io/demo/${'(a)'.repeat(50_000)}`, // many balanced groups
     ];
-    planted.push('https://ik.imagekit.io/demo/dots', 'https://ik.imagekit.io/demo/open', `https://ik.imagekit.io/demo/${'(a)'.repeat(50_000)}`);
+    planted.push(
+      'https://ik.imagekit.io/demo/dots',
+      'https://ik.imagekit.io/demo/open',
+      `https://ik.imagekit.io/demo/${'(a)'.repeat(50_000)}`,
+    );
     // Interleave: planted URLs, then each pathological run on its own line, then more planted URLs.
     const half = Math.floor(parts.length / 2);
     const text = [...parts.slice(0, half), '\n', pathological.join('\n'), '\n', ...parts.slice(half)].join('');
@@ -231,7 +274,10 @@ describe('scanner: large and pathological input', function () {
     assert.equal(scanText(exact, classify).truncated, undefined);
     // URLs of other hosts after the limit are not URLs the scanner would have returned: not truncated.
     assert.equal(scanText(`${exact} https://example.com/a.jpg`, classify).truncated, undefined);
-    assert.equal(scanText('https://ik.imagekit.io/demo/a.jpg https://ik.imagekit.io/demo/b.jpg', classify, 1).truncated?.next.url, 'https://ik.imagekit.io/demo/b.jpg');
+    assert.equal(
+      scanText('https://ik.imagekit.io/demo/a.jpg https://ik.imagekit.io/demo/b.jpg', classify, 1).truncated?.next.url,
+      'https://ik.imagekit.io/demo/b.jpg',
+    );
     // The flag is not enumerable: results still compare equal to plain arrays.
     assert.deepEqual(Object.keys(scanText('https://ik.imagekit.io/demo/a.jpg b', classify, 0)), []);
   });
@@ -247,7 +293,10 @@ describe('scanner: large and pathological input', function () {
 
   it('a URL followed by 300 000 dots ends before them', () => {
     const text = `x https://ik.imagekit.io/demo/a.jpg${'.'.repeat(300_000)} y https://ik.imagekit.io/demo/b.jpg${'.!?'.repeat(100_000)}x`;
-    assert.deepEqual(urls(text), ['https://ik.imagekit.io/demo/a.jpg', `https://ik.imagekit.io/demo/b.jpg${'.!?'.repeat(100_000)}x`]);
+    assert.deepEqual(urls(text), [
+      'https://ik.imagekit.io/demo/a.jpg',
+      `https://ik.imagekit.io/demo/b.jpg${'.!?'.repeat(100_000)}x`,
+    ]);
   });
 
   it('a million "(" or ")" after a URL, and nested parentheses, end the URL without blowing up', () => {

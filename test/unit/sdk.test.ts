@@ -10,12 +10,18 @@ import { DEFAULT_IMAGEKIT_TEST_KEY, DEFAULT_IMGIX_TEST_KEY, type Emulator } from
 import { control, emulatorFixture } from './emulator-helpers';
 
 /* eslint-disable @typescript-eslint/no-require-imports */
-type V6Result = Record<string, unknown> & { $ResponseMetadata?: { statusCode: number; headers: Record<string, string> } };
+type V6Result = Record<string, unknown> & {
+  $ResponseMetadata?: { statusCode: number; headers: Record<string, string> };
+};
 interface ImageKitV6 {
   purgeCache(url: string): Promise<V6Result>;
   getPurgeCacheStatus(requestId: string): Promise<V6Result>;
 }
-const ImageKitV6Class = require('imagekit') as new (o: { publicKey: string; privateKey: string; urlEndpoint: string }) => ImageKitV6;
+const ImageKitV6Class = require('imagekit') as new (o: {
+  publicKey: string;
+  privateKey: string;
+  urlEndpoint: string;
+}) => ImageKitV6;
 // The axios instance imagekit 6 itself requires (resolved from its own folder).
 const axios = require(require.resolve('axios', { paths: [path.dirname(require.resolve('imagekit'))] })) as {
   interceptors: { request: { use(f: (c: { url?: string }) => { url?: string }): number; eject(id: number): void } };
@@ -25,8 +31,12 @@ interface ImgixApiError extends Error {
   status: number | string;
   response: { errors?: Array<Record<string, string>> } | string | null;
 }
-const ImgixAPI = require('imgix-management-js') as new (o: { apiKey: string }) => { request(path: string, o?: { method?: string; body?: unknown }): Promise<Record<string, any>> };
-const imgixFetch = require('imgix-management-js/src/fetch-wrapper') as { fetch: (url: string, init: unknown) => Promise<unknown> };
+const ImgixAPI = require('imgix-management-js') as new (o: { apiKey: string }) => {
+  request(path: string, o?: { method?: string; body?: unknown }): Promise<Record<string, any>>;
+};
+const imgixFetch = require('imgix-management-js/src/fetch-wrapper') as {
+  fetch: (url: string, init: unknown) => Promise<unknown>;
+};
 
 const IK_HOST = 'https://api.imagekit.io';
 const IX_HOST = 'https://api.imgix.com';
@@ -47,7 +57,10 @@ describe('official SDKs against the emulator', function () {
   let interceptor: number | undefined;
   const realFetch = imgixFetch.fetch;
   const redirectTo = (base: string) => {
-    interceptor = axios.interceptors.request.use((c) => ({ ...c, url: c.url?.startsWith(IK_HOST) ? base + c.url.slice(IK_HOST.length) : c.url }));
+    interceptor = axios.interceptors.request.use((c) => ({
+      ...c,
+      url: c.url?.startsWith(IK_HOST) ? base + c.url.slice(IK_HOST.length) : c.url,
+    }));
     imgixFetch.fetch = (url, init) => {
       assert.ok(url.startsWith(IX_HOST), `imgix-management-js asked for ${url}`);
       return realFetch(base + url.slice(IX_HOST.length), init);
@@ -60,7 +73,12 @@ describe('official SDKs against the emulator', function () {
   });
 
   describe('imagekit 6 (axios, host hard-coded)', () => {
-    const sdk = (key = DEFAULT_IMAGEKIT_TEST_KEY) => new ImageKitV6Class({ publicKey: 'public_emulator', privateKey: key, urlEndpoint: 'https://ik.imagekit.io/demo' });
+    const sdk = (key = DEFAULT_IMAGEKIT_TEST_KEY) =>
+      new ImageKitV6Class({
+        publicKey: 'public_emulator',
+        privateKey: key,
+        urlEndpoint: 'https://ik.imagekit.io/demo',
+      });
 
     it('purgeCache: 201 {requestId}; getPurgeCacheStatus: Pending, then Completed; headers reach $ResponseMetadata', async () => {
       emu = await fx.start({ statusDelayMs: 1000 });
@@ -75,7 +93,10 @@ describe('official SDKs against the emulator', function () {
       const done = await sdk().getPurgeCacheStatus(String(purge.requestId));
       assert.equal(done.status, 'Completed');
       const log = (await control(emu.url, 'GET', 'requests?provider=imagekit')).json.requests;
-      assert.ok(log.every((r: { auth: string }) => r.auth === 'valid'), 'Basic base64(key + ":") as the SDK sends it');
+      assert.ok(
+        log.every((r: { auth: string }) => r.auth === 'valid'),
+        'Basic base64(key + ":") as the SDK sends it',
+      );
     });
 
     it('a wrong key: rejects with {message, help} and statusCode 401; an unknown id: 404', async () => {
@@ -99,7 +120,10 @@ describe('official SDKs against the emulator', function () {
       assert.equal(e['X-RateLimit-Limit'], 2);
       assert.equal(e['X-RateLimit-Interval'], 1000);
       const reset = e['X-RateLimit-Reset'] as number;
-      assert.ok(Number.isInteger(reset) && reset >= 0 && reset <= 1000, `X-RateLimit-Reset ${reset} ms: never epoch seconds`);
+      assert.ok(
+        Number.isInteger(reset) && reset >= 0 && reset <= 1000,
+        `X-RateLimit-Reset ${reset} ms: never epoch seconds`,
+      );
     });
 
     it('a wildcard the rules refuse: 400 with the message and help the SDK passes on', async () => {
@@ -112,11 +136,14 @@ describe('official SDKs against the emulator', function () {
   });
 
   describe('@imagekit/nodejs 7 (fetch, baseURL)', () => {
-    const sdk = (key = DEFAULT_IMAGEKIT_TEST_KEY, maxRetries = 0) => new ImageKitNode({ privateKey: key, baseURL: emu.url, maxRetries });
+    const sdk = (key = DEFAULT_IMAGEKIT_TEST_KEY, maxRetries = 0) =>
+      new ImageKitNode({ privateKey: key, baseURL: emu.url, maxRetries });
 
     it('sends Basic base64(key:do_not_set), which the emulator accepts as the real API does; create, then get until Completed', async () => {
       emu = await fx.start({ statusDelayMs: 1000 });
-      const { data, response } = await sdk().cache.invalidation.create({ url: 'https://ik.imagekit.io/demo/sdk-v7.jpg' }).withResponse();
+      const { data, response } = await sdk()
+        .cache.invalidation.create({ url: 'https://ik.imagekit.io/demo/sdk-v7.jpg' })
+        .withResponse();
       assert.equal(response.status, 201);
       assert.equal(typeof data.requestId, 'string');
       assert.match(response.headers.get('x-ik-requestid') ?? '', /^[0-9a-f-]{36}$/);
@@ -124,16 +151,21 @@ describe('official SDKs against the emulator', function () {
       fx.clock.advance(1000);
       assert.equal((await sdk().cache.invalidation.get(String(data.requestId))).status, 'Completed');
       const log = (await control(emu.url, 'GET', 'requests?provider=imagekit')).json.requests;
-      assert.deepEqual(log.map((r: { auth: string }) => r.auth), ['valid', 'valid', 'valid']);
+      assert.deepEqual(
+        log.map((r: { auth: string }) => r.auth),
+        ['valid', 'valid', 'valid'],
+      );
     });
 
     it('a wrong key is an AuthenticationError (401) carrying {message, help}; an unknown id a NotFoundError', async () => {
       emu = await fx.start();
-      const e = await rejection(sdk('private_wrong').cache.invalidation.create({ url: 'https://ik.imagekit.io/demo/a.jpg' }));
+      const e = await rejection(
+        sdk('private_wrong').cache.invalidation.create({ url: 'https://ik.imagekit.io/demo/a.jpg' }),
+      );
       assert.ok(e instanceof AuthenticationError, String(e));
       assert.equal(e.status, 401);
       assert.equal(typeof (e.error as { message?: unknown }).message, 'string');
-      assert.ok(await rejection(sdk().cache.invalidation.get('ffffffffffffffffffffffff')) instanceof NotFoundError);
+      assert.ok((await rejection(sdk().cache.invalidation.get('ffffffffffffffffffffffff'))) instanceof NotFoundError);
     });
 
     it('rate limited: a RateLimitError (429) whose headers give the limit and the wait in ms', async () => {
@@ -181,8 +213,15 @@ describe('official SDKs against the emulator', function () {
     it('sub-images: sub_image with a source_id is accepted and echoed; without one, 422', async () => {
       emu = await fx.start();
       redirectTo(emu.url);
-      const ok = await purge('https://assets.imgix.net/mark.png', { sub_image: true, source_id: '5ebee107e9c05c0001d9c2d3' });
-      assert.deepEqual(ok.data.attributes, { url: 'https://assets.imgix.net/mark.png', sub_image: true, source_id: '5ebee107e9c05c0001d9c2d3' });
+      const ok = await purge('https://assets.imgix.net/mark.png', {
+        sub_image: true,
+        source_id: '5ebee107e9c05c0001d9c2d3',
+      });
+      assert.deepEqual(ok.data.attributes, {
+        url: 'https://assets.imgix.net/mark.png',
+        sub_image: true,
+        source_id: '5ebee107e9c05c0001d9c2d3',
+      });
       const e = await rejection<ImgixApiError>(purge('https://assets.imgix.net/mark2.png', { sub_image: true }));
       assert.equal(e.status, 422);
     });

@@ -9,11 +9,19 @@ const KEY = 'private_Lit3ral+Key/x=';
 
 describe('safeText: control characters', () => {
   const cases: Array<[string, string, string]> = [
-    ['ESC sequences that clear the screen and move the cursor', '\x1b[2J\x1b[Hpurged 3 of 3', '\\x1B[2J\\x1B[Hpurged 3 of 3'],
+    [
+      'ESC sequences that clear the screen and move the cursor',
+      '\x1b[2J\x1b[Hpurged 3 of 3',
+      '\\x1B[2J\\x1B[Hpurged 3 of 3',
+    ],
     ['an OSC title sequence ended by BEL', '\x1b]0;pwned\x07ok', '\\x1B]0;pwned\\x07ok'],
     ['the 8-bit CSI (C1) and other C1 controls', '\u009b31mred\u0085\u0090', '\\x9B31mred\\x85\\x90'],
     ['NUL, backspace, DEL', 'a\u0000b\bc\u007fd', 'a\\x00b\\x08c\\x7Fd'],
-    ['bidi overrides and isolates (text shown reordered)', 'abc\u202edcba\u2066x\u2069\u200f', 'abc\\u202Edcba\\u2066x\\u2069\\u200F'],
+    [
+      'bidi overrides and isolates (text shown reordered)',
+      'abc\u202edcba\u2066x\u2069\u200f',
+      'abc\\u202Edcba\\u2066x\\u2069\\u200F',
+    ],
     ['Arabic letter mark, interlinear annotation', 'a\u061cb\ufff9c', 'a\\u061Cb\\uFFF9c'],
     ['tag characters (invisible text)', 'ok\u{e0041}\u{e0042}', 'ok\\u{E0041}\\u{E0042}'],
     ['a lone surrogate', 'a\ud800b\udc00', 'a\ufffdb\ufffd'],
@@ -64,12 +72,16 @@ describe('safeText: redaction comes first', () => {
     assert.equal(safeText(`${'x'.repeat(198)}${KEY}yyyy`, { keys: [KEY] }), `${'x'.repeat(197)}...`);
     for (let at = 150; at <= 210; at++) {
       const out = safeText(`${'x'.repeat(at)}${KEY}${'z'.repeat(50)}`, { keys: [KEY] });
-      for (let n = 4; n <= KEY.length; n++) assert.ok(!out.includes(KEY.slice(0, n)), `at ${at}: ${n} characters of the key in ${out}`);
+      for (let n = 4; n <= KEY.length; n++)
+        assert.ok(!out.includes(KEY.slice(0, n)), `at ${at}: ${n} characters of the key in ${out}`);
     }
   });
 
   it('every form is redacted before control characters are escaped (a key split by ESC is not a key)', () => {
-    assert.equal(safeText('auth: Basic cHJpdmF0ZV9MaXQzcmFsK0tleS94PTo=\x1b[0m', { keys: [KEY] }), 'auth: Basic ***\\x1B[0m');
+    assert.equal(
+      safeText('auth: Basic cHJpdmF0ZV9MaXQzcmFsK0tleS94PTo=\x1b[0m', { keys: [KEY] }),
+      'auth: Basic ***\\x1B[0m',
+    );
     assert.equal(safeText('Basic cHJpdmF0ZV9MaXQzcmFsK0tleS94PTpkb19ub3Rfc2V0', { keys: [`  ${KEY}  `] }), 'Basic ***');
     assert.equal(safeText('k=private_Lit3ral%2BKey%2Fx%3D', { keys: [undefined, KEY] }), 'k=***');
   });

@@ -12,7 +12,13 @@ function refused(raw: string): { code: string; message: string; start?: number; 
   const r = parseUrl(raw);
   assert.equal(r.ok, false, raw);
   if (r.ok) throw new Error('unreachable');
-  return { code: r.problem.code, message: r.problem.message, start: r.problem.start, end: r.problem.end, input: raw.trim() };
+  return {
+    code: r.problem.code,
+    message: r.problem.message,
+    start: r.problem.start,
+    end: r.problem.end,
+    input: raw.trim(),
+  };
 }
 
 describe('url: parseUrl keeps the path as written', () => {
@@ -48,7 +54,11 @@ describe('url: parseUrl keeps the path as written', () => {
     assert.equal(parsed('https://h.example/a#f?not-a-query').rawQuery, undefined);
   });
   it('assumes https for a URL that starts with a host name or //, keeping offsets on the input', () => {
-    for (const [input, path] of [['you.imgix.net/your-image.png', '/your-image.png'], ['//you.imgix.net/a%20b.png?w=1', '/a%20b.png'], ['ik.imagekit.io:8443/demo/a.jpg', '/demo/a.jpg']]) {
+    for (const [input, path] of [
+      ['you.imgix.net/your-image.png', '/your-image.png'],
+      ['//you.imgix.net/a%20b.png?w=1', '/a%20b.png'],
+      ['ik.imagekit.io:8443/demo/a.jpg', '/demo/a.jpg'],
+    ]) {
       const r = parseUrl(input);
       assert.ok(r.ok, input);
       assert.equal(r.url.assumedScheme, true);
@@ -57,7 +67,10 @@ describe('url: parseUrl keeps the path as written', () => {
       assert.equal(r.url.rawPath, path);
       assert.equal(input.slice(r.url.pathStart, r.url.pathStart + path.length), path);
     }
-    assert.equal((parseUrl('https://you.imgix.net/a.png') as { url: { assumedScheme?: boolean } }).url.assumedScheme, undefined);
+    assert.equal(
+      (parseUrl('https://you.imgix.net/a.png') as { url: { assumedScheme?: boolean } }).url.assumedScheme,
+      undefined,
+    );
   });
   it('refuses what is not an absolute http(s) URL, with a message that says what to write', () => {
     assert.equal(refused('').code, 'invalid-url');
@@ -92,7 +105,7 @@ describe('url: parseUrl keeps the path as written', () => {
 describe('url: encodeExact and decodeLoose', () => {
   it('encodes spaces and unsafe ASCII, keeps everything else', () => {
     assert.equal(encodeExact('/image file.png'), '/image%20file.png');
-    assert.equal(encodeExact('/a+b,c;d=e&f:g@h!$\'()*~'), '/a+b,c;d=e&f:g@h!$\'()*~');
+    assert.equal(encodeExact("/a+b,c;d=e&f:g@h!$'()*~"), "/a+b,c;d=e&f:g@h!$'()*~");
     assert.equal(encodeExact('"<>\\^`{|}[]'), '%22%3C%3E%5C%5E%60%7B%7C%7D%5B%5D');
     assert.equal(encodeExact('\t\n\u0000'), '%09%0A%00');
   });
@@ -131,14 +144,33 @@ describe('url: API base check (keys travel in headers)', () => {
     }
   });
   it('plain http is accepted on loopback only: 127.0.0.1, any 127.x, ::1, localhost', () => {
-    for (const raw of ['http://127.0.0.1:8787', 'http://127.0.0.1', 'http://127.1.2.3:9', 'http://[::1]:8787', 'http://localhost:8787', 'http://LOCALHOST', 'http://127.1/']) {
+    for (const raw of [
+      'http://127.0.0.1:8787',
+      'http://127.0.0.1',
+      'http://127.1.2.3:9',
+      'http://[::1]:8787',
+      'http://localhost:8787',
+      'http://LOCALHOST',
+      'http://127.1/',
+    ]) {
       const r = checkApiBase(raw);
       assert.ok(r.ok, raw);
       assert.equal(r.api.loopback, true, raw);
     }
   });
   it('plain http anywhere else is refused with a message naming the host and what to do', () => {
-    for (const raw of ['http://example.com', 'http://api.imagekit.io', 'http://10.0.0.1:8787', 'http://192.168.1.10', 'http://0.0.0.0:8787', 'http://128.0.0.1', 'http://127.0.0.1.example.com', 'http://localhost.example.com', 'http://dev.localhost:8787', 'http://[::ffff:127.0.0.1]:8787']) {
+    for (const raw of [
+      'http://example.com',
+      'http://api.imagekit.io',
+      'http://10.0.0.1:8787',
+      'http://192.168.1.10',
+      'http://0.0.0.0:8787',
+      'http://128.0.0.1',
+      'http://127.0.0.1.example.com',
+      'http://localhost.example.com',
+      'http://dev.localhost:8787',
+      'http://[::ffff:127.0.0.1]:8787',
+    ]) {
       const r = checkApiBase(raw);
       assert.equal(r.ok, false, raw);
       if (r.ok) continue;
@@ -151,7 +183,15 @@ describe('url: API base check (keys travel in headers)', () => {
     assert.ok(!r.ok && r.problem.message.includes('http://example.com'));
   });
   it('other schemes, non-URLs, credentials, queries and fragments are refused', () => {
-    for (const raw of ['ftp://127.0.0.1', 'ws://127.0.0.1', 'not a url', '', 'https://user:pw@api.imagekit.io', 'https://api.imagekit.io/?x=1', 'https://api.imagekit.io/#f']) {
+    for (const raw of [
+      'ftp://127.0.0.1',
+      'ws://127.0.0.1',
+      'not a url',
+      '',
+      'https://user:pw@api.imagekit.io',
+      'https://api.imagekit.io/?x=1',
+      'https://api.imagekit.io/#f',
+    ]) {
       const r = checkApiBase(raw);
       assert.equal(r.ok, false, raw);
       if (!r.ok) assert.equal(r.problem.code, 'insecure-api-base');
@@ -161,7 +201,18 @@ describe('url: API base check (keys travel in headers)', () => {
   });
   it('isLoopbackHost', () => {
     assert.deepEqual(
-      ['localhost', '127.0.0.1', '127.255.255.255', '::1', '[::1]', 'foo.localhost', '127.0.0.1.nip.io', '0.0.0.0', '::', 'example.com'].map(isLoopbackHost),
+      [
+        'localhost',
+        '127.0.0.1',
+        '127.255.255.255',
+        '::1',
+        '[::1]',
+        'foo.localhost',
+        '127.0.0.1.nip.io',
+        '0.0.0.0',
+        '::',
+        'example.com',
+      ].map(isLoopbackHost),
       [true, true, true, true, true, false, false, false, false, false],
     );
   });

@@ -21,7 +21,10 @@ describe('verify: snapshots and verdicts', () => {
   });
 
   it('maps a CDN URL onto the emulator, and leaves it alone without one', () => {
-    assert.equal(assetFetchUrl('https://ik.imagekit.io/demo/a b.jpg', 'http://127.0.0.1:9/'), 'http://127.0.0.1:9/cdn/ik.imagekit.io/demo/a%20b.jpg');
+    assert.equal(
+      assetFetchUrl('https://ik.imagekit.io/demo/a b.jpg', 'http://127.0.0.1:9/'),
+      'http://127.0.0.1:9/cdn/ik.imagekit.io/demo/a%20b.jpg',
+    );
     assert.equal(assetFetchUrl('https://assets.imgix.net/dogs.png?w=400'), 'https://assets.imgix.net/dogs.png?w=400');
   });
 
@@ -31,10 +34,22 @@ describe('verify: snapshots and verdicts', () => {
     const before = await snapshotAsset(url, client, { emulatorBase: emu.url });
     assert.equal(before.status, 200);
     assert.match(before.validator ?? '', /^"[0-9a-f]+"$/, 'the ETag');
-    assert.deepEqual(emu.requests({ provider: 'cdn' }).map((r) => r.method), ['HEAD'], 'no body was downloaded');
+    assert.deepEqual(
+      emu.requests({ provider: 'cdn' }).map((r) => r.method),
+      ['HEAD'],
+      'no body was downloaded',
+    );
 
-    await fetch(`${emu.url}/_emulator/origin`, { method: 'POST', headers: { 'content-type': 'application/json' }, body: JSON.stringify({ url, action: 'update' }) });
-    assert.equal(compareSnapshots(before, await snapshotAsset(url, client, { emulatorBase: emu.url })).verdict, 'unchanged', 'stale until purged');
+    await fetch(`${emu.url}/_emulator/origin`, {
+      method: 'POST',
+      headers: { 'content-type': 'application/json' },
+      body: JSON.stringify({ url, action: 'update' }),
+    });
+    assert.equal(
+      compareSnapshots(before, await snapshotAsset(url, client, { emulatorBase: emu.url })).verdict,
+      'unchanged',
+      'stale until purged',
+    );
 
     const purge = await fetch(`${emu.url}/api/v1/purge`, {
       method: 'POST',
@@ -42,7 +57,11 @@ describe('verify: snapshots and verdicts', () => {
       body: JSON.stringify({ data: { type: 'purges', attributes: { url } } }),
     });
     assert.equal(purge.status, 200);
-    assert.equal(compareSnapshots(before, await snapshotAsset(url, client, { emulatorBase: emu.url })).verdict, 'unchanged', 'a 200 is not done yet');
+    assert.equal(
+      compareSnapshots(before, await snapshotAsset(url, client, { emulatorBase: emu.url })).verdict,
+      'unchanged',
+      'a 200 is not done yet',
+    );
     fixture.clock.advance(500);
     const after = compareSnapshots(before, await snapshotAsset(url, client, { emulatorBase: emu.url }));
     assert.equal(after.verdict, 'updated', after.detail);
@@ -52,7 +71,11 @@ describe('verify: snapshots and verdicts', () => {
     const emu = await fixture.start();
     const url = 'https://assets.imgix.net/verify/gone.png';
     const before = await snapshotAsset(url, client, { emulatorBase: emu.url });
-    await fetch(`${emu.url}/_emulator/origin`, { method: 'POST', headers: { 'content-type': 'application/json' }, body: JSON.stringify({ url, action: 'delete' }) });
+    await fetch(`${emu.url}/_emulator/origin`, {
+      method: 'POST',
+      headers: { 'content-type': 'application/json' },
+      body: JSON.stringify({ url, action: 'delete' }),
+    });
     await fetch(`${emu.url}/api/v1/purge`, {
       method: 'POST',
       headers: { authorization: 'Bearer emulator_test_key_imgix', 'content-type': 'application/vnd.api+json' },
@@ -76,7 +99,10 @@ describe('verify: snapshots and verdicts', () => {
     });
     const a = await snapshotAsset(`${server.base}/a.png`, client);
     assert.match(a.validator ?? '', /^sha256:[0-9a-f]{16}$/);
-    assert.deepEqual(server.requests.map((r) => r.method), ['HEAD', 'GET']);
+    assert.deepEqual(
+      server.requests.map((r) => r.method),
+      ['HEAD', 'GET'],
+    );
     assert.equal(compareSnapshots(a, await snapshotAsset(`${server.base}/a.png`, client)).verdict, 'unchanged');
     version = 'two';
     assert.equal(compareSnapshots(a, await snapshotAsset(`${server.base}/a.png`, client)).verdict, 'updated');

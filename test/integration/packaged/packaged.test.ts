@@ -8,7 +8,11 @@ import { extension, openAt, waitFor } from '../harness';
 import { checkContributedCommands, checkManifest } from '../shared-checks';
 
 function listFiles(dir: string, base = dir): string[] {
-  return fs.readdirSync(dir, { withFileTypes: true }).flatMap((e) => (e.isDirectory() ? listFiles(path.join(dir, e.name), base) : [path.relative(base, path.join(dir, e.name))]));
+  return fs
+    .readdirSync(dir, { withFileTypes: true })
+    .flatMap((e) =>
+      e.isDirectory() ? listFiles(path.join(dir, e.name), base) : [path.relative(base, path.join(dir, e.name))],
+    );
 }
 
 describe('the packaged extension (.vsix)', () => {
@@ -20,7 +24,12 @@ describe('the packaged extension (.vsix)', () => {
 
   it('holds only what it needs: no sources, tests, source maps, node_modules or the CLI', () => {
     const files = listFiles(extension().extensionPath);
-    const unwanted = files.filter((f) => /^(src|test|out|node_modules|scripts|tools|sample|\.vscode)\//.test(f) || /\.(map|ts)$/.test(f) || f === 'dist/cli.js');
+    const unwanted = files.filter(
+      (f) =>
+        /^(src|test|out|node_modules|scripts|tools|sample|\.vscode)\//.test(f) ||
+        /\.(map|ts)$/.test(f) ||
+        f === 'dist/cli.js',
+    );
     assert.deepEqual(unwanted, [], `unexpected files in the .vsix: ${unwanted.join(', ')}`);
     assert.ok(files.includes('dist/extension.js') && files.includes('package.json'), `files: ${files.join(', ')}`);
   });

@@ -90,10 +90,19 @@ export function startServer(handler: Handler): Promise<TestServer> {
 }
 
 /** Answers with a JSON body (or a raw string) and extra headers. */
-export function reply(res: http.ServerResponse, status: number, body?: unknown, headers: Record<string, string> = {}): void {
+export function reply(
+  res: http.ServerResponse,
+  status: number,
+  body?: unknown,
+  headers: Record<string, string> = {},
+): void {
   const text = body === undefined ? '' : typeof body === 'string' ? body : JSON.stringify(body);
   const type = typeof body === 'string' ? 'text/plain' : 'application/json';
-  res.writeHead(status, { ...(text ? { 'content-type': type } : {}), 'content-length': String(Buffer.byteLength(text)), ...headers });
+  res.writeHead(status, {
+    ...(text ? { 'content-type': type } : {}),
+    'content-length': String(Buffer.byteLength(text)),
+    ...headers,
+  });
   res.end(text);
 }
 

@@ -60,8 +60,13 @@ export const stub = {
     showInformationMessage: message('info'),
     showWarningMessage: message('warning'),
     showErrorMessage: message('error'),
-    withProgress: async <T>(_o: unknown, task: (p: { report: (x: unknown) => void }, token: { onCancellationRequested: () => { dispose: () => void } }) => Promise<T>) =>
-      task({ report: () => {} }, { onCancellationRequested: () => ({ dispose: () => {} }) }),
+    withProgress: async <T>(
+      _o: unknown,
+      task: (
+        p: { report: (x: unknown) => void },
+        token: { onCancellationRequested: () => { dispose: () => void } },
+      ) => Promise<T>,
+    ) => task({ report: () => {} }, { onCancellationRequested: () => ({ dispose: () => {} }) }),
   },
 };
 
