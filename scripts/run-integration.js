@@ -16,7 +16,7 @@
 //
 // Usage: node scripts/run-integration.js [options]    (build first: npm run build && node esbuild.js --tests)
 //   --suite NAME        run only test/integration/NAME/ in the dev phase (e.g. screenshots)
-//   --grep REGEX        only tests whose full title matches
+//   --grep REGEX        only tests whose full title matches (no packaged phase unless --packaged-only)
 //   --no-packaged       skip the packaged phase          --packaged-only   only the packaged phase
 //   --no-start-smoke    skip the last check, `npm start -- --smoke` (also left out with --suite or --grep)
 //   --vsix FILE         test this .vsix instead of running `npm run package`
@@ -101,6 +101,8 @@ function parseArgs(argv) {
   }
   if (process.env.VSCODE_EXECUTABLE) o.electron = true;
   if (o.suite || o.grep || !o.dev || o.electron) o.startSmoke = false;
+  // A title filter is for the suites of this folder; the packaged suite runs only when asked for (--packaged-only).
+  if (o.grep && o.dev) o.packaged = false;
   if (o.electron && !process.env.VSCODE_EXECUTABLE)
     fail(
       '--electron needs VSCODE_EXECUTABLE: the path of a desktop VS Code executable (@vscode/test-electron cannot download one offline).',
