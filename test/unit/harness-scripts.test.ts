@@ -34,11 +34,15 @@ describe('integration harness scripts', () => {
     const pidFile = path.join(tmp, 'grandchild.pid');
     // sh starts a background sleep (the grandchild), records its pid, then waits.
     const child = groups.spawn('sh', '/bin/sh', ['-c', `sleep 30 & echo $! > ${pidFile}; wait`], { stdio: 'ignore' });
-    for (let i = 0; i < 50 && !fs.existsSync(pidFile); i++) await procs.sleep(50);
-    const grandchild = Number(fs.readFileSync(pidFile, 'utf8'));
+    // The shell creates the file before `echo` writes the pid into it: wait for a pid, not for the file (a busy
+    // machine can take seconds).
+    const readPid = () => (fs.existsSync(pidFile) ? Number(fs.readFileSync(pidFile, 'utf8').trim()) : 0);
+    for (let i = 0; i < 200 && !(readPid() > 0); i++) await procs.sleep(50);
+    const grandchild = readPid();
+    assert.ok(grandchild > 0, 'the shell wrote the grandchild pid');
     assert.ok(alive(child.pid) && alive(grandchild), 'both run before the kill');
     await groups.killAll(2000);
-    for (let i = 0; i < 40 && alive(grandchild); i++) await procs.sleep(50);
+    for (let i = 0; i < 200 && alive(grandchild); i++) await procs.sleep(50);
     assert.equal(alive(grandchild), false, 'the grandchild is gone with its group');
     assert.equal(groups.groups.size, 0);
   });
@@ -53,7 +57,7 @@ describe('integration harness scripts', () => {
       assert.ok(!found.includes(other), 'a process that does not name the folder is not included');
       const reaped: number[] = await procs.reapStragglers(marker, { waitMs: 200 });
       assert.deepEqual(reaped, [mine]);
-      for (let i = 0; i < 40 && alive(mine); i++) await procs.sleep(50);
+      for (let i = 0; i < 200 && alive(mine); i++) await procs.sleep(50);
       assert.equal(alive(mine), false);
       assert.equal(alive(other), true, 'the other process is left alone');
     } finally {
