@@ -5,7 +5,7 @@
 import { describeCount } from './limits';
 import { problem, type Problem } from './problems';
 import type { Checker, ProviderId } from './provider';
-import { classifierFrom, scanText } from './scanner';
+import { classifierFrom, scanText, type ScanMatches } from './scanner';
 
 export interface LintFinding {
   /** The range the problem is about, as offsets in the text. */
@@ -22,9 +22,12 @@ export interface LintFinding {
 export type Checkers = Partial<Record<ProviderId, Checker>>;
 
 export function lintText(text: string, checkers: Checkers): LintFinding[] {
+  return lintMatches(scanText(text, classifierFrom(checkers)), checkers);
+}
+
+/** The findings of one scan's matches (the editor scans a document once per version and lints that). */
+export function lintMatches(matches: ScanMatches, checkers: Checkers): LintFinding[] {
   const findings: LintFinding[] = [];
-  const classify = classifierFrom(checkers);
-  const matches = scanText(text, classify);
   for (const m of matches) {
     if (!m.wildcard || m.templated) continue;
     const checker = checkers[m.provider];
