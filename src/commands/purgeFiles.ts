@@ -4,6 +4,8 @@
 
 import * as vscode from 'vscode';
 import { PathMapper } from '../core/mapping';
+import { settingId, VsCodeCommand } from '../host/ids';
+import type { PurgeOutcome } from '../host/purgeService';
 import type { Services } from '../host/services';
 
 const MAX_FILES = 5000;
@@ -21,7 +23,7 @@ export async function urlsForResources(
 ): Promise<{ urls: string[]; unmapped: string[] }> {
   const mapper = new PathMapper(s.settings.mappings());
   if (mapper.problems.length)
-    throw new Error(`Mapping rules: ${mapper.problems[0]} (settings cdnPurge.mappings or cdn-purge.json)`);
+    throw new Error(`Mapping rules: ${mapper.problems[0]} (settings ${settingId('mappings')} or cdn-purge.json)`);
   const urls: string[] = [];
   const unmapped: string[] = [];
   for (const uri of resources) {
@@ -70,8 +72,9 @@ export async function urlsForResources(
   return { urls: [...new Set(urls)], unmapped };
 }
 
-export function registerPurgeFiles(s: Services): vscode.Disposable {
-  return vscode.commands.registerCommand('cdnPurge.purgeFiles', async (uri?: vscode.Uri, uris?: vscode.Uri[]) => {
+/** Command.purgeFiles, from the Explorer: (clicked item, selected items). */
+export function purgeFiles(s: Services) {
+  return async (uri?: vscode.Uri, uris?: vscode.Uri[]): Promise<PurgeOutcome | undefined> => {
     const resources = uris?.length
       ? uris
       : uri
@@ -92,20 +95,20 @@ export function registerPurgeFiles(s: Services): vscode.Disposable {
     } catch (e) {
       void vscode.window
         .showErrorMessage((e as Error).message, 'Open Settings')
-        .then((a) => a && vscode.commands.executeCommand('workbench.action.openSettings', 'cdnPurge.mappings'));
+        .then((a) => a && vscode.commands.executeCommand(VsCodeCommand.openSettings, settingId('mappings')));
       return undefined;
     }
     if (mapped.unmapped.length) {
-      const msg = `No mapping gives a CDN URL for ${mapped.unmapped.length === 1 ? mapped.unmapped[0] : `${mapped.unmapped.length} of the selected items`}. Add a rule such as { "glob": "public/images/**", "url": "https://ik.imagekit.io/<id>/images/" } to cdnPurge.mappings or cdn-purge.json.`;
+      const msg = `No mapping gives a CDN URL for ${mapped.unmapped.length === 1 ? mapped.unmapped[0] : `${mapped.unmapped.length} of the selected items`}. Add a rule such as { "glob": "public/images/**", "url": "https://ik.imagekit.io/<id>/images/" } to ${settingId('mappings')} or cdn-purge.json.`;
       s.log.warn(msg);
       if (mapped.urls.length === 0) {
         void vscode.window
           .showErrorMessage(msg, 'Open Settings')
-          .then((a) => a && vscode.commands.executeCommand('workbench.action.openSettings', 'cdnPurge.mappings'));
+          .then((a) => a && vscode.commands.executeCommand(VsCodeCommand.openSettings, settingId('mappings')));
         return undefined;
       }
       void vscode.window.showWarningMessage(msg);
     }
     return s.purge.purge(mapped.urls, { source: 'explorer' });
-  });
+  };
 }

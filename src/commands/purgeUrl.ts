@@ -2,6 +2,8 @@
 // reach, an input box that checks the URL against the provider's rules as you type.
 
 import * as vscode from 'vscode';
+import { settingId } from '../host/ids';
+import type { PurgeOutcome } from '../host/purgeService';
 import type { Services } from '../host/services';
 import { urlsAt } from '../host/urlAtCursor';
 
@@ -17,8 +19,7 @@ export async function askForUrl(s: Services): Promise<string | undefined> {
       const provider = s.settings.providerOf(value);
       if (!provider)
         return {
-          message:
-            'Not an ImageKit or imgix host. Custom domains go in cdnPurge.imagekit.endpoints or cdnPurge.imgix.domains.',
+          message: `Not an ImageKit or imgix host. Custom domains go in ${settingId('imagekit.endpoints')} or ${settingId('imgix.domains')}.`,
           severity: vscode.InputBoxValidationSeverity.Error,
         };
       const check = s.settings.checker(provider).check(value);
@@ -34,8 +35,9 @@ export async function askForUrl(s: Services): Promise<string | undefined> {
   });
 }
 
-export function registerPurgeUrl(s: Services): vscode.Disposable {
-  return vscode.commands.registerCommand('cdnPurge.purgeUrl', async (arg?: unknown) => {
+/** Command.purgeUrl: a URL or a list of URLs as argument, else those at the cursor, else an input box. */
+export function purgeUrl(s: Services) {
+  return async (arg?: unknown): Promise<PurgeOutcome | undefined> => {
     let urls: string[] = [];
     if (typeof arg === 'string') urls = [arg];
     else if (Array.isArray(arg) && arg.every((x) => typeof x === 'string')) urls = arg;
@@ -56,5 +58,5 @@ export function registerPurgeUrl(s: Services): vscode.Disposable {
       urls = [typed];
     }
     return s.purge.purge(urls, { source: 'editor' });
-  });
+  };
 }

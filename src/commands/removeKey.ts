@@ -5,8 +5,9 @@ import type { ProviderId } from '../core/provider';
 import { keyName, type KeySlot } from '../host/secrets';
 import type { Services } from '../host/services';
 
-export function registerRemoveKey(s: Services): vscode.Disposable {
-  return vscode.commands.registerCommand('cdnPurge.removeKey', async () => {
+/** Command.removeKey: pick stored keys to delete; returns how many were removed. */
+export function removeKey(s: Services) {
+  return async (): Promise<number> => {
     const items: Array<vscode.QuickPickItem & { provider: ProviderId; slot: KeySlot }> = [];
     for (const provider of ['imagekit', 'imgix'] as const) {
       for (const slot of ['real', 'emulator'] as const) {
@@ -33,5 +34,5 @@ export function registerRemoveKey(s: Services): vscode.Disposable {
       `Removed ${picked.length} key${picked.length === 1 ? '' : 's'} from secret storage.`,
     );
     return picked.length;
-  });
+  };
 }

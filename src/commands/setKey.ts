@@ -22,8 +22,9 @@ export async function pickProvider(title: string, s: Services): Promise<Provider
   return (await vscode.window.showQuickPick(items, { title }))?.provider;
 }
 
-export function registerSetKey(s: Services): vscode.Disposable {
-  return vscode.commands.registerCommand('cdnPurge.setKey', async (arg?: unknown) => {
+/** Command.setKey; a provider id as argument skips the pick. Returns whether a key was stored. */
+export function setKey(s: Services) {
+  return async (arg?: unknown): Promise<boolean> => {
     const provider = isProviderId(arg) ? arg : await pickProvider('Set API Key for…', s);
     if (!provider) return false;
     const value = await vscode.window.showInputBox({
@@ -39,5 +40,5 @@ export function registerSetKey(s: Services): vscode.Disposable {
     s.log.info(`${keyName(provider)} stored in secret storage.`);
     void vscode.window.showInformationMessage(`${keyName(provider)} stored in VS Code's secret storage.`);
     return true;
-  });
+  };
 }

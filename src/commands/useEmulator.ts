@@ -4,8 +4,10 @@
 
 import * as vscode from 'vscode';
 import { checkApiBase } from '../core/url';
+import type { SettingKey } from '../host/ids';
 import { keyName } from '../host/secrets';
 import type { Services } from '../host/services';
+import { updateSetting } from '../host/settings';
 
 export const DEFAULT_EMULATOR_URL = 'http://127.0.0.1:8787';
 
@@ -31,16 +33,17 @@ async function probe(s: Services, base: string): Promise<EmulatorInfo | undefine
   }
 }
 
+const API_BASES = ['imagekit.apiBase', 'imgix.apiBase'] as const satisfies readonly SettingKey[];
+
 async function switchBack(s: Services): Promise<void> {
-  const c = vscode.workspace.getConfiguration('cdnPurge');
-  for (const k of ['imagekit.apiBase', 'imgix.apiBase'])
-    await c.update(k, undefined, vscode.ConfigurationTarget.Global);
+  for (const k of API_BASES) await updateSetting(k, undefined);
   s.log.info('Switched back to the real ImageKit and imgix APIs.');
   void vscode.window.showInformationMessage('CDN Purge now talks to the real ImageKit and imgix APIs again.');
 }
 
-export function registerUseEmulator(s: Services): vscode.Disposable {
-  return vscode.commands.registerCommand('cdnPurge.useEmulator', async (arg?: unknown) => {
+/** Command.useEmulator: a loopback URL as argument (no prompts, no notification), or 'off' to switch back. */
+export function useEmulator(s: Services) {
+  return async (arg?: unknown): Promise<string | undefined> => {
     if (arg === 'off') {
       await switchBack(s);
       return undefined;
@@ -106,9 +109,7 @@ export function registerUseEmulator(s: Services): vscode.Disposable {
       }
       await s.keys.set(provider, 'emulator', key);
     }
-    const c = vscode.workspace.getConfiguration('cdnPurge');
-    await c.update('imagekit.apiBase', base, vscode.ConfigurationTarget.Global);
-    await c.update('imgix.apiBase', base, vscode.ConfigurationTarget.Global);
+    for (const k of API_BASES) await updateSetting(k, base);
     s.log.info(`Using the local emulator at ${base}: purges go to it, nothing reaches ImageKit or imgix.`);
     if (typeof arg !== 'string') {
       void vscode.window
@@ -119,5 +120,5 @@ export function registerUseEmulator(s: Services): vscode.Disposable {
         .then((a) => a && switchBack(s));
     }
     return base;
-  });
+  };
 }

@@ -4,6 +4,9 @@
 
 import * as vscode from 'vscode';
 import type { ProviderId } from '../core/provider';
+import { StorageKey } from './ids';
+import { Storage } from './storage';
+import { realTimers, type Timers } from './timers';
 import type { PurgeResult } from '../core/purge';
 import type { VerifyVerdict } from '../core/verify';
 
@@ -54,12 +57,13 @@ export interface HistoryBatch {
   requests: HistoryRequest[];
 }
 
-const KEY = 'cdnPurge.history.v1';
-const CORRUPT_KEY = 'cdnPurge.history.unreadable';
+const KEY = StorageKey.history;
+const CORRUPT_KEY = StorageKey.historyUnreadable;
 export const MAX_BATCHES = 200;
-const CHANGE_DELAY_MS = 100;
+export const CHANGE_DELAY_MS = 100;
 
-interface Stored {
+/** The history as stored under StorageKey.history. */
+export interface StoredHistory {
   version: 1;
   batches: HistoryBatch[];
 }
@@ -88,20 +92,25 @@ export class HistoryStore implements vscode.Disposable {
   readonly onDidChange = this.emitter.event;
   private writing: Promise<void> = Promise.resolve();
   private counter = 0;
-  private pendingChange?: ReturnType<typeof setTimeout>;
+  private pendingChange?: unknown;
+  private readonly storage: Storage;
   /** Problems met while loading, for the log. */
   readonly loadWarnings: string[] = [];
 
-  constructor(private readonly memento: vscode.Memento) {
+  constructor(
+    memento: vscode.Memento,
+    private readonly timers: Timers = realTimers,
+  ) {
+    this.storage = new Storage(memento);
     this.load();
   }
 
   private load(): void {
-    const raw = this.memento.get<unknown>(KEY);
+    const raw = this.storage.read(KEY);
     if (raw === undefined) return;
-    const stored = raw as Partial<Stored>;
+    const stored = raw as Partial<StoredHistory>;
     if (typeof raw !== 'object' || raw === null || stored.version !== 1 || !Array.isArray(stored.batches)) {
-      void this.memento.update(CORRUPT_KEY, raw);
+      void this.storage.write(CORRUPT_KEY, raw);
       this.loadWarnings.push(
         `The stored purge history could not be read; it was kept aside under "${CORRUPT_KEY}" and a new history started.`,
       );
@@ -109,7 +118,7 @@ export class HistoryStore implements vscode.Disposable {
     }
     const good = stored.batches.filter(isBatch);
     if (good.length !== stored.batches.length) {
-      void this.memento.update(
+      void this.storage.write(
         CORRUPT_KEY,
         stored.batches.filter((b) => !isBatch(b)),
       );
@@ -137,9 +146,9 @@ export class HistoryStore implements vscode.Disposable {
   }
 
   private save(): void {
-    const snapshot: Stored = { version: 1, batches: this.batches.slice(0, MAX_BATCHES) };
+    const snapshot: StoredHistory = { version: 1, batches: this.batches.slice(0, MAX_BATCHES) };
     this.batches = snapshot.batches;
-    const write = () => this.memento.update(KEY, snapshot);
+    const write = () => this.storage.write(KEY, snapshot);
     this.writing = this.writing.then(write, write).then(undefined, (e: Error) => {
       this.onWriteError?.(e);
     });
@@ -150,8 +159,8 @@ export class HistoryStore implements vscode.Disposable {
 
   /** Writes now what is pending; resolves when every change so far is stored. */
   flush(): Promise<void> {
-    if (this.pendingChange) {
-      clearTimeout(this.pendingChange);
+    if (this.pendingChange !== undefined) {
+      this.timers.clearTimeout(this.pendingChange);
       this.pendingChange = undefined;
       this.save();
       this.emitter.fire();
@@ -164,7 +173,7 @@ export class HistoryStore implements vscode.Disposable {
    * writes the history (and redraws the tree) a few times, not once per result.
    */
   private changed(): void {
-    this.pendingChange ??= setTimeout(() => {
+    this.pendingChange ??= this.timers.setTimeout(() => {
       this.pendingChange = undefined;
       this.save();
       this.emitter.fire();

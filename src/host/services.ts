@@ -1,5 +1,6 @@
 // What the commands are given: the extension's services, created once in activate(). No module-level state.
 import type * as vscode from 'vscode';
+import type { DocumentIndex } from './documentIndex';
 import type { HistoryStore } from './history';
 import type { HistoryNode, HistoryTreeProvider } from './historyTree';
 import type { PurgeLog } from './log';
@@ -18,4 +19,6 @@ export interface Services {
   poller: StatusPoller;
   tree: vscode.TreeView<HistoryNode>;
   treeProvider: HistoryTreeProvider;
+  /** The URLs and purge-pattern problems of open documents (diagnostics, context key, quick fixes). */
+  index: DocumentIndex;
 }

@@ -18,12 +18,37 @@ import type { Checker, ProviderConfig, ProviderId } from '../core/provider';
 import type { Checkers } from '../core/lint';
 import { classifierFrom, type HostClassifier } from '../core/scanner';
 import { checkApiBase, parseUrl } from '../core/url';
+import { SECTION, Setting, settingId, type SettingKey, type SettingValue } from './ids';
 
-export const SECTION = 'cdnPurge';
+export { SECTION };
+
+/** Where the workspace's cdn-purge.json was read from, its text, and what is wrong with it. */
+export interface ProjectConfigSource {
+  uri: vscode.Uri;
+  /** Undefined when the file was not read (too large). */
+  text?: string;
+  errors: readonly string[];
+}
+
+/** A setting's value: the user's when it has the setting's type, else the default (see ids.ts). */
+export function readSetting<K extends SettingKey>(config: vscode.WorkspaceConfiguration, key: K): SettingValue<K> {
+  const spec = Setting[key] as { default: SettingValue<K>; valid: (v: unknown) => v is SettingValue<K> };
+  const v = config.get<unknown>(key);
+  return spec.valid(v) ? v : spec.default;
+}
 
 export interface ResolvedApi {
   base: string;
   loopback: boolean;
+}
+
+/** Changes a user setting (undefined removes it), by its typed key. */
+export async function updateSetting<K extends SettingKey>(
+  key: K,
+  value: SettingValue<K> | undefined,
+  target: vscode.ConfigurationTarget = vscode.ConfigurationTarget.Global,
+): Promise<void> {
+  await vscode.workspace.getConfiguration(SECTION).update(key, value, target);
 }
 
 /** Settings, plus what a workspace's cdn-purge.json adds; rebuilt when either changes. */
@@ -32,6 +57,7 @@ export class Settings implements vscode.Disposable {
   readonly onDidChange = this.emitter.event;
   private project: ProjectConfig = emptyProjectConfig();
   private projectErrors: string[] = [];
+  private projectSource?: ProjectConfigSource;
   private readonly checkerCache = new Map<ProviderId, Checker>();
   private readonly disposables: vscode.Disposable[] = [];
 
@@ -55,24 +81,32 @@ export class Settings implements vscode.Disposable {
   async reloadProject(): Promise<void> {
     let project = emptyProjectConfig();
     let errors: string[] = [];
+    let source: ProjectConfigSource | undefined;
     for (const folder of vscode.workspace.workspaceFolders ?? []) {
       const uri = vscode.Uri.joinPath(folder.uri, PROJECT_CONFIG_FILE);
       try {
         // Not read at all when over the limit: a workspace's file must not stall the extension host.
         if ((await vscode.workspace.fs.stat(uri)).size > MAX_CONFIG_BYTES) {
           errors = [configTooLarge(PROJECT_CONFIG_FILE)];
+          source = { uri, errors };
           break;
         }
         const bytes = await vscode.workspace.fs.readFile(uri);
-        ({ config: project, errors } = parseProjectConfig(Buffer.from(bytes).toString('utf8'), PROJECT_CONFIG_FILE));
+        const text = Buffer.from(bytes).toString('utf8');
+        ({ config: project, errors } = parseProjectConfig(text, PROJECT_CONFIG_FILE));
+        source = { uri, text, errors };
         break;
       } catch {
         // no cdn-purge.json in this folder
       }
     }
-    if (JSON.stringify([project, errors]) === JSON.stringify([this.project, this.projectErrors])) return;
+    const same =
+      JSON.stringify([project, errors, source?.uri.toString(), source?.text]) ===
+      JSON.stringify([this.project, this.projectErrors, this.projectSource?.uri.toString(), this.projectSource?.text]);
+    if (same) return;
     this.project = project;
     this.projectErrors = errors;
+    this.projectSource = source;
     this.changed();
   }
 
@@ -89,15 +123,25 @@ export class Settings implements vscode.Disposable {
     return this.projectErrors;
   }
 
+  /** The cdn-purge.json in use (the first workspace folder's that has one), undefined when there is none. */
+  get projectConfig(): ProjectConfigSource | undefined {
+    return this.projectSource;
+  }
+
+  /** A setting, typed, with the default for a missing or mistyped value. */
+  get<K extends SettingKey>(key: K): SettingValue<K> {
+    return readSetting(this.config, key);
+  }
+
   providerConfig(provider: ProviderId): ProviderConfig {
     const c = this.config;
     if (provider === 'imagekit') {
-      return { endpoints: unique([...this.project.imagekit.endpoints, ...c.get<string[]>('imagekit.endpoints', [])]) };
+      return { endpoints: unique([...this.project.imagekit.endpoints, ...readSetting(c, 'imagekit.endpoints')]) };
     }
-    const sourceId = c.get<string>('imgix.sourceId', '') || this.project.imgix.sourceId;
-    const subImage = c.get<boolean>('imgix.subImage', false) || this.project.imgix.subImage === true;
+    const sourceId = readSetting(c, 'imgix.sourceId') || this.project.imgix.sourceId;
+    const subImage = readSetting(c, 'imgix.subImage') || this.project.imgix.subImage === true;
     return {
-      endpoints: unique([...this.project.imgix.domains, ...c.get<string[]>('imgix.domains', [])]),
+      endpoints: unique([...this.project.imgix.domains, ...readSetting(c, 'imgix.domains')]),
       ...(sourceId ? { sourceId } : {}),
       ...(subImage ? { subImage } : {}),
     };
@@ -133,15 +177,16 @@ export class Settings implements vscode.Disposable {
 
   /** The checked API base; throws an Error whose message says what to do. */
   apiBase(provider: ProviderId): ResolvedApi {
-    const raw = this.config.get<string>(`${provider}.apiBase`) || adapterFor(provider).defaultApiBase;
+    const key = `${provider}.apiBase` as const;
+    const raw = this.get(key) || adapterFor(provider).defaultApiBase;
     const r = checkApiBase(raw);
-    if (!r.ok) throw new Error(`${r.problem.message} (setting cdnPurge.${provider}.apiBase)`);
+    if (!r.ok) throw new Error(`${r.problem.message} (setting ${settingId(key)})`);
     return r.api;
   }
 
   /** ImageKit coalescing: the requests a wildcard must save; 0 is off (the planner's reading too). */
   get coalesce(): number {
-    return this.config.get<number>('coalesce', 0);
+    return this.get('coalesce');
   }
 
   /**
@@ -150,16 +195,16 @@ export class Settings implements vscode.Disposable {
    */
   rateLimit(provider: ProviderId): number | undefined {
     if (provider !== 'imgix') return undefined;
-    const v = this.config.get<number>('imgix.rateLimit', IMGIX_PURGE_RATE);
-    return typeof v === 'number' && Number.isFinite(v) && v >= 0 ? v : IMGIX_PURGE_RATE;
+    const v = this.get('imgix.rateLimit');
+    return Number.isFinite(v) && v >= 0 ? v : IMGIX_PURGE_RATE;
   }
 
   get confirm(): boolean {
-    return this.config.get<boolean>('confirm', true);
+    return this.get('confirm');
   }
 
   get diagnosticsEnabled(): boolean {
-    return this.config.get<boolean>('diagnostics.enabled', true);
+    return this.get('diagnostics.enabled');
   }
 
   /**
@@ -176,7 +221,7 @@ export class Settings implements vscode.Disposable {
   }
 
   mappings(): MappingRule[] {
-    return [...this.project.mappings, ...this.config.get<MappingRule[]>('mappings', [])];
+    return [...this.project.mappings, ...this.get('mappings')];
   }
 
   dispose(): void {

@@ -10,22 +10,34 @@ import { checkApiBase } from '../core/url';
 import type { HistoryStore } from './history';
 import type { PurgeLog } from './log';
 import type { PurgeService } from './purgeService';
+import { realTimers, type Timers } from './timers';
 
-const FIRST_DELAY_MS = 2000;
-const MAX_DELAY_MS = 30_000;
-const GIVE_UP_MS = 60 * 60 * 1000;
+export const FIRST_DELAY_MS = 2000;
+export const MAX_DELAY_MS = 30_000;
+export const BACKOFF = 1.5;
+export const GIVE_UP_MS = 60 * 60 * 1000;
+
+/** What the poller uses of PurgeService: the HTTP client and the stored keys. */
+export type PollerTransport = Pick<PurgeService, 'http' | 'storedKey'>;
 
 export class StatusPoller implements vscode.Disposable {
-  private timer?: ReturnType<typeof setTimeout>;
+  private timer?: unknown;
+  private scheduledMs?: number;
   private delay = FIRST_DELAY_MS;
   private running = false;
   private disposed = false;
 
   constructor(
     private readonly history: HistoryStore,
-    private readonly service: PurgeService,
-    private readonly log: PurgeLog,
+    private readonly service: PollerTransport,
+    private readonly log: Pick<PurgeLog, 'info' | 'warn' | 'error'>,
+    private readonly clock: Timers = realTimers,
   ) {}
+
+  /** The delay before the next round, while one is scheduled (for the tests of the backoff). */
+  get nextDelay(): number | undefined {
+    return this.timer === undefined ? undefined : this.scheduledMs;
+  }
 
   /** Polls soon (now, when `immediately`), starting the backoff again. */
   kick(immediately = false): void {
@@ -36,15 +48,16 @@ export class StatusPoller implements vscode.Disposable {
 
   /** The one pending timer: setting it cancels any other, so only one polling loop ever runs. */
   private schedule(ms: number): void {
-    if (this.timer) clearTimeout(this.timer);
-    this.timer = setTimeout(() => void this.round(), ms);
+    if (this.timer !== undefined) this.clock.clearTimeout(this.timer);
+    this.scheduledMs = ms;
+    this.timer = this.clock.setTimeout(() => void this.round(), ms);
   }
 
   /** One round over every pending request; resolves when done. Returns how many are still pending. */
   async round(): Promise<number> {
     if (this.running || this.disposed) return this.history.pending().length;
     this.running = true;
-    if (this.timer) clearTimeout(this.timer);
+    if (this.timer !== undefined) this.clock.clearTimeout(this.timer);
     this.timer = undefined;
     try {
       const pending = this.history.pending();
@@ -58,10 +71,10 @@ export class StatusPoller implements vscode.Disposable {
       };
       await Promise.all(
         pending.map(async ({ batch, request }) => {
-          if (Date.now() - request.startedAt > GIVE_UP_MS) {
+          if (this.clock.now() - request.startedAt > GIVE_UP_MS) {
             this.history.update(request.id, {
               live: 'Unknown',
-              liveCheckedAt: Date.now(),
+              liveCheckedAt: this.clock.now(),
               hint: 'Still Pending after an hour; check it in the ImageKit dashboard, or verify the asset.',
             });
             return;
@@ -79,13 +92,13 @@ export class StatusPoller implements vscode.Disposable {
           if (s.ok && (s.status === 'Completed' || s.status === 'Pending')) {
             if (s.status !== request.live) {
               this.log.info(`[${batch.provider}] requestId ${request.requestId} (${request.url}) → ${s.status}`);
-              this.history.update(request.id, { live: s.status, liveCheckedAt: Date.now() });
+              this.history.update(request.id, { live: s.status, liveCheckedAt: this.clock.now() });
             }
           } else if (!s.ok && s.httpStatus === 404) {
             this.log.warn(
               `[${batch.provider}] requestId ${request.requestId}: unknown to ${new URL(api.api.base).host} (${s.message ?? 'HTTP 404'})`,
             );
-            this.history.update(request.id, { live: 'Unknown', liveCheckedAt: Date.now() });
+            this.history.update(request.id, { live: 'Unknown', liveCheckedAt: this.clock.now() });
           } else if (!s.ok) {
             this.log.warn(`[${batch.provider}] status of ${request.requestId}: ${s.message ?? `HTTP ${s.httpStatus}`}`);
           }
@@ -98,7 +111,7 @@ export class StatusPoller implements vscode.Disposable {
     }
     const left = this.history.pending().length;
     if (left && !this.disposed) {
-      this.delay = Math.min(MAX_DELAY_MS, Math.round(this.delay * 1.5));
+      this.delay = Math.min(MAX_DELAY_MS, Math.round(this.delay * BACKOFF));
       this.schedule(this.delay);
     }
     return left;
@@ -106,6 +119,7 @@ export class StatusPoller implements vscode.Disposable {
 
   dispose(): void {
     this.disposed = true;
-    if (this.timer) clearTimeout(this.timer);
+    if (this.timer !== undefined) this.clock.clearTimeout(this.timer);
+    this.timer = undefined;
   }
 }

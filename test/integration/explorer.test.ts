@@ -162,9 +162,11 @@ describe('History store', () => {
     });
     const store = new HistoryStore(m);
     await store.flush();
-    assert.equal(store.all()[0].requests[0].state, 'error');
+    // It may have reached the provider: "unknown: may have been received", never failed or not sent (README).
+    assert.equal(store.all()[0].requests[0].state, 'unknown');
+    assert.match(store.all()[0].requests[0].message ?? '', /VS Code closed before the answer came/);
     const saved = m.data['cdnPurge.history.v1'] as { batches: Array<{ requests: Array<{ state: string }> }> };
-    assert.equal(saved.batches[0].requests[0].state, 'error');
+    assert.equal(saved.batches[0].requests[0].state, 'unknown');
     store.dispose();
   });
 });
