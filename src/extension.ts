@@ -3,6 +3,7 @@
 
 import * as vscode from 'vscode';
 import { registerAllCommands } from './commands';
+import { providers } from './core/providers/registry';
 import { PurgePatternFixes } from './host/codeActions';
 import { UrlDiagnostics } from './host/diagnostics';
 import { DocumentIndex, INDEXED_SELECTOR } from './host/documentIndex';
@@ -69,7 +70,9 @@ export async function activate(context: vscode.ExtensionContext): Promise<CdnPur
   if (history.pending().length) poller.kick(true);
   // `npm start` runs VS Code with CDN_PURGE_EMULATOR_URL: use that emulator and its test keys.
   const emulator = process.env.CDN_PURGE_EMULATOR_URL;
-  if (emulator && !(await keys.has('imagekit', 'emulator'))) {
+  const emulated = providers().filter((p) => p.emulator);
+  const missing = await Promise.all(emulated.map(async (p) => !(await keys.has(p.id, 'emulator'))));
+  if (emulator && missing.some(Boolean)) {
     vscode.commands
       .executeCommand(Command.useEmulator, emulator)
       .then(undefined, (e: Error) => log.error(`could not use the emulator at ${emulator}: ${e.message}`));

@@ -1,8 +1,8 @@
-import { adapterFor } from '../core/adapters';
 import { docsUrl, type Problem } from '../core/problems';
-import type { TargetCheck } from '../core/provider';
+import type { TargetCheck } from '../core/providers/types';
 import { COMMON, loadProjectConfig, parse, providerConfig, readUrls, requireProvider, str } from './args';
 import { EXIT_FAILED, EXIT_OK, UsageError, writers, type CliIO } from './io';
+import { configLine, optionText } from './words';
 
 export const CHECK_HELP = `cdn-purge check --provider imagekit|imgix [--endpoint URL]... [--json] URL...
 
@@ -17,7 +17,8 @@ Checks purge URLs against the provider's rules without sending anything.
 Exit status: 0 every URL is valid, 1 any is invalid, 2 usage error.`;
 
 export function problemLine(p: Problem): string {
-  return `  ${p.severity}: [${p.code}] ${p.message}\n    see ${docsUrl(p.code)}`;
+  const fix = optionText(p);
+  return `  ${p.severity}: [${p.code}] ${p.message}${fix ? `\n    set: ${fix}` : ''}\n    see ${docsUrl(p.code)}`;
 }
 
 export function checkJson(t: TargetCheck) {
@@ -31,7 +32,7 @@ export function checkJson(t: TargetCheck) {
 }
 
 export async function checkCommand(argv: string[], io: CliIO): Promise<number> {
-  const { values, positionals } = parse(argv, COMMON);
+  const { values, positionals } = parse(argv, COMMON, true);
   const { out, err } = writers(io);
   if (values.help) {
     out(CHECK_HELP);
@@ -41,8 +42,8 @@ export async function checkCommand(argv: string[], io: CliIO): Promise<number> {
   const project = loadProjectConfig(io, { explicit: str(values.config) }, err);
   const urls = await readUrls(positionals, io);
   if (urls.length === 0) throw new UsageError('No URL given: pass URLs as arguments, or "-" to read them from stdin.');
-  const checker = adapterFor(provider).checker(providerConfig(values, provider, project.config));
-  for (const p of checker.configProblems) err(`configuration: [${p.code}] ${p.message}`);
+  const checker = provider.checker(providerConfig(values, provider, project.config));
+  for (const p of checker.configProblems) err(configLine(p));
   const results = urls.map((u) => checker.check(u));
   if (values.json) {
     out(JSON.stringify({ results: results.map(checkJson) }, null, 2));

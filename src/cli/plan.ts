@@ -1,15 +1,15 @@
-import { adapterFor } from '../core/adapters';
 import { PROJECT_CONFIG_FILE } from '../core/config';
-import { changedFiles, gitRefError, gitRefProblem, repoRoot } from '../core/git';
+import { changedFiles, gitRefProblem, repoRoot, shownRef } from '../core/git';
 import { PathMapper } from '../core/mapping';
 import { planPurge, type Plan } from '../core/planner';
-import type { ProviderId } from '../core/provider';
+import type { ProviderPlugin } from '../core/providers/types';
 import { MAX_BATCH_URLS } from '../core/limits';
 import {
   COMMON,
   loadProjectConfig,
   parse,
   positiveInt,
+  providerChoices,
   providerConfig,
   readUrls,
   requireProvider,
@@ -20,6 +20,7 @@ import {
 } from './args';
 import { checkJson, problemLine } from './check';
 import { EXIT_FAILED, EXIT_OK, UsageError, writers, type CliIO } from './io';
+import { configLine } from './words';
 
 export const PLAN_OPTIONS: Options = {
   ...COMMON,
@@ -42,8 +43,13 @@ Prints the requests a purge would send, without sending anything.
 Exit status: 0 every input is valid, 1 any is invalid, 2 usage error.`;
 
 export interface BuiltPlan {
-  provider: ProviderId;
+  provider: ProviderPlugin;
   plan: Plan;
+}
+
+/** Why --from-git REF was refused, in the CLI's words. */
+export function gitRefError(ref: string, why: string): string {
+  return `--from-git "${shownRef(ref)}" is not a git ref: ${why}. Give a branch, tag or commit (--from-git origin/main), or put URLs after the options (--from-git with no ref compares with the working tree).`;
 }
 
 /** Inputs from the arguments, stdin and git, checked and planned. Shared by plan and purge. */
@@ -59,7 +65,7 @@ export async function buildPlan(values: Parsed['values'], positionals: string[],
     fromGit === undefined
       ? undefined
       : await repoRoot(io.cwd).catch((e: Error) => {
-          throw new UsageError(e.message);
+          throw new UsageError(`--from-git needs a git repository: ${e.message}`);
         });
   // With --from-git the mappings come from the repository root's cdn-purge.json (unless --config names one).
   const project = loadProjectConfig(io, { explicit: str(values.config), dir: root }, err);
@@ -75,10 +81,10 @@ export async function buildPlan(values: Parsed['values'], positionals: string[],
       throw new UsageError(e.message);
     });
     const mapped = files
-      .map((f) => mapper.mapFile(f, provider))
-      .filter((m) => m !== undefined && (!m.provider || m.provider === provider));
+      .map((f) => mapper.mapFile(f, provider.id))
+      .filter((m) => m !== undefined && (!m.provider || m.provider === provider.id));
     err(
-      `git: ${files.length} changed file${files.length === 1 ? '' : 's'}${fromGit ? ` since ${fromGit}` : ' in the working tree'}, ${mapped.length} mapped to ${provider} URLs`,
+      `git: ${files.length} changed file${files.length === 1 ? '' : 's'}${fromGit ? ` since ${fromGit}` : ' in the working tree'}, ${mapped.length} mapped to ${provider.id} URLs`,
     );
     if (urls.length + mapped.length > MAX_BATCH_URLS) throw tooManyUrls();
     urls.push(...mapped.map((m) => m!.url));
@@ -87,11 +93,12 @@ export async function buildPlan(values: Parsed['values'], positionals: string[],
   }
   const coalesceRaw = str(values.coalesce);
   const coalesce = coalesceRaw === undefined ? undefined : positiveInt(coalesceRaw, '--coalesce', 2);
-  if (coalesce !== undefined && provider !== 'imagekit')
-    throw new UsageError('--coalesce is for ImageKit only: imgix has no wildcard purge.');
-  const checker = adapterFor(provider).checker(providerConfig(values, provider, project.config));
-  if (checker.configProblems.length)
-    throw new UsageError(checker.configProblems.map((p) => `configuration: [${p.code}] ${p.message}`).join('\n'));
+  if (coalesce !== undefined && !provider.wildcards)
+    throw new UsageError(
+      `--coalesce is for providers with wildcard purges (${providerChoices((p) => p.wildcards) || 'none'}): ${provider.label} has none.`,
+    );
+  const checker = provider.checker(providerConfig(values, provider, project.config));
+  if (checker.configProblems.length) throw new UsageError(checker.configProblems.map(configLine).join('\n'));
   return { provider, plan: planPurge(urls, checker, { coalesce }) };
 }
 
@@ -131,7 +138,7 @@ export function printPlan(plan: Plan, out: (s: string) => void): void {
 }
 
 export async function planCommand(argv: string[], io: CliIO): Promise<number> {
-  const { values, positionals } = parse(argv, PLAN_OPTIONS);
+  const { values, positionals } = parse(argv, PLAN_OPTIONS, true);
   const { out } = writers(io);
   if (values.help) {
     out(PLAN_HELP);

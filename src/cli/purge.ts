@@ -1,5 +1,4 @@
 import path from 'node:path';
-import { adapterFor } from '../core/adapters';
 import { executePlan, spendsQuota, type PurgeResult } from '../core/purge';
 import { Quota } from '../core/quota';
 import { apiAndKey, nonNegativeNumber, parse, positiveInt, positiveNumber, type Options } from './args';
@@ -7,6 +6,8 @@ import { checkJson, problemLine } from './check';
 import { EXIT_FAILED, EXIT_OK, writers, type CliIO } from './io';
 import { buildPlan, PLAN_OPTIONS, planJson, printPlan } from './plan';
 import { JsonFileQuotaStore, stateDir } from './state';
+import { hintFor } from './words';
+import type { ProviderPlugin } from '../core/providers/types';
 
 export const PURGE_OPTIONS: Options = {
   ...PLAN_OPTIONS,
@@ -53,6 +54,12 @@ const MARK: Record<PurgeResult['status'], string> = {
   unknown: '??  ',
 };
 
+/** The hint of a result with the CLI's remedy (which environment variable, which command). */
+function withRemedy(p: ProviderPlugin, r: PurgeResult): PurgeResult {
+  const hint = hintFor(p, r.hint, r.remedy);
+  return hint === r.hint ? r : { ...r, hint };
+}
+
 export function resultLine(r: PurgeResult): string {
   const id = r.requestId ? `  id=${r.requestId}` : '';
   const support = r.supportId && !r.ok ? `\n    support id: ${r.supportId} (give it to the provider's support)` : '';
@@ -65,14 +72,13 @@ export function resultLine(r: PurgeResult): string {
 }
 
 export async function purgeCommand(argv: string[], io: CliIO): Promise<number> {
-  const { values, positionals } = parse(argv, PURGE_OPTIONS);
+  const { values, positionals } = parse(argv, PURGE_OPTIONS, true);
   const { out, err } = writers(io);
   if (values.help) {
     out(PURGE_HELP);
     return EXIT_OK;
   }
-  const { provider, plan } = await buildPlan(values, positionals, io);
-  const adapter = adapterFor(provider);
+  const { provider: adapter, plan } = await buildPlan(values, positionals, io);
   if (values['dry-run']) {
     if (values.json) out(JSON.stringify({ dryRun: true, ...planJson(plan) }, null, 2));
     else {
@@ -88,11 +94,13 @@ export async function purgeCommand(argv: string[], io: CliIO): Promise<number> {
   const ratePerSecond = nonNegativeNumber(values.rate, '--rate');
 
   // ImageKit counts purge requests against 1000 a month per account: check the batch first.
-  const quota = new Quota(new JsonFileQuotaStore(path.join(stateDir(io.env), 'quota.json')));
-  if (provider === 'imagekit' && !values['ignore-quota']) {
+  const quota = adapter.monthlyQuota
+    ? new Quota(new JsonFileQuotaStore(path.join(stateDir(io.env), 'quota.json')), adapter)
+    : undefined;
+  if (quota && !values['ignore-quota']) {
     const over = await quota.checkBatch(plan.requests);
     if (over) {
-      err(`${over.message} (--ignore-quota sends anyway)`);
+      err(`${over.message}${adapter.wildcards ? ' (--coalesce makes wildcards)' : ''} (--ignore-quota sends anyway)`);
       return EXIT_FAILED;
     }
   }
@@ -115,13 +123,13 @@ export async function purgeCommand(argv: string[], io: CliIO): Promise<number> {
       signal: io.signal,
       ...(ratePerSecond !== undefined ? { ratePerSecond } : {}),
       onResult: (r) => {
-        if (!values.json) out(resultLine(r));
+        if (!values.json) out(resultLine(withRemedy(adapter, r)));
       },
     });
   } finally {
     await client.close();
   }
-  if (provider === 'imagekit') {
+  if (quota) {
     try {
       // Accepted purges and those that may have been received count; refused ones (4xx, 5xx) and unsent ones do not.
       await quota.recordBatch(plan.requests, results.map(spendsQuota));
@@ -135,20 +143,22 @@ export async function purgeCommand(argv: string[], io: CliIO): Promise<number> {
       JSON.stringify(
         {
           results: [
-            ...results.map((r) => ({
-              url: r.url,
-              ok: r.ok,
-              status: r.status,
-              httpStatus: r.httpStatus ?? null,
-              requestId: r.requestId ?? null,
-              supportId: r.supportId ?? null,
-              kind: r.kind,
-              covers: r.covers,
-              ms: r.ms,
-              attempts: r.attempts,
-              ...(r.message ? { message: r.message } : {}),
-              ...(r.hint ? { hint: r.hint } : {}),
-            })),
+            ...results
+              .map((x) => withRemedy(adapter, x))
+              .map((r) => ({
+                url: r.url,
+                ok: r.ok,
+                status: r.status,
+                httpStatus: r.httpStatus ?? null,
+                requestId: r.requestId ?? null,
+                supportId: r.supportId ?? null,
+                kind: r.kind,
+                covers: r.covers,
+                ms: r.ms,
+                attempts: r.attempts,
+                ...(r.message ? { message: r.message } : {}),
+                ...(r.hint ? { hint: r.hint } : {}),
+              })),
             ...plan.invalid.map((t) => ({ ...checkJson(t), status: 'invalid', httpStatus: null, requestId: null })),
           ],
         },
@@ -169,8 +179,10 @@ export async function purgeCommand(argv: string[], io: CliIO): Promise<number> {
     out(
       `${results.length + plan.invalid.length} request${results.length + plan.invalid.length === 1 ? '' : 's'}: ${parts.filter(Boolean).join(', ')}`,
     );
-    if (provider === 'imgix' && count('accepted'))
-      out('imgix answered 200: the purge was received, not necessarily done. Verify by fetching the asset again.');
+    if (!adapter.status && count('accepted'))
+      out(
+        `${adapter.label} answered 200: the purge was received, not necessarily done. Verify by fetching the asset again.`,
+      );
   }
   return failed ? EXIT_FAILED : EXIT_OK;
 }

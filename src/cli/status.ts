@@ -1,6 +1,5 @@
-import { adapterFor } from '../core/adapters';
 import { fetchStatus, REQUEST_ID, waitForCompletion } from '../core/purge';
-import type { StatusOutcome } from '../core/provider';
+import type { StatusOutcome } from '../core/providers/types';
 import { apiAndKey, parse, positiveNumber, requireProvider, type Options } from './args';
 import { EXIT_FAILED, EXIT_OK, UsageError, writers, type CliIO } from './io';
 
@@ -32,16 +31,15 @@ export async function statusCommand(argv: string[], io: CliIO): Promise<number> 
     out(STATUS_HELP);
     return EXIT_OK;
   }
-  const provider = requireProvider(values);
-  if (provider !== 'imagekit')
+  const adapter = requireProvider(values);
+  if (!adapter.status)
     throw new UsageError(
-      'imgix has no purge status API: a 200 means the purge was received. Verify by fetching the asset again.',
+      `${adapter.label} has no purge status API: a 200 means the purge was received. Verify by fetching the asset again.`,
     );
   if (positionals.length === 0)
     throw new UsageError('No request id given: pass the requestId values that purge printed.');
   const badId = positionals.find((id) => !REQUEST_ID.test(id));
   if (badId) throw new UsageError(`"${badId}" is not a request id (letters, digits, "-" and "_" only).`);
-  const adapter = adapterFor(provider);
   const { apiBase, key } = apiAndKey(values, io, adapter);
   const timeoutMs = positiveNumber(values.timeout, '--timeout', 120) * 1000;
   const intervalMs = positiveNumber(values.interval, '--interval', 2) * 1000;

@@ -4,6 +4,7 @@
 
 import * as vscode from 'vscode';
 import { PathMapper } from '../core/mapping';
+import { provider } from '../core/providers/registry';
 import { settingId, VsCodeCommand } from '../host/ids';
 import type { PurgeOutcome } from '../host/purgeService';
 import type { Services } from '../host/services';
@@ -44,7 +45,10 @@ export async function urlsForResources(
       const wildcards = mapper
         .mapFolder(rel)
         .map((m) => `${m.prefix}*`)
-        .filter((w) => s.settings.providerOf(w) === 'imagekit' && s.settings.checker('imagekit').check(w).ok);
+        .filter((w) => {
+          const p = s.settings.providerOf(w);
+          return p !== undefined && provider(p).wildcards && s.settings.checker(p).check(w).ok;
+        });
       urls.push(...wildcards);
       // ...and the folder's files that no such wildcard covers (other rules, imgix) are purged one by one.
       const files = await vscode.workspace.findFiles(

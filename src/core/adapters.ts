@@ -1,9 +1,8 @@
-import { imagekit } from './imagekit';
-import { imgix } from './imgix';
-import type { ProviderAdapter, ProviderId } from './provider';
+// Compatibility only: use providerById() / provider() from ./providers/registry.ts. Kept for importers in src/host
+// and src/commands until they move; nothing in src/core, src/cli or src/emulator uses this file.
+import { provider } from './providers/registry';
+import type { ProviderId, ProviderPlugin } from './providers/types';
 
-export const adapters: Readonly<Record<ProviderId, ProviderAdapter>> = { imagekit, imgix };
-
-export function adapterFor(id: ProviderId): ProviderAdapter {
-  return adapters[id];
+export function adapterFor(id: ProviderId): ProviderPlugin {
+  return provider(id);
 }

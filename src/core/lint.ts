@@ -4,7 +4,8 @@
 
 import { describeCount } from './limits';
 import { problem, type Problem } from './problems';
-import type { Checker, ProviderId } from './provider';
+import { listProviders } from './providers/registry';
+import type { Checker, ProviderId } from './providers/types';
 import { classifierFrom, scanText, type ScanMatches } from './scanner';
 
 export interface LintFinding {
@@ -61,7 +62,7 @@ export function lintMatches(matches: ScanMatches, checkers: Checkers): LintFindi
       problem: problem(
         'too-many-urls',
         'warning',
-        `This document has more than ${describeCount(cut.limit)} ImageKit and imgix URLs; from this one on, its wildcards are not checked (limit: URLs checked per document). Split the file to have the rest checked.`,
+        `This document has more than ${describeCount(cut.limit)} ${listProviders()} URLs; from this one on, its wildcards are not checked (limit: URLs checked per document). Split the file to have the rest checked.`,
       ),
     });
   }

@@ -6,7 +6,7 @@
 //   POST   /_emulator/origin {url, action: "update"|"delete"}   change the origin; GET ?url=... shows it
 // Errors: {"error": "..."} with 400, 404 or 405.
 
-import { isRecord } from '../core/provider';
+import { isRecord } from '../core/json';
 import type { Cdn } from './cdn';
 import { FaultQueue, parseFaults } from './faults';
 import { json, type EmuRequest, type Reply } from './http';

@@ -4,7 +4,7 @@
 //   imgix (JSON:API): {"errors": [{"status": "401", "title": "Unauthorized", "detail": "..."}]}
 
 import { STATUS_CODES } from 'node:http';
-import { IMGIX_CONTENT_TYPE } from '../core/imgix';
+import { IMGIX_CONTENT_TYPE } from '../core/providers/imgix';
 import { json, text, type Provider, type Reply } from './http';
 
 export const IMAGEKIT_SUPPORT_HELP = 'For support kindly contact us at support@imagekit.io .';

@@ -9,7 +9,7 @@
 // Any kind may have `delayMs` (waited first), `count` (how many requests it answers, default 1) and `match`
 // ({method, path, provider}: path is a prefix of the request path). Control paths (/_emulator/...) never fault.
 
-import { isRecord } from '../core/provider';
+import { isRecord } from '../core/json';
 import { providerError } from './errors';
 import { withHeaders, type Provider, type Reply } from './http';
 

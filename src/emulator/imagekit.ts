@@ -10,8 +10,8 @@
 //   instant of the next UTC month), so a client that honours them does not retry. Only accepted (201) purges count.
 
 import { docsUrl, type Problem } from '../core/problems';
-import { imagekit } from '../core/imagekit';
-import type { Checker } from '../core/provider';
+import { imagekit } from '../core/providers/imagekit';
+import type { Checker } from '../core/providers/types';
 import { REQUEST_ID } from '../core/purge';
 import { monthKey } from '../core/quota';
 import type { Cdn } from './cdn';

@@ -10,8 +10,8 @@
 // - 200 means received: the purge reaches the CDN imgixPurgeDelayMs later. A purge of a Video API asset (.mp4 ...)
 //   is answered 200 like any other but never reaches the served asset, as the document warns.
 
-import { imgix, IMGIX_CONTENT_TYPE } from '../core/imgix';
-import { isRecord } from '../core/provider';
+import { imgix, IMGIX_CONTENT_TYPE } from '../core/providers/imgix';
+import { isRecord } from '../core/json';
 import type { Cdn } from './cdn';
 import { imgixError, imgixErrors } from './errors';
 import { header, json, mediaType, safeEqual, type AuthState, type EmuRequest, type Reply } from './http';

@@ -1,7 +1,7 @@
 // The emulator's options, their defaults, and their validation. Validation errors say what was wrong and what to do,
 // and never contain a key.
 
-import { IMAGEKIT_MONTHLY_LIMIT } from '../core/imagekit';
+import { IMAGEKIT_MONTHLY_LIMIT } from '../core/providers/imagekit';
 import { isLoopbackHost } from '../core/url';
 import { systemClock, type Clock } from './clock';
 import type { LogEntry } from './log';

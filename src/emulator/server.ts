@@ -5,7 +5,7 @@
 
 import http from 'node:http';
 import type { AddressInfo } from 'node:net';
-import { IMGIX_CONTENT_TYPE } from '../core/imgix';
+import { IMGIX_CONTENT_TYPE } from '../core/providers/imgix';
 import { redact } from '../core/redact';
 import { isLoopbackHost } from '../core/url';
 import { CDN_PREFIX, emulatorAssetUrl } from '../core/emulatorCdn';

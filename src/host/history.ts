@@ -3,7 +3,7 @@
 // aside, never thrown away; a purge that was in flight when VS Code closed is marked as such on the next start.
 
 import * as vscode from 'vscode';
-import type { ProviderId } from '../core/provider';
+import type { ProviderId } from '../core/providers/types';
 import { StorageKey } from './ids';
 import { Storage } from './storage';
 import { realTimers, type Timers } from './timers';
@@ -68,12 +68,20 @@ export interface StoredHistory {
   batches: HistoryBatch[];
 }
 
+/**
+ * A provider id as stored: any id a plugin may have (registry.ts's rule), registered now or not. A batch of a provider
+ * that is not registered in this session (a plugin removed, an older or newer build) is kept, not put aside: the
+ * tree shows it by its id and it is simply not followed or retried.
+ */
+const STORED_PROVIDER_ID = /^[a-z][a-z0-9-]{0,31}$/;
+
 function isBatch(b: unknown): b is HistoryBatch {
   if (typeof b !== 'object' || b === null) return false;
   const x = b as Record<string, unknown>;
   return (
     typeof x.id === 'string' &&
-    (x.provider === 'imagekit' || x.provider === 'imgix') &&
+    typeof x.provider === 'string' &&
+    STORED_PROVIDER_ID.test(x.provider) &&
     typeof x.createdAt === 'number' &&
     Array.isArray(x.requests) &&
     x.requests.every(

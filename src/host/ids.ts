@@ -3,6 +3,7 @@
 // test/unit/host/ids.test.ts checks them against package.json both ways.
 
 import type { MappingRule } from '../core/mapping';
+import type { ProviderPlugin } from '../core/providers/types';
 
 /** The settings section: every setting is `cdnPurge.<key>`. */
 export const SECTION = 'cdnPurge';
@@ -69,27 +70,56 @@ function spec<T>(d: T, valid: (v: unknown) => v is T): SettingSpec<T> {
 }
 
 /**
- * Every `cdnPurge.*` setting in package.json `contributes.configuration`, without the section. A value of the wrong
- * type in a settings file reads as the default (settings.json is hand-edited; the schema only warns).
+ * The settings that belong to no provider (package.json `contributes.configuration`, without the section). Each
+ * provider's own settings (`cdnPurge.<section>.<key>`) come from its plugin: see providerSettings(). A value of the
+ * wrong type in a settings file reads as the default (settings.json is hand-edited; the schema only warns).
  */
 export const Setting = {
-  'imagekit.endpoints': spec<string[]>([], isStrings),
-  'imgix.domains': spec<string[]>([], isStrings),
-  'imgix.sourceId': spec('', isString),
-  'imgix.subImage': spec(false, isBoolean),
-  'imgix.rateLimit': spec(10, isNonNegative),
   coalesce: spec(0, isWholeNonNegative),
   mappings: spec<MappingRule[]>([], isRules),
   'diagnostics.enabled': spec(true, isBoolean),
   confirm: spec(true, isBoolean),
-  'imagekit.apiBase': spec('https://api.imagekit.io', isString),
-  'imgix.apiBase': spec('https://api.imgix.com', isString),
 } as const satisfies Record<string, SettingSpec<unknown>>;
 export type SettingKey = keyof typeof Setting;
 export type SettingValue<K extends SettingKey> = (typeof Setting)[K]['default'];
 
+/** A provider setting's key under the section (`imgix.sourceId`), carrying its value's type. */
+export type ProviderSettingKey<T> = string & { readonly valueType?: T };
+
+/** One provider setting: its key under the section, its default and its check. */
+export interface ProviderSetting<T> extends SettingSpec<T> {
+  key: ProviderSettingKey<T>;
+}
+
+/** A provider's settings, from its plugin's `settings` (section, endpoint list, API base, rate, options). */
+export interface ProviderSettings {
+  endpoints: ProviderSetting<string[]>;
+  apiBase: ProviderSetting<string>;
+  rateLimit?: ProviderSetting<number>;
+  /** By option name (ProviderOption.name). */
+  options: Record<string, ProviderSetting<string> | ProviderSetting<boolean>>;
+}
+
+export function providerSettings(p: ProviderPlugin): ProviderSettings {
+  const k = <T>(name: string) => `${p.settings.section}.${name}` as ProviderSettingKey<T>;
+  const options: ProviderSettings['options'] = {};
+  for (const o of p.settings.options)
+    options[o.name] =
+      o.type === 'boolean'
+        ? { key: k<boolean>(o.name), ...spec(false, isBoolean) }
+        : { key: k<string>(o.name), ...spec('', isString) };
+  return {
+    endpoints: { key: k(p.settings.endpointsKey), ...spec<string[]>([], isStrings) },
+    apiBase: { key: k(p.settings.apiBaseKey), ...spec(p.defaultApiBase, isString) },
+    ...(p.settings.rateLimit
+      ? { rateLimit: { key: k(p.settings.rateLimit.key), ...spec(p.settings.rateLimit.default, isNonNegative) } }
+      : {}),
+    options,
+  };
+}
+
 /** The full id of a setting, as in settings.json and `openSettings`. */
-export function settingId(key: SettingKey): string {
+export function settingId(key: SettingKey | ProviderSettingKey<unknown>): string {
   return `${SECTION}.${key}`;
 }
 

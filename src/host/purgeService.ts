@@ -2,13 +2,13 @@
 // cancel → history, output channel, live status. The one place the extension sends purges from.
 
 import * as vscode from 'vscode';
-import { adapterFor } from '../core/adapters';
 import type { HttpClient } from '../core/http';
 import { planPurge, type Plan } from '../core/planner';
 import { docsUrl } from '../core/problems';
-import type { ProviderId, TargetCheck } from '../core/provider';
+import { provider as adapterFor } from '../core/providers/registry';
+import type { ProviderId, TargetCheck } from '../core/providers/types';
 import { executePlan, spendsQuota, type PurgeResult } from '../core/purge';
-import { Quota } from '../core/quota';
+import { Quota, type QuotaStore } from '../core/quota';
 import { snapshotAsset } from '../core/verify';
 import type { HistoryBatch, HistoryStore } from './history';
 import type { PurgeLog } from './log';
@@ -34,14 +34,14 @@ export interface PurgeOutcome {
 }
 
 /** A QuotaStore on globalState. */
-function mementoQuota(memento: vscode.Memento): Quota {
-  return new Quota({ get: (k) => memento.get<number>(k), set: async (k, v) => memento.update(k, v) });
+function mementoQuota(memento: vscode.Memento): QuotaStore {
+  return { get: (k) => memento.get<number>(k), set: async (k, v) => memento.update(k, v) };
 }
 
 export class PurgeService implements vscode.Disposable {
   private client?: HttpClient;
   private fetcher?: HttpClient;
-  private readonly quota: Quota;
+  private readonly quota: QuotaStore;
   private readonly emitter = new vscode.EventEmitter<HistoryBatch>();
   /** Fires after a batch has been sent (the status poller listens). */
   readonly onDidPurge = this.emitter.event;
@@ -190,7 +190,7 @@ export class PurgeService implements vscode.Disposable {
       return undefined;
     }
     const plan = planPurge(urls, this.settings.checker(provider), {
-      coalesce: provider === 'imagekit' ? this.settings.coalesce : undefined,
+      coalesce: adapterFor(provider).wildcards ? this.settings.coalesce : undefined,
     });
     if (!(await this.reportInvalid(provider, plan))) return { results: [], invalid: plan.invalid };
     const requests = plan.requests;
@@ -229,8 +229,9 @@ export class PurgeService implements vscode.Disposable {
 
     // The emulator's purges are counted apart from the real accounts'.
     const quotaPrefix = api.loopback ? 'emulator:' : '';
-    if (provider === 'imagekit') {
-      const over = await this.quota.checkBatch(requests, quotaPrefix);
+    const quota = adapterFor(provider).monthlyQuota ? new Quota(this.quota, adapterFor(provider)) : undefined;
+    if (quota) {
+      const over = await quota.checkBatch(requests, quotaPrefix);
       if (over) {
         const pick = await vscode.window.showWarningMessage(over.message, { modal: true }, 'Purge Anyway');
         if (pick !== 'Purge Anyway') return undefined;
@@ -302,9 +303,7 @@ export class PurgeService implements vscode.Disposable {
                 message: res.message,
                 hint: res.hint,
                 finishedAt: Date.now(),
-                ...(provider === 'imagekit' && res.status === 'accepted' && res.requestId
-                  ? { live: 'Pending' as const }
-                  : {}),
+                ...(adapter.status && res.status === 'accepted' && res.requestId ? { live: 'Pending' as const } : {}),
               });
             },
           });
@@ -314,11 +313,13 @@ export class PurgeService implements vscode.Disposable {
       },
     );
 
-    if (provider === 'imagekit') {
+    if (quota) {
       // Accepted purges and those that may have been received count; refused (4xx, 5xx) and unsent ones do not.
-      await this.quota
+      await quota
         .recordBatch(requests, results.map(spendsQuota), quotaPrefix)
-        .then(undefined, (e: Error) => this.log.warn(`could not record the ImageKit quota count: ${e.message}`));
+        .then(undefined, (e: Error) =>
+          this.log.warn(`could not record the ${adapterFor(provider).label} quota count: ${e.message}`),
+        );
     }
     this.emitter.fire(batch);
     void this.summarise(provider, batch, results, plan.invalid.length);
@@ -368,11 +369,11 @@ export class PurgeService implements vscode.Disposable {
       return;
     }
     const them = ok === 1 ? 'it' : 'them';
-    const note =
-      provider === 'imgix'
-        ? ` imgix received ${them}; a 200 does not mean done: verify by fetching again.`
-        : ` ImageKit is processing ${them}; the history shows when ${ok === 1 ? 'it completes' : 'they complete'}.`;
-    const actions = provider === 'imgix' ? ['Verify', 'Show History'] : ['Show History'];
+    const verify = !adapterFor(provider).status;
+    const note = verify
+      ? ` ${label} received ${them}; a 200 does not mean done: verify by fetching again.`
+      : ` ${label} is processing ${them}; the history shows when ${ok === 1 ? 'it completes' : 'they complete'}.`;
+    const actions = verify ? ['Verify', 'Show History'] : ['Show History'];
     const pick = await vscode.window.showInformationMessage(
       `Purged ${ok} ${label} request${ok === 1 ? '' : 's'}${invalid ? ` (${invalid} invalid, not sent)` : ''}.${note}`,
       ...actions,

@@ -1,24 +1,35 @@
 // The extension's view of its settings: provider configurations (settings merged with a workspace
-// cdn-purge.json), API bases (checked: http only on loopback), mappings, and change events.
+// cdn-purge.json, per provider plugin), API bases (checked: http only on loopback), mappings, and change events.
 
 import * as vscode from 'vscode';
-import { adapterFor } from '../core/adapters';
-import { IMGIX_PURGE_RATE } from '../core/imgix';
 import {
   configTooLarge,
   emptyProjectConfig,
+  mergeProviderConfig,
   parseProjectConfig,
   PROJECT_CONFIG_FILE,
+  type ConfigSection,
   type ProjectConfig,
 } from '../core/config';
+import { isEmulator } from '../core/emulator';
 import { MAX_CONFIG_BYTES } from '../core/limits';
+import type { Checkers } from '../core/lint';
 import type { MappingRule } from '../core/mapping';
 import type { Problem } from '../core/problems';
-import type { Checker, ProviderConfig, ProviderId } from '../core/provider';
-import type { Checkers } from '../core/lint';
+import { provider, providers } from '../core/providers/registry';
+import type { Checker, ProviderConfig, ProviderId } from '../core/providers/types';
 import { classifierFrom, type HostClassifier } from '../core/scanner';
 import { checkApiBase, parseUrl } from '../core/url';
-import { SECTION, Setting, settingId, type SettingKey, type SettingValue } from './ids';
+import {
+  providerSettings,
+  SECTION,
+  Setting,
+  settingId,
+  type ProviderSetting,
+  type ProviderSettingKey,
+  type SettingKey,
+  type SettingValue,
+} from './ids';
 
 export { SECTION };
 
@@ -32,7 +43,19 @@ export interface ProjectConfigSource {
 
 /** A setting's value: the user's when it has the setting's type, else the default (see ids.ts). */
 export function readSetting<K extends SettingKey>(config: vscode.WorkspaceConfiguration, key: K): SettingValue<K> {
-  const spec = Setting[key] as { default: SettingValue<K>; valid: (v: unknown) => v is SettingValue<K> };
+  return readSpec(config, key, Setting[key] as ProviderSetting<SettingValue<K>>);
+}
+
+/** A provider setting's value (providerSettings(plugin)), the default when missing or of the wrong type. */
+export function readProviderSetting<T>(config: vscode.WorkspaceConfiguration, setting: ProviderSetting<T>): T {
+  return readSpec(config, setting.key, setting);
+}
+
+function readSpec<T>(
+  config: vscode.WorkspaceConfiguration,
+  key: string,
+  spec: { default: T; valid: (v: unknown) => v is T },
+): T {
   const v = config.get<unknown>(key);
   return spec.valid(v) ? v : spec.default;
 }
@@ -46,6 +69,16 @@ export interface ResolvedApi {
 export async function updateSetting<K extends SettingKey>(
   key: K,
   value: SettingValue<K> | undefined,
+  target?: vscode.ConfigurationTarget,
+): Promise<void>;
+export async function updateSetting<T>(
+  key: ProviderSettingKey<T>,
+  value: T | undefined,
+  target?: vscode.ConfigurationTarget,
+): Promise<void>;
+export async function updateSetting(
+  key: string,
+  value: unknown,
   target: vscode.ConfigurationTarget = vscode.ConfigurationTarget.Global,
 ): Promise<void> {
   await vscode.workspace.getConfiguration(SECTION).update(key, value, target);
@@ -133,36 +166,38 @@ export class Settings implements vscode.Disposable {
     return readSetting(this.config, key);
   }
 
-  providerConfig(provider: ProviderId): ProviderConfig {
+  /**
+   * A provider's configuration: cdn-purge.json's section, then the settings (endpoint lists add up, cdn-purge.json's
+   * first; a setting's string option wins; a boolean option is on when either says so). Endpoints trimmed, blanks
+   * and duplicates dropped.
+   */
+  providerConfig(id: ProviderId): ProviderConfig {
+    const p = provider(id);
+    const keys = providerSettings(p);
     const c = this.config;
-    if (provider === 'imagekit') {
-      return { endpoints: unique([...this.project.imagekit.endpoints, ...readSetting(c, 'imagekit.endpoints')]) };
-    }
-    const sourceId = readSetting(c, 'imgix.sourceId') || this.project.imgix.sourceId;
-    const subImage = readSetting(c, 'imgix.subImage') || this.project.imgix.subImage === true;
-    return {
-      endpoints: unique([...this.project.imgix.domains, ...readSetting(c, 'imgix.domains')]),
-      ...(sourceId ? { sourceId } : {}),
-      ...(subImage ? { subImage } : {}),
-    };
+    const fromSettings: ConfigSection = { [p.settings.endpointsKey]: readProviderSetting(c, keys.endpoints) };
+    for (const [name, setting] of Object.entries(keys.options))
+      fromSettings[name] = readProviderSetting<string | boolean>(c, setting);
+    const merged = mergeProviderConfig(p, [this.project.providers[p.id], fromSettings]);
+    return { ...merged, endpoints: unique(merged.endpoints ?? []) };
   }
 
-  checker(provider: ProviderId): Checker {
-    let checker = this.checkerCache.get(provider);
+  checker(id: ProviderId): Checker {
+    let checker = this.checkerCache.get(id);
     if (!checker) {
-      checker = adapterFor(provider).checker(this.providerConfig(provider));
-      this.checkerCache.set(provider, checker);
+      checker = provider(id).checker(this.providerConfig(id));
+      this.checkerCache.set(id, checker);
     }
     return checker;
   }
 
-  configProblems(provider: ProviderId): Problem[] {
-    return this.checker(provider).configProblems;
+  configProblems(id: ProviderId): Problem[] {
+    return this.checker(id).configProblems;
   }
 
-  /** Both providers' checkers, as the linter and the scanner take them. */
+  /** Every registered provider's checker, as the linter and the scanner take them. */
   checkers(): Checkers {
-    return { imagekit: this.checker('imagekit'), imgix: this.checker('imgix') };
+    return Object.fromEntries(providers().map((p) => [p.id, this.checker(p.id)]));
   }
 
   classifier(): HostClassifier {
@@ -176,27 +211,27 @@ export class Settings implements vscode.Disposable {
   }
 
   /** The checked API base; throws an Error whose message says what to do. */
-  apiBase(provider: ProviderId): ResolvedApi {
-    const key = `${provider}.apiBase` as const;
-    const raw = this.get(key) || adapterFor(provider).defaultApiBase;
+  apiBase(id: ProviderId): ResolvedApi {
+    const p = provider(id);
+    const setting = providerSettings(p).apiBase;
+    const raw = readProviderSetting(this.config, setting) || p.defaultApiBase;
     const r = checkApiBase(raw);
-    if (!r.ok) throw new Error(`${r.problem.message} (setting ${settingId(key)})`);
+    if (!r.ok) throw new Error(`${r.problem.message} (setting ${settingId(setting.key)})`);
     return r.api;
   }
 
-  /** ImageKit coalescing: the requests a wildcard must save; 0 is off (the planner's reading too). */
+  /** Coalescing for providers that take wildcards: the requests a wildcard must save; 0 is off. */
   get coalesce(): number {
     return this.get('coalesce');
   }
 
   /**
-   * Purges a second to send to a provider: imgix's setting (default 10, its documented limit; 0 = no fixed pace,
-   * adapt to refusals only). ImageKit has no setting: its own X-RateLimit headers set the pace.
+   * Purges a second to send to a provider, for a provider with such a setting (imgix: default 10, its documented
+   * limit; 0 = no fixed pace, adapt to refusals only). Undefined for one paced by its own headers (ImageKit).
    */
-  rateLimit(provider: ProviderId): number | undefined {
-    if (provider !== 'imgix') return undefined;
-    const v = this.get('imgix.rateLimit');
-    return Number.isFinite(v) && v >= 0 ? v : IMGIX_PURGE_RATE;
+  rateLimit(id: ProviderId): number | undefined {
+    const setting = providerSettings(provider(id)).rateLimit;
+    return setting ? readProviderSetting(this.config, setting) : undefined;
   }
 
   get confirm(): boolean {
@@ -208,16 +243,19 @@ export class Settings implements vscode.Disposable {
   }
 
   /**
-   * The local emulator, when CDN Purge uses one: a loopback ImageKit API base is the emulator (it serves both
-   * APIs and the CDN on one port). Undefined when the real APIs are in use.
+   * The local emulator, when CDN Purge uses one: the first emulated provider's loopback API base (the emulator
+   * serves every provider's API and the CDN on one port). Undefined when the real APIs are in use.
    */
   get emulatorUrl(): string | undefined {
-    try {
-      const api = this.apiBase('imagekit');
-      return api.loopback ? api.base : undefined;
-    } catch {
-      return undefined;
+    for (const p of providers().filter((x) => x.emulator)) {
+      try {
+        const api = this.apiBase(p.id);
+        if (isEmulator(api)) return api.base;
+      } catch {
+        // a refused API base is not the emulator
+      }
     }
+    return undefined;
   }
 
   mappings(): MappingRule[] {
@@ -229,6 +267,6 @@ export class Settings implements vscode.Disposable {
   }
 }
 
-function unique(xs: string[]): string[] {
+function unique(xs: readonly string[]): string[] {
   return [...new Set(xs.map((x) => x.trim()).filter((x) => x !== ''))];
 }

@@ -1,11 +1,11 @@
-// Follows ImageKit purges until they complete: polls the status of every Pending request in the history, a
-// little slower each round (2 s up to 30 s), and stops when none is left. After an hour a request is marked
-// Unknown rather than polled for ever. Runs again when a batch is sent or on "Refresh Purge Status".
+// Follows purges until they complete, for providers with a status API (ImageKit): polls the status of every Pending
+// request in the history, a little slower each round (2 s up to 30 s), and stops when none is left. After an hour a
+// request is marked Unknown rather than polled for ever. Runs again when a batch is sent or on "Refresh Purge Status".
 
 import * as vscode from 'vscode';
-import { adapterFor } from '../core/adapters';
 import { fetchStatus } from '../core/purge';
-import type { ProviderId } from '../core/provider';
+import { providerById } from '../core/providers/registry';
+import type { ProviderId } from '../core/providers/types';
 import { checkApiBase } from '../core/url';
 import type { HistoryStore } from './history';
 import type { PurgeLog } from './log';
@@ -71,32 +71,35 @@ export class StatusPoller implements vscode.Disposable {
       };
       await Promise.all(
         pending.map(async ({ batch, request }) => {
+          const p = providerById(batch.provider);
           if (this.clock.now() - request.startedAt > GIVE_UP_MS) {
             this.history.update(request.id, {
               live: 'Unknown',
               liveCheckedAt: this.clock.now(),
-              hint: 'Still Pending after an hour; check it in the ImageKit dashboard, or verify the asset.',
+              hint: `Still Pending after an hour; check it in the ${p?.label ?? batch.provider} dashboard, or verify the asset.`,
             });
             return;
           }
+          // A provider without a status API (or not registered in this session) is not followed.
+          if (!p?.status) return;
           const api = batch.apiBase ? checkApiBase(batch.apiBase) : undefined;
           if (!api?.ok || !client || !request.requestId) return;
           const key = await keyFor(batch.provider, api.api.loopback);
           if (!key) return;
-          const s = await fetchStatus(request.requestId, {
-            adapter: adapterFor(batch.provider),
-            apiBase: api.api.base,
-            key,
-            client,
-          });
-          if (s.ok && (s.status === 'Completed' || s.status === 'Pending')) {
-            if (s.status !== request.live) {
-              this.log.info(`[${batch.provider}] requestId ${request.requestId} (${request.url}) → ${s.status}`);
-              this.history.update(request.id, { live: s.status, liveCheckedAt: this.clock.now() });
+          const s = await fetchStatus(request.requestId, { adapter: p, apiBase: api.api.base, key, client });
+          // The provider's own words for "in progress" and "done" (ImageKit: Pending, Completed).
+          const live =
+            s.status === p.status.completed ? 'Completed' : s.status === p.status.pending ? 'Pending' : undefined;
+          if (s.ok && live) {
+            if (live !== request.live) {
+              this.log.info(
+                `[${batch.provider}] ${p.requestIdLabel} ${request.requestId} (${request.url}) → ${s.status}`,
+              );
+              this.history.update(request.id, { live, liveCheckedAt: this.clock.now() });
             }
           } else if (!s.ok && s.httpStatus === 404) {
             this.log.warn(
-              `[${batch.provider}] requestId ${request.requestId}: unknown to ${new URL(api.api.base).host} (${s.message ?? 'HTTP 404'})`,
+              `[${batch.provider}] ${p.requestIdLabel} ${request.requestId}: unknown to ${new URL(api.api.base).host} (${s.message ?? 'HTTP 404'})`,
             );
             this.history.update(request.id, { live: 'Unknown', liveCheckedAt: this.clock.now() });
           } else if (!s.ok) {

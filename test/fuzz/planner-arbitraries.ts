@@ -4,7 +4,7 @@
 import assert from 'node:assert/strict';
 import fc from 'fast-check';
 import type { Plan } from '../../src/core/planner';
-import type { Checker } from '../../src/core/provider';
+import type { Checker } from '../../src/core/providers/types';
 
 export const ENDPOINTS = [
   'https://ik.imagekit.io/demo',

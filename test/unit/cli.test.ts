@@ -154,7 +154,7 @@ describe('cli: cdn-purge as a child process', function () {
         ],
         [
           ['plan', '--provider', 'imgix', '--coalesce', 'https://assets.imgix.net/a.png'],
-          /--coalesce is for ImageKit only/,
+          /--coalesce is for providers with wildcard purges \(imagekit\): imgix has none/,
         ],
         [
           ['plan', '--provider', 'imagekit', '--coalesce=0', 'https://ik.imagekit.io/demo/a.jpg'],
@@ -173,7 +173,7 @@ describe('cli: cdn-purge as a child process', function () {
             '5ebee107e9c05c0001d9c2d3',
             'https://ik.imagekit.io/demo/a.jpg',
           ],
-          /imgix options/,
+          /--source-id is an option of imgix, not of ImageKit/,
         ],
         [['status', '--provider', 'imgix', 'abc'], /imgix has no purge status API/],
         [['status', '--provider', 'imagekit'], /No request id given/],
@@ -766,6 +766,7 @@ describe('cli: cdn-purge as a child process', function () {
         /2 purge requests for demo would go over ImageKit's limit of 1000 a month: 999 used/,
       );
       assert.match(refused.stderr, /--ignore-quota/);
+      assert.match(refused.stderr, /--coalesce makes wildcards/);
       assert.equal(server.requests.length, before, 'nothing sent');
       const other = await runCli(
         ['purge', '--provider', 'imagekit', '--api-base', server.base, 'https://ik.imagekit.io/acme/q5.jpg'],

@@ -20,8 +20,14 @@ describe('config: cdn-purge.json', () => {
   it('parses the README example without errors', () => {
     const { config, errors } = parseProjectConfig(README_EXAMPLE);
     assert.deepEqual(errors, []);
-    assert.deepEqual(config.imagekit.endpoints, ['https://ik.imagekit.io/demo', 'https://images.example.com']);
-    assert.deepEqual(config.imgix, { domains: ['https://assets.imgix.net'], sourceId: '5ebee107e9c05c0001d9c2d3' });
+    assert.deepEqual(config.providers.imagekit.endpoints, [
+      'https://ik.imagekit.io/demo',
+      'https://images.example.com',
+    ]);
+    assert.deepEqual(config.providers.imgix, {
+      domains: ['https://assets.imgix.net'],
+      sourceId: '5ebee107e9c05c0001d9c2d3',
+    });
     assert.equal(config.mappings.length, 2);
     assert.equal(config.mappings[1].url, 'https://assets.imgix.net/{relative}');
   });
@@ -76,7 +82,8 @@ describe('config: cdn-purge.json', () => {
 
   it('subImage true is read', () => {
     assert.equal(
-      parseProjectConfig('{"imgix": {"subImage": true, "sourceId": "5ebee107e9c05c0001d9c2d3"}}').config.imgix.subImage,
+      parseProjectConfig('{"imgix": {"subImage": true, "sourceId": "5ebee107e9c05c0001d9c2d3"}}').config.providers.imgix
+        .subImage,
       true,
     );
   });
@@ -89,7 +96,6 @@ describe('config: cdn-purge.json', () => {
     assert.deepEqual(providerConfigFrom(config, 'imgix'), {
       endpoints: ['https://assets.imgix.net'],
       sourceId: '5ebee107e9c05c0001d9c2d3',
-      subImage: undefined,
     });
   });
 

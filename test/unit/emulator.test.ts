@@ -2,8 +2,8 @@
 // (The CDN and control API: emulator-cdn.test.ts; faults and the core's HttpClient: emulator-faults.test.ts.)
 // Time-dependent behaviour runs on a ManualClock: no waiting, no timed assertions.
 import assert from 'node:assert/strict';
-import { imagekit } from '../../src/core/imagekit';
-import { imgix } from '../../src/core/imgix';
+import { imagekit } from '../../src/core/providers/imagekit';
+import { imgix } from '../../src/core/providers/imgix';
 import {
   DEFAULT_IMAGEKIT_TEST_KEY,
   DEFAULT_IMGIX_TEST_KEY,

@@ -2,8 +2,8 @@
 // policies, then example-based tests of imgix de-duplication and ImageKit coalescing choices.
 import assert from 'node:assert/strict';
 import fc from 'fast-check';
-import { imagekit, judgeWildcard } from '../../src/core/imagekit';
-import { imgix } from '../../src/core/imgix';
+import { imagekit, judgeWildcard } from '../../src/core/providers/imagekit';
+import { imgix } from '../../src/core/providers/imgix';
 import { DEFAULT_COALESCE, planPurge, type Plan } from '../../src/core/planner';
 import { checkInvariants, coalesceArb, covers, ENDPOINTS, ext, IK, ikUrl } from '../fuzz/planner-arbitraries';
 

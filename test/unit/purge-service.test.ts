@@ -8,8 +8,8 @@ install();
 /* eslint-disable @typescript-eslint/no-require-imports */
 import type { PurgeService as PurgeServiceType } from '../../src/host/purgeService';
 import type { HistoryStore as HistoryStoreType } from '../../src/host/history';
-import { imagekit } from '../../src/core/imagekit';
-import { imgix } from '../../src/core/imgix';
+import { imagekit } from '../../src/core/providers/imagekit';
+import { imgix } from '../../src/core/providers/imgix';
 import { monthKey } from '../../src/core/quota';
 import { checkApiBase } from '../../src/core/url';
 import { DEFAULT_IMAGEKIT_TEST_KEY, DEFAULT_IMGIX_TEST_KEY, startEmulator, type Emulator } from '../../src/emulator';

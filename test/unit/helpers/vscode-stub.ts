@@ -324,6 +324,36 @@ export const stub = {
   ThemeColor: class {
     constructor(readonly id: string) {}
   },
+  TreeItemCollapsibleState: { None: 0, Collapsed: 1, Expanded: 2 },
+  TreeItem: class {
+    id?: string;
+    description?: string;
+    tooltip?: unknown;
+    iconPath?: unknown;
+    contextValue?: string;
+    accessibilityInformation?: unknown;
+    constructor(
+      readonly label: string,
+      readonly collapsibleState = 0,
+    ) {}
+  },
+  MarkdownString: class {
+    value = '';
+    constructor(
+      value = '',
+      readonly supportThemeIcons = false,
+    ) {
+      this.value = value;
+    }
+    appendMarkdown(s: string) {
+      this.value += s;
+      return this;
+    }
+    appendCodeblock(code: string, language = '') {
+      this.value += `\n\`\`\`${language}\n${code}\n\`\`\`\n`;
+      return this;
+    }
+  },
   Uri,
   env: { openExternal: async () => true },
   commands: {

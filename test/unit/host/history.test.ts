@@ -15,7 +15,7 @@ type NewBatch = Parameters<Store['add']>[0];
 
 function batch(provider = 'imagekit', state = 'accepted'): NewBatch {
   return {
-    provider: provider as NewBatch['provider'],
+    provider: provider,
     source: 'palette',
     target: 'api.imagekit.io',
     apiBase: 'https://api.imagekit.io',

@@ -11,6 +11,8 @@ install();
 /* eslint-disable @typescript-eslint/no-require-imports */
 const ids = require('../../../src/host/ids') as typeof import('../../../src/host/ids');
 const commands = require('../../../src/commands') as typeof import('../../../src/commands');
+const { providers } =
+  require('../../../src/core/providers/registry') as typeof import('../../../src/core/providers/registry');
 
 const pj = JSON.parse(fs.readFileSync(path.join(ROOT, 'package.json'), 'utf8')) as {
   contributes: {
@@ -59,25 +61,35 @@ describe('host ids: commands, settings and storage keys against package.json', (
     const events = pj.contributes.walkthroughs.flatMap((w) => w.steps.flatMap((s) => s.completionEvents ?? []));
     for (const e of events.filter((x) => x.startsWith('onCommand:cdnPurge.')))
       assert.ok(known.has(e.slice('onCommand:'.length)), e);
-    for (const e of events.filter((x) => x.startsWith('onSettingChanged:'))) {
-      const key = e.slice('onSettingChanged:cdnPurge.'.length);
-      assert.ok(key in ids.Setting, e);
-    }
+    const settingKeys = new Set(typedSettings().map((s) => s.key));
+    for (const e of events.filter((x) => x.startsWith('onSettingChanged:')))
+      assert.ok(settingKeys.has(e.slice('onSettingChanged:cdnPurge.'.length)), e);
   });
 
   it('the view id is the one package.json contributes', () => {
     assert.ok(pj.contributes.views[ids.View.container].some((v) => v.id === ids.View.history));
   });
 
+  /** Every typed setting: the general ones, and each built-in provider's from its plugin. */
+  function typedSettings(): Array<{ key: string; default: unknown; valid: (v: unknown) => boolean }> {
+    const general = Object.entries(ids.Setting).map(([key, s]) => ({ key, ...s }));
+    const perProvider = providers().flatMap((p) => {
+      const s = ids.providerSettings(p);
+      return [s.endpoints, s.apiBase, ...(s.rateLimit ? [s.rateLimit] : []), ...Object.values(s.options)];
+    });
+    return [...general, ...perProvider] as never;
+  }
+
   it('every setting in contributes.configuration has a typed entry with the same default, and back', () => {
     const contributed = Object.keys(pj.contributes.configuration.properties)
       .map((k) => k.replace(/^cdnPurge\./, ''))
       .sort();
-    assert.deepEqual(Object.keys(ids.Setting).sort(), contributed);
-    for (const [key, spec] of Object.entries(ids.Setting)) {
-      const d = manifestDefaults.get(ids.settingId(key as keyof typeof ids.Setting));
-      assert.deepEqual(spec.default, d, `default of ${key}`);
-      assert.ok((spec.valid as (v: unknown) => boolean)(d), `the default of ${key} passes its own check`);
+    const typed = typedSettings();
+    assert.deepEqual(typed.map((s) => s.key).sort(), contributed);
+    for (const spec of typed) {
+      const d = manifestDefaults.get(ids.settingId(spec.key));
+      assert.deepEqual(spec.default, d, `default of ${spec.key}`);
+      assert.ok(spec.valid(d), `the default of ${spec.key} passes its own check`);
     }
   });
 
@@ -95,11 +107,10 @@ describe('host ids: commands, settings and storage keys against package.json', (
       'imagekit.apiBase': [1, []],
       'imgix.apiBase': [false],
     };
-    assert.deepEqual(Object.keys(wrong).sort(), Object.keys(ids.Setting).sort(), 'every setting is covered here');
-    for (const [key, values] of Object.entries(wrong)) {
-      const valid = ids.Setting[key as keyof typeof ids.Setting].valid as (v: unknown) => boolean;
-      for (const v of values) assert.equal(valid(v), false, `${key} = ${JSON.stringify(v)}`);
-    }
+    const typed = typedSettings();
+    assert.deepEqual(Object.keys(wrong).sort(), typed.map((s) => s.key).sort(), 'every setting is covered here');
+    for (const spec of typed)
+      for (const v of wrong[spec.key]) assert.equal(spec.valid(v), false, `${spec.key} = ${JSON.stringify(v)}`);
   });
 
   it('the host and the commands use the constants: no command, view, context or storage id as a bare string', () => {
