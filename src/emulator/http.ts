@@ -5,7 +5,8 @@ import { createHash, timingSafeEqual } from 'node:crypto';
 import type { IncomingHttpHeaders, IncomingMessage } from 'node:http';
 import { onAbort } from '../core/pacing';
 
-export type Provider = 'imagekit' | 'imgix' | 'cdn' | 'control' | 'unknown';
+/** Who answers a request: an emulated provider (its id), the CDN, the control API, or nobody. */
+export type Route = string;
 export type AuthState = 'valid' | 'invalid' | 'missing';
 
 export interface EmuRequest {
