@@ -6,7 +6,7 @@ import { describeCount } from './limits';
 import { problem, type Problem } from './problems';
 import { listProviders } from './providers/registry';
 import type { Checker, ProviderId } from './providers/types';
-import { classifierFrom, scanText } from './scanner';
+import { classifierFrom, scanText, type ScanMatches } from './scanner';
 
 export interface LintFinding {
   /** The range the problem is about, as offsets in the text. */
@@ -23,9 +23,12 @@ export interface LintFinding {
 export type Checkers = Partial<Record<ProviderId, Checker>>;
 
 export function lintText(text: string, checkers: Checkers): LintFinding[] {
+  return lintMatches(scanText(text, classifierFrom(checkers)), checkers);
+}
+
+/** The findings of one scan (scanText's result, so a document scanned once serves every consumer). */
+export function lintMatches(matches: ScanMatches, checkers: Checkers): LintFinding[] {
   const findings: LintFinding[] = [];
-  const classify = classifierFrom(checkers);
-  const matches = scanText(text, classify);
   for (const m of matches) {
     if (!m.wildcard || m.templated) continue;
     const checker = checkers[m.provider];
