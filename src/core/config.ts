@@ -177,12 +177,12 @@ export function providerConfigFrom(project: ProjectConfig, provider: ProviderId 
   return p ? mergeProviderConfig(p, [project.providers[p.id]]) : { endpoints: [] };
 }
 
-/** What a problem's `option` is: a provider's endpoints, or one of its options. */
+/** What a problem's `option` is: a provider's endpoints, its API base, or one of its options. */
 export interface OptionRef {
   provider: ProviderPlugin;
-  /** `endpoints`, or the ProviderOption. */
-  option: 'endpoints' | ProviderOption;
-  /** The key in the provider's section of settings and cdn-purge.json (`endpoints`, `domains`, `sourceId`). */
+  /** `endpoints`, `apiBase`, or the ProviderOption. */
+  option: 'endpoints' | 'apiBase' | ProviderOption;
+  /** The key in the provider's section of settings (and cdn-purge.json): `endpoints`, `domains`, `apiBase`, `sourceId`. */
   key: string;
 }
 
@@ -192,6 +192,7 @@ export function optionOf(problem: Pick<Problem, 'option'>): OptionRef | undefine
   const p = ref ? providerById(ref.provider) : undefined;
   if (!ref || !p) return undefined;
   if (ref.name === 'endpoints') return { provider: p, option: 'endpoints', key: p.settings.endpointsKey };
+  if (ref.name === 'apiBase') return { provider: p, option: 'apiBase', key: p.settings.apiBaseKey };
   const o = p.settings.options.find((x) => x.name === ref.name);
   return o ? { provider: p, option: o, key: o.name } : undefined;
 }
