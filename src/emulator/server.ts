@@ -6,6 +6,7 @@
 import http from 'node:http';
 import type { AddressInfo } from 'node:net';
 import type { EmulatorInfo, KeyKind } from '../core/emulator';
+import { sleep } from '../core/pacing';
 import { redact } from '../core/redact';
 import { isLoopbackHost } from '../core/url';
 import { CDN_PREFIX, emulatorAssetUrl } from '../core/emulatorCdn';
@@ -15,7 +16,6 @@ import { CONTROL_ENDPOINTS, CONTROL_PREFIX, handleControl, type ControlContext }
 import { plainError } from './errors';
 import { faultReply, FaultQueue, type ReplyShape } from './faults';
 import {
-  delay,
   header,
   json,
   JSON_TYPE,
@@ -211,7 +211,8 @@ class EmulatorServer {
     let fault: string | undefined;
     try {
       // Latency is part of the emulated services (APIs, CDN); the control API answers at once.
-      if (provider !== 'control') await delay(this.options.latencyMs, this.closing.signal);
+      if (provider !== 'control' && this.options.latencyMs > 0)
+        await sleep(this.options.latencyMs, this.closing.signal);
       if (body === undefined) {
         reply = withConnectionClose(shape.error(413, 'The request body is larger than 1 MiB.'));
       } else if (provider === 'control') {
@@ -220,7 +221,7 @@ class EmulatorServer {
         const f = this.faults.take(method, path, provider);
         if (f) {
           fault = f.kind;
-          await delay(f.delayMs ?? 0, this.closing.signal);
+          if (f.delayMs) await sleep(f.delayMs, this.closing.signal);
           reply = faultReply(f, shape);
         }
         reply ??= api ? this.answer(api, emuReq, auth ?? 'missing') : this.route(emuReq, provider);
