@@ -4,6 +4,7 @@
 import * as vscode from 'vscode';
 import { registerAllCommands } from './commands';
 import { providers } from './core/providers/registry';
+import { Transport } from './core/transport';
 import { PurgePatternFixes } from './host/codeActions';
 import { UrlDiagnostics } from './host/diagnostics';
 import { DocumentIndex, INDEXED_SELECTOR } from './host/documentIndex';
@@ -27,19 +28,39 @@ let beforeExit: (() => Promise<void>) | undefined;
 
 export async function activate(context: vscode.ExtensionContext): Promise<CdnPurgeApi> {
   const log = new PurgeLog();
+  const transport = new Transport({ onEvent: (e) => log.http(e) });
   const settings = new Settings();
   const keys = new KeyStore(context.secrets);
   const history = new HistoryStore(context.globalState);
-  const purge = new PurgeService(settings, keys, history, log, context.globalState);
-  const poller = new StatusPoller(history, purge, log);
+  const purge = new PurgeService(settings, keys, history, log, context.globalState, transport);
+  const poller = new StatusPoller(
+    history,
+    { http: () => transport.api(), storedKey: (p, loopback) => purge.storedKey(p, loopback) },
+    log,
+  );
   const treeProvider = new HistoryTreeProvider(history);
   const tree = vscode.window.createTreeView(View.history, { treeDataProvider: treeProvider, showCollapseAll: true });
   const index = new DocumentIndex(settings);
-  context.subscriptions.push(log, settings, keys, history, purge, poller, treeProvider, tree, index);
+  context.subscriptions.push(log, settings, keys, history, purge, poller, treeProvider, tree, index, {
+    // Idle keep-alive connections are dropped; nothing waits for it.
+    dispose: () => void transport.close().catch(() => undefined),
+  });
   for (const w of history.loadWarnings) log.warn(w);
   beforeExit = () => history.flush();
 
-  const services: Services = { context, settings, keys, history, log, purge, poller, tree, treeProvider, index };
+  const services: Services = {
+    context,
+    settings,
+    keys,
+    history,
+    log,
+    purge,
+    poller,
+    tree,
+    treeProvider,
+    index,
+    transport,
+  };
   history.onWriteError = (e) => log.error(`could not store the purge history: ${e.message}`);
   context.subscriptions.push(
     purge.onDidPurge(() => poller.kick()),

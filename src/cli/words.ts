@@ -24,6 +24,7 @@ export function optionText(problem: Pick<Problem, 'option'>): string | undefined
   const ref = optionOf(problem);
   if (!ref) return undefined;
   const section = ref.provider.settings.section;
+  if (ref.option === 'apiBase') return '--api-base URL';
   const flag = ref.option === 'endpoints' ? '--endpoint URL' : `--${ref.option.flag}`;
   return `${flag}, or "${ref.key}" under "${section}" in cdn-purge.json`;
 }

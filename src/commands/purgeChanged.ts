@@ -6,7 +6,7 @@ import { changedFiles } from '../core/git';
 import { settingId } from '../host/ids';
 import type { PurgeOutcome } from '../host/purgeService';
 import type { Services } from '../host/services';
-import { urlsForResources } from './purgeFiles';
+import { urlsForResources } from '../host/resourceUrls';
 
 interface GitChange {
   uri: vscode.Uri;

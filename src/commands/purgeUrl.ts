@@ -2,6 +2,7 @@
 // reach, an input box that checks the URL against the provider's rules as you type.
 
 import * as vscode from 'vscode';
+import type { PurgeTarget } from '../core/pipeline';
 import { settingId } from '../host/ids';
 import type { PurgeOutcome } from '../host/purgeService';
 import type { Services } from '../host/services';
@@ -38,13 +39,14 @@ export async function askForUrl(s: Services): Promise<string | undefined> {
 /** Command.purgeUrl: a URL or a list of URLs as argument, else those at the cursor, else an input box. */
 export function purgeUrl(s: Services) {
   return async (arg?: unknown): Promise<PurgeOutcome | undefined> => {
-    let urls: string[] = [];
-    if (typeof arg === 'string') urls = [arg];
-    else if (Array.isArray(arg) && arg.every((x) => typeof x === 'string')) urls = arg;
+    // The scanner's matches keep the provider it found, so it is not worked out again on the way to the wire.
+    let urls: PurgeTarget[] = [];
+    if (typeof arg === 'string') urls = [{ url: arg }];
+    else if (Array.isArray(arg) && arg.every((x) => typeof x === 'string')) urls = arg.map((url) => ({ url }));
     else if (vscode.window.activeTextEditor) {
       const found = urlsAt(vscode.window.activeTextEditor, s.settings);
       const templated = found.filter((m) => m.templated);
-      urls = found.filter((m) => !m.templated).map((m) => m.url);
+      urls = found.filter((m) => !m.templated).map((m) => ({ url: m.url, provider: m.provider }));
       if (urls.length === 0 && templated.length) {
         void vscode.window.showErrorMessage(
           `"${templated[0].url}" is built from a template (\${…} or {{…}}), so its real URL is unknown. Purge the URL it produces.`,
@@ -55,7 +57,7 @@ export function purgeUrl(s: Services) {
     if (urls.length === 0) {
       const typed = await askForUrl(s);
       if (!typed) return undefined;
-      urls = [typed];
+      urls = [{ url: typed }];
     }
     return s.purge.purge(urls, { source: 'editor' });
   };

@@ -1,4 +1,6 @@
 // "Purge Again": sends a history request again (or, for a batch, the ones that did not succeed).
+import * as vscode from 'vscode';
+import { providerById } from '../core/providers/registry';
 import type { HistoryNode } from '../host/historyTree';
 import type { PurgeOutcome } from '../host/purgeService';
 import type { Services } from '../host/services';
@@ -6,6 +8,12 @@ import type { Services } from '../host/services';
 function again(s: Services, batchId: string, urls: string[]): Promise<PurgeOutcome | undefined> | undefined {
   const batch = s.history.batch(batchId);
   if (!batch || urls.length === 0) return undefined;
+  if (!providerById(batch.provider)) {
+    void vscode.window.showErrorMessage(
+      `These purges went to "${batch.provider}", a provider this CDN Purge does not have: they cannot be sent again from here.`,
+    );
+    return undefined;
+  }
   return s.purge.purge(urls, {
     source: 'retry',
     provider: batch.provider,

@@ -72,7 +72,7 @@ export function useEmulator(s: Services) {
       return undefined;
     }
     const base = api.api.base;
-    const info = await probeEmulator(await s.purge.http(), base);
+    const info = await probeEmulator(await s.transport.api(), base);
     if (!info) {
       void vscode.window.showErrorMessage(
         `No CDN Purge emulator answers at ${base}. Start it with \`npx cdn-purge emulator --port ${new URL(base).port || 80}\`, or run \`npm start\`.`,

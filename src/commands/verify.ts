@@ -3,7 +3,7 @@
 // With the local emulator, the asset is fetched from it.
 
 import * as vscode from 'vscode';
-import { checkApiBase } from '../core/url';
+import { emulatorBaseOf } from '../core/emulator';
 import { compareSnapshots, snapshotAsset } from '../core/verify';
 import type { HistoryRequest } from '../host/history';
 import type { HistoryNode } from '../host/historyTree';
@@ -18,9 +18,8 @@ export async function verifyRequests(
   requests: HistoryRequest[],
   apiBase: string | undefined,
 ): Promise<HistoryRequest[]> {
-  const client = await s.purge.assetClient();
-  const api = apiBase ? checkApiBase(apiBase) : undefined;
-  const emulatorBase = api?.ok && api.api.loopback ? api.api.base : undefined;
+  const client = await s.transport.assets();
+  const emulatorBase = emulatorBaseOf(apiBase);
   return vscode.window.withProgress(
     { location: vscode.ProgressLocation.Notification, title: 'Verifying purges', cancellable: true },
     async (progress, token) => {

@@ -63,61 +63,87 @@ function knownKeys(): string[] {
   return [...providers().map((p) => p.settings.section), 'mappings'];
 }
 
-function readSection(p: ProviderPlugin, raw: unknown, file: string, errors: string[]): ConfigSection {
+/** A problem in cdn-purge.json, with the JSON path of the value it is about ([] for the whole file). */
+export interface ConfigIssue {
+  message: string;
+  path: Array<string | number>;
+}
+
+function readSection(p: ProviderPlugin, raw: unknown, file: string, issues: ConfigIssue[]): ConfigSection {
   const name = p.settings.section;
   const section: ConfigSection = {};
   if (!isRecord(raw)) {
-    errors.push(`${file}: "${name}" must be an object like {"${p.settings.endpointsKey}": [...]}.`);
+    issues.push({
+      message: `${file}: "${name}" must be an object like {"${p.settings.endpointsKey}": [...]}.`,
+      path: [name],
+    });
     return section;
   }
-  const list = raw[p.settings.endpointsKey];
+  const key = p.settings.endpointsKey;
+  const list = raw[key];
   if (list !== undefined) {
-    if (isStrings(list)) section[p.settings.endpointsKey] = list;
-    else errors.push(`${file}: ${name}.${p.settings.endpointsKey} must be a list of URLs (strings).`);
+    if (isStrings(list)) section[key] = list;
+    else issues.push({ message: `${file}: ${name}.${key} must be a list of URLs (strings).`, path: [name, key] });
   }
   for (const o of p.settings.options) {
     const v = raw[o.name];
     if (v === undefined) continue;
     if (typeof v === o.type) section[o.name] = v as string | boolean;
-    else errors.push(`${file}: ${name}.${o.name} must be ${o.type === 'boolean' ? 'true or false' : 'a string'}.`);
+    else
+      issues.push({
+        message: `${file}: ${name}.${o.name} must be ${o.type === 'boolean' ? 'true or false' : 'a string'}.`,
+        path: [name, o.name],
+      });
   }
   return section;
 }
 
+/**
+ * Parses cdn-purge.json. `errors` are the messages; `issues` the same with the JSON path of each value (for a
+ * diagnostic on the right key). What is valid is kept, whatever else is wrong.
+ */
 export function parseProjectConfig(
   text: string,
   file = PROJECT_CONFIG_FILE,
-): { config: ProjectConfig; errors: string[] } {
-  const errors: string[] = [];
+): { config: ProjectConfig; errors: string[]; issues: ConfigIssue[] } {
+  const issues: ConfigIssue[] = [];
   const config = emptyProjectConfig();
+  const done = () => ({ config, errors: issues.map((i) => i.message), issues });
   // Counted in UTF-16 units first, so a huge string is not walked to count its bytes.
-  if (text.length > MAX_CONFIG_BYTES || Buffer.byteLength(text, 'utf8') > MAX_CONFIG_BYTES)
-    return { config, errors: [configTooLarge(file)] };
+  if (text.length > MAX_CONFIG_BYTES || Buffer.byteLength(text, 'utf8') > MAX_CONFIG_BYTES) {
+    issues.push({ message: configTooLarge(file), path: [] });
+    return done();
+  }
   let json: unknown;
   try {
     // Editors on Windows save UTF-8 with a byte order mark; JSON.parse refuses it, which made the file ignored.
     json = JSON.parse(text.charCodeAt(0) === 0xfeff ? text.slice(1) : text);
   } catch (e) {
-    return { config, errors: [`${file} is not valid JSON (${(e as Error).message}). Fix the syntax.`] };
+    issues.push({ message: `${file} is not valid JSON (${(e as Error).message}). Fix the syntax.`, path: [] });
+    return done();
   }
   const keys = knownKeys();
   const listed = `${keys
     .slice(0, -1)
     .map((k) => `"${k}"`)
     .join(', ')} and "${keys[keys.length - 1]}"`;
-  if (!isRecord(json)) return { config, errors: [`${file} must hold a JSON object with ${listed}.`] };
+  if (!isRecord(json)) {
+    issues.push({ message: `${file} must hold a JSON object with ${listed}.`, path: [] });
+    return done();
+  }
   const known = new Set(['$schema', ...keys]);
   for (const k of Object.keys(json))
-    if (!known.has(k)) errors.push(`${file}: unknown key "${k}" (known: ${keys.join(', ')}).`);
+    if (!known.has(k)) issues.push({ message: `${file}: unknown key "${k}" (known: ${keys.join(', ')}).`, path: [k] });
   for (const p of providers()) {
     const raw = json[p.settings.section];
-    if (raw !== undefined) config.providers[p.id] = readSection(p, raw, file, errors);
+    if (raw !== undefined) config.providers[p.id] = readSection(p, raw, file, issues);
   }
   if (json.mappings !== undefined) {
-    if (!Array.isArray(json.mappings)) errors.push(`${file}: "mappings" must be a list of {"glob", "url"} objects.`);
+    if (!Array.isArray(json.mappings))
+      issues.push({ message: `${file}: "mappings" must be a list of {"glob", "url"} objects.`, path: ['mappings'] });
     else config.mappings = json.mappings.filter(isRecord) as unknown as MappingRule[];
   }
-  return { config, errors };
+  return done();
 }
 
 export function configTooLarge(file: string): string {
@@ -151,12 +177,12 @@ export function providerConfigFrom(project: ProjectConfig, provider: ProviderId 
   return p ? mergeProviderConfig(p, [project.providers[p.id]]) : { endpoints: [] };
 }
 
-/** What a problem's `option` is: a provider's endpoints, or one of its options. */
+/** What a problem's `option` is: a provider's endpoints, its API base, or one of its options. */
 export interface OptionRef {
   provider: ProviderPlugin;
-  /** `endpoints`, or the ProviderOption. */
-  option: 'endpoints' | ProviderOption;
-  /** The key in the provider's section of settings and cdn-purge.json (`endpoints`, `domains`, `sourceId`). */
+  /** `endpoints`, `apiBase`, or the ProviderOption. */
+  option: 'endpoints' | 'apiBase' | ProviderOption;
+  /** The key in the provider's section of settings (and cdn-purge.json): `endpoints`, `domains`, `apiBase`, `sourceId`. */
   key: string;
 }
 
@@ -166,6 +192,7 @@ export function optionOf(problem: Pick<Problem, 'option'>): OptionRef | undefine
   const p = ref ? providerById(ref.provider) : undefined;
   if (!ref || !p) return undefined;
   if (ref.name === 'endpoints') return { provider: p, option: 'endpoints', key: p.settings.endpointsKey };
+  if (ref.name === 'apiBase') return { provider: p, option: 'apiBase', key: p.settings.apiBaseKey };
   const o = p.settings.options.find((x) => x.name === ref.name);
   return o ? { provider: p, option: o, key: o.name } : undefined;
 }

@@ -49,6 +49,10 @@ export interface EmulatedProviderInfo {
   apiBase: string;
   /** "POST /v1/files/purge". */
   purge: string;
+  /** "GET /v1/files/purge/{requestId}", where there is a status API. */
+  status?: string;
+  /** Its settings in a phrase, for the emulator's banner ("status delay 2000 ms, quota 1000 a month"). */
+  summary: string;
   [detail: string]: unknown;
 }
 

@@ -26,7 +26,7 @@ export function lintText(text: string, checkers: Checkers): LintFinding[] {
   return lintMatches(scanText(text, classifierFrom(checkers)), checkers);
 }
 
-/** The findings of one scan's matches (the editor scans a document once per version and lints that). */
+/** The findings of one scan (scanText's result, so a document scanned once serves every consumer). */
 export function lintMatches(matches: ScanMatches, checkers: Checkers): LintFinding[] {
   const findings: LintFinding[] = [];
   for (const m of matches) {

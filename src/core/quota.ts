@@ -86,9 +86,17 @@ export class Quota {
     const remaining = Math.max(0, this.limit - used);
     const ok = requested <= remaining;
     const month = monthKey(this.now());
+    // The local emulator's count is kept apart and shown as such; its limit is not one support can raise.
+    const emulator = account.startsWith(EMULATOR_QUOTA_PREFIX);
+    const shown = emulator ? `${account.slice(EMULATOR_QUOTA_PREFIX.length)} on the local emulator` : account;
+    const fewer = `${this.provider.wildcards ? 'Coalesce them into wildcards, purge' : 'Purge'} fewer URLs`;
     const message = ok
-      ? `${requested} purge request${requested === 1 ? '' : 's'} for ${account}; ${remaining - requested} of ${this.limit} left in ${month} after this.`
-      : `${requested} purge requests for ${account} would go over ${this.provider.label}'s limit of ${this.limit} a month: ${used} used in ${month}, ${remaining} left. ${this.provider.wildcards ? 'Coalesce them into wildcards, purge' : 'Purge'} fewer URLs, or ask ${this.provider.support} to raise the limit.`;
+      ? `${requested} purge request${requested === 1 ? '' : 's'} for ${shown}; ${remaining - requested} of ${this.limit} left in ${month} after this.`
+      : `${requested} purge requests for ${shown} would go over ${this.provider.label}'s limit of ${this.limit} a month: ${used} used in ${month}, ${remaining} left. ${
+          emulator
+            ? `${fewer}; the emulator's purges are counted apart from the real account's.`
+            : `${fewer}, or ask ${this.provider.support} to raise the limit.`
+        }`;
     return { ok, account, month, used, limit: this.limit, remaining, requested, message };
   }
 

@@ -5,7 +5,7 @@
 
 import { parseTree, findNodeAtLocation, type Node, type ParseError } from 'jsonc-parser';
 import * as vscode from 'vscode';
-import { parseProjectConfig, PROJECT_CONFIG_FILE } from '../core/config';
+import { parseProjectConfig, PROJECT_CONFIG_FILE, type ConfigIssue } from '../core/config';
 import { DOCS_BASE } from '../core/problems';
 import { DIAGNOSTIC_SOURCE } from './diagnostics';
 import { INDEX_DEBOUNCE_MS } from './documentIndex';
@@ -34,54 +34,45 @@ function firstLine(text: string): { start: number; end: number } {
   return { start: 0, end: nl < 0 ? text.length : nl };
 }
 
-/** The member `key` of an object node (its property node). */
-function property(obj: Node | undefined, key: string): Node | undefined {
-  return obj?.type === 'object'
-    ? obj.children?.find((p) => p.type === 'property' && p.children?.[0]?.value === key)
-    : undefined;
-}
-
 /**
  * Where in the text a problem reported by parseProjectConfig is: a syntax error at its position, an unknown key on
- * the key, a wrong value on the value (`"imgix"`, `imgix.sourceId`…), anything else on the first line.
+ * the key, a wrong value on the value (the issue's JSON path), the whole value for "not an object", anything else
+ * (too large) on the first line.
  */
-export function locateConfigProblem(text: string, message: string, root: Node | undefined, syntax: ParseError[]) {
-  if (/is not valid JSON/.test(message)) {
+export function locateConfigProblem(
+  text: string,
+  issue: ConfigIssue,
+  root: Node | undefined,
+  syntax: ParseError[],
+): { start: number; end: number } {
+  if (/is not valid JSON/.test(issue.message)) {
     const e = syntax[0];
     if (e) return { start: e.offset, end: e.offset + Math.max(1, e.length) };
-    const at = /at position (\d+)/.exec(message);
+    const at = /at position (\d+)/.exec(issue.message);
     if (at) return { start: Number(at[1]), end: Number(at[1]) + 1 };
     return firstLine(text);
   }
-  const rest = message.startsWith(`${PROJECT_CONFIG_FILE}: `) ? message.slice(PROJECT_CONFIG_FILE.length + 2) : message;
-  const unknown = /^unknown key "([^"]+)"/.exec(rest);
-  if (unknown) {
-    const key = property(root, unknown[1])?.children?.[0];
-    if (key) return nodeRange(key);
-  }
-  const quoted = /^"([^"]+)"/.exec(rest);
-  const dotted = /^([A-Za-z_$][\w$]*(?:\.[A-Za-z_$][\w$]*)+)\s/.exec(rest);
-  const path = quoted ? [quoted[1]] : dotted ? dotted[1].split('.') : undefined;
-  if (path && root) {
-    const n = findNodeAtLocation(root, path);
-    if (n) return nodeRange(n);
-  }
-  if (root && /must hold a JSON object/.test(message)) return nodeRange(root);
-  return firstLine(text);
+  if (!root) return firstLine(text);
+  if (issue.path.length === 0) return /must hold a JSON object/.test(issue.message) ? nodeRange(root) : firstLine(text);
+  const value = findNodeAtLocation(root, issue.path);
+  // An unknown key: the key itself, not its value.
+  if (/unknown key/.test(issue.message) && value?.parent?.type === 'property' && value.parent.children?.[0])
+    return nodeRange(value.parent.children[0]);
+  return value ? nodeRange(value) : firstLine(text);
 }
 
-/** The problems of a cdn-purge.json text, with ranges; `errors` when already parsed (the saved file's). */
-export function configProblems(text: string, errors?: readonly string[]): ConfigProblem[] {
-  const found = errors ?? parseProjectConfig(text, PROJECT_CONFIG_FILE).errors;
+/** The problems of a cdn-purge.json text, with ranges; `issues` when already parsed (the saved file's). */
+export function configProblems(text: string, issues?: readonly ConfigIssue[]): ConfigProblem[] {
+  const found = issues ?? parseProjectConfig(text, PROJECT_CONFIG_FILE).issues;
   if (found.length === 0) return [];
   const syntax: ParseError[] = [];
   // The BOM is not JSON (the core skips it): a space in its place keeps the offsets after it.
   const json = text.charCodeAt(0) === 0xfeff ? ` ${text.slice(1)}` : text;
   const root = parseTree(json, syntax, { disallowComments: true, allowTrailingComma: false });
-  return found.map((message) => ({
-    message,
-    ...locateConfigProblem(text, message, root, syntax),
-    severity: /unknown key/.test(message) ? 'warning' : 'error',
+  return found.map((issue) => ({
+    message: issue.message,
+    ...locateConfigProblem(text, issue, root, syntax),
+    severity: /unknown key/.test(issue.message) ? 'warning' : 'error',
   }));
 }
 
@@ -165,7 +156,7 @@ export class ProjectConfigProblems implements vscode.Disposable {
     }
     const doc = this.openDocument(source.uri);
     if (doc && doc.isDirty) this.refreshDocument(doc);
-    else this.show(source.uri, doc, source.text ?? '', source.errors);
+    else this.show(source.uri, doc, source.text ?? '', source.issues);
     void this.announce(source);
   }
 
@@ -174,8 +165,8 @@ export class ProjectConfigProblems implements vscode.Disposable {
     this.show(doc.uri, doc, doc.getText());
   }
 
-  private show(uri: vscode.Uri, doc: vscode.TextDocument | undefined, text: string, errors?: readonly string[]) {
-    const problems = configProblems(text, errors);
+  private show(uri: vscode.Uri, doc: vscode.TextDocument | undefined, text: string, issues?: readonly ConfigIssue[]) {
+    const problems = configProblems(text, issues);
     if (problems.length === 0) {
       this.collection.delete(uri);
       return;

@@ -8,6 +8,7 @@ import {
   mergeProviderConfig,
   parseProjectConfig,
   PROJECT_CONFIG_FILE,
+  type ConfigIssue,
   type ConfigSection,
   type ProjectConfig,
 } from '../core/config';
@@ -39,6 +40,8 @@ export interface ProjectConfigSource {
   /** Undefined when the file was not read (too large). */
   text?: string;
   errors: readonly string[];
+  /** The errors with the JSON path of the value each is about. */
+  issues: readonly ConfigIssue[];
 }
 
 /** A setting's value: the user's when it has the setting's type, else the default (see ids.ts). */
@@ -121,13 +124,14 @@ export class Settings implements vscode.Disposable {
         // Not read at all when over the limit: a workspace's file must not stall the extension host.
         if ((await vscode.workspace.fs.stat(uri)).size > MAX_CONFIG_BYTES) {
           errors = [configTooLarge(PROJECT_CONFIG_FILE)];
-          source = { uri, errors };
+          source = { uri, errors, issues: [{ message: errors[0], path: [] }] };
           break;
         }
         const bytes = await vscode.workspace.fs.readFile(uri);
         const text = Buffer.from(bytes).toString('utf8');
-        ({ config: project, errors } = parseProjectConfig(text, PROJECT_CONFIG_FILE));
-        source = { uri, text, errors };
+        const parsed = parseProjectConfig(text, PROJECT_CONFIG_FILE);
+        ({ config: project, errors } = parsed);
+        source = { uri, text, errors, issues: parsed.issues };
         break;
       } catch {
         // no cdn-purge.json in this folder

@@ -3,6 +3,8 @@
 // request is marked Unknown rather than polled for ever. Runs again when a batch is sent or on "Refresh Purge Status".
 
 import * as vscode from 'vscode';
+import { isEmulator } from '../core/emulator';
+import type { HttpClient } from '../core/http';
 import { fetchStatus } from '../core/purge';
 import { providerById } from '../core/providers/registry';
 import type { ProviderId } from '../core/providers/types';
@@ -17,8 +19,11 @@ export const MAX_DELAY_MS = 30_000;
 export const BACKOFF = 1.5;
 export const GIVE_UP_MS = 60 * 60 * 1000;
 
-/** What the poller uses of PurgeService: the HTTP client and the stored keys. */
-export type PollerTransport = Pick<PurgeService, 'http' | 'storedKey'>;
+/** What the poller needs: the API client (the transport's) and the stored keys (PurgeService's, which remembers them). */
+export interface PollerTransport {
+  http(): Promise<HttpClient>;
+  storedKey: PurgeService['storedKey'];
+}
 
 export class StatusPoller implements vscode.Disposable {
   private timer?: unknown;
@@ -84,7 +89,7 @@ export class StatusPoller implements vscode.Disposable {
           if (!p?.status) return;
           const api = batch.apiBase ? checkApiBase(batch.apiBase) : undefined;
           if (!api?.ok || !client || !request.requestId) return;
-          const key = await keyFor(batch.provider, api.api.loopback);
+          const key = await keyFor(batch.provider, isEmulator(api.api));
           if (!key) return;
           const s = await fetchStatus(request.requestId, { adapter: p, apiBase: api.api.base, key, client });
           // The provider's own words for "in progress" and "done" (ImageKit: Pending, Completed).

@@ -717,7 +717,7 @@ describe('cli: cdn-purge as a child process', function () {
       );
     });
 
-    it('the monthly quota: counted per account in CDN_PURGE_STATE_DIR; a batch that would pass 1000 is refused unless --ignore-quota', async () => {
+    it('the monthly quota: counted per account in CDN_PURGE_STATE_DIR (a loopback API base is the emulator: its own counter); a batch that would pass 1000 is refused unless --ignore-quota', async () => {
       const state = tmpDir('cdn-purge-state-');
       const env = { ...ikEnv(), CDN_PURGE_STATE_DIR: state };
       const ok = await runCli(
@@ -736,8 +736,14 @@ describe('cli: cdn-purge as a child process', function () {
       const file = path.join(state, 'quota.json');
       const counts = JSON.parse(fs.readFileSync(file, 'utf8'));
       const month = monthKey(new Date());
-      assert.equal(counts[`quota:imagekit:demo:${month}`], 1);
-      assert.equal(counts[`quota:imagekit:acme:${month}`], 1);
+      // The loopback server is counted as the emulator, never against the real accounts.
+      assert.equal(counts[`quota:imagekit:emulator:demo:${month}`], 1);
+      assert.equal(counts[`quota:imagekit:emulator:acme:${month}`], 1);
+      assert.equal(counts[`quota:imagekit:demo:${month}`], undefined, 'the real account is not counted');
+      assert.deepEqual(Object.keys(counts).sort(), [
+        `quota:imagekit:emulator:acme:${month}`,
+        `quota:imagekit:emulator:demo:${month}`,
+      ]);
       assert.ok(!fs.readFileSync(file, 'utf8').includes(IK_KEY), 'no key in the state file');
 
       // 999 used this month (and next, should the month turn during the test).
@@ -745,7 +751,10 @@ describe('cli: cdn-purge as a child process', function () {
       next.setUTCMonth(next.getUTCMonth() + 1, 1);
       fs.writeFileSync(
         file,
-        JSON.stringify({ [`quota:imagekit:demo:${month}`]: 999, [`quota:imagekit:demo:${monthKey(next)}`]: 999 }),
+        JSON.stringify({
+          [`quota:imagekit:emulator:demo:${month}`]: 999,
+          [`quota:imagekit:emulator:demo:${monthKey(next)}`]: 999,
+        }),
       );
       const before = server.requests.length;
       const refused = await runCli(
@@ -763,7 +772,7 @@ describe('cli: cdn-purge as a child process', function () {
       assert.equal(refused.code, 1);
       assert.match(
         refused.stderr,
-        /2 purge requests for demo would go over ImageKit's limit of 1000 a month: 999 used/,
+        /2 purge requests for demo on the local emulator would go over ImageKit's limit of 1000 a month: 999 used/,
       );
       assert.match(refused.stderr, /--ignore-quota/);
       assert.match(refused.stderr, /--coalesce makes wildcards/);
@@ -787,7 +796,7 @@ describe('cli: cdn-purge as a child process', function () {
         { env },
       );
       assert.equal(forced.code, 0);
-      assert.equal(JSON.parse(fs.readFileSync(file, 'utf8'))[`quota:imagekit:demo:${month}`], 1001);
+      assert.equal(JSON.parse(fs.readFileSync(file, 'utf8'))[`quota:imagekit:emulator:demo:${month}`], 1001);
     });
   });
 
@@ -809,7 +818,10 @@ describe('cli: cdn-purge as a child process', function () {
     const month = monthKey(new Date());
     const used = (state: string) => {
       const f = path.join(state, 'quota.json');
-      return fs.existsSync(f) ? (JSON.parse(fs.readFileSync(f, 'utf8'))[`quota:imagekit:demo:${month}`] ?? 0) : 0;
+      // A loopback API base is the emulator: counted under its own prefix.
+      return fs.existsSync(f)
+        ? (JSON.parse(fs.readFileSync(f, 'utf8'))[`quota:imagekit:emulator:demo:${month}`] ?? 0)
+        : 0;
     };
 
     it('a 400 and a 5xx are not counted against the month; the support id is printed with the failure', async () => {

@@ -33,7 +33,7 @@ describe('config: cdn-purge.json', () => {
   });
 
   it('everything is optional; "$schema" is allowed', () => {
-    assert.deepEqual(parseProjectConfig('{}'), { config: emptyProjectConfig(), errors: [] });
+    assert.deepEqual(parseProjectConfig('{}'), { config: emptyProjectConfig(), errors: [], issues: [] });
     assert.deepEqual(parseProjectConfig('{"$schema": "./schema.json"}').errors, []);
   });
 
@@ -53,7 +53,7 @@ describe('config: cdn-purge.json', () => {
   });
 
   it('each wrong field is reported, and the right ones are kept', () => {
-    const { config, errors } = parseProjectConfig(
+    const { config, errors, issues } = parseProjectConfig(
       JSON.stringify({
         imagekit: { endpoints: ['https://ik.imagekit.io/demo', 3] },
         imgix: { domains: 'https://assets.imgix.net', sourceId: 5, subImage: 'yes' },
@@ -69,6 +69,21 @@ describe('config: cdn-purge.json', () => {
       'cdn-purge.json: imgix.subImage must be true or false.',
       'cdn-purge.json: "mappings" must be a list of {"glob", "url"} objects.',
     ]);
+    assert.deepEqual(
+      issues.map((i) => [i.path, i.message]),
+      errors.map((e, n) => [
+        [
+          ['endpoints'],
+          ['imagekit', 'endpoints'],
+          ['imgix', 'domains'],
+          ['imgix', 'sourceId'],
+          ['imgix', 'subImage'],
+          ['mappings'],
+        ][n],
+        e,
+      ]),
+      'each message with the JSON path of the value it is about',
+    );
     assert.deepEqual(config, emptyProjectConfig());
   });
 

@@ -65,13 +65,7 @@ describe('extension PurgeService (plain Node, vscode stand-in): quota, unknown p
     imgixRate?: number,
   ): { svc: PurgeServiceType; history: HistoryStoreType } {
     const history = new HistoryStore(memento);
-    const svc = new PurgeService(
-      fakeSettings(apiBase, imgixRate) as never,
-      keys as never,
-      history,
-      log as never,
-      memento,
-    );
+    const svc = new PurgeService(fakeSettings(apiBase, imgixRate), keys as never, history, log as never, memento);
     services.push(svc);
     return { svc, history };
   }

@@ -24,7 +24,7 @@ describe('host: Use Local Emulator (plain Node, against the emulator)', function
     const settings = new Settings();
     const s = {
       settings,
-      purge: { http: async () => client },
+      transport: { api: async () => client },
       keys: {
         set: async (p: string, slot: string, k: string) => void stored.set(`${p}/${slot}`, k),
         has: async (p: string, slot: string) => stored.has(`${p}/${slot}`),
