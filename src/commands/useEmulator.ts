@@ -1,6 +1,6 @@
-// "CDN Purge: Use Local Emulator…": points the API bases of the providers it emulates at a running `cdn-purge emulator` on
-// loopback, and stores its test keys in the emulator's own secret slots (a real key is never sent to it). Run
-// again to switch back to the real APIs.
+// "CDN Purge: Use Local Emulator…": points the API bases of the providers it emulates at a running
+// `cdn-purge emulator` on loopback, and stores its test keys in the emulator's own secret slots (a real key is never
+// sent to it). Run again to switch back to the real APIs.
 
 import * as vscode from 'vscode';
 import { emulatedProvider, probeEmulator, type EmulatorInfo } from '../core/emulator';

@@ -1,7 +1,7 @@
 // The extension in a real VS Code (activation by itself is proven first, in activation.test.ts): it registers every
-// command it contributes, its view exists and opens, it reads the settings the runner seeded; and, through the browser, the
-// activity bar icon opens the history view and the editor's context menu offers "Purge URL…" on a CDN URL and
-// purges it.
+// command it contributes, its view exists and opens, it reads the settings the runner seeded; and, through the
+// browser, the activity bar icon opens the history view and the editor's context menu offers "Purge URL…" on a CDN
+// URL and purges it.
 import * as assert from 'node:assert/strict';
 import * as vscode from 'vscode';
 import type { CdnPurgeApi } from '../../src/extension';

@@ -3,6 +3,7 @@
 // are indexed and checked, its history is kept (not put aside as unreadable), the poller follows it with its own
 // status words, the tree names it, Set API Key offers it.
 import assert from 'node:assert/strict';
+import { reply, startServer } from '../helpers/server';
 import {
   answers,
   collections,
@@ -33,6 +34,8 @@ const { DocumentIndex } =
 const { UrlDiagnostics } = require('../../../src/host/diagnostics') as typeof import('../../../src/host/diagnostics');
 const { pickProvider } = require('../../../src/commands/setKey') as typeof import('../../../src/commands/setKey');
 const { StorageKey } = require('../../../src/host/ids') as typeof import('../../../src/host/ids');
+const { PurgeService } = require('../../../src/host/purgeService') as typeof import('../../../src/host/purgeService');
+const { Transport } = require('../../../src/core/transport') as typeof import('../../../src/core/transport');
 
 type Plugin = Parameters<typeof registerProvider>[0];
 
@@ -213,5 +216,86 @@ describe('host: a third provider registered from the test folder', () => {
       ['ImageKit', 'imgix', 'FakeCDN'],
     );
     assert.equal(items[2].detail, 'Token, from FakeCDN → Account');
+  });
+
+  it("the extension's purge service and poller send its purges and follow them to done, against a loopback server", async () => {
+    // Its own wire (imgix's JSON:API purge with a Bearer key, ImageKit's status path) on a server of its own.
+    const wire: Plugin = {
+      ...fake,
+      id: 'fakewire',
+      label: 'FakeWire',
+      settings: { ...fake.settings, section: 'fakewire' },
+      checker: (config) => {
+        const c = imgix.checker(config);
+        return {
+          provider: 'fakewire',
+          configProblems: c.configProblems,
+          ownsHost: (h) => c.ownsHost(h),
+          check: (input) => ({ ...c.check(input), provider: 'fakewire' }),
+        };
+      },
+    };
+    const removeWire = registerProvider(wire);
+    let status = 'queued';
+    const server = await startServer((req, res) => {
+      if (req.method === 'POST') reply(res, 200, { data: { type: 'purges', id: 'W1' } });
+      else reply(res, 200, { status });
+    });
+    const transport = new Transport();
+    try {
+      configuration.set('fakewire.hosts', ['https://img.fakewire.test']);
+      configuration.set('fakewire.apiBase', server.base);
+      configuration.set('confirm', false);
+      const settings = new Settings();
+      const timers = new ManualTimers();
+      const memento = new MemoryMemento();
+      const history = new HistoryStore(memento, timers);
+      const keys = {
+        get: async (p: string, slot: string) => (p === 'fakewire' && slot === 'emulator' ? 'tok' : undefined),
+      };
+      const log = {
+        info: () => {},
+        warn: () => {},
+        error: () => {},
+        result: () => {},
+        http: () => {},
+        rememberKey: () => {},
+        show: () => {},
+      };
+      const svc = new PurgeService(settings, keys as never, history, log as never, memento, transport);
+      const out = await svc.purge(['https://img.fakewire.test/a b.png'], { source: 'test' });
+      assert.deepEqual(
+        out?.results.map((r) => [r.url, r.status, r.requestId]),
+        [['https://img.fakewire.test/a%20b.png', 'accepted', 'W1']],
+      );
+      const post = server.requests.find((r) => r.method === 'POST');
+      assert.equal(post?.headers.authorization, 'Bearer tok', 'its key, from its emulator slot (loopback API base)');
+      assert.deepEqual(JSON.parse(post?.body ?? '{}'), {
+        data: { type: 'purges', attributes: { url: 'https://img.fakewire.test/a%20b.png' } },
+      });
+      const request = history.all()[0].requests[0];
+      assert.equal(history.all()[0].provider, 'fakewire');
+      assert.equal(request.live, 'Pending', 'it has a status API: followed');
+
+      const poller = new StatusPoller(
+        history,
+        { http: () => transport.api(), storedKey: (p, loopback) => svc.storedKey(p, loopback) },
+        { info: () => {}, warn: () => {}, error: () => {} },
+        timers,
+      );
+      assert.equal(await poller.round(), 1);
+      status = 'done';
+      assert.equal(await poller.round(), 0);
+      assert.equal(history.find(request.id)?.request.live, 'Completed');
+      assert.ok(server.requests.some((r) => r.method === 'GET' && r.url === '/v1/files/purge/W1'));
+      poller.dispose();
+      svc.dispose();
+      history.dispose();
+      settings.dispose();
+    } finally {
+      await transport.close();
+      await server.close();
+      removeWire();
+    }
   });
 });
