@@ -156,7 +156,8 @@ export class ProjectConfigProblems implements vscode.Disposable {
     }
     const doc = this.openDocument(source.uri);
     if (doc && doc.isDirty) this.refreshDocument(doc);
-    else this.show(source.uri, doc, source.text ?? '', source.issues);
+    // An open editor may not have reloaded the saved text yet: its positions only when it holds that text.
+    else this.show(source.uri, doc?.getText() === source.text ? doc : undefined, source.text ?? '', source.issues);
     void this.announce(source);
   }
 

@@ -160,6 +160,19 @@ describe('host: a broken cdn-purge.json is shown in the editor', () => {
     assert.deepEqual(diags(), []);
   });
 
+  it('the saved file is located on its own text while an open editor still shows the old one', async () => {
+    const old = '{ "imagekit": {} }';
+    await saved(old);
+    openDocument(CONFIG, old, 'json'); // open, not dirty, not yet reloaded
+    await saved('{\n\n\n  "imagekit": {},\n  "extra": 1\n}');
+    assert.equal(diags().length, 1);
+    assert.deepEqual(
+      [diags()[0].range.start.line, diags()[0].range.start.character, diags()[0].range.end.character],
+      [4, 2, 9],
+      'on "extra" in the saved text (line 5), not at that offset in the old text',
+    );
+  });
+
   it('a file over 1 MiB: a diagnostic at the top and the notification', async () => {
     writeFile(CONFIG, `{"x":"${'a'.repeat(1024 * 1024)}"}`);
     await settings.reloadProject();
