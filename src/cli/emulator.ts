@@ -170,7 +170,7 @@ export async function emulatorCommand(argv: string[], io: CliIO): Promise<number
       : k.source === env
         ? `${label} accepts the default test key (the value of ${env})`
         : `${label} accepts the default test key: ${env}=${testKey ?? ''}`;
-  const served = info.providers.flatMap((id) => {
+  const served = (info.providers ?? []).flatMap((id) => {
     const p = providerById(id);
     const entry = emulatedProvider(info, id);
     return p && entry ? [{ p, entry }] : [];

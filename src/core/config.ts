@@ -30,28 +30,10 @@ export interface ProjectConfig {
   /** By provider id: the sections the file has (a provider it does not mention has an empty one). */
   providers: Record<ProviderId, ConfigSection>;
   mappings: MappingRule[];
-  /**
-   * @deprecated Compatibility only, for src/host/settings.ts until it reads `providers` with mergeProviderConfig: the
-   * built-ins' sections in their old shape (not enumerable; derived from `providers`). Remove with that importer.
-   */
-  readonly imagekit: { endpoints: string[] };
-  /** @deprecated As `imagekit`. */
-  readonly imgix: { domains: string[]; sourceId?: string; subImage?: boolean };
-}
-
-/** Adds the deprecated section views (see ProjectConfig.imagekit): each section by name, its endpoint list defaulted. */
-function withSectionViews(data: Pick<ProjectConfig, 'providers' | 'mappings'>): ProjectConfig {
-  for (const p of providers()) {
-    Object.defineProperty(data, p.settings.section, {
-      enumerable: false,
-      get: () => ({ [p.settings.endpointsKey]: [], ...data.providers[p.id] }),
-    });
-  }
-  return data as ProjectConfig;
 }
 
 export function emptyProjectConfig(): ProjectConfig {
-  return withSectionViews({ providers: Object.fromEntries(providers().map((p) => [p.id, {}])), mappings: [] });
+  return { providers: Object.fromEntries(providers().map((p) => [p.id, {}])), mappings: [] };
 }
 
 function isStrings(v: unknown): v is string[] {

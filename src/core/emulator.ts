@@ -65,8 +65,8 @@ export interface EmulatorInfo {
   url: string;
   host: string;
   port: number;
-  /** The ids of the providers it emulates, in order. */
-  providers: ProviderId[];
+  /** The ids of the providers it emulates, in order (an emulator before issue 10 did not send it). */
+  providers?: ProviderId[];
   keys: Record<ProviderId, KeyKind>;
   cdn: { assets: string; example: string };
   control: readonly string[];

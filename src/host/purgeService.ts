@@ -5,12 +5,11 @@
 
 import * as vscode from 'vscode';
 import { emulatorBaseOf, type KeySlot } from '../core/emulator';
-import type { HttpClient } from '../core/http';
 import { runPurge, type PurgeBatch, type PurgeOutcome as PipelineOutcome, type PurgeTarget } from '../core/pipeline';
 import type { Plan } from '../core/planner';
 import { docsUrl, type Problem } from '../core/problems';
 import { optionOf } from '../core/config';
-import { providerById, providers } from '../core/providers/registry';
+import { providers } from '../core/providers/registry';
 import type { Checker, ProviderId, ProviderPlugin, Remedy } from '../core/providers/types';
 import type { PurgeResult } from '../core/purge';
 import type { QuotaStore } from '../core/quota';
@@ -18,6 +17,7 @@ import { Transport } from '../core/transport';
 import type { ApiBase } from '../core/url';
 import { snapshotAsset } from '../core/verify';
 import type { HistoryBatch, HistoryStore } from './history';
+import { Command, InternalCommand, providerSettings, SECTION, settingId, VsCodeCommand } from './ids';
 import type { PurgeLog } from './log';
 import { keyName, type KeyStore } from './secrets';
 
@@ -58,7 +58,15 @@ function mementoQuota(memento: vscode.Memento): QuotaStore {
 /** The setting a problem's option is, e.g. cdnPurge.imagekit.endpoints. */
 export function settingOf(p: Pick<Problem, 'option'>): string | undefined {
   const ref = optionOf(p);
-  return ref ? `cdnPurge.${ref.provider.settings.section}.${ref.key}` : undefined;
+  if (!ref) return undefined;
+  const s = providerSettings(ref.provider);
+  const key =
+    ref.option === 'endpoints'
+      ? s.endpoints.key
+      : ref.option === 'apiBase'
+        ? s.apiBase.key
+        : s.options[ref.option.name]?.key;
+  return key ? settingId(key) : undefined;
 }
 
 /** What the extension's user does about a refusal. */
@@ -89,16 +97,6 @@ export class PurgeService implements vscode.Disposable {
     this.transport = transport ?? new Transport({ onEvent: (e) => log.http(e) });
   }
 
-  /** @deprecated Use the transport (`transport.api()`): kept for callers that have not moved yet. */
-  http(): Promise<HttpClient> {
-    return this.transport.api();
-  }
-
-  /** @deprecated Use the transport (`transport.assets()`): kept for callers that have not moved yet. */
-  assetClient(): Promise<HttpClient> {
-    return this.transport.assets();
-  }
-
   private remember(key: string | undefined): string | undefined {
     if (key) {
       this.log.rememberKey(key);
@@ -125,10 +123,7 @@ export class PurgeService implements vscode.Disposable {
         action,
       );
       if (pick)
-        await vscode.commands.executeCommand(
-          slot === 'emulator' ? 'cdnPurge.useEmulator' : 'cdnPurge.setKey',
-          provider,
-        );
+        await vscode.commands.executeCommand(slot === 'emulator' ? Command.useEmulator : Command.setKey, provider);
       key = await this.keys.get(provider, slot);
     }
     return this.remember(key);
@@ -221,7 +216,7 @@ export class PurgeService implements vscode.Disposable {
 
   private unknownHosts(urls: string[], anyKnown: boolean): void {
     const where = providers()
-      .map((p) => `cdnPurge.${p.settings.section}.${p.settings.endpointsKey}`)
+      .map((p) => settingId(providerSettings(p).endpoints.key))
       .join(' or ');
     const msg = `${urls.length === 1 ? `"${urls[0]}" is` : `${urls.length} URLs are`} not on a ${providers()
       .map((p) => p.label)
@@ -230,7 +225,7 @@ export class PurgeService implements vscode.Disposable {
     if (!anyKnown) {
       void vscode.window
         .showErrorMessage(msg, 'Open Settings')
-        .then((a) => a && vscode.commands.executeCommand('workbench.action.openSettings', 'cdnPurge'));
+        .then((a) => a && vscode.commands.executeCommand(VsCodeCommand.openSettings, SECTION));
       return;
     }
     void vscode.window.showWarningMessage(msg);
@@ -238,12 +233,12 @@ export class PurgeService implements vscode.Disposable {
 
   private async configProblems(p: ProviderPlugin, problems: Problem[]): Promise<void> {
     const first = problems[0];
-    const setting = settingOf(first) ?? `cdnPurge.${p.settings.section}`;
+    const setting = settingOf(first) ?? settingId(providerSettings(p).endpoints.key);
     const pick = await vscode.window.showErrorMessage(
       `${p.label} settings: ${first.message} (setting ${setting})`,
       'Open Settings',
     );
-    if (pick) void vscode.commands.executeCommand('workbench.action.openSettings', setting);
+    if (pick) void vscode.commands.executeCommand(VsCodeCommand.openSettings, setting);
   }
 
   private apiBaseProblem(p: ProviderPlugin, problem: Problem): void {
@@ -254,8 +249,8 @@ export class PurgeService implements vscode.Disposable {
         (a) =>
           a &&
           vscode.commands.executeCommand(
-            'workbench.action.openSettings',
-            setting ?? `cdnPurge.${p.settings.section}.${p.settings.apiBaseKey}`,
+            VsCodeCommand.openSettings,
+            setting ?? settingId(providerSettings(p).apiBase.key),
           ),
       );
   }
@@ -364,8 +359,8 @@ export class PurgeService implements vscode.Disposable {
         first.remedy === 'key' ? 'Set API Key' : 'Purge Again',
       );
       if (pick === 'Show Output') this.log.show();
-      if (pick === 'Set API Key') void vscode.commands.executeCommand('cdnPurge.setKey', p.id);
-      if (pick === 'Purge Again') void vscode.commands.executeCommand('cdnPurge.retryBatch', batch.id);
+      if (pick === 'Set API Key') void vscode.commands.executeCommand(Command.setKey, p.id);
+      if (pick === 'Purge Again') void vscode.commands.executeCommand(InternalCommand.retryBatch, batch.id);
       return;
     }
     if (unknown.length) {
@@ -376,7 +371,7 @@ export class PurgeService implements vscode.Disposable {
         'Show History',
       );
       if (pick === 'Show Output') this.log.show();
-      if (pick === 'Show History') void vscode.commands.executeCommand('cdnPurge.history.focus');
+      if (pick === 'Show History') void vscode.commands.executeCommand(VsCodeCommand.focusHistory);
       return;
     }
     if (cancelled) {
@@ -399,8 +394,8 @@ export class PurgeService implements vscode.Disposable {
       `Purged ${ok} ${label} request${ok === 1 ? '' : 's'}${invalid ? ` (${invalid} invalid, not sent)` : ''}.${note}`,
       ...actions,
     );
-    if (pick === 'Verify') void vscode.commands.executeCommand('cdnPurge.verifyBatch', batch.id);
-    if (pick === 'Show History') void vscode.commands.executeCommand('cdnPurge.history.focus');
+    if (pick === 'Verify') void vscode.commands.executeCommand(InternalCommand.verifyBatch, batch.id);
+    if (pick === 'Show History') void vscode.commands.executeCommand(VsCodeCommand.focusHistory);
   }
 
   dispose(): void {
@@ -408,9 +403,4 @@ export class PurgeService implements vscode.Disposable {
     // Closing drops idle keep-alive connections; nothing is waiting for it.
     if (this.ownsTransport) this.transport.close().catch(() => undefined);
   }
-}
-
-/** The provider plugin of an id, for callers holding one (the history's). */
-export function pluginOf(id: ProviderId): ProviderPlugin | undefined {
-  return providerById(id);
 }

@@ -293,13 +293,15 @@ class ImageKitChecker implements Checker {
     if (kind === 'wildcard' && !hasErrors(problems)) {
       const v = judgeWildcard(counted);
       const star0 = u.pathStart + star;
+      // Both wildcard rules judge the path counted after the imagekitId and URL pattern: that is what is underlined.
+      const countedStart = u.pathStart + rawPrefixLength(path.slice(0, star), endpoint.basePath);
       if (!v.broadEnough) {
         problems.push(
           problem(
             'wildcard-too-broad',
             'error',
             `This wildcard is too broad for ImageKit. The path before "*", counted after the imagekitId and URL pattern, is "${decodeLoose(counted)}": ${v.levels} level${v.levels === 1 ? '' : 's'}, ${v.chars} character${v.chars === 1 ? '' : 's'}, no file extension. It needs at least ${MIN_WILDCARD_LEVELS} levels (images/upload*), or at least ${MIN_WILDCARD_CHARS} characters, or a complete file name (sample.jpg*). Narrow it, or purge the exact URLs.`,
-            { start: u.pathStart + rawPrefixLength(path.slice(0, star), endpoint.basePath), end: star0 + 1 },
+            { start: countedStart, end: star0 + 1 },
           ),
         );
       } else if (v.refused) {
@@ -308,7 +310,7 @@ class ImageKitChecker implements Checker {
             'wildcard-path-unsupported',
             'error',
             `ImageKit never accepts a wildcard that covers ${v.refused}* (media/catalog/* and s/files/* are refused). Purge exact URLs or a narrower wildcard below it (e.g. ${v.refused}product/…*), or ask support@imagekit.io.`,
-            { start: u.pathStart, end: star0 + 1 },
+            { start: countedStart, end: star0 + 1 },
           ),
         );
       }
