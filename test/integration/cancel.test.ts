@@ -20,8 +20,13 @@ describeUi('Progress with cancel', function () {
     // The emulator answers the first purge to arrive at once and holds the next two for HANG_MS: long enough to
     // cancel them from the notification.
     await emulator('/_emulator/faults', [
-      { kind: 'delay', delayMs: 0, count: 1, match: { provider: 'imagekit', path: '/v1/files/purge' } },
-      { kind: 'delay', delayMs: HANG_MS, count: 2, match: { provider: 'imagekit', path: '/v1/files/purge' } },
+      { kind: 'delay', delayMs: 0, count: 1, match: { provider: 'imagekit', method: 'POST', path: '/v1/files/purge' } },
+      {
+        kind: 'delay',
+        delayMs: HANG_MS,
+        count: 2,
+        match: { provider: 'imagekit', method: 'POST', path: '/v1/files/purge' },
+      },
     ]);
     const urls = ['a', 'b', 'c'].map((x) => `https://ik.imagekit.io/demo/cancel/${x}.jpg`);
     const running = vscode.commands.executeCommand<PurgeOutcome>('cdnPurge.purgeUrl', urls);

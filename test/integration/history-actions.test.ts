@@ -47,7 +47,8 @@ describe('Purge History actions, by their effects', function () {
       kind: 'status',
       status: 400,
       body: { message: 'Invalid request.' },
-      match: { provider: 'imagekit' },
+      // The purge itself, not a status request of the poller (still following earlier suites' purges).
+      match: { provider: 'imagekit', method: 'POST', path: '/v1/files/purge' },
     });
     const failed = await vscode.commands.executeCommand<PurgeOutcome>('cdnPurge.purgeUrl', url);
     assert.equal(failed.results[0].status, 'failed');

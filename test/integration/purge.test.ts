@@ -110,7 +110,9 @@ describe('Purging against the emulator', function () {
 
   it('keeps the provider message and a hint when a purge fails, and retries 503s', async () => {
     const a = await useEmulator();
-    await emulator('/_emulator/faults', { kind: 'status', status: 503, count: 1, match: { provider: 'imagekit' } });
+    // Faults for the purges (POST), not for a status request of the poller following an earlier purge.
+    const purges = { provider: 'imagekit', method: 'POST', path: '/v1/files/purge' };
+    await emulator('/_emulator/faults', { kind: 'status', status: 503, count: 1, match: purges });
     const ok = await vscode.commands.executeCommand<PurgeOutcome>(
       'cdnPurge.purgeUrl',
       'https://ik.imagekit.io/demo/integration/retry.jpg',
@@ -122,7 +124,7 @@ describe('Purging against the emulator', function () {
       kind: 'status',
       status: 403,
       body: { message: 'Your account is suspended.', help: 'Contact support.' },
-      match: { provider: 'imagekit' },
+      match: purges,
     });
     const bad = await vscode.commands.executeCommand<PurgeOutcome>(
       'cdnPurge.purgeUrl',
