@@ -61,6 +61,8 @@ async function main() {
     sourcemap: !production,
     sourcesContent: false,
     external: ['vscode'],
+    // ES module builds first: jsonc-parser's UMD main requires its parts through a wrapper a bundler cannot follow.
+    mainFields: ['module', 'main'],
     define: { __VERSION__: JSON.stringify(require('./package.json').version) },
     // `await import('./x')` becomes a lazy require(): undici is loaded only when a request is made.
     supported: { 'dynamic-import': false },

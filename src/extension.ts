@@ -1,24 +1,18 @@
 // Wiring only: services are created here, every disposable goes into context.subscriptions, and the commands
-// (one file each in src/commands/) are registered with the services they need.
+// (one file each in src/commands/, registered by registerAllCommands) get the services.
 
 import * as vscode from 'vscode';
-import { registerClearHistory } from './commands/clearHistory';
-import { registerCopyUrl } from './commands/copyUrl';
-import { registerPurgeChanged } from './commands/purgeChanged';
-import { registerPurgeFiles } from './commands/purgeFiles';
-import { registerPurgeUrl } from './commands/purgeUrl';
-import { registerRefreshStatus } from './commands/refreshStatus';
-import { registerRemoveKey } from './commands/removeKey';
-import { registerRetry } from './commands/retry';
-import { registerSetKey } from './commands/setKey';
-import { registerShowOutput } from './commands/showOutput';
-import { registerUseEmulator } from './commands/useEmulator';
-import { registerVerify } from './commands/verify';
+import { registerAllCommands } from './commands';
+import { providers } from './core/providers/registry';
+import { Transport } from './core/transport';
 import { PurgePatternFixes } from './host/codeActions';
 import { UrlDiagnostics } from './host/diagnostics';
+import { DocumentIndex, INDEXED_SELECTOR } from './host/documentIndex';
 import { HistoryStore } from './host/history';
 import { HistoryTreeProvider } from './host/historyTree';
+import { Command, View } from './host/ids';
 import { PurgeLog } from './host/log';
+import { ProjectConfigProblems } from './host/projectConfig';
 import { PurgeService } from './host/purgeService';
 import { KeyStore } from './host/secrets';
 import type { Services } from './host/services';
@@ -29,22 +23,44 @@ import { DocumentUrlsContext } from './host/urlAtCursor';
 /** What activate() returns: the services, for the integration tests. */
 export type CdnPurgeApi = Services;
 
+/** Writes what is still pending when VS Code closes (set by activate, awaited by deactivate). */
+let beforeExit: (() => Promise<void>) | undefined;
+
 export async function activate(context: vscode.ExtensionContext): Promise<CdnPurgeApi> {
   const log = new PurgeLog();
+  const transport = new Transport({ onEvent: (e) => log.http(e) });
   const settings = new Settings();
   const keys = new KeyStore(context.secrets);
   const history = new HistoryStore(context.globalState);
-  const purge = new PurgeService(settings, keys, history, log, context.globalState);
-  const poller = new StatusPoller(history, purge, log);
+  const purge = new PurgeService(settings, keys, history, log, context.globalState, transport);
+  const poller = new StatusPoller(
+    history,
+    { http: () => transport.api(), storedKey: (p, loopback) => purge.storedKey(p, loopback) },
+    log,
+  );
   const treeProvider = new HistoryTreeProvider(history);
-  const tree = vscode.window.createTreeView('cdnPurge.history', {
-    treeDataProvider: treeProvider,
-    showCollapseAll: true,
+  const tree = vscode.window.createTreeView(View.history, { treeDataProvider: treeProvider, showCollapseAll: true });
+  const index = new DocumentIndex(settings);
+  context.subscriptions.push(log, settings, keys, history, purge, poller, treeProvider, tree, index, {
+    // Idle keep-alive connections are dropped; nothing waits for it.
+    dispose: () => void transport.close().catch(() => undefined),
   });
-  context.subscriptions.push(log, settings, keys, history, purge, poller, treeProvider, tree);
   for (const w of history.loadWarnings) log.warn(w);
+  beforeExit = () => history.flush();
 
-  const services: Services = { context, settings, keys, history, log, purge, poller, tree, treeProvider };
+  const services: Services = {
+    context,
+    settings,
+    keys,
+    history,
+    log,
+    purge,
+    poller,
+    tree,
+    treeProvider,
+    index,
+    transport,
+  };
   history.onWriteError = (e) => log.error(`could not store the purge history: ${e.message}`);
   context.subscriptions.push(
     purge.onDidPurge(() => poller.kick()),
@@ -54,39 +70,39 @@ export async function activate(context: vscode.ExtensionContext): Promise<CdnPur
         ? { value: pending, tooltip: `${pending} purge${pending === 1 ? '' : 's'} pending` }
         : undefined;
     }),
-    registerPurgeUrl(services),
-    registerPurgeFiles(services),
-    registerPurgeChanged(services),
-    registerSetKey(services),
-    registerRemoveKey(services),
-    registerRefreshStatus(services),
-    ...registerVerify(services),
-    ...registerRetry(services),
-    registerCopyUrl(services),
-    registerClearHistory(services),
-    registerShowOutput(services),
-    registerUseEmulator(services),
+    ...registerAllCommands(services),
   );
 
-  // The workspace's cdn-purge.json first, so open documents are linted once, with its endpoints.
+  // The workspace's cdn-purge.json first, so open documents are indexed once, with its endpoints.
   await settings.reloadProject();
-  const selector: vscode.DocumentSelector = [{ scheme: 'file' }, { scheme: 'untitled' }, { scheme: 'vscode-remote' }];
+  const configProblems = new ProjectConfigProblems(settings);
   context.subscriptions.push(
-    new UrlDiagnostics(settings),
-    new DocumentUrlsContext(settings),
-    vscode.languages.registerCodeActionsProvider(selector, new PurgePatternFixes(settings), PurgePatternFixes.metadata),
+    configProblems,
+    new UrlDiagnostics(index, settings),
+    new DocumentUrlsContext(index),
+    vscode.languages.registerCodeActionsProvider(
+      [...INDEXED_SELECTOR],
+      new PurgePatternFixes(index),
+      PurgePatternFixes.metadata,
+    ),
   );
+  index.refreshAll();
+  configProblems.refresh();
   if (history.pending().length) poller.kick(true);
   // `npm start` runs VS Code with CDN_PURGE_EMULATOR_URL: use that emulator and its test keys.
   const emulator = process.env.CDN_PURGE_EMULATOR_URL;
-  if (emulator && !(await keys.has('imagekit', 'emulator'))) {
+  const emulated = providers().filter((p) => p.emulator);
+  const missing = await Promise.all(emulated.map(async (p) => !(await keys.has(p.id, 'emulator'))));
+  if (emulator && missing.some(Boolean)) {
     vscode.commands
-      .executeCommand('cdnPurge.useEmulator', emulator)
+      .executeCommand(Command.useEmulator, emulator)
       .then(undefined, (e: Error) => log.error(`could not use the emulator at ${emulator}: ${e.message}`));
   }
   return services;
 }
 
-export function deactivate(): void {
-  // Everything is disposed through context.subscriptions.
+/** VS Code waits for this before it disposes context.subscriptions: the history's last changes are written first. */
+export async function deactivate(): Promise<void> {
+  await beforeExit?.();
+  beforeExit = undefined;
 }

@@ -10,9 +10,10 @@ import { parseArgs, type ParseArgsConfig } from 'node:util';
 import {
   configTooLarge,
   emptyProjectConfig,
+  mergeProviderConfig,
   parseProjectConfig,
   PROJECT_CONFIG_FILE,
-  providerConfigFrom,
+  type ConfigSection,
   type ProjectConfig,
 } from '../core/config';
 import {
@@ -25,18 +26,26 @@ import {
   MAX_URL_LENGTH,
 } from '../core/limits';
 import { DEFAULT_COALESCE } from '../core/planner';
-import { isProviderId, type ProviderAdapter, type ProviderConfig, type ProviderId } from '../core/provider';
+import { providerById, providers } from '../core/providers/registry';
+import type { ProviderConfig, ProviderPlugin } from '../core/providers/types';
 import { checkApiBase, looksLikeUrl } from '../core/url';
 import { UsageError, type CliIO } from './io';
 
 export type Options = NonNullable<ParseArgsConfig['options']>;
 
+/** Every provider's own options as flags (imgix: --source-id, --sub-image), from the registry when parsing. */
+export function providerFlags(): Options {
+  const flags: Options = {};
+  for (const p of providers())
+    for (const o of p.settings.options) flags[o.flag] = { type: o.type === 'boolean' ? 'boolean' : 'string' };
+  return flags;
+}
+
+/** The options check, plan and purge share; the providers' own flags are added when parsing (providerFlags). */
 export const COMMON: Options = {
   provider: { type: 'string', short: 'p' },
   endpoint: { type: 'string', multiple: true },
   config: { type: 'string' },
-  'source-id': { type: 'string' },
-  'sub-image': { type: 'boolean' },
   json: { type: 'boolean' },
   help: { type: 'boolean', short: 'h' },
 };
@@ -63,9 +72,11 @@ export interface Parsed {
   positionals: string[];
 }
 
-export function parse(argv: readonly string[], options: Options): Parsed {
+/** Parses argv; with `withProviderFlags`, every provider's own flags (providerFlags) are options too. */
+export function parse(argv: readonly string[], options: Options, withProviderFlags = false): Parsed {
   try {
-    const r = parseArgs({ args: rewriteOptionalValues(argv), options, allowPositionals: true, strict: true });
+    const all = withProviderFlags ? { ...providerFlags(), ...options } : options;
+    const r = parseArgs({ args: rewriteOptionalValues(argv), options: all, allowPositionals: true, strict: true });
     return { values: r.values as Parsed['values'], positionals: r.positionals };
   } catch (e) {
     throw new UsageError((e as Error).message.replace(/^TypeError \[\w+\]: /, ''));
@@ -76,10 +87,27 @@ export function str(v: Parsed['values'][string]): string | undefined {
   return typeof v === 'string' ? v : undefined;
 }
 
-export function requireProvider(values: Parsed['values']): ProviderId {
-  const p = str(values.provider);
-  if (p === undefined) throw new UsageError('--provider is required: --provider imagekit or --provider imgix.');
-  if (!isProviderId(p)) throw new UsageError(`Unknown provider "${p}": use --provider imagekit or --provider imgix.`);
+/** The choices of --provider, from the registry: "imagekit|imgix". */
+export function providerChoices(filter: (p: ProviderPlugin) => boolean = () => true): string {
+  return providers()
+    .filter(filter)
+    .map((p) => p.id)
+    .join('|');
+}
+
+/** The provider --provider names; `filter` keeps the ones the command works with (e.g. those with a status API). */
+export function requireProvider(
+  values: Parsed['values'],
+  filter: (p: ProviderPlugin) => boolean = () => true,
+): ProviderPlugin {
+  const id = str(values.provider);
+  const choices = providers()
+    .filter(filter)
+    .map((p) => `--provider ${p.id}`);
+  const use = choices.length > 1 ? `${choices.slice(0, -1).join(', ')} or ${choices[choices.length - 1]}` : choices[0];
+  if (id === undefined) throw new UsageError(`--provider is required: ${use}.`);
+  const p = providerById(id);
+  if (!p) throw new UsageError(`Unknown provider "${id}": use ${use}.`);
   return p;
 }
 
@@ -178,18 +206,28 @@ export function readBounded(file: string, max: number, shown: string): string | 
   }
 }
 
-/** The provider's configuration: cdn-purge.json, plus --endpoint, --source-id and --sub-image. */
-export function providerConfig(values: Parsed['values'], provider: ProviderId, project: ProjectConfig): ProviderConfig {
-  const base = providerConfigFrom(project, provider);
-  const endpoints = [...(base.endpoints ?? []), ...((values.endpoint as string[] | undefined) ?? [])];
-  const sourceId = str(values['source-id']) ?? base.sourceId;
-  const subImage = values['sub-image'] === true || base.subImage === true;
-  if (provider === 'imagekit' && (values['source-id'] !== undefined || values['sub-image'] !== undefined)) {
-    throw new UsageError('--source-id and --sub-image are imgix options; ImageKit has no sub-images.');
+/**
+ * The provider's configuration: cdn-purge.json, plus --endpoint and the provider's own flags (imgix: --source-id,
+ * --sub-image). Another provider's flag is a usage error.
+ */
+export function providerConfig(values: Parsed['values'], p: ProviderPlugin, project: ProjectConfig): ProviderConfig {
+  const foreign = providers()
+    .filter((o) => o !== p)
+    .flatMap((o) => o.settings.options.filter((x) => values[x.flag] !== undefined).map((x) => ({ o, x })))
+    .filter(({ x }) => !p.settings.options.some((mine) => mine.flag === x.flag));
+  if (foreign.length) {
+    const flags = [...new Set(foreign.map(({ x }) => `--${x.flag}`))];
+    const owners = [...new Set(foreign.map(({ o }) => o.label))];
+    throw new UsageError(
+      `${flags.join(' and ')} ${flags.length === 1 ? 'is an option' : 'are options'} of ${owners.join(' and ')}, not of ${p.label}.`,
+    );
   }
-  return provider === 'imgix'
-    ? { endpoints, ...(sourceId ? { sourceId } : {}), ...(subImage ? { subImage } : {}) }
-    : { endpoints };
+  const fromFlags: ConfigSection = { [p.settings.endpointsKey]: values.endpoint ?? [] };
+  for (const o of p.settings.options) {
+    const v = values[o.flag];
+    if (typeof v === o.type) fromFlags[o.name] = v;
+  }
+  return mergeProviderConfig(p, [project.providers[p.id], fromFlags]);
 }
 
 /** The error for a run with more URLs than MAX_BATCH_URLS. */
@@ -292,17 +330,20 @@ export async function readUrls(positionals: readonly string[], io: CliIO): Promi
 export function apiAndKey(
   values: Parsed['values'],
   io: CliIO,
-  adapter: ProviderAdapter,
-): { apiBase: string; key: string } {
-  const api = checkApiBase(str(values['api-base']) ?? adapter.defaultApiBase);
+  p: ProviderPlugin,
+): { apiBase: string; loopback: boolean; key: string } {
+  const api = checkApiBase(str(values['api-base']) ?? p.defaultApiBase);
   if (!api.ok) throw new UsageError(api.problem.message);
-  const key = io.env[adapter.keyEnv]?.trim();
+  const env = p.key.env;
+  const key = io.env[env]?.trim();
   if (!key) {
     throw new UsageError(
-      `${adapter.keyEnv} is not set. The ${adapter.label} key is read only from the environment: export ${adapter.keyEnv} (in CI, from a secret).`,
+      `${env} is not set. The ${p.key.label} is read only from the environment: export ${env} (in CI, from a secret).`,
     );
   }
   if (/[\r\n\0]/.test(key))
-    throw new UsageError(`${adapter.keyEnv} contains a line break or NUL; copy the key again without them.`);
-  return { apiBase: api.api.base, key };
+    throw new UsageError(`${env} contains a line break or NUL; copy the key again without them.`);
+  const refused = p.key.check?.(key);
+  if (refused) throw new UsageError(`${env}: ${refused}`);
+  return { apiBase: api.api.base, loopback: api.api.loopback, key };
 }

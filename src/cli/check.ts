@@ -1,23 +1,26 @@
-import { adapterFor } from '../core/adapters';
 import { docsUrl, type Problem } from '../core/problems';
-import type { TargetCheck } from '../core/provider';
+import type { TargetCheck } from '../core/providers/types';
 import { COMMON, loadProjectConfig, parse, providerConfig, readUrls, requireProvider, str } from './args';
+import { choices, choiceWords, endpointWords, optionLines } from './help';
 import { EXIT_FAILED, EXIT_OK, UsageError, writers, type CliIO } from './io';
+import { configLine, optionText } from './words';
 
-export const CHECK_HELP = `cdn-purge check --provider imagekit|imgix [--endpoint URL]... [--json] URL...
+export function checkHelp(): string {
+  return `cdn-purge check --provider ${choices()} [--endpoint URL]... [--json] URL...
 
 Checks purge URLs against the provider's rules without sending anything.
-  -p, --provider P     imagekit or imgix (required)
-  --endpoint URL       ImageKit URL endpoint (https://ik.imagekit.io/<id>[/<pattern>] or a custom domain),
-                       or imgix Source domain; repeatable; added to cdn-purge.json's
+  -p, --provider P     ${choiceWords()} (required)
+  --endpoint URL       ${endpointWords()}; repeatable; added to cdn-purge.json's
   --config FILE        read endpoints from FILE (default: ./cdn-purge.json when it exists)
-  --source-id ID       imgix Source id; --sub-image purges a sub-image (mark or blend)
+${optionLines().join('\n')}
   --json               print {"results":[{"url","ok","normalized","problems":[{"code","message"}]}]}
   URL...               URLs to check; "-" reads them from stdin, one a line
 Exit status: 0 every URL is valid, 1 any is invalid, 2 usage error.`;
+}
 
 export function problemLine(p: Problem): string {
-  return `  ${p.severity}: [${p.code}] ${p.message}\n    see ${docsUrl(p.code)}`;
+  const fix = optionText(p);
+  return `  ${p.severity}: [${p.code}] ${p.message}${fix ? `\n    set: ${fix}` : ''}\n    see ${docsUrl(p.code)}`;
 }
 
 export function checkJson(t: TargetCheck) {
@@ -31,18 +34,18 @@ export function checkJson(t: TargetCheck) {
 }
 
 export async function checkCommand(argv: string[], io: CliIO): Promise<number> {
-  const { values, positionals } = parse(argv, COMMON);
+  const { values, positionals } = parse(argv, COMMON, true);
   const { out, err } = writers(io);
   if (values.help) {
-    out(CHECK_HELP);
+    out(checkHelp());
     return EXIT_OK;
   }
   const provider = requireProvider(values);
   const project = loadProjectConfig(io, { explicit: str(values.config) }, err);
   const urls = await readUrls(positionals, io);
   if (urls.length === 0) throw new UsageError('No URL given: pass URLs as arguments, or "-" to read them from stdin.');
-  const checker = adapterFor(provider).checker(providerConfig(values, provider, project.config));
-  for (const p of checker.configProblems) err(`configuration: [${p.code}] ${p.message}`);
+  const checker = provider.checker(providerConfig(values, provider, project.config));
+  for (const p of checker.configProblems) err(configLine(p));
   const results = urls.map((u) => checker.check(u));
   if (values.json) {
     out(JSON.stringify({ results: results.map(checkJson) }, null, 2));

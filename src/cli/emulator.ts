@@ -3,15 +3,16 @@
 // `emulator listening on http://HOST:PORT`. The default test keys are public and printed by value; a key given
 // by flag or environment is never printed (only that a custom key is set).
 
+import { emulatedProvider } from '../core/emulator';
+import { providerById, providers } from '../core/providers/registry';
+import type { ProviderPlugin } from '../core/providers/types';
 import type { LogEntry } from '../emulator/log';
 import {
-  DEFAULT_IMAGEKIT_TEST_KEY,
   DEFAULT_IMGIX_DUPLICATE_WINDOW_MS,
   DEFAULT_IMAGEKIT_RATE,
   DEFAULT_IMAGEKIT_RATE_INTERVAL_MS,
   DEFAULT_IMGIX_PURGE_DELAY_MS,
   DEFAULT_IMGIX_RATE,
-  DEFAULT_IMGIX_TEST_KEY,
   DEFAULT_QUOTA,
   DEFAULT_STATUS_DELAY_MS,
   EmulatorOptionError,
@@ -24,11 +25,10 @@ import { EXIT_OK, UsageError, writers, type CliIO } from './io';
 
 export const DEFAULT_EMULATOR_PORT = 8787;
 
+/** The emulator's options; each emulated provider's --<id>-key is added when parsing. */
 export const EMULATOR_OPTIONS: Options = {
   port: { type: 'string' },
   host: { type: 'string' },
-  'imagekit-key': { type: 'string' },
-  'imgix-key': { type: 'string' },
   'imagekit-endpoint': { type: 'string', multiple: true },
   'status-delay': { type: 'string' },
   quota: { type: 'string' },
@@ -114,13 +114,20 @@ function untilStopped(io: CliIO): { stopped: Promise<string>; dispose: () => voi
   return { stopped, dispose };
 }
 
+/** The providers the emulator emulates, each with its --<id>-key flag. */
+function emulated(): Array<ProviderPlugin & { emulator: { testKey: string } }> {
+  return providers().filter((p): p is ProviderPlugin & { emulator: { testKey: string } } => p.emulator !== undefined);
+}
+
 export async function emulatorCommand(argv: string[], io: CliIO): Promise<number> {
-  const { values, positionals } = parse(argv, EMULATOR_OPTIONS);
-  const imagekitKey = keyFrom(values, 'imagekit-key', 'IMAGEKIT_PRIVATE_KEY', io, DEFAULT_IMAGEKIT_TEST_KEY);
-  const imgixKey = keyFrom(values, 'imgix-key', 'IMGIX_API_KEY', io, DEFAULT_IMGIX_TEST_KEY);
+  const keyFlags: Options = Object.fromEntries(emulated().map((p) => [`${p.id}-key`, { type: 'string' }]));
+  const { values, positionals } = parse(argv, { ...keyFlags, ...EMULATOR_OPTIONS });
+  const keys = new Map(
+    emulated().map((p) => [p.id, keyFrom(values, `${p.id}-key`, p.key.env, io, p.emulator.testKey)] as const),
+  );
   const base = writers(io);
   // writers() redacts the keys found in the environment; keys given as flags are redacted here as well.
-  const flagKeys = [str(values['imagekit-key']), str(values['imgix-key'])];
+  const flagKeys = emulated().map((p) => str(values[`${p.id}-key`]));
   const out = (line: string) => base.out(redact(line, flagKeys));
   if (values.help) {
     out(EMULATOR_HELP);
@@ -131,8 +138,7 @@ export async function emulatorCommand(argv: string[], io: CliIO): Promise<number
   const options: EmulatorOptions = {
     port: nonNegativeInt(values.port, '--port') ?? DEFAULT_EMULATOR_PORT,
     host: str(values.host),
-    imagekitKey: imagekitKey.key,
-    imgixKey: imgixKey.key,
+    keys: Object.fromEntries([...keys].flatMap(([id, k]) => (k.key !== undefined ? [[id, k.key]] : []))),
     imagekitEndpoints: (values['imagekit-endpoint'] as string[] | undefined) ?? [],
     statusDelayMs: nonNegativeInt(values['status-delay'], '--status-delay'),
     quota: nonNegativeInt(values.quota, '--quota'),
@@ -164,13 +170,20 @@ export async function emulatorCommand(argv: string[], io: CliIO): Promise<number
       : k.source === env
         ? `${label} accepts the default test key (the value of ${env})`
         : `${label} accepts the default test key: ${env}=${testKey ?? ''}`;
-  out(keyLine('ImageKit', 'IMAGEKIT_PRIVATE_KEY', imagekitKey, info.imagekit.testKey));
-  out(keyLine('imgix   ', 'IMGIX_API_KEY', imgixKey, info.imgix.testKey));
-  out(`API base ${emulator.url} for both: ${info.imagekit.purge}, ${info.imagekit.status}, ${info.imgix.purge}`);
+  const served = (info.providers ?? []).flatMap((id) => {
+    const p = providerById(id);
+    const entry = emulatedProvider(info, id);
+    return p && entry ? [{ p, entry }] : [];
+  });
+  const width = Math.max(...served.map(({ p }) => p.label.length));
+  for (const { p, entry } of served)
+    out(keyLine(p.label.padEnd(width), p.key.env, keys.get(p.id) ?? {}, entry.testKey));
+  const paths = served.flatMap(({ entry }) => [entry.purge, ...(entry.status ? [entry.status] : [])]);
+  out(`API base ${emulator.url} for ${served.length === 2 ? 'both' : 'all'}: ${paths.join(', ')}`);
   out(`CDN      ${emulator.url}/cdn/<host>/<path>[?query], e.g. ${info.cdn.example}`);
   out(`Control  ${emulator.url}/_emulator/info (also requests, faults, origin, reset)`);
   out(
-    `Settings ImageKit status delay ${info.imagekit.statusDelayMs} ms, quota ${info.imagekit.quota.limit} a month; imgix duplicate window ${info.imgix.duplicateWindowMs} ms, purge delay ${info.imgix.purgeDelayMs} ms; latency ${info.latencyMs} ms; rate limits ImageKit ${info.rate.imagekit.limit ? `${info.rate.imagekit.limit} per ${info.rate.imagekit.intervalMs} ms` : 'none'}, imgix ${info.rate.imgix.limit ? `${info.rate.imgix.limit} a second` : 'none'}${info.seed !== null ? `; seed ${info.seed}` : ''}`,
+    `Settings ${served.map(({ p, entry }) => `${p.label} ${entry.summary}`).join('; ')}; latency ${info.latencyMs} ms${info.seed !== null ? `; seed ${info.seed}` : ''}`,
   );
   out('Stop with Ctrl-C.');
   const signal = await stopped;

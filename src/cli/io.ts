@@ -1,6 +1,7 @@
 // What a CLI command may touch: output streams, stdin, the environment, the working directory. Passed in so
 // the commands can run in-process in tests as well as from `dist/cli.js`. Everything written is redacted.
 
+import { keyEnvs } from '../core/providers/registry';
 import { redact } from '../core/redact';
 
 export interface CliIO {
@@ -27,11 +28,9 @@ export class UsageError extends Error {
   }
 }
 
-export const KEY_ENVS = ['IMAGEKIT_PRIVATE_KEY', 'IMGIX_API_KEY'] as const;
-
-/** Writers that redact every key found in the environment before anything is printed. */
+/** Writers that redact every provider's key found in the environment before anything is printed. */
 export function writers(io: CliIO): { out: (line: string) => void; err: (line: string) => void } {
-  const keys = KEY_ENVS.map((k) => io.env[k]);
+  const keys = keyEnvs().map((k) => io.env[k]);
   return {
     out: (line) => io.stdout(`${redact(line, keys)}\n`),
     err: (line) => io.stderr(`${redact(line, keys)}\n`),

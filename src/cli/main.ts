@@ -1,20 +1,23 @@
 import { checkCommand } from './check';
+import { choiceWords, keyEnvWords, labels } from './help';
 import { emulatorCommand } from './emulator';
 import { EXIT_OK, EXIT_USAGE, UsageError, writers, type CliIO } from './io';
 import { planCommand } from './plan';
 import { purgeCommand } from './purge';
 import { statusCommand } from './status';
 
-export const MAIN_HELP = `cdn-purge: purge images from the ImageKit and imgix CDNs.
+export function mainHelp(): string {
+  return `cdn-purge: purge images from the ${labels(() => true, 'and')} CDNs.
 
 Usage: cdn-purge <command> [options]
   check     check URLs against the provider's rules, send nothing
   plan      print the requests a purge would send (--coalesce, --from-git)
-  purge     purge URLs (key from IMAGEKIT_PRIVATE_KEY or IMGIX_API_KEY)
-  status    ImageKit purge request status (--wait)
-  emulator  run a local emulator of both purge APIs and their CDN (try without an account)
+  purge     purge URLs (key from ${keyEnvWords()})
+  status    purge request status where the provider has a status API: ${choiceWords((p) => p.status !== undefined)} (--wait)
+  emulator  run a local emulator of the purge APIs and their CDN (try without an account)
 Run "cdn-purge <command> --help" for a command's options.
 Exit status: 0 success, 1 a URL was invalid or a purge failed, 2 usage error.`;
+}
 
 type Command = (argv: string[], io: CliIO) => Promise<number>;
 
@@ -30,7 +33,7 @@ export async function main(argv: string[], io: CliIO): Promise<number> {
   const { out, err } = writers(io);
   const [name, ...rest] = argv;
   if (name === undefined || name === '--help' || name === '-h' || name === 'help') {
-    out(MAIN_HELP);
+    out(mainHelp());
     return name === undefined ? EXIT_USAGE : EXIT_OK;
   }
   if (name === '--version' || name === '-v') {

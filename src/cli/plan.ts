@@ -1,15 +1,16 @@
-import { adapterFor } from '../core/adapters';
 import { PROJECT_CONFIG_FILE } from '../core/config';
-import { changedFiles, gitRefError, gitRefProblem, repoRoot } from '../core/git';
+import { changedFiles, gitRefProblem, repoRoot, shownRef } from '../core/git';
 import { PathMapper } from '../core/mapping';
-import { planPurge, type Plan } from '../core/planner';
-import type { ProviderId } from '../core/provider';
+import { planFor } from '../core/pipeline';
+import type { Plan } from '../core/planner';
+import type { Checker, ProviderPlugin } from '../core/providers/types';
 import { MAX_BATCH_URLS } from '../core/limits';
 import {
   COMMON,
   loadProjectConfig,
   parse,
   positiveInt,
+  providerChoices,
   providerConfig,
   readUrls,
   requireProvider,
@@ -19,7 +20,9 @@ import {
   type Parsed,
 } from './args';
 import { checkJson, problemLine } from './check';
+import { choices, choiceWords, endpointWords, labels, optionLines } from './help';
 import { EXIT_FAILED, EXIT_OK, UsageError, writers, type CliIO } from './io';
+import { configLine } from './words';
 
 export const PLAN_OPTIONS: Options = {
   ...COMMON,
@@ -27,27 +30,39 @@ export const PLAN_OPTIONS: Options = {
   'from-git': { type: 'string' },
 };
 
-export const PLAN_HELP = `cdn-purge plan --provider imagekit|imgix [--endpoint URL]... [--coalesce[=N]] [--from-git [REF]] [--json] URL...
+export function planHelp(): string {
+  return `cdn-purge plan --provider ${choices()} [--endpoint URL]... [--coalesce[=N]] [--from-git [REF]] [--json] URL...
 
 Prints the requests a purge would send, without sending anything.
-  -p, --provider P     imagekit or imgix (required)
-  --endpoint URL       ImageKit URL endpoint or imgix Source domain; repeatable
+  -p, --provider P     ${choiceWords()} (required)
+  --endpoint URL       ${endpointWords()}; repeatable
   --config FILE        endpoints and mappings (default: ./cdn-purge.json when it exists)
-  --coalesce[=N]       ImageKit: replace groups of URLs by the fewest valid wildcard purges, using a wildcard
+  --coalesce[=N]       ${labels((p) => p.wildcards)}: replace groups of URLs by the fewest valid wildcard purges, using a wildcard
                        only where it saves at least N requests (default 2)
   --from-git [REF]     add the mapped files git says changed in the working tree, or since REF
                        (mappings from cdn-purge.json at the repository root)
+${optionLines().join('\n')}
   --json               print {"provider","requests":[...],"invalid":[...],"summary":{...}}
   URL...               URLs; "-" reads them from stdin, one a line
 Exit status: 0 every input is valid, 1 any is invalid, 2 usage error.`;
-
-export interface BuiltPlan {
-  provider: ProviderId;
-  plan: Plan;
 }
 
-/** Inputs from the arguments, stdin and git, checked and planned. Shared by plan and purge. */
-export async function buildPlan(values: Parsed['values'], positionals: string[], io: CliIO): Promise<BuiltPlan> {
+/** What check, plan and purge work on: the provider, its URLs (arguments, stdin, git), its checker as configured. */
+export interface PlanInputs {
+  provider: ProviderPlugin;
+  urls: string[];
+  checker: Checker;
+  /** --coalesce's N (only for a provider with wildcards). */
+  coalesce?: number;
+}
+
+/** Why --from-git REF was refused, in the CLI's words. */
+export function gitRefError(ref: string, why: string): string {
+  return `--from-git "${shownRef(ref)}" is not a git ref: ${why}. Give a branch, tag or commit (--from-git origin/main), or put URLs after the options (--from-git with no ref compares with the working tree).`;
+}
+
+/** Inputs from the arguments, stdin and git, and the provider's checker. Shared by plan and purge. */
+export async function planInputs(values: Parsed['values'], positionals: string[], io: CliIO): Promise<PlanInputs> {
   const { err } = writers(io);
   const provider = requireProvider(values);
   const fromGit = str(values['from-git']);
@@ -59,7 +74,7 @@ export async function buildPlan(values: Parsed['values'], positionals: string[],
     fromGit === undefined
       ? undefined
       : await repoRoot(io.cwd).catch((e: Error) => {
-          throw new UsageError(e.message);
+          throw new UsageError(`--from-git needs a git repository: ${e.message}`);
         });
   // With --from-git the mappings come from the repository root's cdn-purge.json (unless --config names one).
   const project = loadProjectConfig(io, { explicit: str(values.config), dir: root }, err);
@@ -75,10 +90,10 @@ export async function buildPlan(values: Parsed['values'], positionals: string[],
       throw new UsageError(e.message);
     });
     const mapped = files
-      .map((f) => mapper.mapFile(f, provider))
-      .filter((m) => m !== undefined && (!m.provider || m.provider === provider));
+      .map((f) => mapper.mapFile(f, provider.id))
+      .filter((m) => m !== undefined && (!m.provider || m.provider === provider.id));
     err(
-      `git: ${files.length} changed file${files.length === 1 ? '' : 's'}${fromGit ? ` since ${fromGit}` : ' in the working tree'}, ${mapped.length} mapped to ${provider} URLs`,
+      `git: ${files.length} changed file${files.length === 1 ? '' : 's'}${fromGit ? ` since ${fromGit}` : ' in the working tree'}, ${mapped.length} mapped to ${provider.id} URLs`,
     );
     if (urls.length + mapped.length > MAX_BATCH_URLS) throw tooManyUrls();
     urls.push(...mapped.map((m) => m!.url));
@@ -87,12 +102,18 @@ export async function buildPlan(values: Parsed['values'], positionals: string[],
   }
   const coalesceRaw = str(values.coalesce);
   const coalesce = coalesceRaw === undefined ? undefined : positiveInt(coalesceRaw, '--coalesce', 2);
-  if (coalesce !== undefined && provider !== 'imagekit')
-    throw new UsageError('--coalesce is for ImageKit only: imgix has no wildcard purge.');
-  const checker = adapterFor(provider).checker(providerConfig(values, provider, project.config));
-  if (checker.configProblems.length)
-    throw new UsageError(checker.configProblems.map((p) => `configuration: [${p.code}] ${p.message}`).join('\n'));
-  return { provider, plan: planPurge(urls, checker, { coalesce }) };
+  if (coalesce !== undefined && !provider.wildcards)
+    throw new UsageError(
+      `--coalesce is for providers with wildcard purges (${providerChoices((p) => p.wildcards) || 'none'}): ${provider.label} has none.`,
+    );
+  const checker = provider.checker(providerConfig(values, provider, project.config));
+  if (checker.configProblems.length) throw new UsageError(checker.configProblems.map(configLine).join('\n'));
+  return { provider, urls, checker, ...(coalesce !== undefined ? { coalesce } : {}) };
+}
+
+/** The plan of the inputs, as the pipeline plans them. */
+export function planOf(inputs: PlanInputs): Plan {
+  return planFor(inputs.provider, inputs.urls, inputs.checker, inputs.coalesce);
 }
 
 export function planJson(plan: Plan) {
@@ -131,13 +152,13 @@ export function printPlan(plan: Plan, out: (s: string) => void): void {
 }
 
 export async function planCommand(argv: string[], io: CliIO): Promise<number> {
-  const { values, positionals } = parse(argv, PLAN_OPTIONS);
+  const { values, positionals } = parse(argv, PLAN_OPTIONS, true);
   const { out } = writers(io);
   if (values.help) {
-    out(PLAN_HELP);
+    out(planHelp());
     return EXIT_OK;
   }
-  const { plan } = await buildPlan(values, positionals, io);
+  const plan = planOf(await planInputs(values, positionals, io));
   if (values.json) out(JSON.stringify(planJson(plan), null, 2));
   else printPlan(plan, out);
   return plan.invalid.length ? EXIT_FAILED : EXIT_OK;

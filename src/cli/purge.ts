@@ -1,12 +1,16 @@
 import path from 'node:path';
-import { adapterFor } from '../core/adapters';
-import { executePlan, spendsQuota, type PurgeResult } from '../core/purge';
-import { Quota } from '../core/quota';
+import { runPurge, type PurgeOutcome, type PurgeSummary } from '../core/pipeline';
+import { providers } from '../core/providers/registry';
+import { doneBy, type ProviderPlugin } from '../core/providers/types';
+import type { PurgeResult } from '../core/purge';
+import { Transport } from '../core/transport';
 import { apiAndKey, nonNegativeNumber, parse, positiveInt, positiveNumber, type Options } from './args';
 import { checkJson, problemLine } from './check';
+import { apiBaseWords, choices, choiceWords, endpointWords, keyEnvWords, labels, optionLines } from './help';
 import { EXIT_FAILED, EXIT_OK, writers, type CliIO } from './io';
-import { buildPlan, PLAN_OPTIONS, planJson, printPlan } from './plan';
+import { PLAN_OPTIONS, planInputs, planJson, planOf, printPlan } from './plan';
 import { JsonFileQuotaStore, stateDir } from './state';
+import { hintFor } from './words';
 
 export const PURGE_OPTIONS: Options = {
   ...PLAN_OPTIONS,
@@ -19,30 +23,46 @@ export const PURGE_OPTIONS: Options = {
   'ignore-quota': { type: 'boolean' },
 };
 
-export const PURGE_HELP = `cdn-purge purge --provider imagekit|imgix [--endpoint URL]... [--api-base URL] [--json] [--dry-run]
+export function purgeHelp(): string {
+  const wildcards = (p: ProviderPlugin) => p.wildcards;
+  const quota = providers().filter((p) => p.monthlyQuota !== undefined);
+  const documented = providers().filter((p) => p.traffic.documentedPurgeRate !== undefined);
+  const headers = providers().filter(
+    (p) => p.traffic.documentedPurgeRate === undefined && p.traffic.rateHeadersOnEveryResponse,
+  );
+  return `cdn-purge purge --provider ${choices()} [--endpoint URL]... [--api-base URL] [--json] [--dry-run]
                 [--coalesce[=N]] [--from-git [REF]] URL...
 
-Purges URLs. The key comes only from the environment: IMAGEKIT_PRIVATE_KEY or IMGIX_API_KEY.
-  -p, --provider P     imagekit or imgix (required)
-  --endpoint URL       ImageKit URL endpoint or imgix Source domain; repeatable
+Purges URLs. The key comes only from the environment: ${keyEnvWords()}.
+  -p, --provider P     ${choiceWords()} (required)
+  --endpoint URL       ${endpointWords()}; repeatable
   --config FILE        endpoints and mappings (default: ./cdn-purge.json when it exists)
-  --api-base URL       API base (default https://api.imagekit.io / https://api.imgix.com); plain http only for
-                       a loopback host, e.g. the emulator
+  --api-base URL       API base (default ${apiBaseWords()}); plain http only for
+                       a loopback host, e.g. the emulator (its purges are counted apart from the real account's)
   --dry-run            print the plan and send nothing (no key needed)
-  --coalesce[=N]       ImageKit: fewest valid wildcard purges, each saving at least N requests (default 2)
+  --coalesce[=N]       ${labels(wildcards)}: fewest valid wildcard purges, each saving at least N requests (default 2)
   --from-git [REF]     add the mapped files git says changed (working tree, or since REF)
   --concurrency N      most requests in flight at once (default 16; fewer when the API refuses)
-  --rate N             purges a second at most (default: imgix 10, its documented limit; ImageKit: what its
-                       X-RateLimit headers say); 0 = no fixed pace, adapt to refusals only
+  --rate N             purges a second at most (default: ${[
+    ...documented.map((p) => `${p.label} ${p.traffic.documentedPurgeRate}, its documented limit`),
+    ...headers.map((p) => `${p.label}: what its rate-limit headers say`),
+  ].join('; ')}); 0 = no fixed pace, adapt to refusals only
   --timeout S          seconds for each attempt, connect to last byte of the answer (default 30)
   --connect-timeout S  seconds to connect (default 10)
-  --ignore-quota       send even when the batch would pass ImageKit's 1000 purges a month
-  --source-id ID, --sub-image   imgix sub-image purges
+  --ignore-quota       send even when the batch would pass ${quota.map((p) => `${p.label}'s ${p.monthlyQuota} purges a month`).join(' or ') || 'a monthly quota'}
+${optionLines().join('\n')}
   --json               print {"results":[{"url","ok","status","httpStatus","requestId","supportId"}]}
   URL...               URLs; "-" reads them from stdin, one a line
-One line per request: status, HTTP status, time, URL, requestId or purge id. "??" (unknown) means it was sent and
-no answer came: it may have been received (ImageKit: never sent again, and counted against the month).
+One line per request: status, HTTP status, time, URL, ${providers()
+    .map((p) => p.requestIdLabel)
+    .filter((x, n, a) => a.indexOf(x) === n)
+    .join(' or ')}. "??" (unknown) means it was sent and
+no answer came: it may have been received (${providers()
+    .filter((p) => p.traffic.resendUncertainPurge === 0)
+    .map((p) => p.label)
+    .join(', ')}: never sent again, and counted against the month).
 Exit status: 0 all succeeded, 1 any failed, unknown or invalid, 2 usage error.`;
+}
 
 const MARK: Record<PurgeResult['status'], string> = {
   accepted: 'ok  ',
@@ -52,6 +72,12 @@ const MARK: Record<PurgeResult['status'], string> = {
   cancelled: 'STOP',
   unknown: '??  ',
 };
+
+/** The hint of a result with the CLI's remedy (which environment variable, which command). */
+function withRemedy(p: ProviderPlugin, r: PurgeResult): PurgeResult {
+  const hint = hintFor(p, r.hint, r.remedy);
+  return hint === r.hint ? r : { ...r, hint };
+}
 
 export function resultLine(r: PurgeResult): string {
   const id = r.requestId ? `  id=${r.requestId}` : '';
@@ -64,16 +90,47 @@ export function resultLine(r: PurgeResult): string {
   return `${MARK[r.status]} ${String(r.httpStatus ?? '---').padEnd(3)} ${String(r.ms).padStart(5)} ms  ${r.url}${id}${why}`;
 }
 
+function jsonResult(r: PurgeResult) {
+  return {
+    url: r.url,
+    ok: r.ok,
+    status: r.status,
+    httpStatus: r.httpStatus ?? null,
+    requestId: r.requestId ?? null,
+    supportId: r.supportId ?? null,
+    kind: r.kind,
+    covers: r.covers,
+    ms: r.ms,
+    attempts: r.attempts,
+    ...(r.message ? { message: r.message } : {}),
+    ...(r.hint ? { hint: r.hint } : {}),
+  };
+}
+
+/** "3 accepted, 1 duplicate, 1 unknown (may have been received), 2 failed, 1 cancelled" */
+function summaryLine(s: PurgeSummary): string {
+  const total = s.requests + s.invalid;
+  const parts = [
+    `${s.accepted} accepted`,
+    s.duplicate ? `${s.duplicate} duplicate` : '',
+    s.unknown ? `${s.unknown} unknown (may have been received)` : '',
+    `${s.failed + s.invalid} failed`,
+    s.cancelled ? `${s.cancelled} cancelled` : '',
+  ];
+  return `${total} request${total === 1 ? '' : 's'}: ${parts.filter(Boolean).join(', ')}`;
+}
+
 export async function purgeCommand(argv: string[], io: CliIO): Promise<number> {
-  const { values, positionals } = parse(argv, PURGE_OPTIONS);
+  const { values, positionals } = parse(argv, PURGE_OPTIONS, true);
   const { out, err } = writers(io);
   if (values.help) {
-    out(PURGE_HELP);
+    out(purgeHelp());
     return EXIT_OK;
   }
-  const { provider, plan } = await buildPlan(values, positionals, io);
-  const adapter = adapterFor(provider);
+  const inputs = await planInputs(values, positionals, io);
+  const { provider } = inputs;
   if (values['dry-run']) {
+    const plan = planOf(inputs);
     if (values.json) out(JSON.stringify({ dryRun: true, ...planJson(plan) }, null, 2));
     else {
       printPlan(plan, out);
@@ -81,75 +138,66 @@ export async function purgeCommand(argv: string[], io: CliIO): Promise<number> {
     }
     return plan.invalid.length ? EXIT_FAILED : EXIT_OK;
   }
-  const { apiBase, key } = apiAndKey(values, io, adapter);
+  // Usage errors (the API base, the key) come before anything is printed or sent.
+  const { apiBase, key } = apiAndKey(values, io, provider);
   const concurrency = positiveInt(values.concurrency, '--concurrency', 16);
   const timeoutMs = positiveNumber(values.timeout, '--timeout', 30) * 1000;
   const connectTimeoutMs = positiveNumber(values['connect-timeout'], '--connect-timeout', 10) * 1000;
   const ratePerSecond = nonNegativeNumber(values.rate, '--rate');
 
-  // ImageKit counts purge requests against 1000 a month per account: check the batch first.
-  const quota = new Quota(new JsonFileQuotaStore(path.join(stateDir(io.env), 'quota.json')));
-  if (provider === 'imagekit' && !values['ignore-quota']) {
-    const over = await quota.checkBatch(plan.requests);
-    if (over) {
-      err(`${over.message} (--ignore-quota sends anyway)`);
-      return EXIT_FAILED;
-    }
-  }
-
-  for (const t of plan.invalid) {
-    if (!values.json) {
-      out(`FAIL ---     0 ms  ${t.input}  (invalid, not sent)`);
-      for (const p of t.problems) out(problemLine(p));
-    }
-  }
-  const { HttpClient } = await import('../core/http');
-  const client = new HttpClient({ concurrency, timeoutMs, connectTimeoutMs });
-  let results: PurgeResult[];
+  const transport = new Transport({ api: { concurrency, timeoutMs, connectTimeoutMs } });
+  let outcome: PurgeOutcome;
   try {
-    results = await executePlan(plan.requests, {
-      adapter,
-      apiBase,
-      key,
-      client,
-      signal: io.signal,
-      ...(ratePerSecond !== undefined ? { ratePerSecond } : {}),
-      onResult: (r) => {
-        if (!values.json) out(resultLine(r));
+    outcome = await runPurge(
+      inputs.urls,
+      {
+        provider: provider.id,
+        checker: () => inputs.checker,
+        coalesce: inputs.coalesce,
+        apiBase: () => apiBase,
+        ratePerSecond: () => ratePerSecond,
+        // The monthly quota is counted per account in the state directory; the emulator's purges apart.
+        quotaStore: new JsonFileQuotaStore(path.join(stateDir(io.env), 'quota.json')),
+        ignoreQuota: values['ignore-quota'] === true,
+        transport,
+        signal: io.signal,
       },
-    });
+      {
+        invalid: (_p, plan) => {
+          if (!values.json) {
+            for (const t of plan.invalid) {
+              out(`FAIL ---     0 ms  ${t.input}  (invalid, not sent)`);
+              for (const x of t.problems) out(problemLine(x));
+            }
+          }
+          return true;
+        },
+        key: () => key,
+        overQuota: (over) => {
+          err(
+            `${over.message}${provider.wildcards ? ' (--coalesce makes wildcards)' : ''} (--ignore-quota sends anyway)`,
+          );
+          return false;
+        },
+        result: (_batch, _record, r) => {
+          if (!values.json) out(resultLine(withRemedy(provider, r)));
+        },
+        log: { warn: (m) => err(`warning: ${m}`) },
+      },
+    );
   } finally {
-    await client.close();
+    await transport.close();
   }
-  if (provider === 'imagekit') {
-    try {
-      // Accepted purges and those that may have been received count; refused ones (4xx, 5xx) and unsent ones do not.
-      await quota.recordBatch(plan.requests, results.map(spendsQuota));
-    } catch (e) {
-      err(`warning: could not record the quota count (${(e as Error).message}).`);
-    }
-  }
-  const failed = results.filter((r) => !r.ok).length + plan.invalid.length;
+  const run = outcome.runs[0];
+  if (!run || run.stage === 'quota') return EXIT_FAILED;
+  const results = outcome.results.map((r) => withRemedy(provider, r));
   if (values.json) {
     out(
       JSON.stringify(
         {
           results: [
-            ...results.map((r) => ({
-              url: r.url,
-              ok: r.ok,
-              status: r.status,
-              httpStatus: r.httpStatus ?? null,
-              requestId: r.requestId ?? null,
-              supportId: r.supportId ?? null,
-              kind: r.kind,
-              covers: r.covers,
-              ms: r.ms,
-              attempts: r.attempts,
-              ...(r.message ? { message: r.message } : {}),
-              ...(r.hint ? { hint: r.hint } : {}),
-            })),
-            ...plan.invalid.map((t) => ({ ...checkJson(t), status: 'invalid', httpStatus: null, requestId: null })),
+            ...results.map(jsonResult),
+            ...outcome.invalid.map((t) => ({ ...checkJson(t), status: 'invalid', httpStatus: null, requestId: null })),
           ],
         },
         null,
@@ -157,20 +205,11 @@ export async function purgeCommand(argv: string[], io: CliIO): Promise<number> {
       ),
     );
   } else {
-    const count = (s: string) => results.filter((r) => r.status === s).length;
-    const unknown = count('unknown');
-    const parts = [
-      `${count('accepted')} accepted`,
-      count('duplicate') ? `${count('duplicate')} duplicate` : '',
-      unknown ? `${unknown} unknown (may have been received)` : '',
-      `${failed - unknown - count('cancelled')} failed`,
-      count('cancelled') ? `${count('cancelled')} cancelled` : '',
-    ];
-    out(
-      `${results.length + plan.invalid.length} request${results.length + plan.invalid.length === 1 ? '' : 's'}: ${parts.filter(Boolean).join(', ')}`,
-    );
-    if (provider === 'imgix' && count('accepted'))
-      out('imgix answered 200: the purge was received, not necessarily done. Verify by fetching the asset again.');
+    out(summaryLine(run.summary));
+    if (doneBy(provider) === 'verify' && run.summary.accepted)
+      out(
+        `${provider.label} answered 200: the purge was received, not necessarily done. Verify by fetching the asset again.`,
+      );
   }
-  return failed ? EXIT_FAILED : EXIT_OK;
+  return run.summary.ok ? EXIT_OK : EXIT_FAILED;
 }

@@ -2,8 +2,9 @@
 import * as vscode from 'vscode';
 import type { Services } from '../host/services';
 
-export function registerClearHistory(s: Services): vscode.Disposable {
-  return vscode.commands.registerCommand('cdnPurge.clearHistory', async (confirmed?: unknown) => {
+/** Command.clearHistory; `true` skips the confirmation. Returns how many batches were cleared. */
+export function clearHistory(s: Services) {
+  return async (confirmed?: unknown): Promise<number> => {
     const count = s.history.all().length;
     if (count === 0) return 0;
     if (confirmed !== true) {
@@ -17,5 +18,5 @@ export function registerClearHistory(s: Services): vscode.Disposable {
     s.history.clear();
     s.log.info(`History cleared (${count} batch${count === 1 ? '' : 'es'}).`);
     return count;
-  });
+  };
 }

@@ -3,8 +3,10 @@
 
 import * as vscode from 'vscode';
 import { changedFiles } from '../core/git';
+import { settingId } from '../host/ids';
+import type { PurgeOutcome } from '../host/purgeService';
 import type { Services } from '../host/services';
-import { urlsForResources } from './purgeFiles';
+import { urlsForResources } from '../host/resourceUrls';
 
 interface GitChange {
   uri: vscode.Uri;
@@ -65,8 +67,9 @@ export async function changedUris(ref: string | undefined): Promise<vscode.Uri[]
   return files.map((f) => vscode.Uri.joinPath(folder.uri, f));
 }
 
-export function registerPurgeChanged(s: Services): vscode.Disposable {
-  return vscode.commands.registerCommand('cdnPurge.purgeChanged', async (refArg?: unknown) => {
+/** Command.purgeChanged; a string argument is the ref (no prompts). */
+export function purgeChanged(s: Services) {
+  return async (refArg?: unknown): Promise<PurgeOutcome | undefined> => {
     let ref: string | undefined = typeof refArg === 'string' ? refArg : undefined;
     if (refArg === undefined) {
       const pick = await vscode.window.showQuickPick(
@@ -111,10 +114,10 @@ export function registerPurgeChanged(s: Services): vscode.Disposable {
     );
     if (mapped.urls.length === 0) {
       void vscode.window.showInformationMessage(
-        `None of the ${inWorkspace.length} changed files maps to a CDN URL (mappings: cdnPurge.mappings or cdn-purge.json).`,
+        `None of the ${inWorkspace.length} changed files maps to a CDN URL (mappings: ${settingId('mappings')} or cdn-purge.json).`,
       );
       return undefined;
     }
     return s.purge.purge(mapped.urls, { source: 'git' });
-  });
+  };
 }

@@ -2,6 +2,9 @@
 // reach, an input box that checks the URL against the provider's rules as you type.
 
 import * as vscode from 'vscode';
+import type { PurgeTarget } from '../core/pipeline';
+import { settingId } from '../host/ids';
+import type { PurgeOutcome } from '../host/purgeService';
 import type { Services } from '../host/services';
 import { urlsAt } from '../host/urlAtCursor';
 
@@ -17,8 +20,7 @@ export async function askForUrl(s: Services): Promise<string | undefined> {
       const provider = s.settings.providerOf(value);
       if (!provider)
         return {
-          message:
-            'Not an ImageKit or imgix host. Custom domains go in cdnPurge.imagekit.endpoints or cdnPurge.imgix.domains.',
+          message: `Not an ImageKit or imgix host. Custom domains go in ${settingId('imagekit.endpoints')} or ${settingId('imgix.domains')}.`,
           severity: vscode.InputBoxValidationSeverity.Error,
         };
       const check = s.settings.checker(provider).check(value);
@@ -34,15 +36,17 @@ export async function askForUrl(s: Services): Promise<string | undefined> {
   });
 }
 
-export function registerPurgeUrl(s: Services): vscode.Disposable {
-  return vscode.commands.registerCommand('cdnPurge.purgeUrl', async (arg?: unknown) => {
-    let urls: string[] = [];
-    if (typeof arg === 'string') urls = [arg];
-    else if (Array.isArray(arg) && arg.every((x) => typeof x === 'string')) urls = arg;
+/** Command.purgeUrl: a URL or a list of URLs as argument, else those at the cursor, else an input box. */
+export function purgeUrl(s: Services) {
+  return async (arg?: unknown): Promise<PurgeOutcome | undefined> => {
+    // The scanner's matches keep the provider it found, so it is not worked out again on the way to the wire.
+    let urls: PurgeTarget[] = [];
+    if (typeof arg === 'string') urls = [{ url: arg }];
+    else if (Array.isArray(arg) && arg.every((x) => typeof x === 'string')) urls = arg.map((url) => ({ url }));
     else if (vscode.window.activeTextEditor) {
       const found = urlsAt(vscode.window.activeTextEditor, s.settings);
       const templated = found.filter((m) => m.templated);
-      urls = found.filter((m) => !m.templated).map((m) => m.url);
+      urls = found.filter((m) => !m.templated).map((m) => ({ url: m.url, provider: m.provider }));
       if (urls.length === 0 && templated.length) {
         void vscode.window.showErrorMessage(
           `"${templated[0].url}" is built from a template (\${…} or {{…}}), so its real URL is unknown. Purge the URL it produces.`,
@@ -53,8 +57,8 @@ export function registerPurgeUrl(s: Services): vscode.Disposable {
     if (urls.length === 0) {
       const typed = await askForUrl(s);
       if (!typed) return undefined;
-      urls = [typed];
+      urls = [{ url: typed }];
     }
     return s.purge.purge(urls, { source: 'editor' });
-  });
+  };
 }

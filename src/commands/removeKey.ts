@@ -1,14 +1,16 @@
 // "CDN Purge: Remove API Key…": deletes stored keys (real keys and the emulator's test keys).
 
 import * as vscode from 'vscode';
-import type { ProviderId } from '../core/provider';
+import { providers } from '../core/providers/registry';
+import type { ProviderId } from '../core/providers/types';
 import { keyName, type KeySlot } from '../host/secrets';
 import type { Services } from '../host/services';
 
-export function registerRemoveKey(s: Services): vscode.Disposable {
-  return vscode.commands.registerCommand('cdnPurge.removeKey', async () => {
+/** Command.removeKey: pick stored keys to delete; returns how many were removed. */
+export function removeKey(s: Services) {
+  return async (): Promise<number> => {
     const items: Array<vscode.QuickPickItem & { provider: ProviderId; slot: KeySlot }> = [];
-    for (const provider of ['imagekit', 'imgix'] as const) {
+    for (const { id: provider } of providers()) {
       for (const slot of ['real', 'emulator'] as const) {
         if (await s.keys.has(provider, slot))
           items.push({
@@ -33,5 +35,5 @@ export function registerRemoveKey(s: Services): vscode.Disposable {
       `Removed ${picked.length} key${picked.length === 1 ? '' : 's'} from secret storage.`,
     );
     return picked.length;
-  });
+  };
 }

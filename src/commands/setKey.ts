@@ -1,29 +1,28 @@
-// "CDN Purge: Set API Key…": the ImageKit private key or the imgix API key, typed into a password box and kept
-// in VS Code's SecretStorage only.
+// "CDN Purge: Set API Key…": a provider's key (the ImageKit private key, the imgix API key…), typed into a password
+// box and kept in VS Code's SecretStorage only.
 
 import * as vscode from 'vscode';
-import { isProviderId, type ProviderId } from '../core/provider';
-import { adapterFor } from '../core/adapters';
+import { isProviderId, providers } from '../core/providers/registry';
+import type { ProviderId } from '../core/providers/types';
 import { keyName, validateKeyInput } from '../host/secrets';
 import type { Services } from '../host/services';
 
+/** A pick of the registered providers, with whether a key is stored and where to find one. */
 export async function pickProvider(title: string, s: Services): Promise<ProviderId | undefined> {
   const items = await Promise.all(
-    (['imagekit', 'imgix'] as const).map(async (p) => ({
-      label: adapterFor(p).label,
-      description: (await s.keys.has(p, 'real')) ? 'key stored' : 'no key yet',
-      detail:
-        p === 'imagekit'
-          ? 'Private key, from ImageKit dashboard → Developer options'
-          : 'API key with the Purge permission, from the imgix dashboard → API Keys',
-      provider: p,
+    providers().map(async (p) => ({
+      label: p.label,
+      description: (await s.keys.has(p.id, 'real')) ? 'key stored' : 'no key yet',
+      detail: p.key.help,
+      provider: p.id,
     })),
   );
   return (await vscode.window.showQuickPick(items, { title }))?.provider;
 }
 
-export function registerSetKey(s: Services): vscode.Disposable {
-  return vscode.commands.registerCommand('cdnPurge.setKey', async (arg?: unknown) => {
+/** Command.setKey; a provider id as argument skips the pick. Returns whether a key was stored. */
+export function setKey(s: Services) {
+  return async (arg?: unknown): Promise<boolean> => {
     const provider = isProviderId(arg) ? arg : await pickProvider('Set API Key for…', s);
     if (!provider) return false;
     const value = await vscode.window.showInputBox({
@@ -39,5 +38,5 @@ export function registerSetKey(s: Services): vscode.Disposable {
     s.log.info(`${keyName(provider)} stored in secret storage.`);
     void vscode.window.showInformationMessage(`${keyName(provider)} stored in VS Code's secret storage.`);
     return true;
-  });
+  };
 }

@@ -1,7 +1,7 @@
 // "CDN Purge: Show Output": the log of every request and its status.
-import * as vscode from 'vscode';
 import type { Services } from '../host/services';
 
-export function registerShowOutput(s: Services): vscode.Disposable {
-  return vscode.commands.registerCommand('cdnPurge.showOutput', () => s.log.show());
+/** Command.showOutput. */
+export function showOutput(s: Services) {
+  return (): void => s.log.show();
 }

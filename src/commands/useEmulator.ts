@@ -1,46 +1,32 @@
-// "CDN Purge: Use Local Emulator…": points both providers' API bases at a running `cdn-purge emulator` on
-// loopback, and stores its test keys in the emulator's own secret slots (a real key is never sent to it). Run
-// again to switch back to the real APIs.
+// "CDN Purge: Use Local Emulator…": points the API bases of the providers it emulates at a running
+// `cdn-purge emulator` on loopback, and stores its test keys in the emulator's own secret slots (a real key is never
+// sent to it). Run again to switch back to the real APIs.
 
 import * as vscode from 'vscode';
+import { emulatedProvider, probeEmulator, type EmulatorInfo } from '../core/emulator';
+import { listProviders, providers } from '../core/providers/registry';
+import type { ProviderPlugin } from '../core/providers/types';
 import { checkApiBase } from '../core/url';
-import { keyName } from '../host/secrets';
+import { providerSettings } from '../host/ids';
 import type { Services } from '../host/services';
+import { updateSetting } from '../host/settings';
 
 export const DEFAULT_EMULATOR_URL = 'http://127.0.0.1:8787';
 
-/** What GET /_emulator/info tells: the public test key of each provider, when the default one is in use. */
-interface EmulatorInfo {
-  emulator?: string;
-  imagekit?: { testKey?: string };
-  imgix?: { testKey?: string };
-}
-
-async function probe(s: Services, base: string): Promise<EmulatorInfo | undefined> {
-  const client = await s.purge.http();
-  try {
-    const res = await client.send(
-      { method: 'GET', url: `${base}/_emulator/info`, headers: { accept: 'application/json' } },
-      { lane: 'emulator' },
-    );
-    if (res.status !== 200) return undefined;
-    const info = JSON.parse(res.body) as EmulatorInfo;
-    return info.emulator === 'cdn-purge' ? info : undefined;
-  } catch {
-    return undefined;
-  }
+/** The providers whose API bases point at the emulator: those registered here that it has an entry for. */
+function emulated(info: EmulatorInfo): ProviderPlugin[] {
+  return providers().filter((p) => emulatedProvider(info, p.id));
 }
 
 async function switchBack(s: Services): Promise<void> {
-  const c = vscode.workspace.getConfiguration('cdnPurge');
-  for (const k of ['imagekit.apiBase', 'imgix.apiBase'])
-    await c.update(k, undefined, vscode.ConfigurationTarget.Global);
-  s.log.info('Switched back to the real ImageKit and imgix APIs.');
-  void vscode.window.showInformationMessage('CDN Purge now talks to the real ImageKit and imgix APIs again.');
+  for (const p of providers()) await updateSetting(providerSettings(p).apiBase.key, undefined);
+  s.log.info(`Switched back to the real ${listProviders()} APIs.`);
+  void vscode.window.showInformationMessage(`CDN Purge now talks to the real ${listProviders()} APIs again.`);
 }
 
-export function registerUseEmulator(s: Services): vscode.Disposable {
-  return vscode.commands.registerCommand('cdnPurge.useEmulator', async (arg?: unknown) => {
+/** Command.useEmulator: a loopback URL as argument (no prompts, no notification), or 'off' to switch back. */
+export function useEmulator(s: Services) {
+  return async (arg?: unknown): Promise<string | undefined> => {
     if (arg === 'off') {
       await switchBack(s);
       return undefined;
@@ -86,38 +72,38 @@ export function registerUseEmulator(s: Services): vscode.Disposable {
       return undefined;
     }
     const base = api.api.base;
-    const info = await probe(s, base);
+    const info = await probeEmulator(await s.transport.api(), base);
     if (!info) {
       void vscode.window.showErrorMessage(
         `No CDN Purge emulator answers at ${base}. Start it with \`npx cdn-purge emulator --port ${new URL(base).port || 80}\`, or run \`npm start\`.`,
       );
       return undefined;
     }
-    for (const provider of ['imagekit', 'imgix'] as const) {
-      let key = info[provider]?.testKey;
+    const targets = emulated(info);
+    for (const p of targets) {
+      let key = emulatedProvider(info, p.id)?.testKey;
       if (!key) {
         key = await vscode.window.showInputBox({
-          title: `Emulator's ${keyName(provider)}`,
+          title: `Emulator's ${p.key.label}`,
           prompt: 'This emulator was started with a custom key: type it.',
           password: true,
           ignoreFocusOut: true,
         });
         if (!key) continue;
       }
-      await s.keys.set(provider, 'emulator', key);
+      await s.keys.set(p.id, 'emulator', key);
     }
-    const c = vscode.workspace.getConfiguration('cdnPurge');
-    await c.update('imagekit.apiBase', base, vscode.ConfigurationTarget.Global);
-    await c.update('imgix.apiBase', base, vscode.ConfigurationTarget.Global);
-    s.log.info(`Using the local emulator at ${base}: purges go to it, nothing reaches ImageKit or imgix.`);
+    for (const p of targets) await updateSetting(providerSettings(p).apiBase.key, base);
+    const names = listProviders({ conjunction: 'or' });
+    s.log.info(`Using the local emulator at ${base}: purges go to it, nothing reaches ${names}.`);
     if (typeof arg !== 'string') {
       void vscode.window
         .showInformationMessage(
-          `Using the local emulator at ${base}. Purges go to it; nothing reaches ImageKit or imgix.`,
+          `Using the local emulator at ${base}. Purges go to it; nothing reaches ${names}.`,
           'Switch Back',
         )
         .then((a) => a && switchBack(s));
     }
     return base;
-  });
+  };
 }

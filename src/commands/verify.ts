@@ -3,7 +3,7 @@
 // With the local emulator, the asset is fetched from it.
 
 import * as vscode from 'vscode';
-import { checkApiBase } from '../core/url';
+import { emulatorBaseOf } from '../core/emulator';
 import { compareSnapshots, snapshotAsset } from '../core/verify';
 import type { HistoryRequest } from '../host/history';
 import type { HistoryNode } from '../host/historyTree';
@@ -18,9 +18,8 @@ export async function verifyRequests(
   requests: HistoryRequest[],
   apiBase: string | undefined,
 ): Promise<HistoryRequest[]> {
-  const client = await s.purge.assetClient();
-  const api = apiBase ? checkApiBase(apiBase) : undefined;
-  const emulatorBase = api?.ok && api.api.loopback ? api.api.base : undefined;
+  const client = await s.transport.assets();
+  const emulatorBase = emulatorBaseOf(apiBase);
   return vscode.window.withProgress(
     { location: vscode.ProgressLocation.Notification, title: 'Verifying purges', cancellable: true },
     async (progress, token) => {
@@ -60,38 +59,42 @@ function summary(results: HistoryRequest[]): string {
   return parts.join(', ');
 }
 
-export function registerVerify(s: Services): vscode.Disposable[] {
-  const run = async (batchId: string, requestId?: string) => {
-    const batch = s.history.batch(batchId);
-    if (!batch) return undefined;
-    const candidates = batch.requests.filter(
-      (r) => (!requestId || r.id === requestId) && (r.state === 'accepted' || r.state === 'duplicate'),
+async function run(s: Services, batchId: string, requestId?: string): Promise<HistoryRequest[] | undefined> {
+  const batch = s.history.batch(batchId);
+  if (!batch) return undefined;
+  const candidates = batch.requests.filter(
+    (r) => (!requestId || r.id === requestId) && (r.state === 'accepted' || r.state === 'duplicate'),
+  );
+  const exact = candidates.filter((r) => r.kind === 'exact');
+  if (exact.length === 0) {
+    void vscode.window.showInformationMessage(
+      candidates.length
+        ? 'A wildcard purge cannot be verified as a whole: verify single URLs under it (purge them, then Verify).'
+        : 'Nothing to verify: only purges that were accepted can be verified.',
     );
-    const exact = candidates.filter((r) => r.kind === 'exact');
-    if (exact.length === 0) {
-      void vscode.window.showInformationMessage(
-        candidates.length
-          ? 'A wildcard purge cannot be verified as a whole: verify single URLs under it (purge them, then Verify).'
-          : 'Nothing to verify: only purges that were accepted can be verified.',
-      );
+    return undefined;
+  }
+  const results = await verifyRequests(s, exact, batch.apiBase);
+  const bad = results.some((r) => r.verify?.state === 'unchanged' || r.verify?.state === 'error');
+  const text = `Verify: ${summary(results)}.`;
+  if (bad) void vscode.window.showWarningMessage(text, 'Show Output').then((a) => a && s.log.show());
+  else void vscode.window.showInformationMessage(text);
+  return results;
+}
+
+/** Command.verify, from the tree: the request (or the batch's requests) that can be verified. */
+export function verify(s: Services) {
+  return (node?: HistoryNode): Promise<HistoryRequest[] | undefined> | undefined => {
+    const target = node ?? s.tree.selection[0];
+    if (!target) {
+      void vscode.window.showInformationMessage('Pick a purge in the CDN Purge history to verify.');
       return undefined;
     }
-    const results = await verifyRequests(s, exact, batch.apiBase);
-    const bad = results.some((r) => r.verify?.state === 'unchanged' || r.verify?.state === 'error');
-    const text = `Verify: ${summary(results)}.`;
-    if (bad) void vscode.window.showWarningMessage(text, 'Show Output').then((a) => a && s.log.show());
-    else void vscode.window.showInformationMessage(text);
-    return results;
+    return run(s, target.batchId, target.type === 'request' ? target.requestId : undefined);
   };
-  return [
-    vscode.commands.registerCommand('cdnPurge.verify', (node?: HistoryNode) => {
-      const target = node ?? s.tree.selection[0];
-      if (!target) {
-        void vscode.window.showInformationMessage('Pick a purge in the CDN Purge history to verify.');
-        return undefined;
-      }
-      return run(target.batchId, target.type === 'request' ? target.requestId : undefined);
-    }),
-    vscode.commands.registerCommand('cdnPurge.verifyBatch', (batchId: string) => run(batchId)),
-  ];
+}
+
+/** InternalCommand.verifyBatch (a notification's "Verify"): every exact request of the batch. */
+export function verifyBatch(s: Services) {
+  return (batchId: string): Promise<HistoryRequest[] | undefined> => run(s, batchId);
 }

@@ -20,14 +20,14 @@ export async function repoRoot(cwd: string): Promise<string> {
   try {
     return (await git(cwd, ['rev-parse', '--show-toplevel'])).trim();
   } catch {
-    throw new Error(`${cwd} is not inside a git repository: --from-git needs one (run it from your repository).`);
+    throw new Error(`${cwd} is not inside a git repository: run it from your repository.`);
   }
 }
 
 const REVISION_SUFFIX = /(?:[~^]\d*)+$/;
 
 /**
- * Why `ref` cannot be the git ref --from-git compares with, or undefined when it can be one: a ref name by the
+ * Why `ref` cannot be the git ref to compare with, or undefined when it can be one: a ref name by the
  * rules of `git check-ref-format` (one level allowed), optionally followed by ~N or ^N (HEAD~3, main^), and never
  * an option (a leading "-") or something written like a URL (`ik.imagekit.io/demo/a.jpg` is a valid ref name, and
  * was taken for one).
@@ -54,15 +54,16 @@ export function gitRefProblem(ref: string): string | undefined {
   return undefined;
 }
 
-export function gitRefError(ref: string, why: string): string {
-  const shown = ref.length > 80 ? `${ref.slice(0, 77)}...` : ref;
-  return `--from-git "${shown}" is not a git ref: ${why}. Give a branch, tag or commit (--from-git origin/main), or put URLs after the options (--from-git with no ref compares with the working tree).`;
+/** A ref as messages show it: at most 80 characters. */
+export function shownRef(ref: string): string {
+  return ref.length > 80 ? `${ref.slice(0, 77)}...` : ref;
 }
 
 /** Changed paths, sorted and de-duplicated. Without `ref`: against HEAD (or everything, in a repository with no commit yet). */
 export async function changedFiles(root: string, ref?: string): Promise<string[]> {
   const why = ref === undefined ? undefined : gitRefProblem(ref);
-  if (ref !== undefined && why !== undefined) throw new Error(gitRefError(ref, why));
+  if (ref !== undefined && why !== undefined)
+    throw new Error(`"${shownRef(ref)}" is not a git ref: ${why}. Give a branch, tag or commit.`);
   let base = ref;
   if (base === undefined) {
     try {

@@ -28,7 +28,7 @@ import {
   sleep,
   type Timers,
 } from './pacing';
-import type { HttpRequestSpec, RateLimitHint, ResponseHeaders } from './provider';
+import type { HttpRequestSpec, RateLimitHint, ResponseHeaders } from './providers/types';
 
 export { RetryBudget, sleep };
 
@@ -135,7 +135,7 @@ export interface LaneSettings {
   label?: string;
 }
 
-export interface SendOptions {
+export interface RequestOptions {
   /** Requests in one lane share its concurrency and pacing (e.g. 'imagekit https://api.imagekit.io purge'). */
   lane: string;
   laneSettings?: LaneSettings;
@@ -281,7 +281,7 @@ export class HttpClient {
     );
   }
 
-  async send(spec: HttpRequestSpec, opts: SendOptions): Promise<HttpResponse> {
+  async send(spec: HttpRequestSpec, opts: RequestOptions): Promise<HttpResponse> {
     const { lane, settings } = this.lane(opts.lane, opts.laneSettings);
     const emit = this.options.onEvent ?? (() => {});
     const now = () => this.timers.now();
@@ -476,7 +476,7 @@ export class HttpClient {
     attempts: number,
     started: number,
     everUncertain: boolean,
-    opts: SendOptions,
+    opts: RequestOptions,
     emit: (e: HttpEvent) => void,
     spec: HttpRequestSpec,
     stop?: { until: number; message: string },

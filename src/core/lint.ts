@@ -4,8 +4,9 @@
 
 import { describeCount } from './limits';
 import { problem, type Problem } from './problems';
-import type { Checker, ProviderId } from './provider';
-import { classifierFrom, scanText } from './scanner';
+import { listProviders } from './providers/registry';
+import type { Checker, ProviderId } from './providers/types';
+import { classifierFrom, scanText, type ScanMatches } from './scanner';
 
 export interface LintFinding {
   /** The range the problem is about, as offsets in the text. */
@@ -22,9 +23,12 @@ export interface LintFinding {
 export type Checkers = Partial<Record<ProviderId, Checker>>;
 
 export function lintText(text: string, checkers: Checkers): LintFinding[] {
+  return lintMatches(scanText(text, classifierFrom(checkers)), checkers);
+}
+
+/** The findings of one scan (scanText's result, so a document scanned once serves every consumer). */
+export function lintMatches(matches: ScanMatches, checkers: Checkers): LintFinding[] {
   const findings: LintFinding[] = [];
-  const classify = classifierFrom(checkers);
-  const matches = scanText(text, classify);
   for (const m of matches) {
     if (!m.wildcard || m.templated) continue;
     const checker = checkers[m.provider];
@@ -58,7 +62,7 @@ export function lintText(text: string, checkers: Checkers): LintFinding[] {
       problem: problem(
         'too-many-urls',
         'warning',
-        `This document has more than ${describeCount(cut.limit)} ImageKit and imgix URLs; from this one on, its wildcards are not checked (limit: URLs checked per document). Split the file to have the rest checked.`,
+        `This document has more than ${describeCount(cut.limit)} ${listProviders()} URLs; from this one on, its wildcards are not checked (limit: URLs checked per document). Split the file to have the rest checked.`,
       ),
     });
   }

@@ -10,7 +10,8 @@
 import picomatch from 'picomatch';
 import { compileGlob } from './glob';
 import { describeCount, MAX_MAPPINGS } from './limits';
-import { isProviderId, type ProviderId } from './provider';
+import { isProviderId, listProviders } from './providers/registry';
+import type { ProviderId } from './providers/types';
 import { encodeExact } from './url';
 
 export interface MappingRule {
@@ -77,7 +78,9 @@ export class PathMapper {
         );
       }
       if (rule.provider !== undefined && !isProviderId(rule.provider))
-        return void this.problems.push(`${where}: "provider" must be "imagekit" or "imgix".`);
+        return void this.problems.push(
+          `${where}: "provider" must be ${listProviders({ ids: true, conjunction: 'or' })}.`,
+        );
       const template = /\{(relative|path|dir|name|stem|ext)\}/.test(rule.url);
       const unknown = rule.url.match(/\{[^}]*\}/g)?.filter((t) => !/^\{(relative|path|dir|name|stem|ext)\}$/.test(t));
       if (unknown?.length)

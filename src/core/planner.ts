@@ -1,18 +1,20 @@
 // The purge planner: from a set of URLs, the requests to send.
 // - Every input is checked; invalid ones are reported, never sent.
-// - imgix: normalised and de-duplicated (derivatives collapse onto their base path).
-// - ImageKit: de-duplicated; URLs under a wildcard given in the input join that wildcard; and, when coalescing is
-//   asked for, groups of URLs are replaced by the fewest *valid* wildcard purges that cover them, a wildcard
-//   being used only where it saves at least `coalesce` requests over the best plan without it.
+// - Every provider: normalised and de-duplicated (imgix: derivatives collapse onto their base path).
+// - A provider with wildcards (ImageKit): de-duplicated; URLs under a wildcard given in the input join that
+//   wildcard; and, when coalescing is asked for, groups of URLs are replaced by the fewest *valid* wildcard purges
+//   that cover them, a wildcard being used only where it saves at least `coalesce` requests over the best plan
+//   without it. Which providers have wildcards is their plugin's `wildcards` capability.
 // Invariants (property-tested): every valid input is covered by a request, every request is valid, and there are
 // never more requests than distinct valid URLs.
 
-import type { Checker, ProviderId, TargetCheck } from './provider';
+import { providerById } from './providers/registry';
+import type { Checker, ProviderId, TargetCheck } from './providers/types';
 
 export const DEFAULT_COALESCE = 2;
 
 export interface PlanOptions {
-  /** Coalesce into wildcards (ImageKit only): the number of requests a wildcard must save. Off when undefined, false or 0. */
+  /** Coalesce into wildcards (providers with wildcards only): the requests a wildcard must save. Off when undefined, false or 0. */
   coalesce?: number | false;
 }
 
@@ -74,7 +76,7 @@ export function planPurge(inputs: readonly string[], checker: Checker, options: 
     inputCount,
     distinct: entries.length,
   };
-  if (checker.provider !== 'imagekit') {
+  if (!providerById(checker.provider)?.wildcards) {
     return { ...base, requests: entries.map((e) => request(e.url, e.target, [e], false)) };
   }
   const { requests, rest } = absorbIntoWildcards(entries);

@@ -49,6 +49,11 @@ export interface Problem {
   start?: number;
   end?: number;
   fixes?: Fix[];
+  /**
+   * The provider option that fixes it (`endpoints`, or a ProviderOption's name such as `sourceId`). Messages never name
+   * a setting or a flag: each front end names this option its own way (README "Where things go").
+   */
+  option?: { provider: string; name: string };
 }
 
 export const DOCS_BASE = 'https://github.com/cdn-purge/cdn-purge/blob/main/README.md';
@@ -62,7 +67,7 @@ export function problem(
   code: ProblemCode,
   severity: Severity,
   message: string,
-  extra: Partial<Pick<Problem, 'start' | 'end' | 'fixes'>> = {},
+  extra: Partial<Pick<Problem, 'start' | 'end' | 'fixes' | 'option'>> = {},
 ): Problem {
   return { code, severity, message, ...extra };
 }

@@ -1,10 +1,10 @@
-// Sends a plan's requests through the HTTP client and turns responses into results; polls ImageKit's status.
-// Only a type is imported from ./http, so this module does not load undici by itself.
+// Sends a plan's requests through the HTTP client and turns responses into results; polls a status API where the
+// provider has one. Only a type is imported from ./http, so this module does not load undici by itself.
 
 import type { HttpClient, HttpError, HttpResponse, LaneSettings } from './http';
-import { onAbort, RetryBudget } from './pacing';
+import { RetryBudget, sleep } from './pacing';
 import type { PlannedRequest } from './planner';
-import type { ProviderAdapter, PurgeOutcome, PurgeStatus, StatusOutcome } from './provider';
+import type { ProviderPlugin, PurgeAnswer, PurgeStatus, Remedy, StatusOutcome } from './providers/types';
 import { redact } from './redact';
 
 export type ResultStatus = PurgeStatus | 'error' | 'cancelled';
@@ -32,11 +32,13 @@ export interface PurgeResult {
   message?: string;
   help?: string;
   hint?: string;
+  /** What fixes a refusal, for the front end to word (the key, the URL, later). */
+  remedy?: Remedy;
 }
 
-/** Where and how requests go: the adapter, the checked API base, the key, the client, a cancel signal. */
-export interface SendOptions {
-  adapter: ProviderAdapter;
+/** Where and how requests go: the provider, the checked API base, the key, the client, a cancel signal. */
+export interface ProviderCall {
+  adapter: ProviderPlugin;
   apiBase: string;
   key: string;
   client: HttpClient;
@@ -48,7 +50,7 @@ export interface SendOptions {
   ratePerSecond?: number;
 }
 
-export interface ExecuteOptions extends SendOptions {
+export interface ExecuteOptions extends ProviderCall {
   /** Called as each request finishes (in completion order). */
   onResult?: (result: PurgeResult, index: number) => void;
   /** Retries allowed in the whole batch (default RetryBudget.forBatch(n)). */
@@ -60,7 +62,7 @@ function isHttpError(e: unknown): e is HttpError {
 }
 
 /** The lane a provider's purges (or status requests) to one API base share, with the provider's traffic rules. */
-export function laneFor(opts: SendOptions, what: 'purge' | 'status'): { lane: string; laneSettings: LaneSettings } {
+export function laneFor(opts: ProviderCall, what: 'purge' | 'status'): { lane: string; laneSettings: LaneSettings } {
   const t = opts.adapter.traffic;
   const fixed = opts.ratePerSecond ?? (what === 'purge' ? t.documentedPurgeRate : undefined);
   return {
@@ -74,13 +76,18 @@ export function laneFor(opts: SendOptions, what: 'purge' | 'status'): { lane: st
   };
 }
 
-/** True for a result ImageKit counts against the month: accepted, or sent with no answer (it may have been). */
+/**
+ * The one rule of what counts against a monthly quota, for every front end: a purge the provider received and
+ * answered as done (accepted, duplicate), or one sent with no answer (it may have been received). A refusal (4xx,
+ * 5xx), a purge never sent and a cancelled one spend nothing.
+ */
 export function spendsQuota(r: Pick<PurgeResult, 'status'>): boolean {
   return r.status === 'accepted' || r.status === 'duplicate' || r.status === 'unknown';
 }
 
-const UNKNOWN_HINT =
-  'It may have been received: check the status (ImageKit) or verify the asset, and purge again if it is not fresh.';
+function unknownHint(p: ProviderPlugin): string {
+  return `It may have been received: ${p.status ? 'check its status' : 'verify the asset'}, and purge again if it is not fresh.`;
+}
 
 /** The result of a request that ended without a usable answer. */
 function resultOfError(
@@ -115,7 +122,7 @@ function resultOfError(
       ms,
       attempts,
       message: `Unknown: may have been received. ${message}`,
-      hint: `${why} ${UNKNOWN_HINT}`,
+      hint: `${why} ${unknownHint(opts.adapter)}`,
     };
   }
   const cancelled = (isHttpError(e) && e.code === 'aborted') || opts.signal?.aborted === true;
@@ -130,7 +137,7 @@ function resultOfResponse(
   opts: ExecuteOptions,
   base: Omit<PurgeResult, 'ok' | 'status' | 'ms' | 'attempts'>,
 ): PurgeResult {
-  const outcome: PurgeOutcome = opts.adapter.parsePurge(res.status, res.body, res.headers);
+  const outcome: PurgeAnswer = opts.adapter.parsePurge(res.status, res.body, res.headers);
   const result: PurgeResult = { ...base, ...outcome, ms: res.ms, attempts: res.attempts };
   if (!outcome.ok && res.earlierUncertain) {
     return {
@@ -138,7 +145,7 @@ function resultOfResponse(
       status: 'unknown',
       message:
         `Unknown: an earlier attempt got no answer and may have been received; the last one got HTTP ${res.status}: ${outcome.message ?? ''}`.trim(),
-      hint: UNKNOWN_HINT,
+      hint: unknownHint(opts.adapter),
     };
   }
   if (res.stopMessage) result.hint = `${result.hint ? `${result.hint} ` : ''}${res.stopMessage}`;
@@ -181,14 +188,14 @@ export const REQUEST_ID = /^[A-Za-z0-9_-]{1,128}$/;
 
 export async function fetchStatus(
   requestId: string,
-  opts: SendOptions & { deadline?: number },
+  opts: ProviderCall & { deadline?: number },
 ): Promise<StatusOutcome> {
-  const { adapter } = opts;
-  if (!adapter.statusRequest || !adapter.parseStatus) {
+  const status = opts.adapter.status;
+  if (!status) {
     return {
       ok: false,
       httpStatus: 0,
-      message: `${adapter.label} has no purge status API: verify by fetching the asset again.`,
+      message: `${opts.adapter.label} has no purge status API: verify by fetching the asset again.`,
     };
   }
   if (!REQUEST_ID.test(requestId)) {
@@ -199,12 +206,12 @@ export async function fetchStatus(
     };
   }
   try {
-    const res = await opts.client.send(adapter.statusRequest(opts.apiBase, opts.key, requestId), {
+    const res = await opts.client.send(status.request(opts.apiBase, opts.key, requestId), {
       ...laneFor(opts, 'status'),
       signal: opts.signal,
       deadline: opts.deadline,
     });
-    const out = adapter.parseStatus(res.status, res.body, res.headers);
+    const out = status.parse(res.status, res.body, res.headers);
     return {
       ...out,
       message: out.message && redact(out.message, [opts.key]),
@@ -215,14 +222,14 @@ export async function fetchStatus(
   }
 }
 
-export interface WaitOptions extends SendOptions {
+export interface WaitOptions extends ProviderCall {
   intervalMs?: number;
   timeoutMs?: number;
   onPoll?: (s: StatusOutcome) => void;
 }
 
 /**
- * Polls until the status is Completed, an error comes back, or the timeout passes. The timeout bounds everything:
+ * Polls until the status is the provider's `completed` (ImageKit: Completed), an error comes back, or the timeout passes. The timeout bounds everything:
  * no request or wait between polls goes past it, whatever the server does.
  */
 export async function waitForCompletion(
@@ -235,7 +242,7 @@ export async function waitForCompletion(
   for (;;) {
     const s = await fetchStatus(requestId, { ...opts, deadline });
     opts.onPoll?.(s);
-    if (s.ok && s.status === 'Completed') return { ...s, timedOut: false };
+    if (s.ok && s.status === opts.adapter.status?.completed) return { ...s, timedOut: false };
     const outOfTime = Date.now() >= deadline;
     // A poll that failed only because the time ran out reports the last status seen, timed out.
     if (!s.ok && outOfTime && last) return { ...last, timedOut: true };
@@ -243,14 +250,7 @@ export async function waitForCompletion(
     last = s;
     if (outOfTime || Date.now() + Math.min(interval, 50) > deadline || opts.signal?.aborted)
       return { ...s, timedOut: true };
-    await new Promise<void>((resolve) => {
-      const t = setTimeout(done, Math.min(interval, deadline - Date.now()));
-      const off = onAbort(opts.signal, done);
-      function done() {
-        clearTimeout(t);
-        off();
-        resolve();
-      }
-    });
+    // Cancelling ends the wait early; the next poll then reports the cancellation.
+    await sleep(Math.min(interval, deadline - Date.now()), opts.signal).catch(() => undefined);
   }
 }

@@ -1,8 +1,9 @@
-// ImageKit allows 1000 purge requests a month per account. A counter per account and calendar month (UTC),
-// kept in an injected store (the extension's globalState, a JSON file for the CLI, memory in tests), and a
-// check that says before a batch whether it would go over.
+// A provider with a monthly quota (ImageKit: 1000 purge requests a month per account, `monthlyQuota`): a counter per
+// provider, account and calendar month (UTC), kept in an injected store (the extension's globalState, a JSON file for
+// the CLI, memory in tests), and a check that says before a batch whether it would go over. What counts is one rule,
+// spendsQuota() in purge.ts, applied by the pipeline for both front ends.
 
-import { IMAGEKIT_MONTHLY_LIMIT } from './imagekit';
+import type { ProviderPlugin } from './providers/types';
 
 export interface QuotaStore {
   get(key: string): Promise<number | undefined> | number | undefined;
@@ -49,15 +50,30 @@ export function monthKey(d: Date): string {
   return `${d.getUTCFullYear()}-${String(d.getUTCMonth() + 1).padStart(2, '0')}`;
 }
 
+/** What the quota needs to know of its provider. */
+export type QuotaProvider = Pick<ProviderPlugin, 'id' | 'label' | 'monthlyQuota' | 'support' | 'wildcards'>;
+
+/** The counter prefix of purges sent to the local emulator: they never count against a real account. */
+export const EMULATOR_QUOTA_PREFIX = 'emulator:';
+
 export class Quota {
+  private readonly limit: number;
+  private readonly now: () => Date;
+
+  /** `limit` defaults to the provider's monthlyQuota; a provider without one needs it given. */
   constructor(
     private readonly store: QuotaStore,
-    private readonly limit = IMAGEKIT_MONTHLY_LIMIT,
-    private readonly now: () => Date = () => new Date(),
-  ) {}
+    private readonly provider: QuotaProvider,
+    options: { limit?: number; now?: () => Date } = {},
+  ) {
+    const limit = options.limit ?? provider.monthlyQuota;
+    if (limit === undefined) throw new Error(`${provider.label} has no monthly quota to count.`);
+    this.limit = limit;
+    this.now = options.now ?? (() => new Date());
+  }
 
   private key(account: string): string {
-    return `quota:imagekit:${account}:${monthKey(this.now())}`;
+    return `quota:${this.provider.id}:${account}:${monthKey(this.now())}`;
   }
 
   async used(account: string): Promise<number> {
@@ -70,9 +86,17 @@ export class Quota {
     const remaining = Math.max(0, this.limit - used);
     const ok = requested <= remaining;
     const month = monthKey(this.now());
+    // The local emulator's count is kept apart and shown as such; its limit is not one support can raise.
+    const emulator = account.startsWith(EMULATOR_QUOTA_PREFIX);
+    const shown = emulator ? `${account.slice(EMULATOR_QUOTA_PREFIX.length)} on the local emulator` : account;
+    const fewer = `${this.provider.wildcards ? 'Coalesce them into wildcards, purge' : 'Purge'} fewer URLs`;
     const message = ok
-      ? `${requested} purge request${requested === 1 ? '' : 's'} for ${account}; ${remaining - requested} of ${this.limit} left in ${month} after this.`
-      : `${requested} purge requests for ${account} would go over ImageKit's limit of ${this.limit} a month: ${used} used in ${month}, ${remaining} left. Coalesce into wildcards (--coalesce), purge fewer URLs, or ask support@imagekit.io to raise the limit.`;
+      ? `${requested} purge request${requested === 1 ? '' : 's'} for ${shown}; ${remaining - requested} of ${this.limit} left in ${month} after this.`
+      : `${requested} purge requests for ${shown} would go over ${this.provider.label}'s limit of ${this.limit} a month: ${used} used in ${month}, ${remaining} left. ${
+          emulator
+            ? `${fewer}; the emulator's purges are counted apart from the real account's.`
+            : `${fewer}, or ask ${this.provider.support} to raise the limit.`
+        }`;
     return { ok, account, month, used, limit: this.limit, remaining, requested, message };
   }
 
@@ -89,7 +113,7 @@ export class Quota {
     return undefined;
   }
 
-  /** Counts the requests ImageKit accepted (`sent[i]` true) against their accounts. */
+  /** Counts the requests that spent quota (`sent[i]` true: see spendsQuota) against their accounts. */
   async recordBatch(requests: readonly AccountOf[], sent: readonly boolean[], prefix = ''): Promise<void> {
     for (const [account, n] of countByAccount(
       requests.filter((_, i) => sent[i]),

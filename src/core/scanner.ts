@@ -1,9 +1,10 @@
-// Finds ImageKit and imgix URLs (and wildcard purge patterns) in any text: HTML, CSS, JS/TS, JSON, Markdown,
+// Finds the providers' URLs (and wildcard purge patterns) in any text: HTML, CSS, JS/TS, JSON, Markdown,
 // YAML. One pass, linear in the text's length, constant stack. The diagnostics run it on every change. At most
 // MAX_SCAN_URLS URLs are returned; a result that stopped there says so (`truncated`).
 
 import { MAX_SCAN_URLS } from './limits';
-import type { ProviderId } from './provider';
+import { providers } from './providers/registry';
+import type { ProviderId } from './providers/types';
 
 export interface ScanMatch {
   /** Offsets in the text: text.slice(start, end) === url. */
@@ -105,11 +106,10 @@ export function scanText(text: string, classify: HostClassifier, maxMatches = MA
   return out;
 }
 
-/** A classifier from each provider's notion of its hosts (Checker.ownsHost); ImageKit is asked first. */
+/**
+ * A classifier from each provider's notion of its hosts (Checker.ownsHost), asked in the registry's order (the
+ * built-ins first, ImageKit before imgix).
+ */
 export function classifierFrom(owners: Partial<Record<ProviderId, { ownsHost(h: string): boolean }>>): HostClassifier {
-  return (host) => {
-    if (owners.imagekit?.ownsHost(host)) return 'imagekit';
-    if (owners.imgix?.ownsHost(host)) return 'imgix';
-    return undefined;
-  };
+  return (host) => providers().find((p) => owners[p.id]?.ownsHost(host))?.id;
 }

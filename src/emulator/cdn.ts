@@ -9,6 +9,7 @@
 // Purges take effect lazily: due purges are applied before each CDN or origin request, so no timers run.
 
 import { basePathOf, cdnUrlFromEmulatorPath, normalizeAssetUrl, originKeyOf } from '../core/emulatorCdn';
+import type { ProviderId } from '../core/providers/types';
 import type { Clock } from './clock';
 import { text, type EmuRequest, type Reply } from './http';
 import { renderAsset } from './image';
@@ -16,7 +17,7 @@ import { renderAsset } from './image';
 export type PurgeMatch = 'exact' | 'prefix' | 'base';
 
 export interface PurgeEffect {
-  provider: 'imagekit' | 'imgix';
+  provider: ProviderId;
   /** Normalised URL (exact, base) or URL prefix (prefix, without the "*"). */
   url: string;
   match: PurgeMatch;

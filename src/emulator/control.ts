@@ -1,12 +1,12 @@
 // The control API, on the same port under /_emulator/ (never rate limited, never faulted, not logged):
 //   GET    /_emulator/info                 port, provider paths, which keys are in use (never a custom key)
-//   GET    /_emulator/requests[?provider=imagekit|imgix|cdn|unknown][&since=SEQ]   the request log
+//   GET    /_emulator/requests[?provider=<id>|cdn|unknown][&since=SEQ]   the request log (ids: imagekit, imgix)
 //   POST   /_emulator/reset                forget everything: purges, quota, duplicates, cache, origin, faults, log
 //   POST   /_emulator/faults               queue faults (see faults.ts); GET lists them, DELETE clears them
 //   POST   /_emulator/origin {url, action: "update"|"delete"}   change the origin; GET ?url=... shows it
 // Errors: {"error": "..."} with 400, 404 or 405.
 
-import { isRecord } from '../core/provider';
+import { isRecord } from '../core/json';
 import type { Cdn } from './cdn';
 import { FaultQueue, parseFaults } from './faults';
 import { json, type EmuRequest, type Reply } from './http';
@@ -27,6 +27,8 @@ export const CONTROL_ENDPOINTS = [
 
 export interface ControlContext {
   info(): unknown;
+  /** What a fault's match.provider may name: the emulated providers' ids and "cdn". */
+  faultRoutes: readonly string[];
   log: RequestLog;
   faults: FaultQueue;
   cdn: Cdn;
@@ -81,7 +83,7 @@ export function handleControl(req: EmuRequest, ctx: ControlContext): Reply {
         return json(200, { faults: [] });
       }
       if (req.method !== 'POST') return allow('GET, POST, DELETE');
-      const parsed = parseFaults(body.value);
+      const parsed = parseFaults(body.value, ctx.faultRoutes);
       if (!parsed.ok) return error(400, parsed.error);
       const queued = ctx.faults.add(parsed.value);
       return json(201, { queued, pending: ctx.faults.list().length });

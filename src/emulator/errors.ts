@@ -4,8 +4,8 @@
 //   imgix (JSON:API): {"errors": [{"status": "401", "title": "Unauthorized", "detail": "..."}]}
 
 import { STATUS_CODES } from 'node:http';
-import { IMGIX_CONTENT_TYPE } from '../core/imgix';
-import { json, text, type Provider, type Reply } from './http';
+import { IMGIX_CONTENT_TYPE } from '../core/providers/imgix';
+import { json, text, type Reply } from './http';
 
 export const IMAGEKIT_SUPPORT_HELP = 'For support kindly contact us at support@imagekit.io .';
 
@@ -53,15 +53,12 @@ export function imgixError(status: number, detail: string, headers: Record<strin
   return imgixErrors(status, [{ detail }], headers);
 }
 
-/** An error in the shape of whoever owns the path. */
-export function providerError(
-  provider: Provider,
+/** An error of what is not a provider API: the CDN answers in plain text, the control API and unknown paths in JSON. */
+export function plainError(
+  route: 'cdn' | 'control' | 'unknown',
   status: number,
   message: string,
   headers: Record<string, string> = {},
 ): Reply {
-  if (provider === 'imagekit') return imagekitError(status, message, IMAGEKIT_SUPPORT_HELP, headers);
-  if (provider === 'imgix') return imgixError(status, message, headers);
-  if (provider === 'cdn') return text(status, `${message}\n`, headers);
-  return json(status, { error: message }, undefined, headers);
+  return route === 'cdn' ? text(status, `${message}\n`, headers) : json(status, { error: message }, undefined, headers);
 }

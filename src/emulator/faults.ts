@@ -9,9 +9,8 @@
 // Any kind may have `delayMs` (waited first), `count` (how many requests it answers, default 1) and `match`
 // ({method, path, provider}: path is a prefix of the request path). Control paths (/_emulator/...) never fault.
 
-import { isRecord } from '../core/provider';
-import { providerError } from './errors';
-import { withHeaders, type Provider, type Reply } from './http';
+import { isRecord } from '../core/json';
+import { withHeaders, type Reply, type Route } from './http';
 
 export const FAULT_KINDS = ['status', 'delay', 'drop', 'malformed', 'huge'] as const;
 export type FaultKind = (typeof FAULT_KINDS)[number];
@@ -20,12 +19,19 @@ export const DEFAULT_HUGE_BYTES = 2 * 1024 * 1024;
 const MAX_HUGE_BYTES = 64 * 1024 * 1024;
 const MAX_DELAY_MS = 600_000;
 const MAX_COUNT = 100_000;
-const MATCH_PROVIDERS = ['imagekit', 'imgix', 'cdn'] as const;
 
 export interface FaultMatch {
   method?: string;
   path?: string;
-  provider?: (typeof MATCH_PROVIDERS)[number];
+  /** An emulated provider's id, or "cdn". */
+  provider?: Route;
+}
+
+/** How the one answering a request shapes an error, and what a cut-off body of its looks like. */
+export interface ReplyShape {
+  error(status: number, message: string, headers?: Record<string, string>): Reply;
+  contentType: string;
+  malformedBody: string;
 }
 
 export interface FaultSpec {
@@ -56,7 +62,7 @@ function intIn(v: unknown, name: string, min: number, max: number): Parsed<numbe
   return { ok: true, value: v };
 }
 
-function parseOne(raw: unknown, at: string): Parsed<FaultSpec> {
+function parseOne(raw: unknown, at: string, routes: readonly string[]): Parsed<FaultSpec> {
   if (!isRecord(raw)) return { ok: false, error: `${at} must be an object such as {"kind":"status","status":503}.` };
   const known = new Set(['kind', 'status', 'body', 'headers', 'delayMs', 'bytes', 'count', 'match']);
   const unknown = Object.keys(raw).filter((k) => !known.has(k));
@@ -111,18 +117,18 @@ function parseOne(raw: unknown, at: string): Parsed<FaultSpec> {
       match.path = m.path;
     }
     if (m.provider !== undefined) {
-      if (typeof m.provider !== 'string' || !(MATCH_PROVIDERS as readonly string[]).includes(m.provider)) {
-        return { ok: false, error: `${at}.match.provider must be one of ${MATCH_PROVIDERS.join(', ')}.` };
+      if (typeof m.provider !== 'string' || !routes.includes(m.provider)) {
+        return { ok: false, error: `${at}.match.provider must be one of ${routes.join(', ')}.` };
       }
-      match.provider = m.provider as FaultMatch['provider'];
+      match.provider = m.provider;
     }
     spec.match = match;
   }
   return { ok: true, value: spec };
 }
 
-/** Accepts one fault, an array of faults, or {"faults": [...]}. */
-export function parseFaults(body: unknown): Parsed<FaultSpec[]> {
+/** Accepts one fault, an array of faults, or {"faults": [...]}; `routes` are what match.provider may name. */
+export function parseFaults(body: unknown, routes: readonly string[]): Parsed<FaultSpec[]> {
   const list = Array.isArray(body) ? body : isRecord(body) && Array.isArray(body.faults) ? body.faults : [body];
   if (list.length === 0)
     return { ok: false, error: 'No fault given: send {"kind":"status","status":503} or {"faults":[...]}.' };
@@ -131,6 +137,7 @@ export function parseFaults(body: unknown): Parsed<FaultSpec[]> {
     const r = parseOne(
       list[i],
       list.length === 1 && !Array.isArray(body) && !(isRecord(body) && 'faults' in body) ? 'the fault' : `faults[${i}]`,
+      routes,
     );
     if (!r.ok) return r;
     out.push(r.value);
@@ -149,7 +156,7 @@ export class FaultQueue {
   }
 
   /** The first queued fault matching this request, consumed once; undefined when none. */
-  take(method: string, path: string, provider: Provider): QueuedFault | undefined {
+  take(method: string, path: string, provider: Route): QueuedFault | undefined {
     const f = this.queue.find(
       (q) =>
         (q.match?.method === undefined || q.match.method === method) &&
@@ -173,7 +180,8 @@ export class FaultQueue {
 }
 
 /** The reply a fault gives, or undefined for `delay` (the request is then handled normally). */
-export function faultReply(f: FaultSpec, provider: Provider, contentType: string): Reply | undefined {
+export function faultReply(f: FaultSpec, shape: ReplyShape): Reply | undefined {
+  const contentType = shape.contentType;
   const headers = f.headers ?? {};
   switch (f.kind) {
     case 'delay':
@@ -182,8 +190,7 @@ export function faultReply(f: FaultSpec, provider: Provider, contentType: string
       return { kind: 'drop' };
     case 'status': {
       const status = f.status ?? 500;
-      if (f.body === undefined)
-        return withHeaders(providerError(provider, status, `Emulated fault: HTTP ${status}.`), headers);
+      if (f.body === undefined) return withHeaders(shape.error(status, `Emulated fault: HTTP ${status}.`), headers);
       const body = typeof f.body === 'string' ? f.body : JSON.stringify(f.body);
       return {
         kind: 'respond',
@@ -193,12 +200,7 @@ export function faultReply(f: FaultSpec, provider: Provider, contentType: string
       };
     }
     case 'malformed': {
-      const body =
-        provider === 'imagekit'
-          ? '{"requestId": "5f2a'
-          : provider === 'imgix'
-            ? '{"data": {"type": "purges", "id": '
-            : '{"malformed": ';
+      const body = shape.malformedBody;
       return { kind: 'respond', status: f.status ?? 200, headers: { 'content-type': contentType, ...headers }, body };
     }
     case 'huge': {

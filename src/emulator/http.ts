@@ -3,9 +3,9 @@
 
 import { createHash, timingSafeEqual } from 'node:crypto';
 import type { IncomingHttpHeaders, IncomingMessage } from 'node:http';
-import { onAbort } from '../core/pacing';
 
-export type Provider = 'imagekit' | 'imgix' | 'cdn' | 'control' | 'unknown';
+/** Who answers a request: an emulated provider (its id), the CDN, the control API, or nobody. */
+export type Route = string;
 export type AuthState = 'valid' | 'invalid' | 'missing';
 
 export interface EmuRequest {
@@ -99,23 +99,4 @@ export function splitTarget(target: string): { path: string; query: string | und
   return q < 0
     ? { path: target || '/', query: undefined }
     : { path: target.slice(0, q) || '/', query: target.slice(q + 1) };
-}
-
-/**
- * Resolves after `ms`, or rejects when `signal` aborts (the emulator closing). Every pending delay shares one
- * listener on the signal, so thousands of requests held at once raise no MaxListenersExceededWarning.
- */
-export function delay(ms: number, signal: AbortSignal): Promise<void> {
-  return new Promise((resolve, reject) => {
-    if (ms <= 0) return resolve();
-    if (signal.aborted) return reject(new Error('emulator closed'));
-    const off = onAbort(signal, () => {
-      clearTimeout(t);
-      reject(new Error('emulator closed'));
-    });
-    const t = setTimeout(() => {
-      off();
-      resolve();
-    }, ms);
-  });
 }

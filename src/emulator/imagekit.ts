@@ -9,19 +9,35 @@
 //   X-RateLimit-Limit (the quota), X-RateLimit-Interval (the month, in ms) and X-RateLimit-Reset (ms to the first
 //   instant of the next UTC month), so a client that honours them does not retry. Only accepted (201) purges count.
 
+import type { EmulatedProviderInfo } from '../core/emulator';
 import { docsUrl, type Problem } from '../core/problems';
-import { imagekit } from '../core/imagekit';
-import type { Checker } from '../core/provider';
+import { IMAGEKIT_PURGE_PATH, IMAGEKIT_SUPPORT_HEADER, imagekit } from '../core/providers/imagekit';
+import type { Checker } from '../core/providers/types';
 import { REQUEST_ID } from '../core/purge';
 import { monthKey } from '../core/quota';
+import type { EmulatedApi, EmulatedProvider } from './apis';
 import type { Cdn } from './cdn';
 import { nextUtcMonth } from './clock';
-import { imagekitError } from './errors';
-import { header, json, mediaType, safeEqual, type AuthState, type EmuRequest, type Reply } from './http';
+import { IMAGEKIT_SUPPORT_HELP, imagekitError } from './errors';
+import {
+  header,
+  json,
+  JSON_TYPE,
+  mediaType,
+  safeEqual,
+  withHeaders,
+  type AuthState,
+  type EmuRequest,
+  type Reply,
+} from './http';
 import { createIdGenerator, type IdGenerator } from './ids';
-import { EmulatorOptionError, type ResolvedOptions } from './options';
+import { EmulatorOptionError, type KeySetting, type ResolvedOptions } from './options';
+import type { RateLimit } from './rate';
 
-export const IMAGEKIT_PURGE_PATH = '/v1/files/purge';
+export { IMAGEKIT_PURGE_PATH };
+
+const PURGE_BUCKET = 'imagekit purge';
+const STATUS_BUCKET = 'imagekit status';
 
 const AUTH_HELP =
   'Authenticate with HTTP Basic: the private API key as the user name and an empty password, i.e. the header Authorization: Basic base64(privateKey + ":").';
@@ -39,7 +55,18 @@ export interface QuotaView {
   limit: number;
 }
 
-export class ImageKitApi {
+export class ImageKitApi implements EmulatedApi {
+  /** The emulator's registry entry (apis.ts). */
+  static readonly provider: EmulatedProvider = {
+    id: imagekit.id,
+    create: (options, cdn) => new ImageKitApi(options, cdn),
+  };
+
+  readonly id = imagekit.id;
+  readonly contentType = JSON_TYPE;
+  readonly malformedBody = '{"requestId": "5f2a';
+  readonly key: KeySetting;
+  readonly buckets: Readonly<Record<string, RateLimit>>;
   private readonly checker: Checker;
   private readonly purges = new Map<string, PurgeRecord>();
   private readonly usedByMonth = new Map<string, number>();
@@ -54,10 +81,53 @@ export class ImageKitApi {
       throw new EmulatorOptionError(this.checker.configProblems.map((p) => p.message).join(' '));
     }
     this.ids = createIdGenerator(options.seed, 1);
+    this.key = options.keys[this.id];
+    const limit = { limit: options.imagekitRate, intervalMs: options.imagekitRateIntervalMs, headers: true };
+    this.buckets = { [PURGE_BUCKET]: limit, [STATUS_BUCKET]: limit };
   }
 
-  static owns(path: string): boolean {
+  owns(path: string): boolean {
     return path === IMAGEKIT_PURGE_PATH || path.startsWith(`${IMAGEKIT_PURGE_PATH}/`);
+  }
+
+  bucket(req: EmuRequest): string {
+    return req.path === IMAGEKIT_PURGE_PATH ? PURGE_BUCKET : STATUS_BUCKET;
+  }
+
+  rateLimited(headers: Record<string, string>): Reply {
+    return this.error(
+      429,
+      `Too many requests: more than ${this.options.imagekitRate} in ${this.options.imagekitRateIntervalMs} ms. Wait the number of milliseconds in X-RateLimit-Reset.`,
+      headers,
+    );
+  }
+
+  error(status: number, message: string, headers: Record<string, string> = {}): Reply {
+    return imagekitError(status, message, IMAGEKIT_SUPPORT_HELP, headers);
+  }
+
+  /** Every ImageKit answer carries an x-ik-requestId header. */
+  withSupportId(reply: Reply, id: string): Reply {
+    return withHeaders(reply, { [IMAGEKIT_SUPPORT_HEADER]: id });
+  }
+
+  info(apiBase: string): EmulatedProviderInfo {
+    const o = this.options;
+    return {
+      key: this.key.custom ? 'custom' : 'default',
+      ...(this.key.custom ? {} : { testKey: this.key.value }),
+      apiBase,
+      purge: `POST ${IMAGEKIT_PURGE_PATH}`,
+      status: `GET ${IMAGEKIT_PURGE_PATH}/{requestId}`,
+      endpoints: o.imagekitEndpoints,
+      statusDelayMs: o.statusDelayMs,
+      quota: this.quota(),
+      summary: `status delay ${o.statusDelayMs} ms, quota ${o.quota} a month, rate limit ${o.imagekitRate ? `${o.imagekitRate} per ${o.imagekitRateIntervalMs} ms` : 'none'}`,
+    };
+  }
+
+  rateInfo(): { limit: number; intervalMs: number } {
+    return { limit: this.options.imagekitRate, intervalMs: this.options.imagekitRateIntervalMs };
   }
 
   auth(req: EmuRequest): AuthState {
@@ -68,7 +138,7 @@ export class ImageKitApi {
     const decoded = Buffer.from(m[1], 'base64').toString('utf8');
     const colon = decoded.indexOf(':');
     if (colon < 0) return 'invalid';
-    return safeEqual(decoded.slice(0, colon), this.options.keys.imagekit.value) ? 'valid' : 'invalid';
+    return safeEqual(decoded.slice(0, colon), this.key.value) ? 'valid' : 'invalid';
   }
 
   handle(req: EmuRequest, auth: AuthState): Reply {
@@ -143,7 +213,7 @@ export class ImageKitApi {
     const requestId = this.ids.next();
     this.purges.set(requestId, { requestId, url: target.normalized, kind: target.kind, createdAt: now });
     this.cdn.schedule({
-      provider: 'imagekit',
+      provider: this.id,
       url: target.normalized,
       match: target.kind === 'wildcard' ? 'prefix' : 'exact',
       effectiveAt: now + this.options.statusDelayMs,

@@ -10,19 +10,35 @@
 // - 200 means received: the purge reaches the CDN imgixPurgeDelayMs later. A purge of a Video API asset (.mp4 ...)
 //   is answered 200 like any other but never reaches the served asset, as the document warns.
 
-import { imgix, IMGIX_CONTENT_TYPE } from '../core/imgix';
-import { isRecord } from '../core/provider';
+import type { EmulatedProviderInfo } from '../core/emulator';
+import { isRecord } from '../core/json';
+import { imgix, IMGIX_CONTENT_TYPE, IMGIX_PURGE_PATH } from '../core/providers/imgix';
+import type { EmulatedApi, EmulatedProvider } from './apis';
 import type { Cdn } from './cdn';
 import { imgixError, imgixErrors } from './errors';
 import { header, json, mediaType, safeEqual, type AuthState, type EmuRequest, type Reply } from './http';
 import { createIdGenerator, type IdGenerator } from './ids';
-import type { ResolvedOptions } from './options';
+import type { KeySetting, ResolvedOptions } from './options';
+import type { RateLimit } from './rate';
 
-export const IMGIX_PURGE_PATH = '/api/v1/purge';
+export { IMGIX_PURGE_PATH };
+
+const PURGE_BUCKET = 'imgix purge';
 
 const EXAMPLE = '{"data":{"type":"purges","attributes":{"url":"https://assets.imgix.net/dogs.png"}}}';
 
-export class ImgixApi {
+export class ImgixApi implements EmulatedApi {
+  /** The emulator's registry entry (apis.ts). */
+  static readonly provider: EmulatedProvider = {
+    id: imgix.id,
+    create: (options, cdn) => new ImgixApi(options, cdn),
+  };
+
+  readonly id = imgix.id;
+  readonly contentType = IMGIX_CONTENT_TYPE;
+  readonly malformedBody = '{"data": {"type": "purges", "id": ';
+  readonly key: KeySetting;
+  readonly buckets: Readonly<Record<string, RateLimit>>;
   /** Normalised URL -> time of its last accepted purge. */
   private readonly lastPurge = new Map<string, number>();
   private ids: IdGenerator;
@@ -32,10 +48,59 @@ export class ImgixApi {
     private readonly cdn: Cdn,
   ) {
     this.ids = createIdGenerator(options.seed, 2);
+    this.key = options.keys[this.id];
+    this.buckets = { [PURGE_BUCKET]: { limit: options.imgixRate, intervalMs: 1000, headers: false } };
   }
 
-  static owns(path: string): boolean {
+  owns(path: string): boolean {
     return path === IMGIX_PURGE_PATH;
+  }
+
+  bucket(): string {
+    return PURGE_BUCKET;
+  }
+
+  rateLimited(headers: Record<string, string>): Reply {
+    return this.error(
+      429,
+      `Rate limit exceeded: more than ${this.options.imgixRate} purges a second. Slow down.`,
+      headers,
+    );
+  }
+
+  error(status: number, message: string, headers: Record<string, string> = {}): Reply {
+    return imgixError(status, message, headers);
+  }
+
+  /** Every imgix error object carries an `id` (the documented "unique identifier of the request"). */
+  withSupportId(reply: Reply, id: string): Reply {
+    if (reply.kind !== 'respond' || reply.status < 400 || typeof reply.body !== 'string') return reply;
+    try {
+      const doc = JSON.parse(reply.body) as { errors?: unknown };
+      if (!Array.isArray(doc.errors)) return reply;
+      doc.errors = doc.errors.map((e: unknown) =>
+        typeof e === 'object' && e !== null && !('id' in e) ? { id, ...e } : e,
+      );
+      return { ...reply, body: JSON.stringify(doc) };
+    } catch {
+      return reply;
+    }
+  }
+
+  info(apiBase: string): EmulatedProviderInfo {
+    return {
+      key: this.key.custom ? 'custom' : 'default',
+      ...(this.key.custom ? {} : { testKey: this.key.value }),
+      apiBase,
+      purge: `POST ${IMGIX_PURGE_PATH}`,
+      duplicateWindowMs: this.options.imgixDuplicateWindowMs,
+      purgeDelayMs: this.options.imgixPurgeDelayMs,
+      summary: `duplicate window ${this.options.imgixDuplicateWindowMs} ms, purge delay ${this.options.imgixPurgeDelayMs} ms, rate limit ${this.options.imgixRate ? `${this.options.imgixRate} a second` : 'none'}`,
+    };
+  }
+
+  rateInfo(): { limit: number; intervalMs: number } {
+    return { limit: this.options.imgixRate, intervalMs: 1000 };
   }
 
   auth(req: EmuRequest): AuthState {
@@ -43,7 +108,7 @@ export class ImgixApi {
     if (value === undefined || value.trim() === '') return 'missing';
     const m = /^Bearer +(\S+) *$/i.exec(value);
     if (!m) return 'invalid';
-    return safeEqual(m[1], this.options.keys.imgix.value) ? 'valid' : 'invalid';
+    return safeEqual(m[1], this.key.value) ? 'valid' : 'invalid';
   }
 
   handle(req: EmuRequest, auth: AuthState): Reply {
@@ -150,7 +215,7 @@ export class ImgixApi {
     const id = this.ids.next();
     if (!target.problems.some((p) => p.code === 'imgix-video-api')) {
       this.cdn.schedule({
-        provider: 'imgix',
+        provider: this.id,
         url: target.normalized,
         match: 'base',
         effectiveAt: now + this.options.imgixPurgeDelayMs,

@@ -1,5 +1,6 @@
-// The emulator of the ImageKit and imgix purge APIs and their CDN: `cdn-purge emulator`, and startEmulator() for
-// tests. See README "Try it without an account" and "Emulator reference".
+// The emulator of the providers' purge APIs (ImageKit, imgix; others through registerEmulatedProvider) and their CDN:
+// `cdn-purge emulator`, and startEmulator() for tests. See README "Try it without an account" and "Emulator
+// reference".
 export { startEmulator, type Emulator, type EmulatorInfo, type KeyInfo, type KeyKind } from './server';
 export {
   DEFAULT_IMAGEKIT_TEST_KEY,
@@ -14,6 +15,7 @@ export {
   type EmulatorOptions,
 } from './options';
 export { ManualClock, systemClock, type Clock } from './clock';
+export { emulatedProviders, registerEmulatedProvider, type EmulatedApi, type EmulatedProvider } from './apis';
 export { emulatorAssetUrl, cdnUrlFromEmulatorPath, normalizeAssetUrl, CDN_PREFIX } from '../core/emulatorCdn';
 export { IMAGEKIT_PURGE_PATH } from './imagekit';
 export { IMGIX_PURGE_PATH } from './imgix';

@@ -3,7 +3,7 @@
 // knows and any credential the request presented, in case a client put one where it does not belong.
 
 import { redact } from '../core/redact';
-import type { AuthState, Provider } from './http';
+import type { AuthState, Route } from './http';
 
 export interface LogEntry {
   /** 1, 2, 3... in arrival order; restarts after a reset. */
@@ -13,7 +13,8 @@ export interface LogEntry {
   method: string;
   /** Path and query as sent (keys redacted). */
   path: string;
-  provider: Provider;
+  /** The emulated provider's id, or cdn, or unknown. */
+  provider: Route;
   /** For the provider APIs only; null for the CDN and anything else. */
   auth: AuthState | null;
   contentType: string | null;

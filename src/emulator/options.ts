@@ -1,14 +1,15 @@
 // The emulator's options, their defaults, and their validation. Validation errors say what was wrong and what to do,
 // and never contain a key.
 
-import { IMAGEKIT_MONTHLY_LIMIT } from '../core/imagekit';
+import { DEFAULT_IMAGEKIT_TEST_KEY, IMAGEKIT_MONTHLY_LIMIT, imagekit } from '../core/providers/imagekit';
+import { DEFAULT_IMGIX_TEST_KEY, imgix } from '../core/providers/imgix';
+import type { ProviderId } from '../core/providers/types';
 import { isLoopbackHost } from '../core/url';
 import { systemClock, type Clock } from './clock';
 import type { LogEntry } from './log';
 
 /** Public test keys: documented, printed by `cdn-purge emulator`, accepted when no key is given. Not secrets. */
-export const DEFAULT_IMAGEKIT_TEST_KEY = 'private_emulator_test_key_imagekit';
-export const DEFAULT_IMGIX_TEST_KEY = 'emulator_test_key_imgix';
+export { DEFAULT_IMAGEKIT_TEST_KEY, DEFAULT_IMGIX_TEST_KEY };
 
 export const DEFAULT_HOST = '127.0.0.1';
 export const DEFAULT_STATUS_DELAY_MS = 2000;
@@ -31,6 +32,8 @@ export interface EmulatorOptions {
   imagekitKey?: string;
   /** The imgix API key to accept (default DEFAULT_IMGIX_TEST_KEY). */
   imgixKey?: string;
+  /** Keys of other emulated providers (registerEmulatedProvider), by id; default: their plugin's emulator test key. */
+  keys?: Record<ProviderId, string>;
   /** ImageKit URL endpoints for the core's checker; none = any https://ik.imagekit.io/<imagekitId>/... */
   imagekitEndpoints?: readonly string[];
   /** An ImageKit purge reports Pending for this long, then Completed (and takes effect on the CDN). */
@@ -70,7 +73,8 @@ export interface KeySetting {
 export interface ResolvedOptions {
   port: number;
   host: string;
-  keys: { imagekit: KeySetting; imgix: KeySetting };
+  /** The key each emulated provider accepts, by provider id. */
+  keys: Record<ProviderId, KeySetting>;
   imagekitEndpoints: readonly string[];
   statusDelayMs: number;
   quota: number;
@@ -116,7 +120,8 @@ function wholeNumber(name: string, value: number | undefined, fallback: number, 
   return value;
 }
 
-function key(name: string, value: string | undefined, fallback: string, provider: 'imagekit' | 'imgix'): KeySetting {
+/** A key to accept; `basicAuth`: it travels as a Basic user name, which cannot hold ":". */
+export function keySetting(name: string, value: string | undefined, fallback: string, basicAuth = false): KeySetting {
   if (value === undefined) return { value: fallback, custom: false };
   const v = value.trim();
   // The messages below describe the key; they never include it.
@@ -126,7 +131,7 @@ function key(name: string, value: string | undefined, fallback: string, provider
     );
   if (!/^[\x21-\x7e]+$/.test(v))
     throw new EmulatorOptionError(`${name} contains spaces, control or non-ASCII characters; copy the key again.`);
-  if (provider === 'imagekit' && v.includes(':'))
+  if (basicAuth && v.includes(':'))
     throw new EmulatorOptionError(`${name} contains ":", which Basic authentication cannot carry in a user name.`);
   return { value: v, custom: true };
 }
@@ -140,8 +145,16 @@ export function resolveOptions(o: EmulatorOptions = {}): ResolvedOptions {
     port: wholeNumber('port', o.port, 0, 65535),
     host,
     keys: {
-      imagekit: key('The ImageKit key', o.imagekitKey, DEFAULT_IMAGEKIT_TEST_KEY, 'imagekit'),
-      imgix: key('The imgix key', o.imgixKey, DEFAULT_IMGIX_TEST_KEY, 'imgix'),
+      ...Object.fromEntries(
+        Object.entries(o.keys ?? {}).map(([id, k]) => [id, keySetting(`The ${id} key`, k, k)] as const),
+      ),
+      [imagekit.id]: keySetting(
+        'The ImageKit key',
+        o.imagekitKey ?? o.keys?.[imagekit.id],
+        DEFAULT_IMAGEKIT_TEST_KEY,
+        true,
+      ),
+      [imgix.id]: keySetting('The imgix key', o.imgixKey ?? o.keys?.[imgix.id], DEFAULT_IMGIX_TEST_KEY),
     },
     imagekitEndpoints: [...(o.imagekitEndpoints ?? [])],
     statusDelayMs: wholeNumber('statusDelayMs', o.statusDelayMs, DEFAULT_STATUS_DELAY_MS),

@@ -1,20 +1,21 @@
-// The emulator's HTTP server (plain node:http): one port for the ImageKit API, the imgix API, the CDN and the
-// control API. Every request goes: Host check -> body (1 MiB max) -> latency -> queued fault -> rate limit ->
+// The emulator's HTTP server (plain node:http): one port for every emulated provider API (apis.ts: ImageKit, imgix),
+// the CDN and the control API. Every request goes: Host check -> body (1 MiB max) -> latency -> queued fault -> rate limit ->
 // handler -> response -> request log; control requests (/_emulator/...) skip latency, faults, rate and the log.
 // All state lives in the instance startEmulator returns.
 
 import http from 'node:http';
 import type { AddressInfo } from 'node:net';
-import { IMGIX_CONTENT_TYPE } from '../core/imgix';
+import type { EmulatorInfo, KeyKind } from '../core/emulator';
+import { sleep } from '../core/pacing';
 import { redact } from '../core/redact';
 import { isLoopbackHost } from '../core/url';
 import { CDN_PREFIX, emulatorAssetUrl } from '../core/emulatorCdn';
+import { emulatedProviders, type EmulatedApi } from './apis';
 import { Cdn } from './cdn';
 import { CONTROL_ENDPOINTS, CONTROL_PREFIX, handleControl, type ControlContext } from './control';
-import { providerError } from './errors';
-import { faultReply, FaultQueue } from './faults';
+import { plainError } from './errors';
+import { faultReply, FaultQueue, type ReplyShape } from './faults';
 import {
-  delay,
   header,
   json,
   JSON_TYPE,
@@ -22,52 +23,21 @@ import {
   splitTarget,
   type AuthState,
   type EmuRequest,
-  type Provider,
   type Reply,
+  type Route,
 } from './http';
-import { IMAGEKIT_PURGE_PATH, ImageKitApi, type QuotaView } from './imagekit';
-import { IMGIX_PURGE_PATH, ImgixApi } from './imgix';
 import { createIdGenerator, type IdGenerator } from './ids';
 import { loggedBody, RequestLog, type LogEntry, type LogFilter } from './log';
-import {
-  EmulatorOptionError,
-  resolveOptions,
-  type EmulatorOptions,
-  type KeySetting,
-  type ResolvedOptions,
-} from './options';
+import { EmulatorOptionError, resolveOptions, type EmulatorOptions, type ResolvedOptions } from './options';
 import { RateLimiter } from './rate';
 
-/** `default`: the documented test key is accepted (and shown); `custom`: a given key (never shown). */
-export type KeyKind = 'default' | 'custom';
+export type { EmulatorInfo, KeyKind };
 
+/** What GET /_emulator/info says of a provider's key. */
 export interface KeyInfo {
   key: KeyKind;
   /** The default test key, only when it is the one accepted. */
   testKey?: string;
-}
-
-export interface EmulatorInfo {
-  emulator: 'cdn-purge';
-  url: string;
-  host: string;
-  port: number;
-  keys: { imagekit: KeyKind; imgix: KeyKind };
-  imagekit: KeyInfo & {
-    apiBase: string;
-    purge: string;
-    status: string;
-    endpoints: readonly string[];
-    statusDelayMs: number;
-    quota: QuotaView;
-  };
-  imgix: KeyInfo & { apiBase: string; purge: string; duplicateWindowMs: number; purgeDelayMs: number };
-  cdn: { assets: string; example: string };
-  control: readonly string[];
-  latencyMs: number;
-  rate: { imagekit: { limit: number; intervalMs: number }; imgix: { limit: number; intervalMs: number } };
-  seed: number | null;
-  faultsPending: number;
 }
 
 export interface Emulator {
@@ -85,16 +55,20 @@ export interface Emulator {
   close(): Promise<void>;
 }
 
-function keyInfo(k: KeySetting): KeyInfo {
-  return k.custom ? { key: 'custom' } : { key: 'default', testKey: k.value };
-}
-
-function classify(path: string): Provider {
+/** Who answers a path no provider API owns. */
+function classify(path: string): 'control' | 'cdn' | 'unknown' {
   if (path === '/' || path.startsWith(CONTROL_PREFIX)) return 'control';
-  if (ImageKitApi.owns(path)) return 'imagekit';
-  if (ImgixApi.owns(path)) return 'imgix';
   if (path.startsWith(CDN_PREFIX)) return 'cdn';
   return 'unknown';
+}
+
+/** The shape of an answer by what is not a provider API (CDN, control, unknown paths). */
+function plainShape(route: 'cdn' | 'control' | 'unknown'): ReplyShape {
+  return {
+    error: (status, message, headers) => plainError(route, status, message, headers),
+    contentType: JSON_TYPE,
+    malformedBody: '{"malformed": ',
+  };
 }
 
 /** The Host header must name a loopback host: a page elsewhere cannot reach the emulator by DNS rebinding. */
@@ -121,8 +95,8 @@ function presentedSecrets(req: EmuRequest): string[] {
 class EmulatorServer {
   readonly options: ResolvedOptions;
   readonly cdn: Cdn;
-  readonly imagekit: ImageKitApi;
-  readonly imgix: ImgixApi;
+  /** The emulated provider APIs, in the order their paths are tried. */
+  readonly apis: readonly EmulatedApi[];
   readonly log: RequestLog;
   readonly faults = new FaultQueue();
   readonly rate: RateLimiter;
@@ -137,16 +111,10 @@ class EmulatorServer {
   constructor(options: EmulatorOptions) {
     this.options = resolveOptions(options);
     this.cdn = new Cdn(this.options.clock);
-    this.imagekit = new ImageKitApi(this.options, this.cdn);
-    this.imgix = new ImgixApi(this.options, this.cdn);
+    this.apis = emulatedProviders().map((p) => p.create(this.options, this.cdn));
     this.log = new RequestLog(this.options.maxLogEntries);
-    const ik = { limit: this.options.imagekitRate, intervalMs: this.options.imagekitRateIntervalMs, headers: true };
     this.rate = new RateLimiter(
-      {
-        'imagekit purge': ik,
-        'imagekit status': ik,
-        'imgix purge': { limit: this.options.imgixRate, intervalMs: 1000, headers: false },
-      },
+      Object.fromEntries(this.apis.flatMap((a) => Object.entries(a.buckets))),
       this.options.clock,
     );
     this.supportIds = createIdGenerator(this.options.seed, 3);
@@ -186,44 +154,23 @@ class EmulatorServer {
       url: this.url,
       host: o.host,
       port: this.port,
-      keys: {
-        imagekit: o.keys.imagekit.custom ? 'custom' : 'default',
-        imgix: o.keys.imgix.custom ? 'custom' : 'default',
-      },
-      imagekit: {
-        ...keyInfo(o.keys.imagekit),
-        apiBase: this.url,
-        purge: `POST ${IMAGEKIT_PURGE_PATH}`,
-        status: `GET ${IMAGEKIT_PURGE_PATH}/{requestId}`,
-        endpoints: o.imagekitEndpoints,
-        statusDelayMs: o.statusDelayMs,
-        quota: this.imagekit.quota(),
-      },
-      imgix: {
-        ...keyInfo(o.keys.imgix),
-        apiBase: this.url,
-        purge: `POST ${IMGIX_PURGE_PATH}`,
-        duplicateWindowMs: o.imgixDuplicateWindowMs,
-        purgeDelayMs: o.imgixPurgeDelayMs,
-      },
+      providers: this.apis.map((a) => a.id),
+      keys: Object.fromEntries(this.apis.map((a) => [a.id, a.key.custom ? 'custom' : 'default'])),
+      ...Object.fromEntries(this.apis.map((a) => [a.id, a.info(this.url)])),
       cdn: {
         assets: `GET ${CDN_PREFIX}<host>/<path>[?query]`,
         example: emulatorAssetUrl(this.url, 'https://ik.imagekit.io/demo/sample.jpg'),
       },
       control: CONTROL_ENDPOINTS,
       latencyMs: o.latencyMs,
-      rate: {
-        imagekit: { limit: o.imagekitRate, intervalMs: o.imagekitRateIntervalMs },
-        imgix: { limit: o.imgixRate, intervalMs: 1000 },
-      },
+      rate: Object.fromEntries(this.apis.map((a) => [a.id, a.rateInfo()])),
       seed: o.seed ?? null,
       faultsPending: this.faults.list().length,
     };
   }
 
   reset(): void {
-    this.imagekit.reset();
-    this.imgix.reset();
+    for (const a of this.apis) a.reset();
     this.cdn.reset();
     this.faults.clear();
     this.log.clear();
@@ -243,7 +190,8 @@ class EmulatorServer {
   private async onRequest(req: http.IncomingMessage, res: http.ServerResponse): Promise<void> {
     const arrivedAt = this.options.clock.now();
     const { path, query } = splitTarget(req.url ?? '/');
-    const provider = classify(path);
+    const api = this.apis.find((a) => a.owns(path));
+    const provider = api ? api.id : classify(path);
     const seq = provider === 'control' ? 0 : this.log.nextSeq();
     const method = (req.method ?? 'GET').toUpperCase();
     if (!hostHeaderOk(req.headers.host)) {
@@ -257,95 +205,73 @@ class EmulatorServer {
     }
     const body = await readBody(req);
     const emuReq: EmuRequest = { method, path, query, headers: req.headers, body: body ?? Buffer.alloc(0) };
-    const auth: AuthState | null =
-      provider === 'imagekit' ? this.imagekit.auth(emuReq) : provider === 'imgix' ? this.imgix.auth(emuReq) : null;
+    const auth: AuthState | null = api ? api.auth(emuReq) : null;
+    const shape: ReplyShape = api ?? plainShape(classify(path));
     let reply: Reply | undefined;
     let fault: string | undefined;
     try {
       // Latency is part of the emulated services (APIs, CDN); the control API answers at once.
-      if (provider !== 'control') await delay(this.options.latencyMs, this.closing.signal);
+      if (provider !== 'control' && this.options.latencyMs > 0)
+        await sleep(this.options.latencyMs, this.closing.signal);
       if (body === undefined) {
-        reply = withConnectionClose(providerError(provider, 413, 'The request body is larger than 1 MiB.'));
+        reply = withConnectionClose(shape.error(413, 'The request body is larger than 1 MiB.'));
       } else if (provider === 'control') {
         reply = handleControl(emuReq, this.controlContext());
       } else {
         const f = this.faults.take(method, path, provider);
         if (f) {
           fault = f.kind;
-          await delay(f.delayMs ?? 0, this.closing.signal);
-          reply = faultReply(f, provider, provider === 'imgix' ? IMGIX_CONTENT_TYPE : JSON_TYPE);
+          if (f.delayMs) await sleep(f.delayMs, this.closing.signal);
+          reply = faultReply(f, shape);
         }
-        reply ??= this.route(emuReq, provider, auth);
+        reply ??= api ? this.answer(api, emuReq, auth ?? 'missing') : this.route(emuReq, provider);
       }
     } catch {
       res.destroy();
       return;
     }
-    if (provider === 'imagekit' || provider === 'imgix') reply = this.withSupportId(provider, reply);
+    if (api) reply = this.withSupportId(api, reply);
     this.write(req, res, reply);
     if (provider !== 'control') this.record(emuReq, provider, auth, reply, fault, seq, arrivedAt);
   }
 
-  private route(req: EmuRequest, provider: Provider, auth: AuthState | null): Reply {
+  /** What answers a request no provider API owns: the CDN, or a 404 listing what exists. */
+  private route(req: EmuRequest, provider: Route): Reply {
     if (provider === 'cdn') return this.cdn.serve(req);
-    if (provider === 'unknown') {
-      return json(404, {
-        error: `No endpoint ${req.method} ${req.path}. ImageKit: POST ${IMAGEKIT_PURGE_PATH}, GET ${IMAGEKIT_PURGE_PATH}/{requestId}; imgix: POST ${IMGIX_PURGE_PATH}; CDN: GET ${CDN_PREFIX}<host>/<path>; control: ${CONTROL_PREFIX}info.`,
-      });
-    }
-    const bucket =
-      provider === 'imagekit'
-        ? req.path === IMAGEKIT_PURGE_PATH
-          ? 'imagekit purge'
-          : 'imagekit status'
-        : 'imgix purge';
-    const decision = this.rate.take(bucket);
-    if (!decision.ok) {
-      return provider === 'imagekit'
-        ? providerError(
-            provider,
-            429,
-            `Too many requests: more than ${this.options.imagekitRate} in ${this.options.imagekitRateIntervalMs} ms. Wait the number of milliseconds in X-RateLimit-Reset.`,
-            decision.headers,
-          )
-        : providerError(
-            provider,
-            429,
-            `Rate limit exceeded: more than ${this.options.imgixRate} purges a second. Slow down.`,
-            decision.headers,
-          );
-    }
-    const reply =
-      provider === 'imagekit'
-        ? this.imagekit.handle(req, auth ?? 'missing')
-        : this.imgix.handle(req, auth ?? 'missing');
+    const apis = this.apis.map((a) => {
+      const info = a.info(this.url);
+      return `${a.id}: ${[info.purge, typeof info.status === 'string' ? info.status : undefined].filter(Boolean).join(', ')}`;
+    });
+    return json(404, {
+      error: `No endpoint ${req.method} ${req.path}. ${apis.join('; ')}; CDN: GET ${CDN_PREFIX}<host>/<path>; control: ${CONTROL_PREFIX}info.`,
+    });
+  }
+
+  /** A provider API's answer, within its rate limit (the limiter's headers go on every answer it lets through). */
+  private answer(api: EmulatedApi, req: EmuRequest, auth: AuthState): Reply {
+    const decision = this.rate.take(api.bucket(req));
+    if (!decision.ok) return api.rateLimited(decision.headers);
+    const reply = api.handle(req, auth);
     return reply.kind === 'respond' ? { ...reply, headers: { ...decision.headers, ...reply.headers } } : reply;
   }
 
-  /**
-   * Every ImageKit answer carries an x-ik-requestId header; every imgix error object an `id` (the documented
-   * "unique identifier of the request", one per answer).
-   */
-  private withSupportId(provider: 'imagekit' | 'imgix', reply: Reply): Reply {
+  /** Every answer of a provider API carries a support id where that provider puts one (one id per answer). */
+  private withSupportId(api: EmulatedApi, reply: Reply): Reply {
     if (reply.kind !== 'respond') return reply;
     const first = this.supportIds.next();
     const id = uuidShaped(this.options.seed === undefined ? first.padStart(32, '0') : first + this.supportIds.next());
-    if (provider === 'imagekit') return { ...reply, headers: { ...reply.headers, 'x-ik-requestid': id } };
-    if (reply.status < 400 || typeof reply.body !== 'string') return reply;
-    try {
-      const doc = JSON.parse(reply.body) as { errors?: unknown };
-      if (!Array.isArray(doc.errors)) return reply;
-      doc.errors = doc.errors.map((e: unknown) =>
-        typeof e === 'object' && e !== null && !('id' in e) ? { id, ...e } : e,
-      );
-      return { ...reply, body: JSON.stringify(doc) };
-    } catch {
-      return reply;
-    }
+    return api.withSupportId(reply, id);
   }
 
   private controlContext(): ControlContext {
-    return { info: () => this.info(), log: this.log, faults: this.faults, cdn: this.cdn, reset: () => this.reset() };
+    return {
+      info: () => this.info(),
+      faultRoutes: [...this.apis.map((a) => a.id), 'cdn'],
+      log: this.log,
+      faults: this.faults,
+      cdn: this.cdn,
+      reset: () => this.reset(),
+    };
   }
 
   private write(req: http.IncomingMessage, res: http.ServerResponse, reply: Reply): void {
@@ -365,7 +291,7 @@ class EmulatorServer {
 
   private record(
     req: EmuRequest,
-    provider: Provider,
+    provider: Route,
     auth: AuthState | null,
     reply: Reply,
     fault: string | undefined,
@@ -373,7 +299,7 @@ class EmulatorServer {
     arrivedAt: number,
   ): void {
     const o = this.options;
-    const secrets = [o.keys.imagekit.value, o.keys.imgix.value, ...presentedSecrets(req)];
+    const secrets = [...this.apis.map((a) => a.key.value), ...presentedSecrets(req)];
     const entry: LogEntry = {
       seq,
       time: new Date(arrivedAt).toISOString(),
@@ -405,7 +331,7 @@ function withConnectionClose(reply: Reply): Reply {
   return reply.kind === 'respond' ? { ...reply, headers: { ...reply.headers, connection: 'close' } } : reply;
 }
 
-/** Starts an emulator of the ImageKit and imgix purge APIs and their CDN on loopback. */
+/** Starts an emulator of the emulated providers' purge APIs (ImageKit, imgix) and their CDN on loopback. */
 export async function startEmulator(options: EmulatorOptions = {}): Promise<Emulator> {
   const s = new EmulatorServer(options);
   await s.listen();

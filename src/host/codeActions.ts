@@ -1,40 +1,34 @@
 // Quick fixes for the purge-pattern diagnostics: each fix the core computed for a problem (cut after the first
-// `*`, remove the `*`, drop the query, encode `*` as %2A…), the preferred one marked so. Computed again from the
-// line the diagnostic is on, so they always match the current text.
+// `*`, remove the `*`, drop the query, encode `*` as %2A…), the preferred one marked so. Taken from the document
+// index's entry for the current version, so they match the current text even before the diagnostics are redrawn.
 
 import * as vscode from 'vscode';
-import { lintText } from '../core/lint';
-import { DIAGNOSTIC_SOURCE } from './diagnostics';
-import type { Settings } from './settings';
+import { diagnosticCode } from './diagnostics';
+import type { DocumentIndex } from './documentIndex';
 
 export class PurgePatternFixes implements vscode.CodeActionProvider {
   static readonly metadata: vscode.CodeActionProviderMetadata = {
     providedCodeActionKinds: [vscode.CodeActionKind.QuickFix],
   };
 
-  constructor(private readonly settings: Settings) {}
+  constructor(private readonly index: DocumentIndex) {}
 
   provideCodeActions(
     doc: vscode.TextDocument,
     _range: vscode.Range,
     context: vscode.CodeActionContext,
   ): vscode.CodeAction[] {
+    const entry = this.index.get(doc);
+    if (!entry) return [];
     const actions: vscode.CodeAction[] = [];
-    const checkers = this.settings.checkers();
     for (const diagnostic of context.diagnostics) {
-      if (diagnostic.source !== DIAGNOSTIC_SOURCE) continue;
-      const code = typeof diagnostic.code === 'object' ? String(diagnostic.code.value) : String(diagnostic.code);
-      const line = doc.lineAt(diagnostic.range.start.line);
-      const lineStart = doc.offsetAt(line.range.start);
-      const start = doc.offsetAt(diagnostic.range.start) - lineStart;
-      const finding = lintText(line.text, checkers).find(
-        (f) => f.problem.code === code && f.urlStart <= start && start <= f.urlEnd,
-      );
+      const code = diagnosticCode(diagnostic);
+      if (code === undefined) continue;
+      // The finding of the same problem on the URL the diagnostic starts in.
+      const at = doc.offsetAt(diagnostic.range.start);
+      const finding = entry.findings.find((f) => f.problem.code === code && f.urlStart <= at && at <= f.urlEnd);
       if (!finding) continue;
-      const urlRange = new vscode.Range(
-        doc.positionAt(lineStart + finding.urlStart),
-        doc.positionAt(lineStart + finding.urlEnd),
-      );
+      const urlRange = new vscode.Range(doc.positionAt(finding.urlStart), doc.positionAt(finding.urlEnd));
       for (const fix of finding.problem.fixes ?? []) {
         const action = new vscode.CodeAction(fix.title, vscode.CodeActionKind.QuickFix);
         action.diagnostics = [diagnostic];

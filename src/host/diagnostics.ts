@@ -1,15 +1,14 @@
-// Inline diagnostics for purge patterns, as vscode-markdownlint does it: linted on open, debounced on change,
-// cleared on close, again when settings change; each with `source` and a `code` that links to its README section.
+// Inline diagnostics for purge patterns, as vscode-markdownlint does it: each with `source` and a `code` that links
+// to its README section. They follow the document index (documentIndex.ts): set when a document is indexed (open,
+// edit after the debounce, settings change), removed when it closes or diagnostics are turned off.
 
 import * as vscode from 'vscode';
-import { lintText, type LintFinding } from '../core/lint';
+import type { LintFinding } from '../core/lint';
 import { docsUrl } from '../core/problems';
+import type { DocumentEntry, DocumentIndex } from './documentIndex';
 import type { Settings } from './settings';
 
 export const DIAGNOSTIC_SOURCE = 'CDN Purge';
-const DEBOUNCE_MS = 250;
-const MAX_TEXT = 5 * 1024 * 1024;
-const SCHEMES = new Set(['file', 'untitled', 'vscode-remote', 'vscode-vfs', 'vscode-userdata']);
 
 export function toDiagnostic(doc: vscode.TextDocument, f: LintFinding): vscode.Diagnostic {
   const range = new vscode.Range(doc.positionAt(f.start), doc.positionAt(f.end));
@@ -20,67 +19,39 @@ export function toDiagnostic(doc: vscode.TextDocument, f: LintFinding): vscode.D
   return d;
 }
 
+/** The problem code of one of our diagnostics (undefined for another source's). */
+export function diagnosticCode(d: vscode.Diagnostic): string | undefined {
+  if (d.source !== DIAGNOSTIC_SOURCE || d.code === undefined) return undefined;
+  return typeof d.code === 'object' ? String(d.code.value) : String(d.code);
+}
+
 export class UrlDiagnostics implements vscode.Disposable {
   readonly collection = vscode.languages.createDiagnosticCollection('cdn-purge');
-  private readonly timers = new Map<string, ReturnType<typeof setTimeout>>();
   private readonly disposables: vscode.Disposable[] = [];
 
-  constructor(private readonly settings: Settings) {
+  constructor(
+    index: DocumentIndex,
+    private readonly settings: Settings,
+  ) {
     this.disposables.push(
       this.collection,
-      vscode.workspace.onDidOpenTextDocument((d) => this.lint(d)),
-      vscode.workspace.onDidChangeTextDocument((e) => this.schedule(e.document)),
-      vscode.workspace.onDidCloseTextDocument((d) => {
-        this.cancel(d);
-        this.collection.delete(d.uri);
-      }),
-      settings.onDidChange(() => this.lintAll()),
-    );
-    this.lintAll();
-  }
-
-  lintAll(): void {
-    for (const d of vscode.workspace.textDocuments) this.lint(d);
-  }
-
-  private schedule(doc: vscode.TextDocument): void {
-    if (!SCHEMES.has(doc.uri.scheme)) return; // e.g. output channels, which change on every log line
-    this.cancel(doc);
-    this.timers.set(
-      doc.uri.toString(),
-      setTimeout(() => {
-        this.timers.delete(doc.uri.toString());
-        this.lint(doc);
-      }, DEBOUNCE_MS),
+      index.onDidUpdate(({ document, entry }) => this.show(document, entry)),
+      index.onDidRemove((uri) => this.collection.delete(uri)),
     );
   }
 
-  private cancel(doc: vscode.TextDocument): void {
-    const t = this.timers.get(doc.uri.toString());
-    if (t) clearTimeout(t);
-    this.timers.delete(doc.uri.toString());
-  }
-
-  lint(doc: vscode.TextDocument): void {
-    if (!SCHEMES.has(doc.uri.scheme) || doc.isClosed) return;
-    if (!this.settings.diagnosticsEnabled) {
+  private show(doc: vscode.TextDocument, entry: DocumentEntry): void {
+    if (!this.settings.diagnosticsEnabled || entry.findings.length === 0) {
       this.collection.delete(doc.uri);
       return;
     }
-    const text = doc.getText();
-    if (text.length > MAX_TEXT || !text.includes('*')) {
-      this.collection.delete(doc.uri);
-      return;
-    }
-    const findings = lintText(text, this.settings.checkers());
     this.collection.set(
       doc.uri,
-      findings.map((f) => toDiagnostic(doc, f)),
+      entry.findings.map((f) => toDiagnostic(doc, f)),
     );
   }
 
   dispose(): void {
-    for (const t of this.timers.values()) clearTimeout(t);
     for (const d of this.disposables) d.dispose();
   }
 }

@@ -3,7 +3,10 @@
 // aside, never thrown away; a purge that was in flight when VS Code closed is marked as such on the next start.
 
 import * as vscode from 'vscode';
-import type { ProviderId } from '../core/provider';
+import type { ProviderId } from '../core/providers/types';
+import { StorageKey } from './ids';
+import { Storage } from './storage';
+import { realTimers, type Timers } from './timers';
 import type { PurgeResult } from '../core/purge';
 import type { VerifyVerdict } from '../core/verify';
 
@@ -54,22 +57,31 @@ export interface HistoryBatch {
   requests: HistoryRequest[];
 }
 
-const KEY = 'cdnPurge.history.v1';
-const CORRUPT_KEY = 'cdnPurge.history.unreadable';
+const KEY = StorageKey.history;
+const CORRUPT_KEY = StorageKey.historyUnreadable;
 export const MAX_BATCHES = 200;
-const CHANGE_DELAY_MS = 100;
+export const CHANGE_DELAY_MS = 100;
 
-interface Stored {
+/** The history as stored under StorageKey.history. */
+export interface StoredHistory {
   version: 1;
   batches: HistoryBatch[];
 }
+
+/**
+ * A provider id as stored: any id a plugin may have (registry.ts's rule), registered now or not. A batch of a provider
+ * that is not registered in this session (a plugin removed, an older or newer build) is kept, not put aside: the
+ * tree shows it by its id and it is simply not followed or retried.
+ */
+const STORED_PROVIDER_ID = /^[a-z][a-z0-9-]{0,31}$/;
 
 function isBatch(b: unknown): b is HistoryBatch {
   if (typeof b !== 'object' || b === null) return false;
   const x = b as Record<string, unknown>;
   return (
     typeof x.id === 'string' &&
-    (x.provider === 'imagekit' || x.provider === 'imgix') &&
+    typeof x.provider === 'string' &&
+    STORED_PROVIDER_ID.test(x.provider) &&
     typeof x.createdAt === 'number' &&
     Array.isArray(x.requests) &&
     x.requests.every(
@@ -88,20 +100,25 @@ export class HistoryStore implements vscode.Disposable {
   readonly onDidChange = this.emitter.event;
   private writing: Promise<void> = Promise.resolve();
   private counter = 0;
-  private pendingChange?: ReturnType<typeof setTimeout>;
+  private pendingChange?: unknown;
+  private readonly storage: Storage;
   /** Problems met while loading, for the log. */
   readonly loadWarnings: string[] = [];
 
-  constructor(private readonly memento: vscode.Memento) {
+  constructor(
+    memento: vscode.Memento,
+    private readonly timers: Timers = realTimers,
+  ) {
+    this.storage = new Storage(memento);
     this.load();
   }
 
   private load(): void {
-    const raw = this.memento.get<unknown>(KEY);
+    const raw = this.storage.read(KEY);
     if (raw === undefined) return;
-    const stored = raw as Partial<Stored>;
+    const stored = raw as Partial<StoredHistory>;
     if (typeof raw !== 'object' || raw === null || stored.version !== 1 || !Array.isArray(stored.batches)) {
-      void this.memento.update(CORRUPT_KEY, raw);
+      void this.storage.write(CORRUPT_KEY, raw);
       this.loadWarnings.push(
         `The stored purge history could not be read; it was kept aside under "${CORRUPT_KEY}" and a new history started.`,
       );
@@ -109,7 +126,7 @@ export class HistoryStore implements vscode.Disposable {
     }
     const good = stored.batches.filter(isBatch);
     if (good.length !== stored.batches.length) {
-      void this.memento.update(
+      void this.storage.write(
         CORRUPT_KEY,
         stored.batches.filter((b) => !isBatch(b)),
       );
@@ -137,9 +154,9 @@ export class HistoryStore implements vscode.Disposable {
   }
 
   private save(): void {
-    const snapshot: Stored = { version: 1, batches: this.batches.slice(0, MAX_BATCHES) };
+    const snapshot: StoredHistory = { version: 1, batches: this.batches.slice(0, MAX_BATCHES) };
     this.batches = snapshot.batches;
-    const write = () => this.memento.update(KEY, snapshot);
+    const write = () => this.storage.write(KEY, snapshot);
     this.writing = this.writing.then(write, write).then(undefined, (e: Error) => {
       this.onWriteError?.(e);
     });
@@ -150,8 +167,8 @@ export class HistoryStore implements vscode.Disposable {
 
   /** Writes now what is pending; resolves when every change so far is stored. */
   flush(): Promise<void> {
-    if (this.pendingChange) {
-      clearTimeout(this.pendingChange);
+    if (this.pendingChange !== undefined) {
+      this.timers.clearTimeout(this.pendingChange);
       this.pendingChange = undefined;
       this.save();
       this.emitter.fire();
@@ -164,7 +181,7 @@ export class HistoryStore implements vscode.Disposable {
    * writes the history (and redraws the tree) a few times, not once per result.
    */
   private changed(): void {
-    this.pendingChange ??= setTimeout(() => {
+    this.pendingChange ??= this.timers.setTimeout(() => {
       this.pendingChange = undefined;
       this.save();
       this.emitter.fire();

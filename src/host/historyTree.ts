@@ -2,7 +2,7 @@
 // status, HTTP status, time and requestId. A batch of one request shows as that request.
 
 import * as vscode from 'vscode';
-import { adapterFor } from '../core/adapters';
+import { providerById } from '../core/providers/registry';
 import type { HistoryBatch, HistoryRequest, HistoryStore } from './history';
 
 export type HistoryNode = { type: 'batch'; batchId: string } | { type: 'request'; batchId: string; requestId: string };
@@ -59,6 +59,11 @@ function requestIcon(r: HistoryRequest): vscode.ThemeIcon {
   return new vscode.ThemeIcon('check');
 }
 
+/** A provider's label; a batch of a provider not registered in this session shows its id. */
+function providerLabel(id: string): string {
+  return providerById(id)?.label ?? id;
+}
+
 function shortUrl(url: string): string {
   return url.replace(/^https?:\/\//, '');
 }
@@ -92,7 +97,7 @@ function batchSummary(b: HistoryBatch): { text: string; icon: vscode.ThemeIcon }
 export function requestTooltip(b: HistoryBatch, r: HistoryRequest): vscode.MarkdownString {
   const md = new vscode.MarkdownString(undefined, true);
   md.appendMarkdown(
-    `**${adapterFor(b.provider).label}** ${r.kind === 'wildcard' ? 'wildcard ' : ''}purge — ${describeRequest(r)}\n\n`,
+    `**${providerLabel(b.provider)}** ${r.kind === 'wildcard' ? 'wildcard ' : ''}purge — ${describeRequest(r)}\n\n`,
   );
   md.appendCodeblock(r.url, 'text');
   const rows: string[] = [];
@@ -100,7 +105,7 @@ export function requestTooltip(b: HistoryBatch, r: HistoryRequest): vscode.Markd
     rows.push(
       `HTTP ${r.httpStatus}${r.ms !== undefined ? ` in ${r.ms} ms` : ''}${r.attempts && r.attempts > 1 ? ` after ${r.attempts} attempts` : ''}`,
     );
-  if (r.requestId) rows.push(`${b.provider === 'imagekit' ? 'requestId' : 'purge id'}: \`${r.requestId}\``);
+  if (r.requestId) rows.push(`${providerById(b.provider)?.requestIdLabel ?? 'id'}: \`${r.requestId}\``);
   if (r.live)
     rows.push(
       `status: ${r.live}${r.liveCheckedAt ? ` (checked ${new Date(r.liveCheckedAt).toLocaleTimeString()})` : ''}`,
@@ -109,7 +114,7 @@ export function requestTooltip(b: HistoryBatch, r: HistoryRequest): vscode.Markd
   if (r.covers.length > 1 || (r.covers.length === 1 && r.covers[0] !== r.url))
     rows.push(`covers ${r.covers.length} URL${r.covers.length === 1 ? '' : 's'}`);
   if (r.message) rows.push(`message: ${r.message}`);
-  if (r.supportId) rows.push(`support id: \`${r.supportId}\` (give it to ${adapterFor(b.provider).label} support)`);
+  if (r.supportId) rows.push(`support id: \`${r.supportId}\` (give it to ${providerLabel(b.provider)} support)`);
   if (r.hint) rows.push(r.hint);
   rows.push(`${b.target}, ${new Date(r.startedAt).toLocaleString()}`);
   md.appendMarkdown(rows.map((x) => x.replace(/\n/g, ' ')).join('  \n'));
@@ -157,7 +162,7 @@ export class HistoryTreeProvider implements vscode.TreeDataProvider<HistoryNode>
     if (node.type === 'batch') {
       const s = batchSummary(b);
       const item = new vscode.TreeItem(
-        `${b.requests.length} ${adapterFor(b.provider).label} purges`,
+        `${b.requests.length} ${providerLabel(b.provider)} purges`,
         this.store.all()[0]?.id === b.id
           ? vscode.TreeItemCollapsibleState.Expanded
           : vscode.TreeItemCollapsibleState.Collapsed,
@@ -165,7 +170,7 @@ export class HistoryTreeProvider implements vscode.TreeDataProvider<HistoryNode>
       item.id = b.id;
       item.description = `${s.text} · ${new Date(b.createdAt).toLocaleTimeString()}`;
       item.iconPath = s.icon;
-      item.tooltip = `${b.requests.length} ${adapterFor(b.provider).label} purges from the ${b.source}, ${new Date(b.createdAt).toLocaleString()}, to ${b.target}: ${s.text}`;
+      item.tooltip = `${b.requests.length} ${providerLabel(b.provider)} purges from the ${b.source}, ${new Date(b.createdAt).toLocaleString()}, to ${b.target}: ${s.text}`;
       item.contextValue = 'batch';
       return item;
     }
@@ -176,7 +181,7 @@ export class HistoryTreeProvider implements vscode.TreeDataProvider<HistoryNode>
     const extra = [r.httpStatus !== undefined ? String(r.httpStatus) : '', r.ms !== undefined ? `${r.ms} ms` : '']
       .filter(Boolean)
       .join(' · ');
-    item.description = `${describeRequest(r)}${extra ? ` · ${extra}` : ''}${b.requests.length === 1 ? ` · ${adapterFor(b.provider).label}` : ''}`;
+    item.description = `${describeRequest(r)}${extra ? ` · ${extra}` : ''}${b.requests.length === 1 ? ` · ${providerLabel(b.provider)}` : ''}`;
     item.iconPath = requestIcon(r);
     item.tooltip = requestTooltip(b, r);
     const verifiable = r.kind === 'exact' && (r.state === 'accepted' || r.state === 'duplicate');

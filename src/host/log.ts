@@ -4,6 +4,7 @@
 
 import * as vscode from 'vscode';
 import type { HttpEvent } from '../core/http';
+import { providerById } from '../core/providers/registry';
 import type { PurgeResult } from '../core/purge';
 import { redact } from '../core/redact';
 
@@ -40,7 +41,7 @@ export class PurgeLog implements vscode.Disposable {
   result(provider: string, r: PurgeResult): void {
     const head = `[${provider}] ${r.kind === 'wildcard' ? 'wildcard ' : ''}${r.url}`;
     const status = `${r.status}${r.httpStatus !== undefined ? ` (HTTP ${r.httpStatus})` : ''} in ${r.ms} ms${r.attempts > 1 ? `, ${r.attempts} attempts` : ''}`;
-    const id = r.requestId ? `, ${provider === 'imagekit' ? 'requestId' : 'purge id'} ${r.requestId}` : '';
+    const id = r.requestId ? `, ${providerById(provider)?.requestIdLabel ?? 'id'} ${r.requestId}` : '';
     const why = [r.message, r.help && `help: ${r.help}`, r.hint, r.supportId && `support id ${r.supportId}`]
       .filter(Boolean)
       .join(' — ');

@@ -1,95 +1,118 @@
-// Purging from the editor: URLs → plan per provider → confirmation → key → quota → requests with progress and
-// cancel → history, output channel, live status. The one place the extension sends purges from.
+// Purging from the editor: the extension's side of the one purge pipeline (src/core/pipeline.ts). This file is the
+// UI: it implements the pipeline's hooks with VS Code (confirmation dialogs, the key prompt, progress with cancel,
+// the history, the output channel, the summary notification) and words what the pipeline gives as data. Transport
+// (the HTTP clients and the keys to redact) belongs to src/core/transport.ts, not to this class.
 
 import * as vscode from 'vscode';
-import { adapterFor } from '../core/adapters';
-import type { HttpClient } from '../core/http';
-import { planPurge, type Plan } from '../core/planner';
-import { docsUrl } from '../core/problems';
-import type { ProviderId, TargetCheck } from '../core/provider';
-import { executePlan, spendsQuota, type PurgeResult } from '../core/purge';
-import { Quota } from '../core/quota';
+import { emulatorBaseOf, type KeySlot } from '../core/emulator';
+import { runPurge, type PurgeBatch, type PurgeOutcome as PipelineOutcome, type PurgeTarget } from '../core/pipeline';
+import type { Plan } from '../core/planner';
+import { docsUrl, type Problem } from '../core/problems';
+import { optionOf } from '../core/config';
+import { providers } from '../core/providers/registry';
+import type { Checker, ProviderId, ProviderPlugin, Remedy } from '../core/providers/types';
+import type { PurgeResult } from '../core/purge';
+import type { QuotaStore } from '../core/quota';
+import { Transport } from '../core/transport';
+import type { ApiBase } from '../core/url';
 import { snapshotAsset } from '../core/verify';
 import type { HistoryBatch, HistoryStore } from './history';
+import { Command, InternalCommand, providerSettings, SECTION, settingId, VsCodeCommand } from './ids';
 import type { PurgeLog } from './log';
-import { keyName, type KeyStore, type KeySlot } from './secrets';
-import type { Settings } from './settings';
+import { keyName, type KeyStore } from './secrets';
 
 /** Up to this many exact URLs get a "before" snapshot, so that verification can compare. */
 const SNAPSHOT_LIMIT = 25;
 
+/** What the purge controller reads from the settings (src/host/settings.ts implements it). */
+export interface PurgeSettings {
+  /** The provider of a URL, from its host; undefined when no provider claims it. */
+  providerOf(url: string): ProviderId | undefined;
+  checker(provider: ProviderId): Checker;
+  /** The checked API base; throws an Error whose message says what to do. */
+  apiBase(provider: ProviderId): ApiBase;
+  /** Requests a wildcard must save (providers with wildcards); 0 is off. */
+  readonly coalesce: number;
+  readonly confirm: boolean;
+  /** Purges a second, for a provider with a rate setting; undefined: its documented limit or headers. */
+  rateLimit(provider: ProviderId): number | undefined;
+}
+
 export interface PurgeRequestOptions {
   /** Where the purge was started from, for the history: palette, editor, explorer, git, retry. */
   source: string;
-  /** Force a provider (otherwise each URL's host decides). */
+  /** Force a provider (otherwise each target's, else each URL's host decides). */
   provider?: ProviderId;
   /** Skip the confirmation (e.g. a retry of one request). */
   noConfirm?: boolean;
 }
 
-export interface PurgeOutcome {
-  batches: HistoryBatch[];
-  results: PurgeResult[];
-  invalid: TargetCheck[];
-}
+/** The pipeline's outcome, with the history batches it recorded (`batches`). */
+export type PurgeOutcome = PipelineOutcome<HistoryBatch>;
 
 /** A QuotaStore on globalState. */
-function mementoQuota(memento: vscode.Memento): Quota {
-  return new Quota({ get: (k) => memento.get<number>(k), set: async (k, v) => memento.update(k, v) });
+function mementoQuota(memento: vscode.Memento): QuotaStore {
+  return { get: (k) => memento.get<number>(k), set: async (k, v) => memento.update(k, v) };
+}
+
+/** The setting a problem's option is, e.g. cdnPurge.imagekit.endpoints. */
+export function settingOf(p: Pick<Problem, 'option'>): string | undefined {
+  const ref = optionOf(p);
+  if (!ref) return undefined;
+  const s = providerSettings(ref.provider);
+  const key =
+    ref.option === 'endpoints'
+      ? s.endpoints.key
+      : ref.option === 'apiBase'
+        ? s.apiBase.key
+        : s.options[ref.option.name]?.key;
+  return key ? settingId(key) : undefined;
+}
+
+/** What the extension's user does about a refusal. */
+function remedyText(p: ProviderPlugin, remedy: Remedy | undefined): string {
+  if (remedy === 'key') return ` Store the ${p.key.label} again: "CDN Purge: Set API Key".`;
+  return '';
 }
 
 export class PurgeService implements vscode.Disposable {
-  private client?: HttpClient;
-  private fetcher?: HttpClient;
-  private readonly quota: Quota;
+  private readonly quota: QuotaStore;
   private readonly emitter = new vscode.EventEmitter<HistoryBatch>();
   /** Fires after a batch has been sent (the status poller listens). */
   readonly onDidPurge = this.emitter.event;
+  /** The HTTP clients and the keys to redact. Given by activate(), or made here (and then closed here). */
+  readonly transport: Transport;
+  private readonly ownsTransport: boolean;
 
   constructor(
-    private readonly settings: Settings,
+    private readonly settings: PurgeSettings,
     private readonly keys: KeyStore,
     private readonly history: HistoryStore,
     private readonly log: PurgeLog,
     globalState: vscode.Memento,
+    transport?: Transport,
   ) {
     this.quota = mementoQuota(globalState);
+    this.ownsTransport = transport === undefined;
+    this.transport = transport ?? new Transport({ onEvent: (e) => log.http(e) });
   }
 
-  /** The HTTP client, loaded on first use (undici is not loaded at activation). */
-  async http(): Promise<HttpClient> {
-    if (!this.client) {
-      const { HttpClient } = await import('../core/http');
-      this.client = new HttpClient({ timeoutMs: 30_000, onEvent: (e) => this.log.http(e) });
+  private remember(key: string | undefined): string | undefined {
+    if (key) {
+      this.log.rememberKey(key);
+      this.transport.rememberKey(key);
     }
-    return this.client;
-  }
-
-  /** The client that fetches assets to verify purges: one retry, a shorter timeout, larger bodies (images). */
-  async assetClient(): Promise<HttpClient> {
-    if (!this.fetcher) {
-      const { HttpClient } = await import('../core/http');
-      this.fetcher = new HttpClient({
-        concurrency: 6,
-        timeoutMs: 10_000,
-        retry: { maxRetries: 1 },
-        maxBodyBytes: 32 * 1024 * 1024,
-        onEvent: (e) => this.log.http(e),
-      });
-    }
-    return this.fetcher;
+    return key;
   }
 
   /** The stored key for a provider and API base, without asking. */
   async storedKey(provider: ProviderId, loopback: boolean): Promise<string | undefined> {
-    const key = await this.keys.get(provider, loopback ? 'emulator' : 'real');
-    if (key) this.log.rememberKey(key);
-    return key;
+    return this.remember(await this.keys.get(provider, loopback ? 'emulator' : 'real'));
   }
 
-  /** The key for a provider and API base; asks for it when missing. Undefined when the user gives none. */
-  async keyFor(provider: ProviderId, loopback: boolean): Promise<string | undefined> {
-    const slot: KeySlot = loopback ? 'emulator' : 'real';
+  /** The key for a provider and slot; asks for it when missing. Undefined when the user gives none. */
+  async keyFor(provider: ProviderId, loopbackOrSlot: boolean | KeySlot): Promise<string | undefined> {
+    const slot: KeySlot = typeof loopbackOrSlot === 'string' ? loopbackOrSlot : loopbackOrSlot ? 'emulator' : 'real';
     let key = await this.keys.get(provider, slot);
     if (!key) {
       const action = slot === 'emulator' ? 'Use Local Emulator…' : 'Set API Key…';
@@ -100,65 +123,144 @@ export class PurgeService implements vscode.Disposable {
         action,
       );
       if (pick)
-        await vscode.commands.executeCommand(
-          slot === 'emulator' ? 'cdnPurge.useEmulator' : 'cdnPurge.setKey',
-          provider,
-        );
+        await vscode.commands.executeCommand(slot === 'emulator' ? Command.useEmulator : Command.setKey, provider);
       key = await this.keys.get(provider, slot);
     }
-    if (key) this.log.rememberKey(key);
-    return key;
+    return this.remember(key);
   }
 
-  /** Splits URLs by provider (from the host, or as forced); unknown hosts are reported. */
-  private group(
-    urls: readonly string[],
-    forced?: ProviderId,
-  ): { groups: Map<ProviderId, string[]>; unknown: string[] } {
-    const groups = new Map<ProviderId, string[]>();
-    const unknown: string[] = [];
-    for (const url of urls) {
-      const p = forced ?? this.settings.providerOf(url);
-      if (!p) unknown.push(url);
-      else groups.set(p, [...(groups.get(p) ?? []), url]);
-    }
-    return { groups, unknown };
-  }
-
-  async purge(urls: readonly string[], options: PurgeRequestOptions): Promise<PurgeOutcome | undefined> {
-    const { groups, unknown } = this.group(urls, options.provider);
-    if (unknown.length) {
-      const msg = `${unknown.length === 1 ? `"${unknown[0]}" is` : `${unknown.length} URLs are`} not on an ImageKit or imgix host. Add the custom domain to the settings (cdnPurge.imagekit.endpoints or cdnPurge.imgix.domains).`;
-      this.log.warn(msg);
-      if (groups.size === 0) {
-        void vscode.window
-          .showErrorMessage(msg, 'Open Settings')
-          .then((a) => a && vscode.commands.executeCommand('workbench.action.openSettings', 'cdnPurge'));
-        return undefined;
-      }
-      void vscode.window.showWarningMessage(msg);
-    }
-    const outcome: PurgeOutcome = { batches: [], results: [], invalid: [] };
-    for (const [provider, list] of groups) {
-      const r = await this.purgeProvider(provider, list, options);
-      if (!r) continue;
-      if (r.batch) outcome.batches.push(r.batch);
-      outcome.results.push(...r.results);
-      outcome.invalid.push(...r.invalid);
-    }
+  /**
+   * Purges URLs (or scanner matches, which keep their provider): each provider's batch goes through the pipeline,
+   * with this controller's dialogs. Undefined when nothing was sent and nothing was invalid.
+   */
+  async purge(
+    targets: ReadonlyArray<string | PurgeTarget>,
+    options: PurgeRequestOptions,
+  ): Promise<PurgeOutcome | undefined> {
+    const finished = new Map<PurgeBatch, number>();
+    const outcome = await runPurge<HistoryBatch>(
+      targets,
+      {
+        provider: options.provider,
+        classify: (url) => this.settings.providerOf(url),
+        checker: (p) => this.settings.checker(p.id),
+        coalesce: this.settings.coalesce,
+        apiBase: (p) => this.settings.apiBase(p.id).base,
+        ratePerSecond: (p) => this.settings.rateLimit(p.id),
+        quotaStore: this.quota,
+        transport: this.transport,
+      },
+      {
+        unknownHosts: (urls, anyKnown) => this.unknownHosts(urls, anyKnown),
+        configProblems: (p, problems) => this.configProblems(p, problems),
+        invalid: (p, plan) => this.reportInvalid(p, plan),
+        apiBaseProblem: (p, problem) => this.apiBaseProblem(p, problem),
+        confirm: (batch) => this.confirm(batch, options),
+        key: (p, slot) => this.keyFor(p.id, slot),
+        overQuota: async (check) =>
+          (await vscode.window.showWarningMessage(check.message, { modal: true }, 'Purge Anyway')) === 'Purge Anyway',
+        begin: (batch) => this.begin(batch, options),
+        progress: (batch, task) =>
+          vscode.window.withProgress(
+            {
+              location: vscode.ProgressLocation.Notification,
+              title: `Purging from ${batch.provider.label}`,
+              cancellable: true,
+            },
+            async (progress, token) => {
+              const controller = new AbortController();
+              const sub = token.onCancellationRequested(() => controller.abort());
+              try {
+                return await task({
+                  signal: controller.signal,
+                  report: (message, increment) => progress.report({ message, increment }),
+                });
+              } finally {
+                sub.dispose();
+              }
+            },
+          ),
+        beforeSend: (batch, record, ctl) => this.snapshots(batch, record, ctl.signal, (m) => ctl.report(m)),
+        result: (batch, record, res, i, ctl) => {
+          const done = (finished.get(batch) ?? 0) + 1;
+          finished.set(batch, done);
+          ctl.report(`${done} of ${batch.requests.length}`, 100 / batch.requests.length);
+          this.log.result(batch.provider.id, res);
+          if (!record) return;
+          this.history.update(record.requests[i].id, {
+            state: res.status,
+            httpStatus: res.httpStatus,
+            requestId: res.requestId,
+            supportId: res.supportId,
+            ms: res.ms,
+            attempts: res.attempts,
+            message: res.message,
+            hint: res.hint,
+            finishedAt: Date.now(),
+            // A provider with a status API is followed until its status says done.
+            ...(batch.provider.status && res.status === 'accepted' && res.requestId
+              ? { live: 'Pending' as const }
+              : {}),
+          });
+        },
+        done: (run) => {
+          if (!run.record) return;
+          this.emitter.fire(run.record);
+          void this.summarise(run.provider, run.record, run.results, run.invalid.length);
+        },
+        log: { warn: (m) => this.log.warn(m), error: (m) => this.log.error(m) },
+      },
+    );
     return outcome.batches.length || outcome.invalid.length ? outcome : undefined;
   }
 
-  private async reportInvalid(provider: ProviderId, plan: Plan): Promise<boolean> {
-    for (const t of plan.invalid) {
-      for (const p of t.problems.filter((x) => x.severity === 'error'))
-        this.log.error(`[${provider}] not sent: ${t.input} — [${p.code}] ${p.message}`);
+  private unknownHosts(urls: string[], anyKnown: boolean): void {
+    const where = providers()
+      .map((p) => settingId(providerSettings(p).endpoints.key))
+      .join(' or ');
+    const msg = `${urls.length === 1 ? `"${urls[0]}" is` : `${urls.length} URLs are`} not on a ${providers()
+      .map((p) => p.label)
+      .join(' or ')} host. Add the custom domain to the settings (${where}).`;
+    this.log.warn(msg);
+    if (!anyKnown) {
+      void vscode.window
+        .showErrorMessage(msg, 'Open Settings')
+        .then((a) => a && vscode.commands.executeCommand(VsCodeCommand.openSettings, SECTION));
+      return;
     }
-    if (plan.invalid.length === 0) return true;
+    void vscode.window.showWarningMessage(msg);
+  }
+
+  private async configProblems(p: ProviderPlugin, problems: Problem[]): Promise<void> {
+    const first = problems[0];
+    const setting = settingOf(first) ?? settingId(providerSettings(p).endpoints.key);
+    const pick = await vscode.window.showErrorMessage(
+      `${p.label} settings: ${first.message} (setting ${setting})`,
+      'Open Settings',
+    );
+    if (pick) void vscode.commands.executeCommand(VsCodeCommand.openSettings, setting);
+  }
+
+  private apiBaseProblem(p: ProviderPlugin, problem: Problem): void {
+    const setting = settingOf(problem);
+    void vscode.window
+      .showErrorMessage(setting ? `${problem.message} (setting ${setting})` : problem.message, 'Open Settings')
+      .then(
+        (a) =>
+          a &&
+          vscode.commands.executeCommand(
+            VsCodeCommand.openSettings,
+            setting ?? settingId(providerSettings(p).apiBase.key),
+          ),
+      );
+  }
+
+  private async reportInvalid(p: ProviderPlugin, plan: Plan): Promise<boolean> {
     const first = plan.invalid[0];
-    const problem = first.problems.find((p) => p.severity === 'error') ?? first.problems[0];
+    const problem = first.problems.find((x) => x.severity === 'error') ?? first.problems[0];
     const what = plan.invalid.length === 1 ? first.input : `${plan.invalid.length} of ${plan.inputCount} URLs`;
-    const text = `${adapterFor(provider).label} would refuse ${what}: ${problem?.message ?? 'invalid URL'}`;
+    const setting = problem ? settingOf(problem) : undefined;
+    const text = `${p.label} would refuse ${what}: ${problem?.message ?? 'invalid URL'}${setting ? ` (setting ${setting})` : ''}`;
     if (plan.requests.length === 0) {
       void vscode.window.showErrorMessage(text, 'Learn More', 'Show Output').then((pick) => {
         if (pick === 'Learn More' && problem) void vscode.env.openExternal(vscode.Uri.parse(docsUrl(problem.code)));
@@ -177,74 +279,31 @@ export class PurgeService implements vscode.Disposable {
     return pick === 'Purge the Valid Ones';
   }
 
-  private async purgeProvider(
-    provider: ProviderId,
-    urls: string[],
-    options: PurgeRequestOptions,
-  ): Promise<{ batch?: HistoryBatch; results: PurgeResult[]; invalid: TargetCheck[] } | undefined> {
-    const label = adapterFor(provider).label;
-    const config = this.settings.configProblems(provider);
-    if (config.length) {
-      const pick = await vscode.window.showErrorMessage(`${label} settings: ${config[0].message}`, 'Open Settings');
-      if (pick) void vscode.commands.executeCommand('workbench.action.openSettings', `cdnPurge.${provider}`);
-      return undefined;
-    }
-    const plan = planPurge(urls, this.settings.checker(provider), {
-      coalesce: provider === 'imagekit' ? this.settings.coalesce : undefined,
-    });
-    if (!(await this.reportInvalid(provider, plan))) return { results: [], invalid: plan.invalid };
-    const requests = plan.requests;
-    if (requests.length === 0) return undefined;
-
-    let api: { base: string; loopback: boolean };
-    try {
-      api = this.settings.apiBase(provider);
-    } catch (e) {
-      void vscode.window
-        .showErrorMessage((e as Error).message, 'Open Settings')
-        .then(
-          (a) => a && vscode.commands.executeCommand('workbench.action.openSettings', `cdnPurge.${provider}.apiBase`),
-        );
-      return undefined;
-    }
-    const target = api.loopback ? `emulator ${new URL(api.base).host}` : new URL(api.base).host;
+  private async confirm(batch: PurgeBatch, options: PurgeRequestOptions): Promise<boolean> {
+    const { requests } = batch;
     const wildcards = requests.filter((r) => r.kind === 'wildcard');
-    if (this.settings.confirm && !options.noConfirm && (requests.length > 1 || wildcards.length > 0)) {
-      const covered = requests.reduce((n, r) => n + r.covers.length, 0);
-      const lines = requests.slice(0, 12).map((r) => `${r.kind === 'wildcard' ? '✱ ' : ''}${r.url}`);
-      if (requests.length > 12) lines.push(`… and ${requests.length - 12} more`);
-      const pick = await vscode.window.showWarningMessage(
-        `Purge ${requests.length} ${label} request${requests.length === 1 ? '' : 's'}${covered > requests.length ? ` covering ${covered} URLs` : ''}${api.loopback ? ' (local emulator)' : ''}?`,
-        {
-          modal: true,
-          detail: `${wildcards.length ? `${wildcards.length} wildcard${wildcards.length === 1 ? '' : 's'}: every URL starting with the part before * is purged.\n` : ''}${lines.join('\n')}`,
-        },
-        'Purge',
-      );
-      if (pick !== 'Purge') return undefined;
-    }
+    if (!this.settings.confirm || options.noConfirm || (requests.length <= 1 && wildcards.length === 0)) return true;
+    const covered = requests.reduce((n, r) => n + r.covers.length, 0);
+    const lines = requests.slice(0, 12).map((r) => `${r.kind === 'wildcard' ? '✱ ' : ''}${r.url}`);
+    if (requests.length > 12) lines.push(`… and ${requests.length - 12} more`);
+    const pick = await vscode.window.showWarningMessage(
+      `Purge ${requests.length} ${batch.provider.label} request${requests.length === 1 ? '' : 's'}${covered > requests.length ? ` covering ${covered} URLs` : ''}${batch.emulator ? ' (local emulator)' : ''}?`,
+      {
+        modal: true,
+        detail: `${wildcards.length ? `${wildcards.length} wildcard${wildcards.length === 1 ? '' : 's'}: every URL starting with the part before * is purged.\n` : ''}${lines.join('\n')}`,
+      },
+      'Purge',
+    );
+    return pick === 'Purge';
+  }
 
-    const key = await this.keyFor(provider, api.loopback);
-    if (!key) return undefined;
-
-    // The emulator's purges are counted apart from the real accounts'.
-    const quotaPrefix = api.loopback ? 'emulator:' : '';
-    if (provider === 'imagekit') {
-      const over = await this.quota.checkBatch(requests, quotaPrefix);
-      if (over) {
-        const pick = await vscode.window.showWarningMessage(over.message, { modal: true }, 'Purge Anyway');
-        if (pick !== 'Purge Anyway') return undefined;
-      }
-    }
-
-    const client = await this.http();
-    const adapter = adapterFor(provider);
-    const batch = this.history.add({
-      provider,
+  private begin(batch: PurgeBatch, options: PurgeRequestOptions): HistoryBatch {
+    const record = this.history.add({
+      provider: batch.provider.id,
       source: options.source,
-      target,
-      apiBase: api.base,
-      requests: requests.map((r) => ({
+      target: batch.target,
+      apiBase: batch.api.base,
+      requests: batch.requests.map((r) => ({
         id: this.history.newId('r'),
         url: r.url,
         kind: r.kind,
@@ -254,84 +313,40 @@ export class PurgeService implements vscode.Disposable {
       })),
     });
     this.log.info(
-      `[${provider}] purging ${requests.length} request${requests.length === 1 ? '' : 's'} via ${target} (${options.source})`,
+      `[${batch.provider.id}] purging ${batch.requests.length} request${batch.requests.length === 1 ? '' : 's'} via ${batch.target} (${options.source})`,
     );
+    return record;
+  }
 
-    const results = await vscode.window.withProgress(
-      { location: vscode.ProgressLocation.Notification, title: `Purging from ${label}`, cancellable: true },
-      async (progress, token) => {
-        const controller = new AbortController();
-        const sub = token.onCancellationRequested(() => controller.abort());
-        try {
-          // A copy from before the purge lets "verify" tell a new version from the old one.
-          const exact = batch.requests.filter((r) => r.kind === 'exact').slice(0, SNAPSHOT_LIMIT);
-          if (exact.length) {
-            progress.report({ message: 'reading the current versions…' });
-            await Promise.all(
-              exact.map(async (r) => {
-                const s = await snapshotAsset(r.url, await this.assetClient(), {
-                  emulatorBase: api.loopback ? api.base : undefined,
-                  signal: controller.signal,
-                });
-                if (s.validator) this.history.update(r.id, { before: s.validator });
-              }),
-            );
-          }
-          let done = 0;
-          progress.report({ message: `sending ${requests.length} request${requests.length === 1 ? '' : 's'}…` });
-          return await executePlan(requests, {
-            adapter,
-            apiBase: api.base,
-            key,
-            client,
-            signal: controller.signal,
-            ...(this.settings.rateLimit(provider) !== undefined
-              ? { ratePerSecond: this.settings.rateLimit(provider) }
-              : {}),
-            onResult: (res, i) => {
-              done++;
-              progress.report({ increment: 100 / requests.length, message: `${done} of ${requests.length}` });
-              this.log.result(provider, res);
-              this.history.update(batch.requests[i].id, {
-                state: res.status,
-                httpStatus: res.httpStatus,
-                requestId: res.requestId,
-                supportId: res.supportId,
-                ms: res.ms,
-                attempts: res.attempts,
-                message: res.message,
-                hint: res.hint,
-                finishedAt: Date.now(),
-                ...(provider === 'imagekit' && res.status === 'accepted' && res.requestId
-                  ? { live: 'Pending' as const }
-                  : {}),
-              });
-            },
-          });
-        } finally {
-          sub.dispose();
-        }
-      },
-    );
-
-    if (provider === 'imagekit') {
-      // Accepted purges and those that may have been received count; refused (4xx, 5xx) and unsent ones do not.
-      await this.quota
-        .recordBatch(requests, results.map(spendsQuota), quotaPrefix)
-        .then(undefined, (e: Error) => this.log.warn(`could not record the ImageKit quota count: ${e.message}`));
+  /** A copy from before the purge lets "verify" tell a new version from the old one. */
+  private async snapshots(
+    batch: PurgeBatch,
+    record: HistoryBatch | undefined,
+    signal: AbortSignal | undefined,
+    report: (message: string) => void,
+  ): Promise<void> {
+    const exact = (record?.requests ?? []).filter((r) => r.kind === 'exact').slice(0, SNAPSHOT_LIMIT);
+    if (exact.length) {
+      report('reading the current versions…');
+      const client = await this.transport.assets();
+      const emulatorBase = emulatorBaseOf(batch.api.base);
+      await Promise.all(
+        exact.map(async (r) => {
+          const s = await snapshotAsset(r.url, client, { emulatorBase, signal });
+          if (s.validator) this.history.update(r.id, { before: s.validator });
+        }),
+      );
     }
-    this.emitter.fire(batch);
-    void this.summarise(provider, batch, results, plan.invalid.length);
-    return { batch, results, invalid: plan.invalid };
+    report(`sending ${batch.requests.length} request${batch.requests.length === 1 ? '' : 's'}…`);
   }
 
   private async summarise(
-    provider: ProviderId,
+    p: ProviderPlugin,
     batch: HistoryBatch,
     results: PurgeResult[],
     invalid: number,
   ): Promise<void> {
-    const label = adapterFor(provider).label;
+    const label = p.label;
     const failed = results.filter((r) => !r.ok && r.status !== 'cancelled' && r.status !== 'unknown');
     const unknown = results.filter((r) => r.status === 'unknown');
     const cancelled = results.filter((r) => r.status === 'cancelled').length;
@@ -339,12 +354,13 @@ export class PurgeService implements vscode.Disposable {
     if (failed.length) {
       const first = failed[0];
       const pick = await vscode.window.showErrorMessage(
-        `${failed.length} of ${results.length} ${label} purge${results.length === 1 ? '' : 's'} failed${first.httpStatus ? ` (HTTP ${first.httpStatus})` : ''}: ${first.message ?? ''} ${first.hint ?? ''}`.trim(),
+        `${failed.length} of ${results.length} ${label} purge${results.length === 1 ? '' : 's'} failed${first.httpStatus ? ` (HTTP ${first.httpStatus})` : ''}: ${first.message ?? ''} ${first.hint ?? ''}${remedyText(p, first.remedy)}`.trim(),
         'Show Output',
-        'Purge Again',
+        first.remedy === 'key' ? 'Set API Key' : 'Purge Again',
       );
       if (pick === 'Show Output') this.log.show();
-      if (pick === 'Purge Again') void vscode.commands.executeCommand('cdnPurge.retryBatch', batch.id);
+      if (pick === 'Set API Key') void vscode.commands.executeCommand(Command.setKey, p.id);
+      if (pick === 'Purge Again') void vscode.commands.executeCommand(InternalCommand.retryBatch, batch.id);
       return;
     }
     if (unknown.length) {
@@ -355,7 +371,7 @@ export class PurgeService implements vscode.Disposable {
         'Show History',
       );
       if (pick === 'Show Output') this.log.show();
-      if (pick === 'Show History') void vscode.commands.executeCommand('cdnPurge.history.focus');
+      if (pick === 'Show History') void vscode.commands.executeCommand(VsCodeCommand.focusHistory);
       return;
     }
     if (cancelled) {
@@ -368,22 +384,23 @@ export class PurgeService implements vscode.Disposable {
       return;
     }
     const them = ok === 1 ? 'it' : 'them';
-    const note =
-      provider === 'imgix'
-        ? ` imgix received ${them}; a 200 does not mean done: verify by fetching again.`
-        : ` ImageKit is processing ${them}; the history shows when ${ok === 1 ? 'it completes' : 'they complete'}.`;
-    const actions = provider === 'imgix' ? ['Verify', 'Show History'] : ['Show History'];
+    // Without a status API, "done" is found out by fetching the asset again.
+    const verify = !p.status;
+    const note = verify
+      ? ` ${label} received ${them}; a 200 does not mean done: verify by fetching again.`
+      : ` ${label} is processing ${them}; the history shows when ${ok === 1 ? 'it completes' : 'they complete'}.`;
+    const actions = verify ? ['Verify', 'Show History'] : ['Show History'];
     const pick = await vscode.window.showInformationMessage(
       `Purged ${ok} ${label} request${ok === 1 ? '' : 's'}${invalid ? ` (${invalid} invalid, not sent)` : ''}.${note}`,
       ...actions,
     );
-    if (pick === 'Verify') void vscode.commands.executeCommand('cdnPurge.verifyBatch', batch.id);
-    if (pick === 'Show History') void vscode.commands.executeCommand('cdnPurge.history.focus');
+    if (pick === 'Verify') void vscode.commands.executeCommand(InternalCommand.verifyBatch, batch.id);
+    if (pick === 'Show History') void vscode.commands.executeCommand(VsCodeCommand.focusHistory);
   }
 
   dispose(): void {
     this.emitter.dispose();
     // Closing drops idle keep-alive connections; nothing is waiting for it.
-    Promise.all([this.client?.close(), this.fetcher?.close()]).catch(() => undefined);
+    if (this.ownsTransport) this.transport.close().catch(() => undefined);
   }
 }

@@ -3,15 +3,18 @@
 // emulator and a test key never to the real API.
 
 import * as vscode from 'vscode';
-import type { ProviderId } from '../core/provider';
+import type { KeySlot } from '../core/emulator';
+import { isProviderId, providerById } from '../core/providers/registry';
+import type { ProviderId } from '../core/providers/types';
 
-export type KeySlot = 'real' | 'emulator';
+export type { KeySlot };
 
-const NAMES: Record<ProviderId, string> = { imagekit: 'ImageKit private key', imgix: 'imgix API key' };
-
+/** The key's name in messages ("ImageKit private key"), from the provider's plugin. */
 export function keyName(provider: ProviderId): string {
-  return NAMES[provider];
+  return providerById(provider)?.key.label ?? `${provider} API key`;
 }
+
+const SECRET_ID = /^cdnPurge\.key\.([a-z][a-z0-9-]*)(\.emulator)?$/;
 
 export class KeyStore implements vscode.Disposable {
   private readonly emitter = new vscode.EventEmitter<ProviderId>();
@@ -20,8 +23,8 @@ export class KeyStore implements vscode.Disposable {
 
   constructor(private readonly secrets: vscode.SecretStorage) {
     this.subscription = secrets.onDidChange((e) => {
-      const m = /^cdnPurge\.key\.(imagekit|imgix)(\.emulator)?$/.exec(e.key);
-      if (m) this.emitter.fire(m[1] as ProviderId);
+      const m = SECRET_ID.exec(e.key);
+      if (m && isProviderId(m[1])) this.emitter.fire(m[1]);
     });
   }
 
@@ -57,7 +60,5 @@ export function validateKeyInput(provider: ProviderId, value: string): string | 
   const v = value.trim();
   if (v === '') return `Paste the ${keyName(provider)}.`;
   if (/\s/.test(v)) return 'A key has no spaces or line breaks.';
-  if (provider === 'imagekit' && v.startsWith('public_'))
-    return 'This is the public key: the purge API needs the private key (it starts with "private_").';
-  return undefined;
+  return providerById(provider)?.key.check?.(v);
 }

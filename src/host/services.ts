@@ -1,5 +1,7 @@
 // What the commands are given: the extension's services, created once in activate(). No module-level state.
 import type * as vscode from 'vscode';
+import type { Transport } from '../core/transport';
+import type { DocumentIndex } from './documentIndex';
 import type { HistoryStore } from './history';
 import type { HistoryNode, HistoryTreeProvider } from './historyTree';
 import type { PurgeLog } from './log';
@@ -18,4 +20,8 @@ export interface Services {
   poller: StatusPoller;
   tree: vscode.TreeView<HistoryNode>;
   treeProvider: HistoryTreeProvider;
+  /** The HTTP clients (providers' APIs, assets) and the keys in use, shared by everything that sends. */
+  transport: Transport;
+  /** The URLs and purge-pattern problems of open documents (diagnostics, context key, quick fixes). */
+  index: DocumentIndex;
 }

@@ -1,29 +1,90 @@
 // The extension's view of its settings: provider configurations (settings merged with a workspace
-// cdn-purge.json), API bases (checked: http only on loopback), mappings, and change events.
+// cdn-purge.json, per provider plugin), API bases (checked: http only on loopback), mappings, and change events.
 
 import * as vscode from 'vscode';
-import { adapterFor } from '../core/adapters';
-import { IMGIX_PURGE_RATE } from '../core/imgix';
 import {
   configTooLarge,
   emptyProjectConfig,
+  mergeProviderConfig,
   parseProjectConfig,
   PROJECT_CONFIG_FILE,
+  type ConfigIssue,
+  type ConfigSection,
   type ProjectConfig,
 } from '../core/config';
+import { isEmulator } from '../core/emulator';
 import { MAX_CONFIG_BYTES } from '../core/limits';
+import type { Checkers } from '../core/lint';
 import type { MappingRule } from '../core/mapping';
 import type { Problem } from '../core/problems';
-import type { Checker, ProviderConfig, ProviderId } from '../core/provider';
-import type { Checkers } from '../core/lint';
+import { provider, providers } from '../core/providers/registry';
+import type { Checker, ProviderConfig, ProviderId } from '../core/providers/types';
 import { classifierFrom, type HostClassifier } from '../core/scanner';
 import { checkApiBase, parseUrl } from '../core/url';
+import {
+  providerSettings,
+  SECTION,
+  Setting,
+  settingId,
+  type ProviderSetting,
+  type ProviderSettingKey,
+  type SettingKey,
+  type SettingValue,
+} from './ids';
 
-export const SECTION = 'cdnPurge';
+export { SECTION };
+
+/** Where the workspace's cdn-purge.json was read from, its text, and what is wrong with it. */
+export interface ProjectConfigSource {
+  uri: vscode.Uri;
+  /** Undefined when the file was not read (too large). */
+  text?: string;
+  errors: readonly string[];
+  /** The errors with the JSON path of the value each is about. */
+  issues: readonly ConfigIssue[];
+}
+
+/** A setting's value: the user's when it has the setting's type, else the default (see ids.ts). */
+export function readSetting<K extends SettingKey>(config: vscode.WorkspaceConfiguration, key: K): SettingValue<K> {
+  return readSpec(config, key, Setting[key] as ProviderSetting<SettingValue<K>>);
+}
+
+/** A provider setting's value (providerSettings(plugin)), the default when missing or of the wrong type. */
+export function readProviderSetting<T>(config: vscode.WorkspaceConfiguration, setting: ProviderSetting<T>): T {
+  return readSpec(config, setting.key, setting);
+}
+
+function readSpec<T>(
+  config: vscode.WorkspaceConfiguration,
+  key: string,
+  spec: { default: T; valid: (v: unknown) => v is T },
+): T {
+  const v = config.get<unknown>(key);
+  return spec.valid(v) ? v : spec.default;
+}
 
 export interface ResolvedApi {
   base: string;
   loopback: boolean;
+}
+
+/** Changes a user setting (undefined removes it), by its typed key. */
+export async function updateSetting<K extends SettingKey>(
+  key: K,
+  value: SettingValue<K> | undefined,
+  target?: vscode.ConfigurationTarget,
+): Promise<void>;
+export async function updateSetting<T>(
+  key: ProviderSettingKey<T>,
+  value: T | undefined,
+  target?: vscode.ConfigurationTarget,
+): Promise<void>;
+export async function updateSetting(
+  key: string,
+  value: unknown,
+  target: vscode.ConfigurationTarget = vscode.ConfigurationTarget.Global,
+): Promise<void> {
+  await vscode.workspace.getConfiguration(SECTION).update(key, value, target);
 }
 
 /** Settings, plus what a workspace's cdn-purge.json adds; rebuilt when either changes. */
@@ -32,6 +93,7 @@ export class Settings implements vscode.Disposable {
   readonly onDidChange = this.emitter.event;
   private project: ProjectConfig = emptyProjectConfig();
   private projectErrors: string[] = [];
+  private projectSource?: ProjectConfigSource;
   private readonly checkerCache = new Map<ProviderId, Checker>();
   private readonly disposables: vscode.Disposable[] = [];
 
@@ -55,24 +117,33 @@ export class Settings implements vscode.Disposable {
   async reloadProject(): Promise<void> {
     let project = emptyProjectConfig();
     let errors: string[] = [];
+    let source: ProjectConfigSource | undefined;
     for (const folder of vscode.workspace.workspaceFolders ?? []) {
       const uri = vscode.Uri.joinPath(folder.uri, PROJECT_CONFIG_FILE);
       try {
         // Not read at all when over the limit: a workspace's file must not stall the extension host.
         if ((await vscode.workspace.fs.stat(uri)).size > MAX_CONFIG_BYTES) {
           errors = [configTooLarge(PROJECT_CONFIG_FILE)];
+          source = { uri, errors, issues: [{ message: errors[0], path: [] }] };
           break;
         }
         const bytes = await vscode.workspace.fs.readFile(uri);
-        ({ config: project, errors } = parseProjectConfig(Buffer.from(bytes).toString('utf8'), PROJECT_CONFIG_FILE));
+        const text = Buffer.from(bytes).toString('utf8');
+        const parsed = parseProjectConfig(text, PROJECT_CONFIG_FILE);
+        ({ config: project, errors } = parsed);
+        source = { uri, text, errors, issues: parsed.issues };
         break;
       } catch {
         // no cdn-purge.json in this folder
       }
     }
-    if (JSON.stringify([project, errors]) === JSON.stringify([this.project, this.projectErrors])) return;
+    const same =
+      JSON.stringify([project, errors, source?.uri.toString(), source?.text]) ===
+      JSON.stringify([this.project, this.projectErrors, this.projectSource?.uri.toString(), this.projectSource?.text]);
+    if (same) return;
     this.project = project;
     this.projectErrors = errors;
+    this.projectSource = source;
     this.changed();
   }
 
@@ -89,36 +160,48 @@ export class Settings implements vscode.Disposable {
     return this.projectErrors;
   }
 
-  providerConfig(provider: ProviderId): ProviderConfig {
-    const c = this.config;
-    if (provider === 'imagekit') {
-      return { endpoints: unique([...this.project.imagekit.endpoints, ...c.get<string[]>('imagekit.endpoints', [])]) };
-    }
-    const sourceId = c.get<string>('imgix.sourceId', '') || this.project.imgix.sourceId;
-    const subImage = c.get<boolean>('imgix.subImage', false) || this.project.imgix.subImage === true;
-    return {
-      endpoints: unique([...this.project.imgix.domains, ...c.get<string[]>('imgix.domains', [])]),
-      ...(sourceId ? { sourceId } : {}),
-      ...(subImage ? { subImage } : {}),
-    };
+  /** The cdn-purge.json in use (the first workspace folder's that has one), undefined when there is none. */
+  get projectConfig(): ProjectConfigSource | undefined {
+    return this.projectSource;
   }
 
-  checker(provider: ProviderId): Checker {
-    let checker = this.checkerCache.get(provider);
+  /** A setting, typed, with the default for a missing or mistyped value. */
+  get<K extends SettingKey>(key: K): SettingValue<K> {
+    return readSetting(this.config, key);
+  }
+
+  /**
+   * A provider's configuration: cdn-purge.json's section, then the settings (endpoint lists add up, cdn-purge.json's
+   * first; a setting's string option wins; a boolean option is on when either says so). Endpoints trimmed, blanks
+   * and duplicates dropped.
+   */
+  providerConfig(id: ProviderId): ProviderConfig {
+    const p = provider(id);
+    const keys = providerSettings(p);
+    const c = this.config;
+    const fromSettings: ConfigSection = { [p.settings.endpointsKey]: readProviderSetting(c, keys.endpoints) };
+    for (const [name, setting] of Object.entries(keys.options))
+      fromSettings[name] = readProviderSetting<string | boolean>(c, setting);
+    const merged = mergeProviderConfig(p, [this.project.providers[p.id], fromSettings]);
+    return { ...merged, endpoints: unique(merged.endpoints ?? []) };
+  }
+
+  checker(id: ProviderId): Checker {
+    let checker = this.checkerCache.get(id);
     if (!checker) {
-      checker = adapterFor(provider).checker(this.providerConfig(provider));
-      this.checkerCache.set(provider, checker);
+      checker = provider(id).checker(this.providerConfig(id));
+      this.checkerCache.set(id, checker);
     }
     return checker;
   }
 
-  configProblems(provider: ProviderId): Problem[] {
-    return this.checker(provider).configProblems;
+  configProblems(id: ProviderId): Problem[] {
+    return this.checker(id).configProblems;
   }
 
-  /** Both providers' checkers, as the linter and the scanner take them. */
+  /** Every registered provider's checker, as the linter and the scanner take them. */
   checkers(): Checkers {
-    return { imagekit: this.checker('imagekit'), imgix: this.checker('imgix') };
+    return Object.fromEntries(providers().map((p) => [p.id, this.checker(p.id)]));
   }
 
   classifier(): HostClassifier {
@@ -132,51 +215,55 @@ export class Settings implements vscode.Disposable {
   }
 
   /** The checked API base; throws an Error whose message says what to do. */
-  apiBase(provider: ProviderId): ResolvedApi {
-    const raw = this.config.get<string>(`${provider}.apiBase`) || adapterFor(provider).defaultApiBase;
+  apiBase(id: ProviderId): ResolvedApi {
+    const p = provider(id);
+    const setting = providerSettings(p).apiBase;
+    const raw = readProviderSetting(this.config, setting) || p.defaultApiBase;
     const r = checkApiBase(raw);
-    if (!r.ok) throw new Error(`${r.problem.message} (setting cdnPurge.${provider}.apiBase)`);
+    if (!r.ok) throw new Error(`${r.problem.message} (setting ${settingId(setting.key)})`);
     return r.api;
   }
 
-  /** ImageKit coalescing: the requests a wildcard must save; 0 is off (the planner's reading too). */
+  /** Coalescing for providers that take wildcards: the requests a wildcard must save; 0 is off. */
   get coalesce(): number {
-    return this.config.get<number>('coalesce', 0);
+    return this.get('coalesce');
   }
 
   /**
-   * Purges a second to send to a provider: imgix's setting (default 10, its documented limit; 0 = no fixed pace,
-   * adapt to refusals only). ImageKit has no setting: its own X-RateLimit headers set the pace.
+   * Purges a second to send to a provider, for a provider with such a setting (imgix: default 10, its documented
+   * limit; 0 = no fixed pace, adapt to refusals only). Undefined for one paced by its own headers (ImageKit).
    */
-  rateLimit(provider: ProviderId): number | undefined {
-    if (provider !== 'imgix') return undefined;
-    const v = this.config.get<number>('imgix.rateLimit', IMGIX_PURGE_RATE);
-    return typeof v === 'number' && Number.isFinite(v) && v >= 0 ? v : IMGIX_PURGE_RATE;
+  rateLimit(id: ProviderId): number | undefined {
+    const setting = providerSettings(provider(id)).rateLimit;
+    return setting ? readProviderSetting(this.config, setting) : undefined;
   }
 
   get confirm(): boolean {
-    return this.config.get<boolean>('confirm', true);
+    return this.get('confirm');
   }
 
   get diagnosticsEnabled(): boolean {
-    return this.config.get<boolean>('diagnostics.enabled', true);
+    return this.get('diagnostics.enabled');
   }
 
   /**
-   * The local emulator, when CDN Purge uses one: a loopback ImageKit API base is the emulator (it serves both
-   * APIs and the CDN on one port). Undefined when the real APIs are in use.
+   * The local emulator, when CDN Purge uses one: the first emulated provider's loopback API base (the emulator
+   * serves every provider's API and the CDN on one port). Undefined when the real APIs are in use.
    */
   get emulatorUrl(): string | undefined {
-    try {
-      const api = this.apiBase('imagekit');
-      return api.loopback ? api.base : undefined;
-    } catch {
-      return undefined;
+    for (const p of providers().filter((x) => x.emulator)) {
+      try {
+        const api = this.apiBase(p.id);
+        if (isEmulator(api)) return api.base;
+      } catch {
+        // a refused API base is not the emulator
+      }
     }
+    return undefined;
   }
 
   mappings(): MappingRule[] {
-    return [...this.project.mappings, ...this.config.get<MappingRule[]>('mappings', [])];
+    return [...this.project.mappings, ...this.get('mappings')];
   }
 
   dispose(): void {
@@ -184,6 +271,6 @@ export class Settings implements vscode.Disposable {
   }
 }
 
-function unique(xs: string[]): string[] {
+function unique(xs: readonly string[]): string[] {
   return [...new Set(xs.map((x) => x.trim()).filter((x) => x !== ''))];
 }

@@ -1,10 +1,13 @@
 // The URLs a command acts on in an editor: those in the selection, or the one under the cursor. Also keeps the
-// context key `cdnPurge.documentHasUrls` current for the editor's context menu. A key for "the cursor is on a URL"
-// would not do: a right-click moves the cursor and opens the menu at once, before such a key could follow. So the
-// item shows in any document with CDN URLs, and the command reads the URL at the (moved) cursor.
+// context key `cdnPurge.documentHasUrls` current for the editor's context menu, from the document index. A key for
+// "the cursor is on a URL" would not do: a right-click moves the cursor and opens the menu at once, before such a
+// key could follow. So the item shows in any document with CDN URLs, and the command reads the URL at the (moved)
+// cursor.
 
 import * as vscode from 'vscode';
 import { scanText, type ScanMatch } from '../core/scanner';
+import type { DocumentIndex } from './documentIndex';
+import { ContextKey, VsCodeCommand } from './ids';
 import type { Settings } from './settings';
 
 /** Only this much text around the cursor is scanned, so a minified one-line file stays cheap. */
@@ -30,39 +33,35 @@ export function urlsAt(editor: vscode.TextEditor, settings: Settings): ScanMatch
   return scanText(text, classify).filter((m) => m.start <= at && at <= m.end);
 }
 
-const DOCUMENT_DEBOUNCE_MS = 300;
-/** Documents larger than this are not scanned for the menu (the diagnostics' limit too). */
-const MAX_SCANNED = 5 * 1024 * 1024;
-
+/** Keeps `cdnPurge.documentHasUrls` true while the active editor's document has a CDN URL, from the index. */
 export class DocumentUrlsContext implements vscode.Disposable {
   private readonly disposables: vscode.Disposable[] = [];
   private last: boolean | undefined;
-  private timer?: ReturnType<typeof setTimeout>;
 
-  constructor(private readonly settings: Settings) {
+  constructor(private readonly index: DocumentIndex) {
     this.disposables.push(
-      vscode.window.onDidChangeActiveTextEditor((e) => this.update(e)),
-      vscode.workspace.onDidChangeTextDocument((e) => {
-        if (e.document !== vscode.window.activeTextEditor?.document) return;
-        if (this.timer) clearTimeout(this.timer);
-        this.timer = setTimeout(() => this.update(vscode.window.activeTextEditor), DOCUMENT_DEBOUNCE_MS);
+      vscode.window.onDidChangeActiveTextEditor(() => this.update()),
+      index.onDidUpdate(({ document }) => {
+        if (document === vscode.window.activeTextEditor?.document) this.update();
       }),
-      settings.onDidChange(() => this.update(vscode.window.activeTextEditor)),
     );
-    this.update(vscode.window.activeTextEditor);
+    this.update();
   }
 
-  private update(editor: vscode.TextEditor | undefined): void {
-    const text = editor?.document.getText() ?? '';
-    const has =
-      text.length > 0 && text.length <= MAX_SCANNED && scanText(text, this.settings.classifier(), 1).length > 0;
+  private update(): void {
+    const doc = vscode.window.activeTextEditor?.document;
+    const has = doc ? (this.index.get(doc)?.matches.length ?? 0) > 0 : false;
     if (has === this.last) return;
     this.last = has;
-    void vscode.commands.executeCommand('setContext', 'cdnPurge.documentHasUrls', has);
+    void vscode.commands.executeCommand(VsCodeCommand.setContext, ContextKey.documentHasUrls, has);
+  }
+
+  /** The value last set (for tests). */
+  get value(): boolean | undefined {
+    return this.last;
   }
 
   dispose(): void {
-    if (this.timer) clearTimeout(this.timer);
     for (const d of this.disposables) d.dispose();
   }
 }

@@ -4,7 +4,7 @@
 import assert from 'node:assert/strict';
 import fc from 'fast-check';
 import type { Plan } from '../../src/core/planner';
-import type { Checker } from '../../src/core/provider';
+import type { Checker } from '../../src/core/providers/types';
 
 export const ENDPOINTS = [
   'https://ik.imagekit.io/demo',
@@ -167,4 +167,49 @@ export function checkInvariants(inputs: string[], checker: Checker, coalesce: nu
       assert.ok(r.covers.length >= coalesce + 1, `${r.url} covers ${r.covers.length} < ${coalesce + 1}`);
     }
   }
+}
+
+// ---- input wildcards and their siblings ---------------------------------------------------------------------------
+
+const SIBLING_DIRS = ['https://ik.imagekit.io/demo/images/products', 'https://ik.imagekit.io/demo/shoes/red'];
+const SIBLING_STEMS = ['red-1', 'red-10', 'red-1x', 'red-', 'red', 're', 'red-2', 'rec', 'reda', 'red_1', 'red-1/a'];
+
+/**
+ * Wildcards asked for in the input (`<dir>/<prefix>*`, always broad enough: two levels) mixed with files in the same
+ * folder whose names share part of the prefix but do not start with it (`red-1*` and `red-.jpg`, `red.jpg`,
+ * `red-2.jpg`): the case where a wildcard must not absorb a sibling it does not cover.
+ */
+export const siblingUrl = fc
+  .record({
+    dir: fc.constantFrom(...SIBLING_DIRS),
+    stem: fc.constantFrom(...SIBLING_STEMS),
+    cut: fc.nat(6),
+    wildcard: fc.boolean(),
+    e: fc.constantFrom('.jpg', '.png', ''),
+  })
+  .map(({ dir, stem, cut, wildcard, e }) =>
+    wildcard ? `${dir}/${stem.slice(0, Math.max(1, stem.length - (cut % stem.length)))}*` : `${dir}/${stem}${e}`,
+  );
+
+/**
+ * What the planner must do with coalescing off, worked out independently of it: every input wildcard not under
+ * another one is a request covering exactly the valid URLs that start with its prefix; every other valid URL is a
+ * request of its own.
+ */
+export function expectedWithoutCoalescing(inputs: string[], checker: Checker): Map<string, string[]> {
+  const valid = new Map<string, 'exact' | 'wildcard'>();
+  for (const i of inputs) {
+    const t = checker.check(i);
+    if (t.ok && t.normalized) valid.set(t.normalized, t.kind);
+  }
+  const prefix = (u: string) => (valid.get(u) === 'wildcard' ? u.slice(0, -1) : u);
+  const wildcards = [...valid.keys()].filter((u) => valid.get(u) === 'wildcard');
+  const top = wildcards.filter((w) => !wildcards.some((o) => o !== w && prefix(w).startsWith(prefix(o))));
+  const plan = new Map<string, string[]>();
+  for (const u of valid.keys()) {
+    const owner = top.find((w) => prefix(u).startsWith(prefix(w)));
+    const key = owner ?? u;
+    plan.set(key, [...(plan.get(key) ?? []), u].sort());
+  }
+  return plan;
 }

@@ -6,17 +6,17 @@ import assert from 'node:assert/strict';
 import fc from 'fast-check';
 import picomatch from 'picomatch';
 import { LineSplitter } from '../../src/cli/args';
-import { parseProjectConfig } from '../../src/core/config';
+import { parseProjectConfig, providerConfigFrom } from '../../src/core/config';
 import { gitRefProblem } from '../../src/core/git';
 import { compileGlob } from '../../src/core/glob';
-import { imagekit } from '../../src/core/imagekit';
-import { imgix } from '../../src/core/imgix';
+import { imagekit } from '../../src/core/providers/imagekit';
+import { imgix } from '../../src/core/providers/imgix';
 import { MAX_LINE_LENGTH, MAX_URL_LENGTH } from '../../src/core/limits';
 import { lintText } from '../../src/core/lint';
 import { normalizeRelPath, PathMapper } from '../../src/core/mapping';
 import { planPurge } from '../../src/core/planner';
 import { PROBLEM_CODES, type Problem } from '../../src/core/problems';
-import type { Checker, TargetCheck } from '../../src/core/provider';
+import type { Checker, TargetCheck } from '../../src/core/providers/types';
 import { redact } from '../../src/core/redact';
 import { classifierFrom, scanText, type HostClassifier, type ScanMatch } from '../../src/core/scanner';
 import { safeText } from '../../src/core/untrusted';
@@ -730,34 +730,32 @@ export const PROPERTIES: FuzzProperty[] = [
     (text) => {
       const { config, errors } = parseProjectConfig(text);
       assert.ok(Array.isArray(errors) && errors.every((e) => typeof e === 'string' && e.length > 0));
-      assert.ok(config.imagekit.endpoints.every((e) => typeof e === 'string'));
-      assert.ok(config.imgix.domains.every((e) => typeof e === 'string'));
-      assert.ok(config.imgix.sourceId === undefined || typeof config.imgix.sourceId === 'string');
-      assert.ok(config.imgix.subImage === undefined || typeof config.imgix.subImage === 'boolean');
+      const ik = providerConfigFrom(config, imagekit);
+      const ix = providerConfigFrom(config, imgix);
+      assert.ok(ik.endpoints?.every((e) => typeof e === 'string'));
+      assert.ok(ix.endpoints?.every((e) => typeof e === 'string'));
+      assert.ok(ix.sourceId === undefined || typeof ix.sourceId === 'string');
+      assert.ok(ix.subImage === undefined || typeof ix.subImage === 'boolean');
       assert.ok(
         Array.isArray(config.mappings) &&
           config.mappings.every((m) => typeof m === 'object' && m !== null && !Array.isArray(m)),
       );
       // The extension and the CLI build their checkers and mapper from it: those never throw either.
-      imagekit.checker({ endpoints: config.imagekit.endpoints });
-      imgix.checker({
-        endpoints: config.imgix.domains,
-        sourceId: config.imgix.sourceId,
-        subImage: config.imgix.subImage,
-      });
+      imagekit.checker(ik);
+      imgix.checker(ix);
       new PathMapper(config.mappings);
     },
   ),
 
   property(
-    'responses: imagekit.parsePurge/parseStatus and imgix.parsePurge take any status and bytes without throwing',
+    'responses: imagekit.parsePurge/status.parse and imgix.parsePurge take any status and bytes without throwing',
     fc.tuple(statusArb, bodyArb),
     ([status, body]) => {
       const ik = imagekit.parsePurge(status, body);
       assertOutcomeShape(ik, status);
       if (ik.ok) assert.ok(status === 200 || status === 201, `ImageKit ok on ${status}`);
       assert.ok(ik.ok ? ik.status === 'accepted' : ik.status === 'failed');
-      const st = imagekit.parseStatus!(status, body);
+      const st = imagekit.status!.parse(status, body);
       assertOutcomeShape(st, status);
       if (st.ok) assert.ok(status === 200 && typeof st.status === 'string');
       const ix = imgix.parsePurge(status, body);

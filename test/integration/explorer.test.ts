@@ -3,7 +3,7 @@ import assert from 'node:assert/strict';
 import * as vscode from 'vscode';
 import { HistoryStore } from '../../src/host/history';
 import type { PurgeOutcome } from '../../src/host/purgeService';
-import { emulatorRequests, resetEmulator, useEmulator } from './helpers';
+import { captureMessages, emulatorRequests, resetEmulator, useEmulator } from './helpers';
 
 describe('Explorer purges through mappings', function () {
   this.timeout(60_000);
@@ -97,11 +97,25 @@ describe('Explorer purges through mappings', function () {
   it('says what to do when no mapping matches', async () => {
     const outside = vscode.Uri.joinPath(dir, 'unmapped.txt');
     await vscode.workspace.fs.writeFile(outside, new Uint8Array([1]));
-    const outcome = await vscode.commands.executeCommand<PurgeOutcome | undefined>('cdnPurge.purgeFiles', outside, [
-      outside,
-    ]);
+    const capture = captureMessages();
+    let outcome: PurgeOutcome | undefined;
+    try {
+      outcome = await vscode.commands.executeCommand<PurgeOutcome | undefined>('cdnPurge.purgeFiles', outside, [
+        outside,
+      ]);
+    } finally {
+      capture.restore();
+    }
     assert.equal(outcome, undefined);
     assert.equal((await emulatorRequests('imagekit')).length, 0);
+    const errors = capture.messages.filter((m) => m.kind === 'error');
+    assert.equal(errors.length, 1, JSON.stringify(capture.messages));
+    // Which file, what to add, where, and a button that goes there.
+    assert.equal(
+      errors[0].message,
+      `No mapping gives a CDN URL for ${folderName}/unmapped.txt. Add a rule such as { "glob": "public/images/**", "url": "https://ik.imagekit.io/<id>/images/" } to cdnPurge.mappings or cdn-purge.json.`,
+    );
+    assert.deepEqual(errors[0].items, ['Open Settings']);
   });
 });
 
@@ -135,7 +149,7 @@ describe('History store', () => {
     store.dispose();
   });
 
-  it('marks a request that was in flight when VS Code closed as unknown (it may have been received), and stores the change', async () => {
+  it('marks a request that was in flight when VS Code closed, and stores the change', async () => {
     const m = memento({
       'cdnPurge.history.v1': {
         version: 1,
@@ -162,8 +176,9 @@ describe('History store', () => {
     });
     const store = new HistoryStore(m);
     await store.flush();
-    // It was being sent: the server may have received it, so it is never reported as failed or not sent.
+    // It may have reached the provider: "unknown: may have been received", never failed or not sent (README).
     assert.equal(store.all()[0].requests[0].state, 'unknown');
+    assert.match(store.all()[0].requests[0].message ?? '', /VS Code closed before the answer came/);
     const saved = m.data['cdnPurge.history.v1'] as { batches: Array<{ requests: Array<{ state: string }> }> };
     assert.equal(saved.batches[0].requests[0].state, 'unknown');
     store.dispose();

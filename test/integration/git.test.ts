@@ -6,7 +6,7 @@ import * as path from 'node:path';
 import * as vscode from 'vscode';
 import type { PurgeOutcome } from '../../src/host/purgeService';
 import { workspaceFolder } from './harness';
-import { emulatorRequests, resetEmulator, useEmulator } from './helpers';
+import { captureMessages, emulatorRequests, resetEmulator, useEmulator } from './helpers';
 
 describe('Purging what git changed', function () {
   this.timeout(60_000);
@@ -51,8 +51,18 @@ describe('Purging what git changed', function () {
   it('says so when git reports nothing', async () => {
     git('-c', 'user.name=t', '-c', 'user.email=t@example.com', 'add', '-A');
     git('-c', 'user.name=t', '-c', 'user.email=t@example.com', 'commit', '-qm', 'all in');
-    const outcome = await vscode.commands.executeCommand<PurgeOutcome | undefined>('cdnPurge.purgeChanged', 'HEAD');
+    const capture = captureMessages();
+    let outcome: PurgeOutcome | undefined;
+    try {
+      outcome = await vscode.commands.executeCommand<PurgeOutcome | undefined>('cdnPurge.purgeChanged', 'HEAD');
+    } finally {
+      capture.restore();
+    }
     assert.equal(outcome, undefined);
     assert.equal((await emulatorRequests('imagekit')).length, 0);
+    assert.deepEqual(
+      capture.messages.map((m) => [m.kind, m.message]),
+      [['info', 'git reports no changed files since HEAD.']],
+    );
   });
 });

@@ -55,6 +55,9 @@ export async function waitFor<T>(
 
 export const sleep = (ms: number): Promise<void> => new Promise((r) => setTimeout(r, ms));
 
+/** How many tests have started in this run (index.ts counts them), so a test can tell it ran first. */
+export const testRun = { started: 0 };
+
 /** The emulator's URL; a clear error when the runner did not start one. */
 export function emulatorUrl(): string {
   const url = process.env.CDN_PURGE_TEST_EMULATOR_URL;

@@ -4,6 +4,7 @@ import * as fs from 'node:fs';
 import * as path from 'node:path';
 import * as vscode from 'vscode';
 import type { CdnPurgeApi } from '../../src/extension';
+import { StorageKey } from '../../src/host/ids';
 import { emulatorUrl, extension } from './harness';
 
 export { waitFor } from './harness';
@@ -71,4 +72,80 @@ function findFiles(dir: string, pred: (f: string) => boolean, depth = 4): string
     else if (pred(p)) out.push(p);
   }
   return out;
+}
+
+export interface CapturedMessage {
+  kind: 'info' | 'warning' | 'error';
+  message: string;
+  /** The buttons' titles. */
+  items: string[];
+  modal: boolean;
+  detail?: string;
+}
+
+type Show = (message: string, ...rest: unknown[]) => Thenable<unknown>;
+
+/**
+ * Records every notification and dialog the extension shows (it shares this `vscode` API object with the tests).
+ * `answer` picks a button by title; a modal dialog nobody answers is dismissed (resolves undefined) instead of
+ * blocking the test; other messages are shown as usual. Call restore() when done (in a finally).
+ */
+export function captureMessages(answer: (m: CapturedMessage) => string | undefined = () => undefined): {
+  messages: CapturedMessage[];
+  restore(): void;
+} {
+  const w = vscode.window as unknown as Record<
+    'showInformationMessage' | 'showWarningMessage' | 'showErrorMessage',
+    Show
+  >;
+  const originals = {
+    showInformationMessage: w.showInformationMessage,
+    showWarningMessage: w.showWarningMessage,
+    showErrorMessage: w.showErrorMessage,
+  };
+  const messages: CapturedMessage[] = [];
+  const patch = (name: keyof typeof originals, kind: CapturedMessage['kind']): Show =>
+    function (message: string, ...rest: unknown[]) {
+      const options = rest.find(
+        (x): x is vscode.MessageOptions => typeof x === 'object' && x !== null && !('title' in x),
+      );
+      const items = rest.filter(
+        (x): x is string | vscode.MessageItem =>
+          typeof x === 'string' || (typeof x === 'object' && x !== null && 'title' in x),
+      );
+      const m: CapturedMessage = {
+        kind,
+        message,
+        items: items.map((i) => (typeof i === 'string' ? i : i.title)),
+        modal: options?.modal === true,
+        ...(options?.detail ? { detail: options.detail } : {}),
+      };
+      messages.push(m);
+      const pick = answer(m);
+      if (pick !== undefined || m.modal)
+        return Promise.resolve(items.find((i) => (typeof i === 'string' ? i : i.title) === pick));
+      return originals[name].call(vscode.window, message, ...rest);
+    };
+  w.showInformationMessage = patch('showInformationMessage', 'info');
+  w.showWarningMessage = patch('showWarningMessage', 'warning');
+  w.showErrorMessage = patch('showErrorMessage', 'error');
+  return {
+    messages,
+    restore: () => Object.assign(w, originals),
+  };
+}
+
+/** Answers the next quick picks with `pick` (given the items), instead of showing them. Call restore() when done. */
+export function answerQuickPicks(pick: (items: readonly vscode.QuickPickItem[]) => unknown): { restore(): void } {
+  const w = vscode.window as unknown as { showQuickPick: unknown };
+  const original = w.showQuickPick;
+  w.showQuickPick = async (items: readonly vscode.QuickPickItem[] | Thenable<readonly vscode.QuickPickItem[]>) =>
+    pick(await items);
+  return { restore: () => (w.showQuickPick = original) };
+}
+
+/** The history as stored in globalState, once every change so far is written. */
+export async function storedHistory(a: CdnPurgeApi): Promise<{ version: number; batches: unknown[] } | undefined> {
+  await a.history.flush();
+  return a.context.globalState.get(StorageKey.history);
 }

@@ -3,17 +3,19 @@
 // makes VS Code exit with code 1.
 //
 // Which files: every *.test.js under out/test/integration except those in the opt-in folders (packaged/,
-// screenshots/), which run only when CDN_PURGE_SUITE names them. New suites dropped into test/integration/ run with no
-// change anywhere else. CDN_PURGE_GREP filters tests by title (mocha --grep).
+// screenshots/), which run only when CDN_PURGE_SUITE names them, activation.test.js first. New suites dropped into
+// test/integration/ run with no change anywhere else. CDN_PURGE_GREP filters tests by title (mocha --grep).
 //
 // Reporting: the spec reporter's lines go to the console (the runner prints them), a final marker line
 // `CDN-PURGE-TESTS-DONE {json}` carries the counts, and CDN_PURGE_RESULTS_FILE (when set) receives the same JSON.
 import * as fs from 'node:fs';
 import * as path from 'node:path';
 import * as vscode from 'vscode';
-import { log, uiSuitesLeftOut } from './harness';
+import { log, testRun, uiSuitesLeftOut } from './harness';
 
 export const OPT_IN_FOLDERS = ['packaged', 'screenshots'];
+/** Runs before every other file: its test proves the extension activated with no test's help. */
+export const FIRST_FILE = 'activation.test.js';
 export const RESULT_MARKER = 'CDN-PURGE-TESTS-DONE';
 
 export interface TestResults {
@@ -45,7 +47,9 @@ export function selectFiles(root: string, suite: string | undefined): string[] {
       throw new Error(`CDN_PURGE_SUITE must be a folder name under test/integration, not ${JSON.stringify(suite)}`);
     return listTests(path.join(root, suite));
   }
-  return listTests(root).filter((f) => !OPT_IN_FOLDERS.includes(path.relative(root, f).split(path.sep)[0]));
+  const files = listTests(root).filter((f) => !OPT_IN_FOLDERS.includes(path.relative(root, f).split(path.sep)[0]));
+  const first = files.filter((f) => path.relative(root, f) === FIRST_FILE);
+  return [...first, ...files.filter((f) => !first.includes(f))];
 }
 
 export async function run(): Promise<void> {
@@ -66,6 +70,7 @@ async function runMocha(Mocha: typeof import('mocha')): Promise<void> {
     reporter: 'spec',
     color: false,
     forbidOnly: true,
+    forbidPending: true,
     timeout: Number(process.env.CDN_PURGE_MOCHA_TIMEOUT_MS) || 60000,
     slow: 10000,
     ...(grep ? { grep } : {}),
@@ -82,6 +87,7 @@ async function runMocha(Mocha: typeof import('mocha')): Promise<void> {
     (resolve, reject) => {
       try {
         const runner = mocha.run(() => resolve(runner.stats as never));
+        runner.on('test', () => testRun.started++);
         runner.on('fail', (test, err: Error) =>
           failures.push({ title: test.fullTitle(), error: String(err?.message ?? err).slice(0, 2000) }),
         );

@@ -35,12 +35,28 @@ describe('Purging against the emulator', function () {
     const batch = a.history.all()[0];
     assert.equal(batch.provider, 'imagekit');
     assert.equal(batch.requests[0].requestId, r.requestId);
-    await waitFor('the status to turn Completed', async () => {
-      await vscode.commands.executeCommand('cdnPurge.refreshStatus');
-      return a.history.all()[0].requests[0].live === 'Completed';
-    });
-    const item = a.treeProvider.getTreeItem({ type: 'request', batchId: batch.id, requestId: batch.requests[0].id });
-    assert.match(String(item.description), /completed · 201/);
+    // Pending when the purge returns (the emulator completes it 2 s later) ...
+    assert.equal(batch.requests[0].live, 'Pending');
+    const request = () => a.history.find(batch.requests[0].id)?.request;
+    const item = () =>
+      a.treeProvider.getTreeItem({ type: 'request', batchId: batch.id, requestId: batch.requests[0].id });
+    assert.match(String(item().description), /^pending · 201/);
+    const badge = () => a.tree.badge?.value ?? 0;
+    await waitFor('the view badge to count it', () => badge() >= 1 && badge() === a.history.pending().length);
+    // ... and Completed by the extension's own polling: this test sends no status request and runs no command.
+    await waitFor('the poller to see it Completed', () => request()?.live === 'Completed', { timeoutMs: 45_000 });
+    const polls = (await emulatorRequests('imagekit')).filter(
+      (x) => x.method === 'GET' && x.path === `/v1/files/purge/${r.requestId}`,
+    );
+    assert.ok(polls.length >= 1, 'the extension asked ImageKit (the emulator) for the status');
+    assert.ok(
+      polls.every((x) => x.auth === 'valid' && x.status === 200),
+      `status requests with the key, answered: ${JSON.stringify(polls)}`,
+    );
+    assert.ok(request()?.liveCheckedAt, 'the time of the check is kept');
+    assert.match(String(item().description), /^completed · 201/);
+    assert.ok(!a.history.pending().some((p) => p.request.id === batch.requests[0].id));
+    await waitFor('the badge to follow', () => badge() === a.history.pending().length);
   });
 
   it('sends nothing for a wildcard ImageKit refuses', async () => {
@@ -94,7 +110,9 @@ describe('Purging against the emulator', function () {
 
   it('keeps the provider message and a hint when a purge fails, and retries 503s', async () => {
     const a = await useEmulator();
-    await emulator('/_emulator/faults', { kind: 'status', status: 503, count: 1, match: { provider: 'imagekit' } });
+    // Faults for the purges (POST), not for a status request of the poller following an earlier purge.
+    const purges = { provider: 'imagekit', method: 'POST', path: '/v1/files/purge' };
+    await emulator('/_emulator/faults', { kind: 'status', status: 503, count: 1, match: purges });
     const ok = await vscode.commands.executeCommand<PurgeOutcome>(
       'cdnPurge.purgeUrl',
       'https://ik.imagekit.io/demo/integration/retry.jpg',
@@ -106,7 +124,7 @@ describe('Purging against the emulator', function () {
       kind: 'status',
       status: 403,
       body: { message: 'Your account is suspended.', help: 'Contact support.' },
-      match: { provider: 'imagekit' },
+      match: purges,
     });
     const bad = await vscode.commands.executeCommand<PurgeOutcome>(
       'cdnPurge.purgeUrl',

@@ -1,10 +1,10 @@
 // The checkers against hostile input (issue "Hostile input…"): URL length, endpoint lookup that does not grow with
 // the number of endpoints (counted in index probes, never timed), the endpoints limit, and imgix host names.
 import assert from 'node:assert/strict';
-import { imagekit } from '../../src/core/imagekit';
-import { imgix } from '../../src/core/imgix';
+import { imagekit } from '../../src/core/providers/imagekit';
+import { imgix } from '../../src/core/providers/imgix';
 import { MAX_ENDPOINTS, MAX_URL_LENGTH } from '../../src/core/limits';
-import type { TargetCheck } from '../../src/core/provider';
+import type { TargetCheck } from '../../src/core/providers/types';
 import { hostNameProblem, parseUrl } from '../../src/core/url';
 
 function errorCodes(t: TargetCheck): string[] {

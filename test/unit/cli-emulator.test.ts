@@ -6,7 +6,7 @@ import { spawn, type ChildProcess } from 'node:child_process';
 import fs from 'node:fs';
 import os from 'node:os';
 import path from 'node:path';
-import { secretForms } from '../../src/core/redact';
+import { formsOf } from './helpers/key-forms';
 import { DEFAULT_IMAGEKIT_TEST_KEY, DEFAULT_IMGIX_TEST_KEY } from '../../src/emulator';
 import { call, control, emulatorFixture, ikPurge, sleep } from './emulator-helpers';
 
@@ -104,7 +104,7 @@ describe('cdn-purge CLI against the emulator (child process)', function () {
       'custom_emulator_key_8841',
       'custom_imgix_flag_key_3390',
     ]) {
-      for (const form of secretForms(key)) {
+      for (const form of formsOf(key)) {
         // The emulator command prints the default test keys by design (they are public); nothing else may.
         const allowed = (key === DEFAULT_IMAGEKIT_TEST_KEY || key === DEFAULT_IMGIX_TEST_KEY) && form === key;
         if (!allowed) assert.ok(!text.includes(form), `a form of a key (${key.slice(0, 8)}...) was printed`);
@@ -239,7 +239,7 @@ describe('cdn-purge CLI against the emulator (child process)', function () {
       assert.equal(r.code, 1);
       assert.match(r.stdout, /FAIL 401/);
       assert.match(r.stdout, /Your account cannot be authenticated/);
-      for (const form of secretForms(wrong)) assert.ok(!r.stdout.includes(form) && !r.stderr.includes(form));
+      for (const form of formsOf(wrong)) assert.ok(!r.stdout.includes(form) && !r.stderr.includes(form));
       assert.equal(e.requests()[0].auth, 'invalid');
       const s = await runCli(['status', '-p', 'imagekit', '--api-base', e.url, '--json', '000000000000000000000001'], {
         ...ik,
@@ -382,7 +382,7 @@ describe('cdn-purge CLI against the emulator (child process)', function () {
       assert.match(r.stdout, /imgix +accepts the custom key from --imgix-key \(not shown\)/);
       assert.match(r.stdout, /POST \/v1\/files\/purge -> 201 {2}imagekit auth=valid/, '--log prints requests');
       for (const key of [envKey, flagKey])
-        for (const form of secretForms(key)) assert.ok(!r.stdout.includes(form) && !r.stderr.includes(form));
+        for (const form of formsOf(key)) assert.ok(!r.stdout.includes(form) && !r.stderr.includes(form));
     });
 
     it('refuses a non-loopback host and bad numbers with exit 2; --help exits 0', async () => {

@@ -9,23 +9,15 @@ import { monthKey } from '../../src/core/quota';
 import { cliEnv, ensureCliBuilt, runCli, type CliRun } from './helpers/cli';
 import { commitAll, git, initRepo, write } from './helpers/git';
 import { reply, startServer, type TestServer } from './helpers/server';
+import { formsOf } from './helpers/key-forms';
 import { tmpDir } from './helpers/tmp';
 
 const IK_KEY = 'ik_SeCrEt-7f3a9/Key+Zz=';
 const IX_KEY = 'ix_SeCrEt-9c1b2_Tok+Qq=';
 const IK_BASIC = `Basic ${Buffer.from(`${IK_KEY}:`).toString('base64')}`;
 
-/** Every form of a key that must never be printed. */
-function keyForms(key: string): string[] {
-  const b64 = Buffer.from(`${key}:`).toString('base64');
-  return [
-    key,
-    b64,
-    b64.replace(/=+$/, ''),
-    encodeURIComponent(key),
-    Buffer.from(key).toString('base64').replace(/=+$/, ''),
-  ];
-}
+/** Every form of a key that must never be printed: a literal table (helpers/key-forms.ts). */
+const keyForms = formsOf;
 function assertNoKey(run: CliRun): void {
   for (const key of [IK_KEY, IX_KEY]) {
     for (const form of keyForms(key)) {
@@ -154,7 +146,7 @@ describe('cli: cdn-purge as a child process', function () {
         ],
         [
           ['plan', '--provider', 'imgix', '--coalesce', 'https://assets.imgix.net/a.png'],
-          /--coalesce is for ImageKit only/,
+          /--coalesce is for providers with wildcard purges \(imagekit\): imgix has none/,
         ],
         [
           ['plan', '--provider', 'imagekit', '--coalesce=0', 'https://ik.imagekit.io/demo/a.jpg'],
@@ -173,7 +165,7 @@ describe('cli: cdn-purge as a child process', function () {
             '5ebee107e9c05c0001d9c2d3',
             'https://ik.imagekit.io/demo/a.jpg',
           ],
-          /imgix options/,
+          /--source-id is an option of imgix, not of ImageKit/,
         ],
         [['status', '--provider', 'imgix', 'abc'], /imgix has no purge status API/],
         [['status', '--provider', 'imagekit'], /No request id given/],
@@ -717,7 +709,7 @@ describe('cli: cdn-purge as a child process', function () {
       );
     });
 
-    it('the monthly quota: counted per account in CDN_PURGE_STATE_DIR; a batch that would pass 1000 is refused unless --ignore-quota', async () => {
+    it('the monthly quota: counted per account in CDN_PURGE_STATE_DIR (a loopback API base is the emulator: its own counter); a batch that would pass 1000 is refused unless --ignore-quota', async () => {
       const state = tmpDir('cdn-purge-state-');
       const env = { ...ikEnv(), CDN_PURGE_STATE_DIR: state };
       const ok = await runCli(
@@ -736,8 +728,14 @@ describe('cli: cdn-purge as a child process', function () {
       const file = path.join(state, 'quota.json');
       const counts = JSON.parse(fs.readFileSync(file, 'utf8'));
       const month = monthKey(new Date());
-      assert.equal(counts[`quota:imagekit:demo:${month}`], 1);
-      assert.equal(counts[`quota:imagekit:acme:${month}`], 1);
+      // The loopback server is counted as the emulator, never against the real accounts.
+      assert.equal(counts[`quota:imagekit:emulator:demo:${month}`], 1);
+      assert.equal(counts[`quota:imagekit:emulator:acme:${month}`], 1);
+      assert.equal(counts[`quota:imagekit:demo:${month}`], undefined, 'the real account is not counted');
+      assert.deepEqual(Object.keys(counts).sort(), [
+        `quota:imagekit:emulator:acme:${month}`,
+        `quota:imagekit:emulator:demo:${month}`,
+      ]);
       assert.ok(!fs.readFileSync(file, 'utf8').includes(IK_KEY), 'no key in the state file');
 
       // 999 used this month (and next, should the month turn during the test).
@@ -745,7 +743,10 @@ describe('cli: cdn-purge as a child process', function () {
       next.setUTCMonth(next.getUTCMonth() + 1, 1);
       fs.writeFileSync(
         file,
-        JSON.stringify({ [`quota:imagekit:demo:${month}`]: 999, [`quota:imagekit:demo:${monthKey(next)}`]: 999 }),
+        JSON.stringify({
+          [`quota:imagekit:emulator:demo:${month}`]: 999,
+          [`quota:imagekit:emulator:demo:${monthKey(next)}`]: 999,
+        }),
       );
       const before = server.requests.length;
       const refused = await runCli(
@@ -763,9 +764,10 @@ describe('cli: cdn-purge as a child process', function () {
       assert.equal(refused.code, 1);
       assert.match(
         refused.stderr,
-        /2 purge requests for demo would go over ImageKit's limit of 1000 a month: 999 used/,
+        /2 purge requests for demo on the local emulator would go over ImageKit's limit of 1000 a month: 999 used/,
       );
       assert.match(refused.stderr, /--ignore-quota/);
+      assert.match(refused.stderr, /--coalesce makes wildcards/);
       assert.equal(server.requests.length, before, 'nothing sent');
       const other = await runCli(
         ['purge', '--provider', 'imagekit', '--api-base', server.base, 'https://ik.imagekit.io/acme/q5.jpg'],
@@ -786,7 +788,7 @@ describe('cli: cdn-purge as a child process', function () {
         { env },
       );
       assert.equal(forced.code, 0);
-      assert.equal(JSON.parse(fs.readFileSync(file, 'utf8'))[`quota:imagekit:demo:${month}`], 1001);
+      assert.equal(JSON.parse(fs.readFileSync(file, 'utf8'))[`quota:imagekit:emulator:demo:${month}`], 1001);
     });
   });
 
@@ -808,7 +810,10 @@ describe('cli: cdn-purge as a child process', function () {
     const month = monthKey(new Date());
     const used = (state: string) => {
       const f = path.join(state, 'quota.json');
-      return fs.existsSync(f) ? (JSON.parse(fs.readFileSync(f, 'utf8'))[`quota:imagekit:demo:${month}`] ?? 0) : 0;
+      // A loopback API base is the emulator: counted under its own prefix.
+      return fs.existsSync(f)
+        ? (JSON.parse(fs.readFileSync(f, 'utf8'))[`quota:imagekit:emulator:demo:${month}`] ?? 0)
+        : 0;
     };
 
     it('a 400 and a 5xx are not counted against the month; the support id is printed with the failure', async () => {

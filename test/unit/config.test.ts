@@ -20,14 +20,20 @@ describe('config: cdn-purge.json', () => {
   it('parses the README example without errors', () => {
     const { config, errors } = parseProjectConfig(README_EXAMPLE);
     assert.deepEqual(errors, []);
-    assert.deepEqual(config.imagekit.endpoints, ['https://ik.imagekit.io/demo', 'https://images.example.com']);
-    assert.deepEqual(config.imgix, { domains: ['https://assets.imgix.net'], sourceId: '5ebee107e9c05c0001d9c2d3' });
+    assert.deepEqual(config.providers.imagekit.endpoints, [
+      'https://ik.imagekit.io/demo',
+      'https://images.example.com',
+    ]);
+    assert.deepEqual(config.providers.imgix, {
+      domains: ['https://assets.imgix.net'],
+      sourceId: '5ebee107e9c05c0001d9c2d3',
+    });
     assert.equal(config.mappings.length, 2);
     assert.equal(config.mappings[1].url, 'https://assets.imgix.net/{relative}');
   });
 
   it('everything is optional; "$schema" is allowed', () => {
-    assert.deepEqual(parseProjectConfig('{}'), { config: emptyProjectConfig(), errors: [] });
+    assert.deepEqual(parseProjectConfig('{}'), { config: emptyProjectConfig(), errors: [], issues: [] });
     assert.deepEqual(parseProjectConfig('{"$schema": "./schema.json"}').errors, []);
   });
 
@@ -47,7 +53,7 @@ describe('config: cdn-purge.json', () => {
   });
 
   it('each wrong field is reported, and the right ones are kept', () => {
-    const { config, errors } = parseProjectConfig(
+    const { config, errors, issues } = parseProjectConfig(
       JSON.stringify({
         imagekit: { endpoints: ['https://ik.imagekit.io/demo', 3] },
         imgix: { domains: 'https://assets.imgix.net', sourceId: 5, subImage: 'yes' },
@@ -63,6 +69,21 @@ describe('config: cdn-purge.json', () => {
       'cdn-purge.json: imgix.subImage must be true or false.',
       'cdn-purge.json: "mappings" must be a list of {"glob", "url"} objects.',
     ]);
+    assert.deepEqual(
+      issues.map((i) => [i.path, i.message]),
+      errors.map((e, n) => [
+        [
+          ['endpoints'],
+          ['imagekit', 'endpoints'],
+          ['imgix', 'domains'],
+          ['imgix', 'sourceId'],
+          ['imgix', 'subImage'],
+          ['mappings'],
+        ][n],
+        e,
+      ]),
+      'each message with the JSON path of the value it is about',
+    );
     assert.deepEqual(config, emptyProjectConfig());
   });
 
@@ -76,7 +97,8 @@ describe('config: cdn-purge.json', () => {
 
   it('subImage true is read', () => {
     assert.equal(
-      parseProjectConfig('{"imgix": {"subImage": true, "sourceId": "5ebee107e9c05c0001d9c2d3"}}').config.imgix.subImage,
+      parseProjectConfig('{"imgix": {"subImage": true, "sourceId": "5ebee107e9c05c0001d9c2d3"}}').config.providers.imgix
+        .subImage,
       true,
     );
   });
@@ -89,7 +111,6 @@ describe('config: cdn-purge.json', () => {
     assert.deepEqual(providerConfigFrom(config, 'imgix'), {
       endpoints: ['https://assets.imgix.net'],
       sourceId: '5ebee107e9c05c0001d9c2d3',
-      subImage: undefined,
     });
   });
 

@@ -1,7 +1,7 @@
 // The emulator's CDN (stale until a purge takes effect, then the origin's new version) and its control API (request
 // log without keys, reset, origin). Purge timing runs on a ManualClock.
 import assert from 'node:assert/strict';
-import { secretForms } from '../../src/core/redact';
+import { formsOf, WRONG_WITH_PASSWORD_BASIC } from './helpers/key-forms';
 import {
   cdnUrlFromEmulatorPath,
   DEFAULT_IMAGEKIT_TEST_KEY,
@@ -249,9 +249,10 @@ describe('emulator CDN and control API', function () {
         DEFAULT_IMAGEKIT_TEST_KEY,
         DEFAULT_IMGIX_TEST_KEY,
       ]) {
-        for (const form of secretForms(secret))
+        for (const form of formsOf(secret))
           assert.ok(!raw.includes(form), `the log contains a form of ${secret.slice(0, 6)}...`);
       }
+      assert.ok(!raw.includes(WRONG_WITH_PASSWORD_BASIC), 'the Basic token of a key with a password');
       assert.ok(!/authorization/i.test(raw), 'no Authorization header in the log');
       assert.match(raw, /"auth":"valid"/);
       assert.match(raw, /"auth":"invalid"/);

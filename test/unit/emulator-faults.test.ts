@@ -1,7 +1,7 @@
 // Injected faults (POST /_emulator/faults), over plain HTTP and through the core's HttpClient: retries on 5xx, 429
 // and dropped connections, none on 400 and 401, a cut-off huge body, a malformed body, a timeout.
 import assert from 'node:assert/strict';
-import { imagekit } from '../../src/core/imagekit';
+import { imagekit } from '../../src/core/providers/imagekit';
 import { HttpClient, HttpError } from '../../src/core/http';
 import { DEFAULT_IMAGEKIT_TEST_KEY } from '../../src/emulator';
 import { call, control, emulatorFixture, ikPurge, ixPurge } from './emulator-helpers';

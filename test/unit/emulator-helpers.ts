@@ -124,6 +124,5 @@ export function control(base: string, method: string, name: string, body?: objec
   );
 }
 
-export function sleep(ms: number): Promise<void> {
-  return new Promise((r) => setTimeout(r, ms));
-}
+/** The one sleep (src/core/pacing.ts). */
+export { sleep } from '../../src/core/pacing';

@@ -2,8 +2,7 @@
 // (The CDN and control API: emulator-cdn.test.ts; faults and the core's HttpClient: emulator-faults.test.ts.)
 // Time-dependent behaviour runs on a ManualClock: no waiting, no timed assertions.
 import assert from 'node:assert/strict';
-import { imagekit } from '../../src/core/imagekit';
-import { imgix } from '../../src/core/imgix';
+import { imgix } from '../../src/core/providers/imgix';
 import {
   DEFAULT_IMAGEKIT_TEST_KEY,
   DEFAULT_IMGIX_TEST_KEY,
@@ -181,35 +180,46 @@ describe('emulator', function () {
       );
     });
 
-    it('judges URLs with exactly the core checker: accepted iff the checker says ok', async () => {
+    it("judges URLs as the seed's rules say: a literal table, not the core's checker", async () => {
+      // Each row is the "Purge cache API" document's own example or rule: [url, expected status, expected code].
       const e = await start({ rate: 0 });
-      const checker = imagekit.checker({});
-      const urls = [
-        'https://ik.imagekit.io/demo/a.jpg',
-        'https://ik.imagekit.io/demo/a.jpg?tr=w-300',
-        'https://ik.imagekit.io/demo/images/upload*',
-        'https://ik.imagekit.io/demo/images*',
-        'https://ik.imagekit.io/demo/fifteen-chars-dir*',
-        'https://ik.imagekit.io/demo/sample.jpg*',
-        'https://ik.imagekit.io/demo/folder/*/sample.jpg',
-        'https://ik.imagekit.io/demo/media/catalog/*',
-        'https://ik.imagekit.io/demo/s/files/*',
-        'https://ik.imagekit.io/demo/images/upload*?tr=w-100',
-        'https://ik.imagekit.io/demo',
-        'https://ik.imagekit.io/',
-        'https://images.example.com/a.jpg',
-        'ftp://ik.imagekit.io/demo/a.jpg',
+      const ID = 'https://ik.imagekit.io/your_imagekit_id';
+      const table: Array<[string, 201 | 400, string | null]> = [
+        [`${ID}/default-image.jpg`, 201, null], // the curl example
+        [`${ID}/default-image.jpg?tr=w-300`, 201, null], // "the exact URL": transformations included
+        [`${ID}/images/upload*`, 201, null], // "the path /images/upload* is valid"
+        [`${ID}/images*`, 400, 'wildcard-too-broad'], // "but /images* is not"
+        [`${ID}/LEVEL_1/LEVEL_2*`, 201, null], // two levels of nesting
+        [`${ID}/LEVEL_1*`, 400, 'wildcard-too-broad'], // one level, 7 characters
+        [`${ID}/FIFTEEN_CHARACTERS*`, 201, null], // at least 15 characters
+        [`${ID}/abcdefghijklmno*`, 201, null], // exactly 15
+        [`${ID}/abcdefghijklmn*`, 400, 'wildcard-too-broad'], // 14
+        [`${ID}/sample.jpg*`, 201, null], // "/sample.jpg* is valid" (a complete file path)
+        [`${ID}/FILE.EXT*`, 201, null], // the rule's own example
+        [`${ID}/folder/*/sample.jpg`, 400, 'wildcard-not-at-end'], // "an invalid path"
+        [`${ID}/media/catalog/*`, 400, 'wildcard-path-unsupported'], // "unconditionally not supported"
+        [`${ID}/s/files/*`, 400, 'wildcard-path-unsupported'],
+        [`${ID}/images/upload*?tr=w-100`, 400, 'wildcard-query'], // "the wildcard can only be appended at the end"
+        [ID, 400, 'empty-path'], // not a file
+        ['https://ik.imagekit.io/', 400, 'not-under-endpoint'], // no imagekitId
+        ['https://images.example.com/a.jpg', 400, 'not-under-endpoint'], // not an ImageKit endpoint
+        ['ftp://ik.imagekit.io/your_imagekit_id/a.jpg', 400, 'not-http'],
       ];
-      for (const url of urls) {
+      for (const [url, status, code] of table) {
         const res = await ikPurge(e.url, url);
-        const verdict = checker.check(url);
-        assert.equal(res.status, verdict.ok ? 201 : 400, `${url}: ${res.text}`);
-        if (!verdict.ok) {
-          const first = verdict.problems.find((p) => p.severity === 'error');
-          assert.ok(first && res.json.message.includes(first.message), `${url}: ${res.json.message}`);
-          assert.match(res.json.help, new RegExp(`#${first.code}$`));
-        }
+        assert.equal(res.status, status, `${url}: ${res.text}`);
+        if (code) assert.match(res.json.help, new RegExp(`#${code}$`), url);
+        else assert.match(res.json.requestId, /^[0-9a-f]{24}$/, url);
       }
+      // "excluding your imagekitId and URL pattern": with a URL pattern, the levels are counted after it.
+      const withPattern = await start({ rate: 0, imagekitEndpoints: [`${ID}/PATTERN`] });
+      for (const [url, status] of [
+        [`${ID}/PATTERN/LEVEL_1*`, 400],
+        [`${ID}/PATTERN/LEVEL_1/LEVEL_2*`, 201],
+        [`${ID}/PATTERN/FIFTEEN_CHARACTERS*`, 201],
+        [`${ID}/PATTERN/FILE.EXT*`, 201],
+      ] as const)
+        assert.equal((await ikPurge(withPattern.url, url)).status, status, url);
     });
 
     it('uses the configured endpoints (custom domains) like the core does', async () => {
@@ -388,30 +398,33 @@ describe('emulator', function () {
       }
     });
 
-    it('refuses, like the core, a query (purge the base path), a wildcard, and an unencoded URL: 422', async () => {
-      const e = await start();
-      const cases: Array<[string, string]> = [
-        ['https://assets.imgix.net/dogs.png?w=400', 'imgix-query-dropped'],
-        ['https://assets.imgix.net/dogs/*', 'imgix-no-wildcard'],
-        ['https://assets.imgix.net/', 'empty-path'],
-        ['https://assets.imgix.net/image file.png', 'url-encoded'],
+    it("judges URLs as the seed's rules say: base path without parameters, percent-encoded, exact; a literal table", async () => {
+      // Each row from "Purging Assets": [url, expected status, the code of the refusal].
+      const e = await start({ rate: 0 });
+      const table: Array<[string, 200 | 422, string | null]> = [
+        ['https://assets.imgix.net/dogs.png', 200, null], // "removes the asset (e.g. https://assets.imgix.net/dogs.png)"
+        ['https://assets.imgix.net/dogs.png?w=400', 422, 'imgix-query-dropped'], // "just the base path ... no parameters"
+        ['https://assets.imgix.net/examples/couple.jpg', 200, null], // the Python example
+        ['https://assets.imgix.net/image%20file.png', 200, null], // "should be changed to: ...image%20file.png"
+        ['https://assets.imgix.net/image file.png', 422, 'url-encoded'], // "make sure to encode unsafe ASCII characters"
+        ['https://assets.imgix.net/image+file.png', 200, null], // a different path, purged as it is ("exact path")
+        ['https://assets.imgix.net/dogs.png#x', 422, 'imgix-query-dropped'], // no fragment either
+        ['https://assets.imgix.net/dogs/*', 422, 'imgix-no-wildcard'], // our reading: no wildcard purge (README)
+        ['https://assets.imgix.net/', 422, 'empty-path'],
+        ['https://assets.imgix.net/clip.mp4', 200, null], // the Video API: answered like any other (not purged)
       ];
-      for (const [url, code] of cases) {
+      for (const [url, status, code] of table) {
         const res = await ixPurge(e.url, url);
-        assert.equal(res.status, 422, url);
-        assert.ok(
-          res.json.errors.some((x: { code: string }) => x.code === code),
-          `${url}: ${res.text}`,
-        );
+        assert.equal(res.status, status, `${url}: ${res.text}`);
+        if (code)
+          assert.ok(
+            res.json.errors.some((x: { code: string }) => x.code === code),
+            `${url}: ${res.text}`,
+          );
+        else assert.equal(res.json.data.attributes.url, url);
       }
       const q = await ixPurge(e.url, 'https://assets.imgix.net/dogs.png?w=400');
       assert.match(q.json.errors[0].detail, /Send https:\/\/assets\.imgix\.net\/dogs\.png\./);
-      // what the core would send for these is accepted
-      const checker = imgix.checker({});
-      assert.equal(
-        (await ixPurge(e.url, checker.check('https://assets.imgix.net/image file.png').normalized!)).status,
-        200,
-      );
     });
 
     it('sub-images: sub_image true needs a valid source_id (422), and is accepted with one', async () => {

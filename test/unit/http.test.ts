@@ -17,8 +17,8 @@ import {
   type HttpClientOptions,
   type HttpEvent,
 } from '../../src/core/http';
-import { IMAGEKIT_TRAFFIC } from '../../src/core/imagekit';
-import type { HttpRequestSpec } from '../../src/core/provider';
+import { IMAGEKIT_TRAFFIC } from '../../src/core/providers/imagekit';
+import type { HttpRequestSpec } from '../../src/core/providers/types';
 import { delay, reply, startServer, until, type TestServer } from './helpers/server';
 
 const FAST = { minDelayMs: 5, maxDelayMs: 40, maxWaitMs: 5_000 };

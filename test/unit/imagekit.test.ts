@@ -7,8 +7,8 @@ import {
   imagekit,
   judgeWildcard,
   parseImageKitEndpoint,
-} from '../../src/core/imagekit';
-import type { ProviderConfig, TargetCheck } from '../../src/core/provider';
+} from '../../src/core/providers/imagekit';
+import type { ProviderConfig, TargetCheck } from '../../src/core/providers/types';
 
 const IK = 'https://ik.imagekit.io/demo';
 
@@ -42,7 +42,7 @@ describe('ImageKit seed: the purge request (POST https://api.imagekit.io/v1/file
   it('the default API base is https://api.imagekit.io', () => {
     assert.equal(imagekit.defaultApiBase, 'https://api.imagekit.io');
     assert.equal(IMAGEKIT_API_BASE, 'https://api.imagekit.io');
-    assert.equal(imagekit.keyEnv, 'IMAGEKIT_PRIVATE_KEY');
+    assert.equal(imagekit.key.env, 'IMAGEKIT_PRIVATE_KEY');
   });
 
   it('matches the seed curl example: POST, content-type application/json, -u your_private_key: (note the colon), body {"url": …}', () => {
@@ -81,12 +81,12 @@ describe('ImageKit seed: the purge request (POST https://api.imagekit.io/v1/file
   });
 
   it('status request: GET {apiBase}/v1/files/purge/{requestId} with the same Basic header', () => {
-    const spec = imagekit.statusRequest!('https://api.imagekit.io', 'your_private_key', '598821f949c0a938d57563bd');
+    const spec = imagekit.status!.request('https://api.imagekit.io', 'your_private_key', '598821f949c0a938d57563bd');
     assert.equal(spec.method, 'GET');
     assert.equal(spec.url, 'https://api.imagekit.io/v1/files/purge/598821f949c0a938d57563bd');
     assert.equal(spec.headers.authorization, 'Basic eW91cl9wcml2YXRlX2tleTo=');
     assert.equal(spec.body, undefined);
-    assert.equal(imagekit.statusRequest!('https://x', 'k', 'a/b').url, 'https://x/v1/files/purge/a%2Fb');
+    assert.equal(imagekit.status!.request('https://x', 'k', 'a/b').url, 'https://x/v1/files/purge/a%2Fb');
   });
 });
 
@@ -116,9 +116,12 @@ describe('ImageKit seed: responses', () => {
     assert.ok(r.hint && r.hint.length > 20);
   });
   it('hints say what to do per status: key (401/403), rules (400), unknown (404), rate limit + monthly limit (429), server (5xx)', () => {
-    assert.match(imagekit.parsePurge(401, '{"message":"m"}').hint ?? '', /IMAGEKIT_PRIVATE_KEY/);
+    assert.match(imagekit.parsePurge(401, '{"message":"m"}').hint ?? '', /refused the key.*private key/);
+    assert.equal(imagekit.parsePurge(401, '{"message":"m"}').remedy, 'key');
     assert.match(imagekit.parsePurge(403, '{"message":"m"}').hint ?? '', /key/);
-    assert.match(imagekit.parsePurge(400, '{"message":"m"}').hint ?? '', /cdn-purge check/);
+    assert.equal(imagekit.parsePurge(403, '{"message":"m"}').remedy, 'key');
+    assert.match(imagekit.parsePurge(400, '{"message":"m"}').hint ?? '', /Check the URL against the rules/);
+    assert.equal(imagekit.parsePurge(400, '{"message":"m"}').remedy, 'url');
     assert.match(imagekit.parsePurge(404, '{"message":"m"}').hint ?? '', /does not know/);
     assert.match(imagekit.parsePurge(429, '{"message":"m"}').hint ?? '', /1000 purge requests a month/);
     assert.match(imagekit.parsePurge(500, '{"message":"m"}').hint ?? '', /server error/);
@@ -133,20 +136,20 @@ describe('ImageKit seed: responses', () => {
     assert.equal(imagekit.parsePurge(400, '{"help":"only help"}').help, 'only help');
   });
   it('status: {"status":"Pending"|"Completed"}; errors; a 200 without status is not ok', () => {
-    assert.deepEqual(imagekit.parseStatus!(200, '{"status":"Pending"}'), {
+    assert.deepEqual(imagekit.status!.parse(200, '{"status":"Pending"}'), {
       ok: true,
       status: 'Pending',
       httpStatus: 200,
     });
-    assert.deepEqual(imagekit.parseStatus!(200, '{"status":"Completed"}'), {
+    assert.deepEqual(imagekit.status!.parse(200, '{"status":"Completed"}'), {
       ok: true,
       status: 'Completed',
       httpStatus: 200,
     });
-    const nf = imagekit.parseStatus!(404, '{"message":"No request found","help":"h"}');
+    const nf = imagekit.status!.parse(404, '{"message":"No request found","help":"h"}');
     assert.deepEqual([nf.ok, nf.httpStatus, nf.message], [false, 404, 'No request found']);
-    assert.equal(imagekit.parseStatus!(200, '{}').ok, false);
-    assert.equal(imagekit.parseStatus!(200, 'nope').ok, false);
+    assert.equal(imagekit.status!.parse(200, '{}').ok, false);
+    assert.equal(imagekit.status!.parse(200, 'nope').ok, false);
   });
 });
 
@@ -290,11 +293,13 @@ describe('ImageKit: README readings of the seed open points', () => {
       valid(`${IK}/other/a.jpg`, config); // demo's default endpoint
       const t = invalid('https://ik.imagekit.io/someone-else/a.jpg', 'not-under-endpoint', config);
       assert.match(t.problems[0].message, /https:\/\/ik\.imagekit\.io\/demo\/pat/);
-      assert.match(t.problems[0].message, /--endpoint/);
+      assert.match(t.problems[0].message, /Add its endpoint to the ImageKit URL endpoints/);
+      assert.deepEqual(t.problems[0].option, { provider: 'imagekit', name: 'endpoints' });
     });
     it('a host that is not ImageKit needs a configured custom domain; the message says how to add it', () => {
       const t = invalid('https://images.example.com/a.jpg', 'not-under-endpoint');
-      assert.match(t.problems[0].message, /cdnPurge\.imagekit\.endpoints|--endpoint/);
+      assert.match(t.problems[0].message, /Add it to the ImageKit URL endpoints/);
+      assert.deepEqual(t.problems[0].option, { provider: 'imagekit', name: 'endpoints' });
       valid('https://images.example.com/a.jpg', { endpoints: ['https://images.example.com'] });
       assert.equal(
         check('https://images.example.com/a.jpg', { endpoints: ['https://images.example.com'] }).account,

@@ -1,8 +1,8 @@
 // imgix's "Purging Assets" (the seed 004_…txt), rule by rule and example by example, and each reading of README's
 // "imgix rules" table. Wire formats are also checked end to end in purge.test.ts.
 import assert from 'node:assert/strict';
-import { IMGIX_API_BASE, IMGIX_CONTENT_TYPE, imgix, VIDEO_EXTENSIONS } from '../../src/core/imgix';
-import type { ProviderConfig, TargetCheck } from '../../src/core/provider';
+import { IMGIX_API_BASE, IMGIX_CONTENT_TYPE, imgix, VIDEO_EXTENSIONS } from '../../src/core/providers/imgix';
+import type { ProviderConfig, TargetCheck } from '../../src/core/providers/types';
 
 const SOURCE_ID = '5ebee107e9c05c0001d9c2d3';
 
@@ -26,7 +26,7 @@ describe('imgix seed: making a purge request', () => {
   it('the API is POST https://api.imgix.com/api/v1/purge with Bearer <api-key> and application/vnd.api+json (the curl example)', () => {
     const spec = imgix.purgeRequest(imgix.defaultApiBase, 'my-api-key', check('https://assets.imgix.net/dogs.png'));
     assert.equal(imgix.defaultApiBase, 'https://api.imgix.com');
-    assert.equal(imgix.keyEnv, 'IMGIX_API_KEY');
+    assert.equal(imgix.key.env, 'IMGIX_API_KEY');
     assert.equal(spec.method, 'POST');
     assert.equal(spec.url, 'https://api.imgix.com/api/v1/purge');
     assert.equal(spec.headers.authorization, 'Bearer my-api-key');
@@ -90,8 +90,10 @@ describe('imgix seed: making a purge request', () => {
       JSON.stringify({ errors: [{ status: '401', title: 'Unauthorized', detail: 'Invalid API key' }] }),
     );
     assert.deepEqual([r.ok, r.status, r.message], [false, 'failed', 'Unauthorized: Invalid API key']);
-    assert.match(r.hint ?? '', /IMGIX_API_KEY/);
-    assert.match(imgix.parsePurge(400, '{"errors":[{"title":"Bad Request"}]}').hint ?? '', /cdn-purge check/);
+    assert.match(r.hint ?? '', /refused the key.*API key/);
+    assert.equal(r.remedy, 'key');
+    assert.match(imgix.parsePurge(400, '{"errors":[{"title":"Bad Request"}]}').hint ?? '', /Check the URL/);
+    assert.equal(imgix.parsePurge(400, '{"errors":[{"title":"Bad Request"}]}').remedy, 'url');
     assert.equal(imgix.parsePurge(400, '{"errors":[{"title":"Bad Request"}]}').message, 'Bad Request');
     assert.equal(imgix.parsePurge(400, '{"errors":[{"detail":"only detail"}]}').message, 'only detail');
     assert.equal(imgix.parsePurge(500, 'Internal <b>error</b>').message, 'Internal <b>error</b>');
@@ -243,7 +245,8 @@ describe('imgix seed: sub-images', () => {
     const t = checker.check('https://assets.imgix.net/mark.png');
     assert.equal(t.ok, false);
     assert.ok(codes(t).includes('imgix-sub-image-needs-source-id'));
-    assert.match(t.problems[0].message, /--source-id|sourceId/);
+    assert.match(t.problems[0].message, /set the imgix Source id/);
+    assert.deepEqual(t.problems[0].option, { provider: 'imgix', name: 'sourceId' });
   });
   it('a source id that is not 24 hex digits is refused (imgix-invalid-source-id)', () => {
     for (const id of ['zz', '5ebee107e9c05c0001d9c2d', '5ebee107e9c05c0001d9c2d3a', '5ebee107e9c05c0001d9c2dg']) {

@@ -1,11 +1,11 @@
 // The linter behind the editor's diagnostics (src/core/lint.ts): which URLs it checks, the ranges it reports, and
 // the two limits it tells of instead of skipping silently or spending seconds: URL length and URLs per document.
 import assert from 'node:assert/strict';
-import { imagekit } from '../../src/core/imagekit';
-import { imgix } from '../../src/core/imgix';
+import { imagekit } from '../../src/core/providers/imagekit';
+import { imgix } from '../../src/core/providers/imgix';
 import { MAX_SCAN_URLS, MAX_URL_LENGTH } from '../../src/core/limits';
 import { lintText, type Checkers } from '../../src/core/lint';
-import type { Checker } from '../../src/core/provider';
+import type { Checker } from '../../src/core/providers/types';
 
 const checkers: Checkers = {
   imagekit: imagekit.checker({ endpoints: ['https://ik.imagekit.io/demo'] }),

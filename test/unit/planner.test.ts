@@ -2,10 +2,20 @@
 // policies, then example-based tests of imgix de-duplication and ImageKit coalescing choices.
 import assert from 'node:assert/strict';
 import fc from 'fast-check';
-import { imagekit, judgeWildcard } from '../../src/core/imagekit';
-import { imgix } from '../../src/core/imgix';
+import { imagekit, judgeWildcard } from '../../src/core/providers/imagekit';
+import { imgix } from '../../src/core/providers/imgix';
 import { DEFAULT_COALESCE, planPurge, type Plan } from '../../src/core/planner';
-import { checkInvariants, coalesceArb, covers, ENDPOINTS, ext, IK, ikUrl } from '../fuzz/planner-arbitraries';
+import {
+  checkInvariants,
+  coalesceArb,
+  covers,
+  ENDPOINTS,
+  expectedWithoutCoalescing,
+  ext,
+  IK,
+  ikUrl,
+  siblingUrl,
+} from '../fuzz/planner-arbitraries';
 
 describe('planner: properties over random ImageKit URL sets (fast-check)', function () {
   this.timeout(120_000);
@@ -81,6 +91,36 @@ describe('planner: properties over random ImageKit URL sets (fast-check)', funct
         checkInvariants(urls, open, coalesce, planPurge(urls, open, { coalesce }));
       }),
       { numRuns: 150 },
+    );
+  });
+
+  it('an input wildcard takes exactly the URLs under it, never a sibling that only shares part of its prefix', () => {
+    // The generator does produce the case: a wildcard and a sibling in its folder that it does not cover.
+    const sample = fc.sample(fc.array(siblingUrl, { minLength: 2, maxLength: 12 }), { numRuns: 300, seed: 7 });
+    const hasCase = (urls: string[]) =>
+      urls.some(
+        (w) =>
+          w.endsWith('*') &&
+          urls.some(
+            (u) =>
+              !u.endsWith('*') && !u.startsWith(w.slice(0, -1)) && u.startsWith(w.slice(0, w.lastIndexOf('/') + 1)),
+          ),
+      );
+    assert.ok(sample.filter(hasCase).length > 100, 'siblings the wildcard does not cover are generated');
+    fc.assert(
+      fc.property(fc.array(siblingUrl, { maxLength: 16 }), coalesceArb, (urls, coalesce) => {
+        const plan = planPurge(urls, checker, { coalesce });
+        checkInvariants(urls, checker, coalesce, plan);
+        if (coalesce === undefined) {
+          const expected = expectedWithoutCoalescing(urls, checker);
+          assert.deepEqual(
+            new Map(plan.requests.map((r) => [r.url, [...r.covers].sort()])),
+            expected,
+            JSON.stringify(urls),
+          );
+        }
+      }),
+      { numRuns: 400 },
     );
   });
 

@@ -3,12 +3,12 @@
 import assert from 'node:assert/strict';
 import fs from 'node:fs';
 import path from 'node:path';
-import { imagekit } from '../../src/core/imagekit';
-import { imgix } from '../../src/core/imgix';
+import { imagekit } from '../../src/core/providers/imagekit';
+import { imgix } from '../../src/core/providers/imgix';
 import { MAX_ENDPOINTS, MAX_SCAN_URLS, MAX_URL_LENGTH } from '../../src/core/limits';
 import { lintText } from '../../src/core/lint';
 import { docsUrl, hasErrors, PROBLEM_CODES, problem, type Problem } from '../../src/core/problems';
-import type { ProviderConfig } from '../../src/core/provider';
+import type { ProviderConfig } from '../../src/core/providers/types';
 import { checkApiBase } from '../../src/core/url';
 import { ROOT } from './helpers/paths';
 

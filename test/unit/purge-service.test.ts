@@ -8,8 +8,8 @@ install();
 /* eslint-disable @typescript-eslint/no-require-imports */
 import type { PurgeService as PurgeServiceType } from '../../src/host/purgeService';
 import type { HistoryStore as HistoryStoreType } from '../../src/host/history';
-import { imagekit } from '../../src/core/imagekit';
-import { imgix } from '../../src/core/imgix';
+import { imagekit } from '../../src/core/providers/imagekit';
+import { imgix } from '../../src/core/providers/imgix';
 import { monthKey } from '../../src/core/quota';
 import { checkApiBase } from '../../src/core/url';
 import { DEFAULT_IMAGEKIT_TEST_KEY, DEFAULT_IMGIX_TEST_KEY, startEmulator, type Emulator } from '../../src/emulator';
@@ -65,13 +65,7 @@ describe('extension PurgeService (plain Node, vscode stand-in): quota, unknown p
     imgixRate?: number,
   ): { svc: PurgeServiceType; history: HistoryStoreType } {
     const history = new HistoryStore(memento);
-    const svc = new PurgeService(
-      fakeSettings(apiBase, imgixRate) as never,
-      keys as never,
-      history,
-      log as never,
-      memento,
-    );
+    const svc = new PurgeService(fakeSettings(apiBase, imgixRate), keys as never, history, log as never, memento);
     services.push(svc);
     return { svc, history };
   }

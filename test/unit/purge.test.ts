@@ -4,11 +4,11 @@
 import assert from 'node:assert/strict';
 import { MockAgent } from 'undici';
 import { HttpClient } from '../../src/core/http';
-import { imagekit } from '../../src/core/imagekit';
-import { imgix } from '../../src/core/imgix';
+import { imagekit } from '../../src/core/providers/imagekit';
+import { imgix } from '../../src/core/providers/imgix';
 import { planPurge } from '../../src/core/planner';
 import { executePlan, fetchStatus, waitForCompletion } from '../../src/core/purge';
-import type { StatusOutcome } from '../../src/core/provider';
+import type { StatusOutcome } from '../../src/core/providers/types';
 import { delay, reply, startServer, until, type TestServer } from './helpers/server';
 
 const KEY = 'private_TEST-key+/=é';
@@ -102,14 +102,16 @@ describe('purge: ImageKit wire format on a loopback server', function () {
     assert.equal(r.httpStatus, 400);
     assert.equal(r.message, 'Your request contains invalid url.');
     assert.equal(r.help, 'For support kindly contact us at support@imagekit.io .');
-    assert.match(r.hint ?? '', /cdn-purge check/);
+    assert.match(r.hint ?? '', /Check the URL against the rules/);
+    assert.equal(r.remedy, 'url');
   });
 
   it('401 says to check the key; 429 (after retries) mentions the 1000-a-month limit', async () => {
     server.handler = (_req, res) => reply(res, 401, { message: 'Your account cannot be authenticated.' });
     const [a] = await executePlan(ikPlan(['https://ik.imagekit.io/demo/a.jpg']).requests, opts());
     assert.equal(a.status, 'failed');
-    assert.match(a.hint ?? '', /IMAGEKIT_PRIVATE_KEY/);
+    assert.match(a.hint ?? '', /refused the key/);
+    assert.equal(a.remedy, 'key');
     server.handler = (_req, res) => reply(res, 429, { message: 'Purge limit reached' }, { 'retry-after': '0' });
     const c = new HttpClient({ retry: { ...FAST, maxRetries: 1 } });
     try {
@@ -393,10 +395,11 @@ describe('purge: imgix wire format on a loopback server', function () {
     assert.equal(a.ok, false);
     assert.equal(a.status, 'failed');
     assert.equal(a.message, 'Unauthorized: The API key is invalid; Second');
-    assert.match(a.hint ?? '', /IMGIX_API_KEY/);
+    assert.match(a.hint ?? '', /refused the key/);
+    assert.equal(a.remedy, 'key');
     const [b] = await executePlan(ixPlan(['https://assets.imgix.net/b.png']).requests, opts());
     assert.equal(b.httpStatus, 403);
-    assert.match(b.hint ?? '', /IMGIX_API_KEY/);
+    assert.equal(b.remedy, 'key');
   });
 
   it('malformed JSON, empty bodies and an empty errors list still give a message', async () => {

@@ -1,8 +1,8 @@
 // The scanner finds ImageKit and imgix URLs (and wildcard patterns) in any text with exact offsets. Tricky
 // syntax of each language, and large inputs with pathological runs (results asserted, never the time taken).
 import assert from 'node:assert/strict';
-import { imagekit } from '../../src/core/imagekit';
-import { imgix } from '../../src/core/imgix';
+import { imagekit } from '../../src/core/providers/imagekit';
+import { imgix } from '../../src/core/providers/imgix';
 import { MAX_SCAN_URLS } from '../../src/core/limits';
 import { classifierFrom, scanText, type HostClassifier, type ScanMatch } from '../../src/core/scanner';
 

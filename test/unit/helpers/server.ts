@@ -2,6 +2,7 @@
 // requests in flight at once, and answers through a handler the test gives. Listens on 127.0.0.1, port 0.
 import http from 'node:http';
 import type { AddressInfo } from 'node:net';
+import { sleep } from '../../../src/core/pacing';
 
 export interface Recorded {
   method: string;
@@ -106,16 +107,14 @@ export function reply(
   res.end(text);
 }
 
-/** Resolves after ms. */
-export function delay(ms: number): Promise<void> {
-  return new Promise((r) => setTimeout(r, ms));
-}
+/** Resolves after ms: the one sleep (src/core/pacing.ts). */
+export { sleep as delay } from '../../../src/core/pacing';
 
 /** Polls `cond` every few ms until it holds (or throws after `timeoutMs`). For "wait until the server saw it". */
 export async function until(cond: () => boolean, timeoutMs = 10_000, what = 'condition'): Promise<void> {
   const end = Date.now() + timeoutMs;
   while (!cond()) {
     if (Date.now() > end) throw new Error(`timed out waiting for ${what}`);
-    await delay(5);
+    await sleep(5);
   }
 }

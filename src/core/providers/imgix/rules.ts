@@ -1,26 +1,15 @@
-// imgix purge API: `POST /api/v1/purge` with a Bearer key and a JSON:API body. The purge URL is the asset's
-// base path (no parameters: derivatives go with it), percent-encoded, otherwise exact. See README "imgix rules".
+// imgix's rules for purge targets, from "Purging Assets" (README "imgix rules"): the asset's base path without
+// parameters (derivatives go with it), percent-encoded, otherwise exact; no wildcards; sub-images need the Source id;
+// the Video API exception.
 
-import { problem, hasErrors, type Problem } from './problems';
-import {
-  bodyExcerpt,
-  cleanSupportId,
-  hintForStatus,
-  isRecord,
-  parseJson,
-  type Checker,
-  type TrafficRules,
-  type HttpRequestSpec,
-  type ProviderAdapter,
-  type ProviderConfig,
-  type PurgeOutcome,
-  type TargetCheck,
-} from './provider';
-import { describeCount, MAX_ENDPOINTS, MAX_URL_LENGTH } from './limits';
-import { encodeExact, hostNameProblem, parseUrl, urlTooLongMessage } from './url';
+import { describeCount, MAX_ENDPOINTS, MAX_URL_LENGTH } from '../../limits';
+import { problem, hasErrors, type Problem } from '../../problems';
+import { encodeExact, hostNameProblem, parseUrl, urlTooLongMessage } from '../../url';
+import type { Checker, ProviderConfig, TargetCheck } from '../types';
 
-export const IMGIX_API_BASE = 'https://api.imgix.com';
-export const IMGIX_CONTENT_TYPE = 'application/vnd.api+json';
+export const IMGIX_ID = 'imgix';
+/** Problems the Source domains fix. */
+const ENDPOINTS = { option: { provider: IMGIX_ID, name: 'endpoints' } };
 /** Extensions of assets the Video API serves; purging does not reach them (a warning, not an error). */
 export const VIDEO_EXTENSIONS = [
   'mp4',
@@ -40,27 +29,9 @@ export const VIDEO_EXTENSIONS = [
   'ts',
 ];
 const SOURCE_ID = /^[0-9a-f]{24}$/i;
-export const IMGIX_RATE_LIMITS_DOC = 'https://docs.imgix.com/references/api-rate-limits';
-/** imgix's "API Rate Limits": "purge asset | 10 per second"; past it 429. */
-export const IMGIX_PURGE_RATE = 10;
-
-/**
- * imgix documents the purge limit (10 a second, 429 past it) but no rate-limit headers and no Retry-After, so the
- * client paces itself to the figure. A repeat of a purge within seconds is answered 409 (a duplicate: "purge requests
- * will still be successful"), and no quota is documented, so a purge that may have been received is sent once more.
- */
-export const IMGIX_TRAFFIC: TrafficRules = {
-  documentedPurgeRate: IMGIX_PURGE_RATE,
-  rateLimitSource: IMGIX_RATE_LIMITS_DOC,
-  rateHeadersOnEveryResponse: false,
-  readRateLimit: () => undefined,
-  resendUncertainPurge: 1,
-  resendReason:
-    'imgix answers a repeat within seconds with 409 (a duplicate) and documents no quota, so it is sent once more',
-};
 
 class ImgixChecker implements Checker {
-  readonly provider = 'imgix' as const;
+  readonly provider = IMGIX_ID;
   readonly configProblems: Problem[] = [];
   private readonly hosts = new Set<string>();
   private readonly attributes: { sub_image?: boolean; source_id?: string } = {};
@@ -73,6 +44,7 @@ class ImgixChecker implements Checker {
           'too-many-endpoints',
           'error',
           `${describeCount(all.length)} imgix Source domains are configured; the limit is ${describeCount(MAX_ENDPOINTS)} (limit: endpoints per provider). Only the first ${describeCount(MAX_ENDPOINTS)} are used: remove domains you no longer serve from.`,
+          ENDPOINTS,
         ),
       );
     }
@@ -84,6 +56,7 @@ class ImgixChecker implements Checker {
             'invalid-endpoint',
             'error',
             `The imgix Source domain "${raw}" must be a bare domain such as https://assets.imgix.net.`,
+            ENDPOINTS,
           ),
         );
         continue;
@@ -95,6 +68,7 @@ class ImgixChecker implements Checker {
             'invalid-endpoint',
             'error',
             `The imgix Source domain "${raw}" is not a valid host name: ${badHost}.`,
+            ENDPOINTS,
           ),
         );
         continue;
@@ -106,7 +80,8 @@ class ImgixChecker implements Checker {
         problem(
           'imgix-sub-image-needs-source-id',
           'error',
-          'A sub-image purge (sub_image: true) needs the Source id: set the source id (cdnPurge.imgix.sourceId, or --source-id for the CLI).',
+          'A sub-image purge (sub_image: true) needs the Source id: set the imgix Source id.',
+          { option: { provider: IMGIX_ID, name: 'sourceId' } },
         ),
       );
     }
@@ -116,6 +91,7 @@ class ImgixChecker implements Checker {
           'imgix-invalid-source-id',
           'error',
           `The imgix Source id "${config.sourceId}" is not 24 hexadecimal digits (e.g. 5ebee107e9c05c0001d9c2d3). Copy it from the Source's page in the imgix dashboard.`,
+          { option: { provider: IMGIX_ID, name: 'sourceId' } },
         ),
       );
     }
@@ -131,7 +107,7 @@ class ImgixChecker implements Checker {
   check(rawInput: string): TargetCheck {
     const input = rawInput.trim();
     const parsed = parseUrl(rawInput);
-    if (!parsed.ok) return { provider: 'imgix', input, ok: false, kind: 'exact', problems: [parsed.problem] };
+    if (!parsed.ok) return { provider: IMGIX_ID, input, ok: false, kind: 'exact', problems: [parsed.problem] };
     const u = parsed.url;
     const problems: Problem[] = [...this.configProblems];
     const path = u.rawPath;
@@ -147,7 +123,7 @@ class ImgixChecker implements Checker {
     if (normalized.length > MAX_URL_LENGTH) {
       // Percent-encoding made it longer than a URL may be (each non-ASCII character takes 6 to 12).
       return {
-        provider: 'imgix',
+        provider: IMGIX_ID,
         input,
         ok: false,
         kind: 'exact',
@@ -169,7 +145,8 @@ class ImgixChecker implements Checker {
         problem(
           'not-under-endpoint',
           'error',
-          `${u.hostname} is not one of the configured imgix Source domains (${[...this.hosts].join(', ')}). Add it (setting cdnPurge.imgix.domains, or --endpoint for the CLI), or fix the URL.`,
+          `${u.hostname} is not one of the configured imgix Source domains (${[...this.hosts].join(', ')}). Add it to the imgix Source domains, or fix the URL.`,
+          ENDPOINTS,
         ),
       );
     }
@@ -242,7 +219,7 @@ class ImgixChecker implements Checker {
     }
     const attributes = Object.keys(this.attributes).length ? { ...this.attributes } : undefined;
     return {
-      provider: 'imgix',
+      provider: IMGIX_ID,
       input,
       ok: !hasErrors(problems),
       normalized,
@@ -254,80 +231,7 @@ class ImgixChecker implements Checker {
   }
 }
 
-export const imgix: ProviderAdapter = {
-  id: 'imgix',
-  label: 'imgix',
-  defaultApiBase: IMGIX_API_BASE,
-  keyEnv: 'IMGIX_API_KEY',
-
-  checker(config: ProviderConfig): Checker {
-    return new ImgixChecker(config);
-  },
-
-  purgeRequest(apiBase: string, key: string, target: TargetCheck): HttpRequestSpec {
-    if (!target.ok || !target.normalized) throw new Error(`refusing to send an invalid imgix target: ${target.input}`);
-    return {
-      method: 'POST',
-      url: `${apiBase}/api/v1/purge`,
-      headers: { authorization: `Bearer ${key}`, 'content-type': IMGIX_CONTENT_TYPE, accept: IMGIX_CONTENT_TYPE },
-      body: JSON.stringify({ data: { type: 'purges', attributes: { url: target.normalized, ...target.attributes } } }),
-    };
-  },
-
-  traffic: IMGIX_TRAFFIC,
-
-  parsePurge(httpStatus: number, body: string): PurgeOutcome {
-    const json = parseJson(body);
-    const supportId = errorId(json);
-    const support = supportId ? { supportId } : {};
-    if (httpStatus >= 200 && httpStatus < 300) {
-      const data = isRecord(json) && isRecord(json.data) ? json.data : undefined;
-      const id = data && (typeof data.id === 'string' || typeof data.id === 'number') ? String(data.id) : undefined;
-      return {
-        ok: true,
-        status: 'accepted',
-        httpStatus,
-        ...(id && cleanSupportId(id) ? { requestId: cleanSupportId(id) } : {}),
-        hint: 'imgix received the purge; a 200 does not mean it is done. Verify by fetching the asset again.',
-      };
-    }
-    const err = firstError(json);
-    const message = err ?? (body ? bodyExcerpt(body) : `HTTP ${httpStatus}`);
-    if (httpStatus === 409) {
-      return {
-        ok: true,
-        status: 'duplicate',
-        httpStatus,
-        message,
-        hint: 'The same URL was purged a few seconds ago; that purge covers this one.',
-        ...support,
-      };
-    }
-    return {
-      ok: false,
-      status: 'failed',
-      httpStatus,
-      message,
-      hint: hintForStatus('imgix', 'the API key (IMGIX_API_KEY)', httpStatus),
-      ...support,
-    };
-  },
-};
-
-/** The `id` of the first JSON:API error object ("unique identifier of the request", for imgix support). */
-function errorId(json: unknown): string | undefined {
-  if (!isRecord(json) || !Array.isArray(json.errors)) return undefined;
-  for (const e of json.errors) if (isRecord(e) && cleanSupportId(e.id)) return cleanSupportId(e.id);
-  return undefined;
-}
-
-function firstError(json: unknown): string | undefined {
-  if (!isRecord(json) || !Array.isArray(json.errors) || json.errors.length === 0) return undefined;
-  return (
-    json.errors
-      .filter(isRecord)
-      .map((e) => [e.title, e.detail].filter((x) => typeof x === 'string' && x !== '').join(': '))
-      .filter((s) => s !== '')
-      .join('; ') || undefined
-  );
+/** The checker of imgix purge targets for a configuration. */
+export function imgixChecker(config: ProviderConfig): Checker {
+  return new ImgixChecker(config);
 }

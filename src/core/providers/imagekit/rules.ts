@@ -1,65 +1,21 @@
-// ImageKit.io purge API: `POST /v1/files/purge` with Basic base64(privateKey + ":"), 201 + requestId, the
-// status request, and the wildcard rules of the "Purge cache API" document (see README "ImageKit rules").
+// ImageKit's rules for purge targets, from the "Purge cache API" document (README "ImageKit rules"): URL endpoints
+// (ik.imagekit.io/<imagekitId>[/<pattern>] and custom domains), one "*" at the very end, the three conditions a
+// wildcard must meet (counted after the imagekitId and URL pattern), and the refused media/catalog/ and s/files/.
 
-import { problem, hasErrors, type Fix, type Problem } from './problems';
-import {
-  bodyExcerpt,
-  cleanSupportId,
-  headerNumber,
-  headerValue,
-  hintForStatus,
-  isRecord,
-  parseJson,
-  type Checker,
-  type RateLimitHint,
-  type ResponseHeaders,
-  type TrafficRules,
-  type HttpRequestSpec,
-  type ProviderAdapter,
-  type ProviderConfig,
-  type PurgeOutcome,
-  type StatusOutcome,
-  type TargetCheck,
-} from './provider';
-import { EndpointIndex } from './endpointIndex';
-import { describeCount, MAX_ENDPOINTS, MAX_URL_LENGTH } from './limits';
-import { decodeLoose, encodeExact, parseUrl, urlTooLongMessage, type ParsedUrl } from './url';
+import { EndpointIndex } from '../../endpointIndex';
+import { describeCount, MAX_ENDPOINTS, MAX_URL_LENGTH } from '../../limits';
+import { problem, hasErrors, type Fix, type Problem } from '../../problems';
+import { decodeLoose, encodeExact, parseUrl, urlTooLongMessage, type ParsedUrl } from '../../url';
+import type { Checker, ProviderConfig, TargetCheck } from '../types';
 
+export const IMAGEKIT_ID = 'imagekit';
+/** Problems the URL endpoints fix. */
+const ENDPOINTS = { option: { provider: IMAGEKIT_ID, name: 'endpoints' } };
 export const IMAGEKIT_HOST = 'ik.imagekit.io';
-export const IMAGEKIT_API_BASE = 'https://api.imagekit.io';
-export const IMAGEKIT_MONTHLY_LIMIT = 1000;
 /** Wildcards over these paths are refused whatever else holds (the seed's "unconditionally not supported"). */
 export const IMAGEKIT_REFUSED_WILDCARDS = ['media/catalog/', 's/files/'] as const;
 export const MIN_WILDCARD_LEVELS = 2;
 export const MIN_WILDCARD_CHARS = 15;
-/** The response header ImageKit puts its own id of every request in (give it to support@imagekit.io). */
-export const IMAGEKIT_SUPPORT_HEADER = 'x-ik-requestid';
-export const IMAGEKIT_RATE_LIMITS_DOC = 'https://docs.imagekit.io/api-reference/api-introduction/rate-limits';
-
-/**
- * ImageKit's "Rate limits" document: every answer carries X-RateLimit-Limit (requests allowed in the interval),
- * X-RateLimit-Interval (the interval, in ms) and X-RateLimit-Reset ("the amount of time in milliseconds before you
- * can make another request"; after a 429, sleep that long). No figure is given for the purge endpoint. Every purge
- * request counts against the 1000 a month, so a purge that may have been received is never sent again.
- */
-export const IMAGEKIT_TRAFFIC: TrafficRules = {
-  rateLimitSource: IMAGEKIT_RATE_LIMITS_DOC,
-  rateHeadersOnEveryResponse: true,
-  readRateLimit(headers: ResponseHeaders, status: number): RateLimitHint | undefined {
-    const limit = headerNumber(headers, 'x-ratelimit-limit');
-    const intervalMs = headerNumber(headers, 'x-ratelimit-interval');
-    // Reset is documented as the wait after a 429; on other answers the document does not say what it means.
-    const waitMs = status === 429 ? headerNumber(headers, 'x-ratelimit-reset') : undefined;
-    const hint: RateLimitHint = {
-      ...(limit !== undefined && limit >= 1 ? { limit } : {}),
-      ...(intervalMs !== undefined && intervalMs >= 1 ? { intervalMs } : {}),
-      ...(waitMs !== undefined ? { waitMs } : {}),
-    };
-    return Object.keys(hint).length ? hint : undefined;
-  },
-  resendUncertainPurge: 0,
-  resendReason: `every purge request ImageKit receives counts against the ${1000} a month, so one that may have been received is not sent again`,
-};
 
 export interface ImageKitEndpoint {
   /** As configured. */
@@ -80,7 +36,7 @@ export function parseImageKitEndpoint(
   const bad = (why: string) =>
     ({
       ok: false,
-      problem: problem('invalid-endpoint', 'error', `The ImageKit endpoint "${raw.trim()}" ${why}`),
+      problem: problem('invalid-endpoint', 'error', `The ImageKit endpoint "${raw.trim()}" ${why}`, ENDPOINTS),
     }) as const;
   if (!parsed.ok) return bad(`is not a URL: ${parsed.problem.message}`);
   const u = parsed.url;
@@ -171,7 +127,7 @@ export function judgeWildcard(counted: string): WildcardVerdict {
 }
 
 class ImageKitChecker implements Checker {
-  readonly provider = 'imagekit' as const;
+  readonly provider = IMAGEKIT_ID;
   readonly configProblems: Problem[] = [];
   private readonly endpoints: ImageKitEndpoint[] = [];
   /** By host, then the longest base path: a lookup does not grow with the number of endpoints. */
@@ -187,6 +143,7 @@ class ImageKitChecker implements Checker {
           'too-many-endpoints',
           'error',
           `${describeCount(all.length)} ImageKit endpoints are configured; the limit is ${describeCount(MAX_ENDPOINTS)} (limit: endpoints per provider). Only the first ${describeCount(MAX_ENDPOINTS)} are used: remove endpoints you no longer serve from.`,
+          ENDPOINTS,
         ),
       );
     }
@@ -229,7 +186,7 @@ class ImageKitChecker implements Checker {
     const input = rawInput.trim();
     if (!parsed.ok) {
       return {
-        provider: 'imagekit',
+        provider: IMAGEKIT_ID,
         input,
         ok: false,
         kind: input.includes('*') ? 'wildcard' : 'exact',
@@ -247,7 +204,7 @@ class ImageKitChecker implements Checker {
     if (withoutFragment.length > MAX_URL_LENGTH) {
       // Percent-encoding made it longer than a URL may be (each non-ASCII character takes 6 to 12).
       return {
-        provider: 'imagekit',
+        provider: IMAGEKIT_ID,
         input,
         ok: false,
         kind,
@@ -314,8 +271,13 @@ class ImageKitChecker implements Checker {
     const matchPath = star === path.length - 1 ? encodedPath.slice(0, -1) : encodedPath.replace(/\*/g, '');
     const endpoint = this.resolve(u, matchPath);
     if (!endpoint) {
-      problems.push(problem('not-under-endpoint', 'error', this.notUnderMessage(u)));
-      return { provider: 'imagekit', input, ok: false, normalized: withoutFragment, kind, problems };
+      problems.push(
+        problem('not-under-endpoint', 'error', this.notUnderMessage(u), {
+          // Adding an endpoint fixes it, except for an ik.imagekit.io URL without an imagekitId.
+          ...(this.endpoints.length === 0 && u.hostname === IMAGEKIT_HOST ? {} : ENDPOINTS),
+        }),
+      );
+      return { provider: IMAGEKIT_ID, input, ok: false, normalized: withoutFragment, kind, problems };
     }
     const base = `${u.origin}${endpoint.basePath}`;
     const counted = matchPath.slice(endpoint.basePath.length).replace(/^\//, '');
@@ -331,13 +293,15 @@ class ImageKitChecker implements Checker {
     if (kind === 'wildcard' && !hasErrors(problems)) {
       const v = judgeWildcard(counted);
       const star0 = u.pathStart + star;
+      // Both wildcard rules judge the path counted after the imagekitId and URL pattern: that is what is underlined.
+      const countedStart = u.pathStart + rawPrefixLength(path.slice(0, star), endpoint.basePath);
       if (!v.broadEnough) {
         problems.push(
           problem(
             'wildcard-too-broad',
             'error',
             `This wildcard is too broad for ImageKit. The path before "*", counted after the imagekitId and URL pattern, is "${decodeLoose(counted)}": ${v.levels} level${v.levels === 1 ? '' : 's'}, ${v.chars} character${v.chars === 1 ? '' : 's'}, no file extension. It needs at least ${MIN_WILDCARD_LEVELS} levels (images/upload*), or at least ${MIN_WILDCARD_CHARS} characters, or a complete file name (sample.jpg*). Narrow it, or purge the exact URLs.`,
-            { start: u.pathStart + rawPrefixLength(path.slice(0, star), endpoint.basePath), end: star0 + 1 },
+            { start: countedStart, end: star0 + 1 },
           ),
         );
       } else if (v.refused) {
@@ -346,7 +310,7 @@ class ImageKitChecker implements Checker {
             'wildcard-path-unsupported',
             'error',
             `ImageKit never accepts a wildcard that covers ${v.refused}* (media/catalog/* and s/files/* are refused). Purge exact URLs or a narrower wildcard below it (e.g. ${v.refused}product/…*), or ask support@imagekit.io.`,
-            { start: u.pathStart, end: star0 + 1 },
+            { start: countedStart, end: star0 + 1 },
           ),
         );
       }
@@ -364,7 +328,7 @@ class ImageKitChecker implements Checker {
       );
     }
     return {
-      provider: 'imagekit',
+      provider: IMAGEKIT_ID,
       input,
       ok: !hasErrors(problems),
       normalized: withoutFragment,
@@ -384,103 +348,18 @@ class ImageKitChecker implements Checker {
     if (this.endpoints.length === 0) {
       return u.hostname === IMAGEKIT_HOST
         ? 'The URL has no imagekitId: it must look like https://ik.imagekit.io/<imagekitId>/path/file.jpg.'
-        : `${u.hostname} is not an ImageKit URL endpoint. Add it to the ImageKit endpoints (setting cdnPurge.imagekit.endpoints, or --endpoint for the CLI).`;
+        : `${u.hostname} is not an ImageKit URL endpoint. Add it to the ImageKit URL endpoints.`;
     }
     const shown = this.endpoints.slice(0, 5).map((e) => e.raw);
     const list =
       this.endpoints.length > shown.length
         ? `${shown.join(', ')} and ${describeCount(this.endpoints.length - shown.length)} more`
         : shown.join(', ');
-    return `The URL is not under a configured ImageKit endpoint (${list}). Add its endpoint (setting cdnPurge.imagekit.endpoints, or --endpoint for the CLI), or fix the URL.`;
+    return `The URL is not under a configured ImageKit endpoint (${list}). Add its endpoint to the ImageKit URL endpoints, or fix the URL.`;
   }
 }
 
-function basicAuth(key: string): string {
-  return `Basic ${Buffer.from(`${key}:`, 'utf8').toString('base64')}`;
-}
-
-export const imagekit: ProviderAdapter = {
-  id: 'imagekit',
-  label: 'ImageKit',
-  defaultApiBase: IMAGEKIT_API_BASE,
-  keyEnv: 'IMAGEKIT_PRIVATE_KEY',
-
-  checker(config: ProviderConfig): Checker {
-    return new ImageKitChecker(config);
-  },
-
-  purgeRequest(apiBase: string, key: string, target: TargetCheck): HttpRequestSpec {
-    if (!target.ok || !target.normalized)
-      throw new Error(`refusing to send an invalid ImageKit target: ${target.input}`);
-    return {
-      method: 'POST',
-      url: `${apiBase}/v1/files/purge`,
-      headers: { authorization: basicAuth(key), 'content-type': 'application/json', accept: 'application/json' },
-      body: JSON.stringify({ url: target.normalized }),
-    };
-  },
-
-  traffic: IMAGEKIT_TRAFFIC,
-
-  parsePurge(httpStatus: number, body: string, headers?: ResponseHeaders): PurgeOutcome {
-    const json = parseJson(body);
-    const supportId = cleanSupportId(headerValue(headers, IMAGEKIT_SUPPORT_HEADER));
-    const support = supportId ? { supportId } : {};
-    if (httpStatus === 201 || httpStatus === 200) {
-      const requestId =
-        isRecord(json) && typeof json.requestId === 'string' ? cleanSupportId(json.requestId) : undefined;
-      return requestId
-        ? { ok: true, status: 'accepted', httpStatus, requestId, ...support }
-        : {
-            ok: true,
-            status: 'accepted',
-            httpStatus,
-            hint: 'ImageKit accepted the purge but sent no requestId, so its status cannot be followed.',
-            ...support,
-          };
-    }
-    return { ok: false, status: 'failed', httpStatus, ...imagekitError(httpStatus, json, body), ...support };
-  },
-
-  statusRequest(apiBase: string, key: string, requestId: string): HttpRequestSpec {
-    return {
-      method: 'GET',
-      url: `${apiBase}/v1/files/purge/${encodeURIComponent(requestId)}`,
-      headers: { authorization: basicAuth(key), accept: 'application/json' },
-    };
-  },
-
-  parseStatus(httpStatus: number, body: string, headers?: ResponseHeaders): StatusOutcome {
-    const json = parseJson(body);
-    const supportId = cleanSupportId(headerValue(headers, IMAGEKIT_SUPPORT_HEADER));
-    const support = supportId ? { supportId } : {};
-    if (httpStatus === 200 && isRecord(json) && typeof json.status === 'string') {
-      return { ok: true, status: json.status, httpStatus, ...support };
-    }
-    if (httpStatus === 200)
-      return {
-        ok: false,
-        httpStatus,
-        message: `Unexpected status body: ${bodyExcerpt(body)}`,
-        hint: 'ImageKit answered without a status field.',
-        ...support,
-      };
-    const e = imagekitError(httpStatus, json, body);
-    return { ok: false, httpStatus, message: e.message, hint: e.hint, ...support };
-  },
-};
-
-function imagekitError(
-  httpStatus: number,
-  json: unknown,
-  body: string,
-): { message: string; help?: string; hint: string } {
-  const message =
-    isRecord(json) && typeof json.message === 'string' ? json.message : body ? bodyExcerpt(body) : `HTTP ${httpStatus}`;
-  const help = isRecord(json) && typeof json.help === 'string' ? json.help : undefined;
-  let hint = hintForStatus('ImageKit', 'the private key (IMAGEKIT_PRIVATE_KEY)', httpStatus);
-  if (httpStatus === 429 || /limit/i.test(message)) {
-    hint += ` An account can send at most ${IMAGEKIT_MONTHLY_LIMIT} purge requests a month; ask support@imagekit.io to raise it.`;
-  }
-  return help ? { message, help, hint } : { message, hint };
+/** The checker of ImageKit purge targets for a configuration. */
+export function imagekitChecker(config: ProviderConfig): Checker {
+  return new ImageKitChecker(config);
 }

@@ -1,0 +1,145 @@
+// ImageKit's wire format: `POST /v1/files/purge` with Basic base64(privateKey + ":"), 201 + requestId, the status
+// request `GET /v1/files/purge/{requestId}`, its error shape ({message, help}), and its traffic rules (issue 9).
+
+import type {
+  HttpRequestSpec,
+  PurgeAnswer,
+  RateLimitHint,
+  ResponseHeaders,
+  StatusApi,
+  StatusOutcome,
+  TargetCheck,
+  TrafficRules,
+} from '../types';
+import {
+  bodyExcerpt,
+  cleanSupportId,
+  headerNumber,
+  headerValue,
+  hintForStatus,
+  isRecord,
+  parseJson,
+  remedyForStatus,
+} from '../wire';
+
+export const IMAGEKIT_API_BASE = 'https://api.imagekit.io';
+export const IMAGEKIT_PURGE_PATH = '/v1/files/purge';
+export const IMAGEKIT_MONTHLY_LIMIT = 1000;
+export const IMAGEKIT_SUPPORT = 'support@imagekit.io';
+/** The response header ImageKit puts its own id of every request in (give it to support@imagekit.io). */
+export const IMAGEKIT_SUPPORT_HEADER = 'x-ik-requestid';
+export const IMAGEKIT_RATE_LIMITS_DOC = 'https://docs.imagekit.io/api-reference/api-introduction/rate-limits';
+
+/**
+ * ImageKit's "Rate limits" document: every answer carries X-RateLimit-Limit (requests allowed in the interval),
+ * X-RateLimit-Interval (the interval, in ms) and X-RateLimit-Reset ("the amount of time in milliseconds before you
+ * can make another request"; after a 429, sleep that long). No figure is given for the purge endpoint. Every purge
+ * request counts against the 1000 a month, so a purge that may have been received is never sent again.
+ */
+export const IMAGEKIT_TRAFFIC: TrafficRules = {
+  rateLimitSource: IMAGEKIT_RATE_LIMITS_DOC,
+  rateHeadersOnEveryResponse: true,
+  readRateLimit(headers: ResponseHeaders, status: number): RateLimitHint | undefined {
+    const limit = headerNumber(headers, 'x-ratelimit-limit');
+    const intervalMs = headerNumber(headers, 'x-ratelimit-interval');
+    // Reset is documented as the wait after a 429; on other answers the document does not say what it means.
+    const waitMs = status === 429 ? headerNumber(headers, 'x-ratelimit-reset') : undefined;
+    const hint: RateLimitHint = {
+      ...(limit !== undefined && limit >= 1 ? { limit } : {}),
+      ...(intervalMs !== undefined && intervalMs >= 1 ? { intervalMs } : {}),
+      ...(waitMs !== undefined ? { waitMs } : {}),
+    };
+    return Object.keys(hint).length ? hint : undefined;
+  },
+  resendUncertainPurge: 0,
+  resendReason: `every purge request ImageKit receives counts against the ${IMAGEKIT_MONTHLY_LIMIT} a month, so one that may have been received is not sent again`,
+};
+
+function basicAuth(key: string): string {
+  return `Basic ${Buffer.from(`${key}:`, 'utf8').toString('base64')}`;
+}
+
+export function imagekitPurgeRequest(apiBase: string, key: string, target: TargetCheck): HttpRequestSpec {
+  if (!target.ok || !target.normalized) throw new Error(`refusing to send an invalid ImageKit target: ${target.input}`);
+  return {
+    method: 'POST',
+    url: `${apiBase}${IMAGEKIT_PURGE_PATH}`,
+    headers: { authorization: basicAuth(key), 'content-type': 'application/json', accept: 'application/json' },
+    body: JSON.stringify({ url: target.normalized }),
+  };
+}
+
+export function parseImagekitPurge(httpStatus: number, body: string, headers?: ResponseHeaders): PurgeAnswer {
+  const json = parseJson(body);
+  const supportId = cleanSupportId(headerValue(headers, IMAGEKIT_SUPPORT_HEADER));
+  const support = supportId ? { supportId } : {};
+  if (httpStatus === 201 || httpStatus === 200) {
+    const requestId = isRecord(json) && typeof json.requestId === 'string' ? cleanSupportId(json.requestId) : undefined;
+    return requestId
+      ? { ok: true, status: 'accepted', httpStatus, requestId, ...support }
+      : {
+          ok: true,
+          status: 'accepted',
+          httpStatus,
+          hint: 'ImageKit accepted the purge but sent no requestId, so its status cannot be followed.',
+          ...support,
+        };
+  }
+  return { ok: false, status: 'failed', httpStatus, ...imagekitError(httpStatus, json, body), ...support };
+}
+
+/** ImageKit's purge status API: Pending, then Completed. */
+export const IMAGEKIT_STATUS: StatusApi = {
+  pending: 'Pending',
+  completed: 'Completed',
+
+  request(apiBase: string, key: string, requestId: string): HttpRequestSpec {
+    return {
+      method: 'GET',
+      url: `${apiBase}${IMAGEKIT_PURGE_PATH}/${encodeURIComponent(requestId)}`,
+      headers: { authorization: basicAuth(key), accept: 'application/json' },
+    };
+  },
+
+  parse(httpStatus: number, body: string, headers?: ResponseHeaders): StatusOutcome {
+    const json = parseJson(body);
+    const supportId = cleanSupportId(headerValue(headers, IMAGEKIT_SUPPORT_HEADER));
+    const support = supportId ? { supportId } : {};
+    if (httpStatus === 200 && isRecord(json) && typeof json.status === 'string') {
+      return { ok: true, status: json.status, httpStatus, ...support };
+    }
+    if (httpStatus === 200)
+      return {
+        ok: false,
+        httpStatus,
+        message: `Unexpected status body: ${bodyExcerpt(body)}`,
+        hint: 'ImageKit answered without a status field.',
+        ...support,
+      };
+    const e = imagekitError(httpStatus, json, body);
+    return {
+      ok: false,
+      httpStatus,
+      message: e.message,
+      hint: e.hint,
+      ...(e.remedy ? { remedy: e.remedy } : {}),
+      ...support,
+    };
+  },
+};
+
+function imagekitError(
+  httpStatus: number,
+  json: unknown,
+  body: string,
+): Pick<PurgeAnswer, 'message' | 'help' | 'hint' | 'remedy'> & { message: string; hint: string } {
+  const message =
+    isRecord(json) && typeof json.message === 'string' ? json.message : body ? bodyExcerpt(body) : `HTTP ${httpStatus}`;
+  const help = isRecord(json) && typeof json.help === 'string' ? json.help : undefined;
+  let hint = hintForStatus('ImageKit', 'the private key', httpStatus);
+  if (httpStatus === 429 || /limit/i.test(message)) {
+    hint += ` An account can send at most ${IMAGEKIT_MONTHLY_LIMIT} purge requests a month; ask ${IMAGEKIT_SUPPORT} to raise it.`;
+  }
+  const remedy = remedyForStatus(httpStatus);
+  return { message, ...(help ? { help } : {}), hint, ...(remedy ? { remedy } : {}) };
+}

@@ -1,0 +1,222 @@
+// What a provider plugin is: its rules (a checker), its wire adapter (requests and parsers) and its capabilities
+// (wildcards, a status API, a monthly quota, the key, its configuration keys). Everything above src/core/providers/
+// asks a plugin, through the registry (./registry.ts), instead of comparing provider ids.
+
+import type { Problem } from '../problems';
+
+/** A provider's id: "imagekit", "imgix", or whatever a registered plugin says. */
+export type ProviderId = string;
+
+/**
+ * A provider's configuration, from settings, cdn-purge.json and CLI flags merged (see config.ts): the endpoints, and
+ * the provider's own options by their `ProviderOption.name` (imgix: sourceId, subImage).
+ */
+export interface ProviderConfig {
+  /**
+   * ImageKit: the account's URL endpoints (`https://ik.imagekit.io/<id>[/<pattern>]`, custom domains).
+   * imgix: the Source domains (`https://assets.imgix.net`); when given, only URLs on them are accepted.
+   */
+  endpoints?: readonly string[];
+  /** imgix: purge as a sub-image (mark or blend); needs sourceId. */
+  subImage?: boolean;
+  /** imgix: the Source id (24 hex digits) sent as `source_id`. */
+  sourceId?: string;
+  /** Options of other providers, by name. */
+  [option: string]: string | boolean | readonly string[] | undefined;
+}
+
+export interface TargetCheck {
+  provider: ProviderId;
+  /** The input, trimmed. */
+  input: string;
+  /** True when nothing in `problems` is an error: the target can be sent. */
+  ok: boolean;
+  /** The URL that is sent, when the input could be parsed. */
+  normalized?: string;
+  kind: 'exact' | 'wildcard';
+  problems: Problem[];
+  /** ImageKit: the endpoint the URL lies under (origin + imagekitId + pattern), without a trailing slash. */
+  base?: string;
+  /** The account the purge counts against (ImageKit: the imagekitId or the custom domain). */
+  account?: string;
+  /** Extra attributes sent with the purge (imgix: sub_image, source_id). */
+  attributes?: Record<string, string | boolean>;
+}
+
+export interface HttpRequestSpec {
+  method: 'GET' | 'HEAD' | 'POST';
+  url: string;
+  headers: Record<string, string>;
+  body?: string;
+}
+
+/** `unknown`: the request may have reached the provider but no answer says what happened (counted as spent). */
+export type PurgeStatus = 'accepted' | 'duplicate' | 'failed' | 'unknown';
+
+/**
+ * What a front end can do about a refusal, as data (each front end words it: the CLI names the environment variable
+ * or flag, the extension the command or setting). `key`: the key is wrong or lacks permission; `url`: the provider
+ * refused the URL; `later`: try again later (rate limit, server error).
+ */
+export type Remedy = 'key' | 'url' | 'later';
+
+/** The answer to one purge request, as the provider's parser reads it. */
+export interface PurgeAnswer {
+  ok: boolean;
+  status: PurgeStatus;
+  httpStatus: number;
+  /** ImageKit's requestId or imgix's purge id, when the response has one. */
+  requestId?: string;
+  /** The provider's own error message, verbatim. */
+  message?: string;
+  /** The provider's own help text, verbatim (ImageKit's `help`). */
+  help?: string;
+  /** What to do, from us (never naming a setting or a flag: see `remedy`). */
+  hint?: string;
+  /** What fixes it, for the front end to word. */
+  remedy?: Remedy;
+  /** The provider's support identifier of this answer (ImageKit's x-ik-requestId header, imgix's error `id`). */
+  supportId?: string;
+}
+
+export interface StatusOutcome {
+  ok: boolean;
+  /** ImageKit reports Pending or Completed. */
+  status?: string;
+  httpStatus: number;
+  message?: string;
+  hint?: string;
+  remedy?: Remedy;
+  supportId?: string;
+}
+
+/** Response headers as undici gives them: lower-case names. */
+export type ResponseHeaders = Record<string, string | string[] | undefined>;
+
+/** What a provider's rate-limit headers say about the limit in force. */
+export interface RateLimitHint {
+  /** Requests allowed per interval. */
+  limit?: number;
+  /** The interval, in ms. */
+  intervalMs?: number;
+  /** How long to wait before the next request, in ms (read on a 429 only). */
+  waitMs?: number;
+}
+
+/**
+ * How a provider's API wants to be talked to, from its public documentation (README "Rate limits and retries").
+ * Data, not code paths: the HTTP client applies whatever these say, whichever provider it is.
+ */
+export interface TrafficRules {
+  /** The purge endpoint's documented limit, requests a second; undefined when the documentation gives none. */
+  documentedPurgeRate?: number;
+  /** Where the limit (or the headers) are documented. */
+  rateLimitSource: string;
+  /** True when every answer carries the rate-limit headers: the first request of a lane goes alone to learn them. */
+  rateHeadersOnEveryResponse: boolean;
+  /** Reads the provider's rate-limit headers; undefined when they say nothing. */
+  readRateLimit(this: void, headers: ResponseHeaders, status: number): RateLimitHint | undefined;
+  /**
+   * How many times a purge that may have reached the server (sent, then no answer or a reset) may be sent again.
+   * 0 for a provider where every received request spends quota; 1 where a repeat is answered as a duplicate.
+   */
+  resendUncertainPurge: number;
+  /** Why, in a sentence, for messages and README. */
+  resendReason: string;
+}
+
+export interface Checker {
+  readonly provider: ProviderId;
+  /** Problems in the configuration itself (e.g. an endpoint that is not a URL). */
+  readonly configProblems: Problem[];
+  check(input: string): TargetCheck;
+  /** True when a URL on this host belongs to the provider as configured (for the scanner). */
+  ownsHost(hostname: string): boolean;
+}
+
+/** A provider's status API: what "done" means is its status reaching `completed`. */
+export interface StatusApi {
+  request(apiBase: string, key: string, requestId: string): HttpRequestSpec;
+  parse(httpStatus: number, body: string, headers?: ResponseHeaders): StatusOutcome;
+  /** The status values while the purge is in progress and once it is done (ImageKit: Pending, Completed). */
+  pending: string;
+  completed: string;
+}
+
+/** The API key: where the CLI reads it, what it is called, where a user finds it. */
+export interface KeyInfo {
+  /** The environment variable the CLI reads it from (IMAGEKIT_PRIVATE_KEY). */
+  env: string;
+  /** Its name in messages ("ImageKit private key"). */
+  label: string;
+  /** Where to find it ("ImageKit dashboard → Developer options"). */
+  help: string;
+  /** Refuses a value that cannot be the key (a message saying why), beyond "not empty, no spaces". */
+  check?(this: void, key: string): string | undefined;
+}
+
+/** A provider option beyond the endpoints, e.g. imgix's Source id. Settings key, cdn-purge.json key and field are `name`. */
+export interface ProviderOption {
+  /** The field of ProviderConfig; the key under the provider's section in settings and in cdn-purge.json. */
+  name: string;
+  type: 'string' | 'boolean';
+  /** The CLI flag, without "--" (source-id). */
+  flag: string;
+  /** What it is, for help texts ("the Source id sent as source_id"). */
+  description: string;
+}
+
+/** Where a provider's configuration lives: settings (cdnPurge.<section>.*), cdn-purge.json ("<section>": {...}), flags. */
+export interface ProviderSettings {
+  /** The settings section and the cdn-purge.json key: cdnPurge.imagekit.*, "imagekit": {...}. */
+  section: string;
+  /** The key of the endpoint list in that section: "endpoints" (ImageKit), "domains" (imgix). */
+  endpointsKey: string;
+  /** What the endpoints are called ("URL endpoints", "Source domains"). */
+  endpointsLabel: string;
+  /** The key of the API base in that section (cdnPurge.imagekit.apiBase). */
+  apiBaseKey: string;
+  /** The key of a purges-a-second setting, when the provider has one (imgix: rateLimit), with its default. */
+  rateLimit?: { key: string; default: number };
+  options: readonly ProviderOption[];
+}
+
+/** What the local emulator (`cdn-purge emulator`) accepts for this provider, when it emulates it. */
+export interface EmulatorKey {
+  /** The public test key it accepts by default (not a secret). */
+  testKey: string;
+}
+
+/**
+ * A provider, as a plugin: everything the pipeline, the CLI, the extension and the emulator need to know. Add one in
+ * src/core/providers/<id>/ and list it on the registry's BUILTIN line (or registerProvider() it).
+ */
+export interface ProviderPlugin {
+  readonly id: ProviderId;
+  readonly label: string;
+  readonly defaultApiBase: string;
+  readonly key: KeyInfo;
+  /** True when the provider accepts wildcard purges: the planner may coalesce URLs into them. */
+  readonly wildcards: boolean;
+  /** The purge status API, when there is one. Without it, "done" is found out by fetching the asset again. */
+  readonly status?: StatusApi;
+  /** Purge requests an account may send in a calendar month (UTC), when the provider limits them. */
+  readonly monthlyQuota?: number;
+  /** What the id in a purge answer is called: "requestId" (ImageKit), "purge id" (imgix). */
+  readonly requestIdLabel: string;
+  /** Where to ask for help (support@imagekit.io), for messages. */
+  readonly support: string;
+  readonly traffic: TrafficRules;
+  readonly settings: ProviderSettings;
+  /** Set when the local emulator emulates this provider. */
+  readonly emulator?: EmulatorKey;
+  /** A checker of purge targets for a configuration. */
+  checker(config: ProviderConfig): Checker;
+  purgeRequest(apiBase: string, key: string, target: TargetCheck): HttpRequestSpec;
+  parsePurge(httpStatus: number, body: string, headers?: ResponseHeaders): PurgeAnswer;
+}
+
+/** How a purge is known to be done: by the status API (`status`), or by fetching the asset again (`verify`). */
+export function doneBy(p: Pick<ProviderPlugin, 'status'>): 'status' | 'verify' {
+  return p.status ? 'status' : 'verify';
+}
