@@ -272,8 +272,9 @@ async function purgeProvider<R>(
       return run(p, 'quota', { plan, batch, quota: over });
   }
 
-  const record = hooks.begin ? await hooks.begin(batch) : undefined;
+  // The client first (its first use loads undici), so nothing waits between the record and the sending.
   const client = await config.transport.api();
+  const record = hooks.begin ? await hooks.begin(batch) : undefined;
   const rate = config.ratePerSecond?.(p);
   const send = async (ctl: SendControl): Promise<PurgeResult[]> => {
     await hooks.beforeSend?.(batch, record, ctl);

@@ -9,7 +9,7 @@ import { runPurge, type PurgeBatch, type PurgeOutcome as PipelineOutcome, type P
 import type { Plan } from '../core/planner';
 import { docsUrl, type Problem } from '../core/problems';
 import { optionOf } from '../core/config';
-import { providers } from '../core/providers/registry';
+import { listProviders, providers } from '../core/providers/registry';
 import type { Checker, ProviderId, ProviderPlugin, Remedy } from '../core/providers/types';
 import type { PurgeResult } from '../core/purge';
 import type { QuotaStore } from '../core/quota';
@@ -111,8 +111,7 @@ export class PurgeService implements vscode.Disposable {
   }
 
   /** The key for a provider and slot; asks for it when missing. Undefined when the user gives none. */
-  async keyFor(provider: ProviderId, loopbackOrSlot: boolean | KeySlot): Promise<string | undefined> {
-    const slot: KeySlot = typeof loopbackOrSlot === 'string' ? loopbackOrSlot : loopbackOrSlot ? 'emulator' : 'real';
+  async keyFor(provider: ProviderId, slot: KeySlot): Promise<string | undefined> {
     let key = await this.keys.get(provider, slot);
     if (!key) {
       const action = slot === 'emulator' ? 'Use Local Emulator…' : 'Set API Key…';
@@ -218,9 +217,9 @@ export class PurgeService implements vscode.Disposable {
     const where = providers()
       .map((p) => settingId(providerSettings(p).endpoints.key))
       .join(' or ');
-    const msg = `${urls.length === 1 ? `"${urls[0]}" is` : `${urls.length} URLs are`} not on a ${providers()
-      .map((p) => p.label)
-      .join(' or ')} host. Add the custom domain to the settings (${where}).`;
+    const msg = `${urls.length === 1 ? `"${urls[0]}" is` : `${urls.length} URLs are`} not on a host of ${listProviders({
+      conjunction: 'or',
+    })}. Add the custom domain to the settings (${where}).`;
     this.log.warn(msg);
     if (!anyKnown) {
       void vscode.window

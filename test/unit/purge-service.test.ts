@@ -132,4 +132,52 @@ describe('extension PurgeService (plain Node, vscode stand-in): quota, unknown p
     assert.match(again?.results[0].supportId ?? '', /^[0-9a-f-]{36}$/, 'the JSON:API error id');
     assert.equal(quotaUsed(memento), 0, 'imgix has no quota counter');
   });
+
+  it('words what the pipeline gives as data: the settings that fix a problem, the key command for a refused key', async () => {
+    const server: TestServer = await startServer((_req, res) =>
+      reply(res, 401, { message: 'Your account cannot be authenticated.' }),
+    );
+    servers.push(server);
+    const memento = new MemoryMemento();
+    const history = new HistoryStore(memento);
+    const settings = {
+      ...fakeSettings(server.base),
+      providerOf: (url: string) =>
+        url.includes('ik.imagekit.io') || url.includes('example.org') ? 'imagekit' : undefined,
+      checker: () => imagekit.checker({ endpoints: ['https://ik.imagekit.io/demo'] }),
+    };
+    const svc = new PurgeService(settings, keys as never, history, log as never, memento);
+    services.push(svc);
+    // No provider claims the host: the message names each provider's endpoints setting.
+    assert.equal(await svc.purge(['https://cdn.example.com/a.jpg'], { source: 'test' }), undefined);
+    assert.ok(
+      shown.some(
+        (m) =>
+          m.kind === 'error' &&
+          m.message ===
+            '"https://cdn.example.com/a.jpg" is not on a host of ImageKit or imgix. Add the custom domain to the settings (cdnPurge.imagekit.endpoints or cdnPurge.imgix.domains).',
+      ),
+      JSON.stringify(shown),
+    );
+    // A URL outside the configured endpoints: the core's message, then the setting that fixes it.
+    await svc.purge(['https://ik.imagekit.io/other/a.jpg'], { source: 'test' });
+    assert.ok(
+      shown.some(
+        (m) =>
+          m.kind === 'error' &&
+          /not under a configured ImageKit endpoint .*\(setting cdnPurge\.imagekit\.endpoints\)$/.test(m.message),
+      ),
+      JSON.stringify(shown),
+    );
+    // A refused key: the summary says to store it again and offers Set API Key.
+    const out = await svc.purge(['https://ik.imagekit.io/demo/a.jpg'], { source: 'test' });
+    assert.equal(out?.results[0].remedy, 'key');
+    await new Promise<void>((r) => setImmediate(r));
+    assert.ok(
+      shown.some(
+        (m) => m.kind === 'error' && /Store the ImageKit private key again: "CDN Purge: Set API Key"\./.test(m.message),
+      ),
+      JSON.stringify(shown),
+    );
+  });
 });
