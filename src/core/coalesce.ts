@@ -56,7 +56,10 @@ export interface InventoryReport {
   budget: number;
   /** Unchanged assets the plan purges (each counted once). */
   collateral: number;
-  /** curve[b] = the fewest requests that purge at most b unchanged assets, b = 0..curveUpTo (when asked for). */
+  /**
+   * curve[b] = the fewest requests that purge at most b unchanged assets, for b = 0..min(curveUpTo, unchanged)
+   * (when asked for; past the number of unchanged assets the count cannot fall any more).
+   */
   curve?: number[];
 }
 
@@ -350,9 +353,6 @@ export function coalesceWithInventory<T extends CoalesceEntry>(
   checker: Checker,
   options: CoalesceOptions = {},
 ): { picks: CoalescePick<T>[]; report: InventoryReport } {
-  const budget = Math.max(0, Math.floor(options.maxCollateral ?? 0));
-  const curveUpTo = options.curveUpTo === undefined ? undefined : Math.max(0, Math.floor(options.curveUpTo));
-  const cap = Math.max(budget, curveUpTo ?? 0);
   const { keys, skipped } = inventoryKeys(inventory, checker);
   const all = new SortedKeys(keys);
   const changed = new Set(rest.map((e) => assetKey(e.url)));
@@ -362,6 +362,14 @@ export function coalesceWithInventory<T extends CoalesceEntry>(
     underAsked.fill(1, lo, hi);
   }
   const unchanged = new SortedKeys(all.keys.filter((k, i) => !underAsked[i] && !changed.has(k)));
+  // A budget is a whole number of assets; past the number of unchanged assets nothing changes (Infinity: no limit).
+  const whole = (x: number | undefined) => (x === undefined || Number.isNaN(x) ? 0 : Math.max(0, Math.floor(x)));
+  const finite = (x: number) => (Number.isFinite(x) ? x : unchanged.size);
+  const budget = finite(whole(options.maxCollateral));
+  // The curve stops at the number of unchanged assets: past it the count cannot fall any more.
+  const curveUpTo =
+    options.curveUpTo === undefined ? undefined : Math.min(finite(whole(options.curveUpTo)), unchanged.size);
+  const cap = Math.min(Math.max(budget, curveUpTo ?? 0), unchanged.size);
 
   const byBase = new Map<string, T[]>();
   for (const e of rest) {
