@@ -19,15 +19,25 @@ import {
   type Parsed,
 } from './args';
 import { checkJson, problemLine } from './check';
+import {
+  collateralNote,
+  INVENTORY_HELP,
+  INVENTORY_OPTIONS,
+  inventoryJson,
+  inventoryLines,
+  inventoryOptions,
+} from './inventory';
 import { EXIT_FAILED, EXIT_OK, UsageError, writers, type CliIO } from './io';
 
 export const PLAN_OPTIONS: Options = {
   ...COMMON,
   coalesce: { type: 'string' },
   'from-git': { type: 'string' },
+  ...INVENTORY_OPTIONS,
 };
 
-export const PLAN_HELP = `cdn-purge plan --provider imagekit|imgix [--endpoint URL]... [--coalesce[=N]] [--from-git [REF]] [--json] URL...
+export const PLAN_HELP = `cdn-purge plan --provider imagekit|imgix [--endpoint URL]... [--coalesce[=N]] [--from-git [REF]]
+               [--inventory FILE [--max-collateral N]] [--json] URL...
 
 Prints the requests a purge would send, without sending anything.
   -p, --provider P     imagekit or imgix (required)
@@ -37,7 +47,10 @@ Prints the requests a purge would send, without sending anything.
                        only where it saves at least N requests (default 2)
   --from-git [REF]     add the mapped files git says changed in the working tree, or since REF
                        (mappings from cdn-purge.json at the repository root)
-  --json               print {"provider","requests":[...],"invalid":[...],"summary":{...}}
+${INVENTORY_HELP}
+  --json               print {"provider","requests":[...],"invalid":[...],"summary":{...}} (with an inventory,
+                       each request's "collateral" and {"inventory":{"assets","unchanged","maxCollateral",
+                       "collateral","skipped"}})
   URL...               URLs; "-" reads them from stdin, one a line
 Exit status: 0 every input is valid, 1 any is invalid, 2 usage error.`;
 
@@ -92,13 +105,25 @@ export async function buildPlan(values: Parsed['values'], positionals: string[],
   const checker = adapterFor(provider).checker(providerConfig(values, provider, project.config));
   if (checker.configProblems.length)
     throw new UsageError(checker.configProblems.map((p) => `configuration: [${p.code}] ${p.message}`).join('\n'));
-  return { provider, plan: planPurge(urls, checker, { coalesce }) };
+  const inventory = await inventoryOptions(
+    values,
+    io,
+    { provider, project: project.config, root, coalesce: coalesce !== undefined },
+    err,
+  );
+  return { provider, plan: planPurge(urls, checker, { coalesce, ...inventory }) };
 }
 
 export function planJson(plan: Plan) {
   return {
     provider: plan.provider,
-    requests: plan.requests.map((r) => ({ url: r.url, kind: r.kind, coalesced: r.coalesced, covers: r.covers })),
+    requests: plan.requests.map((r) => ({
+      url: r.url,
+      kind: r.kind,
+      coalesced: r.coalesced,
+      covers: r.covers,
+      ...(r.collateral !== undefined ? { collateral: r.collateral } : {}),
+    })),
     invalid: plan.invalid.map(checkJson),
     summary: {
       inputs: plan.inputCount,
@@ -106,6 +131,7 @@ export function planJson(plan: Plan) {
       requests: plan.requests.length,
       invalid: plan.invalid.length,
     },
+    ...inventoryJson(plan),
   };
 }
 
@@ -117,9 +143,10 @@ export function printPlan(plan: Plan, out: (s: string) => void): void {
   plan.requests.forEach((r, i) => {
     const covers = r.covers.length === 1 && r.covers[0] === r.url ? '' : `  covers ${r.covers.length}`;
     out(
-      `  ${String(i + 1).padStart(width)}  ${r.kind === 'wildcard' ? 'wildcard' : 'exact   '}  ${r.url}${covers}${r.coalesced ? '  (coalesced)' : ''}`,
+      `  ${String(i + 1).padStart(width)}  ${r.kind === 'wildcard' ? 'wildcard' : 'exact   '}  ${r.url}${covers}${r.coalesced ? '  (coalesced)' : ''}${collateralNote(r)}`,
     );
   });
+  for (const line of inventoryLines(plan)) out(line);
   for (const t of plan.notes) for (const p of t.problems) out(`  note for ${t.input}\n${problemLine(p)}`);
   if (plan.invalid.length) {
     out(`Invalid, not sent (${plan.invalid.length}):`);

@@ -5,6 +5,7 @@ import { Quota } from '../core/quota';
 import { apiAndKey, nonNegativeNumber, parse, positiveInt, positiveNumber, type Options } from './args';
 import { checkJson, problemLine } from './check';
 import { EXIT_FAILED, EXIT_OK, writers, type CliIO } from './io';
+import { INVENTORY_HELP, inventoryLines } from './inventory';
 import { buildPlan, PLAN_OPTIONS, planJson, printPlan } from './plan';
 import { JsonFileQuotaStore, stateDir } from './state';
 
@@ -20,7 +21,7 @@ export const PURGE_OPTIONS: Options = {
 };
 
 export const PURGE_HELP = `cdn-purge purge --provider imagekit|imgix [--endpoint URL]... [--api-base URL] [--json] [--dry-run]
-                [--coalesce[=N]] [--from-git [REF]] URL...
+                [--coalesce[=N]] [--from-git [REF]] [--inventory FILE [--max-collateral N]] URL...
 
 Purges URLs. The key comes only from the environment: IMAGEKIT_PRIVATE_KEY or IMGIX_API_KEY.
   -p, --provider P     imagekit or imgix (required)
@@ -31,6 +32,7 @@ Purges URLs. The key comes only from the environment: IMAGEKIT_PRIVATE_KEY or IM
   --dry-run            print the plan and send nothing (no key needed)
   --coalesce[=N]       ImageKit: fewest valid wildcard purges, each saving at least N requests (default 2)
   --from-git [REF]     add the mapped files git says changed (working tree, or since REF)
+${INVENTORY_HELP}
   --concurrency N      most requests in flight at once (default 16; fewer when the API refuses)
   --rate N             purges a second at most (default: imgix 10, its documented limit; ImageKit: what its
                        X-RateLimit headers say); 0 = no fixed pace, adapt to refusals only
@@ -97,6 +99,7 @@ export async function purgeCommand(argv: string[], io: CliIO): Promise<number> {
     }
   }
 
+  if (!values.json) for (const line of inventoryLines(plan)) out(line);
   for (const t of plan.invalid) {
     if (!values.json) {
       out(`FAIL ---     0 ms  ${t.input}  (invalid, not sent)`);
