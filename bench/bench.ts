@@ -15,6 +15,7 @@ import { planPurge } from '../src/core/planner';
 import { executePlan } from '../src/core/purge';
 import { classifierFrom, scanText } from '../src/core/scanner';
 import { startEmulator, type Emulator, type EmulatorOptions } from '../src/emulator';
+import { coalesceBench } from './coalesce';
 
 const root = path.resolve(__dirname, '../..');
 const KEY = 'private_emulator_test_key_imagekit';
@@ -520,6 +521,7 @@ function startup(): void {
 async function main(): Promise<void> {
   scanner();
   planner();
+  rows.push(...coalesceBench());
   startup();
   await purges();
   await silentServer();

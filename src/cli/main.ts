@@ -2,6 +2,7 @@ import { checkCommand } from './check';
 import { choiceWords, keyEnvWords, labels } from './help';
 import { emulatorCommand } from './emulator';
 import { EXIT_OK, EXIT_USAGE, UsageError, writers, type CliIO } from './io';
+import { lintCommand } from './lint';
 import { planCommand } from './plan';
 import { purgeCommand } from './purge';
 import { statusCommand } from './status';
@@ -14,6 +15,7 @@ Usage: cdn-purge <command> [options]
   plan      print the requests a purge would send (--coalesce, --from-git)
   purge     purge URLs (key from ${keyEnvWords()})
   status    purge request status where the provider has a status API: ${choiceWords((p) => p.status !== undefined)} (--wait)
+  lint      check every purge pattern in a repository's files (text, --format json or sarif)
   emulator  run a local emulator of the purge APIs and their CDN (try without an account)
 Run "cdn-purge <command> --help" for a command's options.
 Exit status: 0 success, 1 a URL was invalid or a purge failed, 2 usage error.`;
@@ -26,6 +28,7 @@ export const COMMANDS: Record<string, Command> = {
   plan: planCommand,
   purge: purgeCommand,
   status: statusCommand,
+  lint: lintCommand,
   emulator: emulatorCommand,
 };
 

@@ -2,7 +2,7 @@ import { PROJECT_CONFIG_FILE } from '../core/config';
 import { changedFiles, gitRefProblem, repoRoot, shownRef } from '../core/git';
 import { PathMapper } from '../core/mapping';
 import { planFor } from '../core/pipeline';
-import type { Plan } from '../core/planner';
+import type { Plan, PlanOptions } from '../core/planner';
 import type { Checker, ProviderPlugin } from '../core/providers/types';
 import { MAX_BATCH_URLS } from '../core/limits';
 import {
@@ -21,6 +21,14 @@ import {
 } from './args';
 import { checkJson, problemLine } from './check';
 import { choices, choiceWords, endpointWords, labels, optionLines } from './help';
+import {
+  collateralNote,
+  INVENTORY_OPTIONS,
+  inventoryHelp,
+  inventoryJson,
+  inventoryLines,
+  inventoryOptions,
+} from './inventory';
 import { EXIT_FAILED, EXIT_OK, UsageError, writers, type CliIO } from './io';
 import { configLine } from './words';
 
@@ -28,10 +36,12 @@ export const PLAN_OPTIONS: Options = {
   ...COMMON,
   coalesce: { type: 'string' },
   'from-git': { type: 'string' },
+  ...INVENTORY_OPTIONS,
 };
 
 export function planHelp(): string {
-  return `cdn-purge plan --provider ${choices()} [--endpoint URL]... [--coalesce[=N]] [--from-git [REF]] [--json] URL...
+  return `cdn-purge plan --provider ${choices()} [--endpoint URL]... [--coalesce[=N]] [--from-git [REF]]
+               [--inventory FILE [--max-collateral N]] [--json] URL...
 
 Prints the requests a purge would send, without sending anything.
   -p, --provider P     ${choiceWords()} (required)
@@ -41,8 +51,11 @@ Prints the requests a purge would send, without sending anything.
                        only where it saves at least N requests (default 2)
   --from-git [REF]     add the mapped files git says changed in the working tree, or since REF
                        (mappings from cdn-purge.json at the repository root)
+${inventoryHelp()}
 ${optionLines().join('\n')}
-  --json               print {"provider","requests":[...],"invalid":[...],"summary":{...}}
+  --json               print {"provider","requests":[...],"invalid":[...],"summary":{...}} (with an inventory,
+                       each request's "collateral" and {"inventory":{"assets","unchanged","maxCollateral",
+                       "collateral","skipped"}})
   URL...               URLs; "-" reads them from stdin, one a line
 Exit status: 0 every input is valid, 1 any is invalid, 2 usage error.`;
 }
@@ -54,6 +67,8 @@ export interface PlanInputs {
   checker: Checker;
   /** --coalesce's N (only for a provider with wildcards). */
   coalesce?: number;
+  /** --inventory / --max-collateral (or --from-git's working tree): what the planner coalesces against. */
+  inventory?: Pick<PlanOptions, 'inventory' | 'maxCollateral'>;
 }
 
 /** Why --from-git REF was refused, in the CLI's words. */
@@ -108,18 +123,36 @@ export async function planInputs(values: Parsed['values'], positionals: string[]
     );
   const checker = provider.checker(providerConfig(values, provider, project.config));
   if (checker.configProblems.length) throw new UsageError(checker.configProblems.map(configLine).join('\n'));
-  return { provider, urls, checker, ...(coalesce !== undefined ? { coalesce } : {}) };
+  const inventory = await inventoryOptions(
+    values,
+    io,
+    { provider, project: project.config, root, coalesce: coalesce !== undefined },
+    err,
+  );
+  return {
+    provider,
+    urls,
+    checker,
+    ...(coalesce !== undefined ? { coalesce } : {}),
+    ...(inventory.inventory !== undefined ? { inventory } : {}),
+  };
 }
 
 /** The plan of the inputs, as the pipeline plans them. */
 export function planOf(inputs: PlanInputs): Plan {
-  return planFor(inputs.provider, inputs.urls, inputs.checker, inputs.coalesce);
+  return planFor(inputs.provider, inputs.urls, inputs.checker, inputs.coalesce, inputs.inventory);
 }
 
 export function planJson(plan: Plan) {
   return {
     provider: plan.provider,
-    requests: plan.requests.map((r) => ({ url: r.url, kind: r.kind, coalesced: r.coalesced, covers: r.covers })),
+    requests: plan.requests.map((r) => ({
+      url: r.url,
+      kind: r.kind,
+      coalesced: r.coalesced,
+      covers: r.covers,
+      ...(r.collateral !== undefined ? { collateral: r.collateral } : {}),
+    })),
     invalid: plan.invalid.map(checkJson),
     summary: {
       inputs: plan.inputCount,
@@ -127,6 +160,7 @@ export function planJson(plan: Plan) {
       requests: plan.requests.length,
       invalid: plan.invalid.length,
     },
+    ...inventoryJson(plan),
   };
 }
 
@@ -138,9 +172,10 @@ export function printPlan(plan: Plan, out: (s: string) => void): void {
   plan.requests.forEach((r, i) => {
     const covers = r.covers.length === 1 && r.covers[0] === r.url ? '' : `  covers ${r.covers.length}`;
     out(
-      `  ${String(i + 1).padStart(width)}  ${r.kind === 'wildcard' ? 'wildcard' : 'exact   '}  ${r.url}${covers}${r.coalesced ? '  (coalesced)' : ''}`,
+      `  ${String(i + 1).padStart(width)}  ${r.kind === 'wildcard' ? 'wildcard' : 'exact   '}  ${r.url}${covers}${r.coalesced ? '  (coalesced)' : ''}${collateralNote(r)}`,
     );
   });
+  for (const line of inventoryLines(plan)) out(line);
   for (const t of plan.notes) for (const p of t.problems) out(`  note for ${t.input}\n${problemLine(p)}`);
   if (plan.invalid.length) {
     out(`Invalid, not sent (${plan.invalid.length}):`);

@@ -7,6 +7,7 @@ import { Transport } from '../core/transport';
 import { apiAndKey, nonNegativeNumber, parse, positiveInt, positiveNumber, type Options } from './args';
 import { checkJson, problemLine } from './check';
 import { apiBaseWords, choices, choiceWords, endpointWords, keyEnvWords, labels, optionLines } from './help';
+import { inventoryHelp, inventoryLines } from './inventory';
 import { EXIT_FAILED, EXIT_OK, writers, type CliIO } from './io';
 import { PLAN_OPTIONS, planInputs, planJson, planOf, printPlan } from './plan';
 import { JsonFileQuotaStore, stateDir } from './state';
@@ -31,7 +32,7 @@ export function purgeHelp(): string {
     (p) => p.traffic.documentedPurgeRate === undefined && p.traffic.rateHeadersOnEveryResponse,
   );
   return `cdn-purge purge --provider ${choices()} [--endpoint URL]... [--api-base URL] [--json] [--dry-run]
-                [--coalesce[=N]] [--from-git [REF]] URL...
+                [--coalesce[=N]] [--from-git [REF]] [--inventory FILE [--max-collateral N]] URL...
 
 Purges URLs. The key comes only from the environment: ${keyEnvWords()}.
   -p, --provider P     ${choiceWords()} (required)
@@ -42,6 +43,7 @@ Purges URLs. The key comes only from the environment: ${keyEnvWords()}.
   --dry-run            print the plan and send nothing (no key needed)
   --coalesce[=N]       ${labels(wildcards)}: fewest valid wildcard purges, each saving at least N requests (default 2)
   --from-git [REF]     add the mapped files git says changed (working tree, or since REF)
+${inventoryHelp()}
   --concurrency N      most requests in flight at once (default 16; fewer when the API refuses)
   --rate N             purges a second at most (default: ${[
     ...documented.map((p) => `${p.label} ${p.traffic.documentedPurgeRate}, its documented limit`),
@@ -154,6 +156,7 @@ export async function purgeCommand(argv: string[], io: CliIO): Promise<number> {
         provider: provider.id,
         checker: () => inputs.checker,
         coalesce: inputs.coalesce,
+        ...(inputs.inventory ? { inventory: inputs.inventory } : {}),
         apiBase: () => apiBase,
         ratePerSecond: () => ratePerSecond,
         // The monthly quota is counted per account in the state directory; the emulator's purges apart.
@@ -173,6 +176,10 @@ export async function purgeCommand(argv: string[], io: CliIO): Promise<number> {
           return true;
         },
         key: () => key,
+        begin: (batch) => {
+          // With an inventory: what the plan also purges of the unchanged assets, before anything is sent.
+          if (!values.json) for (const line of inventoryLines(batch.plan)) out(line);
+        },
         overQuota: (over) => {
           err(
             `${over.message}${provider.wildcards ? ' (--coalesce makes wildcards)' : ''} (--ignore-quota sends anyway)`,

@@ -88,3 +88,12 @@ export async function changedFiles(root: string, ref?: string): Promise<string[]
   const all = new Set([...diff.split('\0'), ...untracked.split('\0')].filter((p) => p !== ''));
   return [...all].sort();
 }
+
+/**
+ * The files of the working tree git knows of (tracked, and untracked ones not ignored), sorted: the inventory the
+ * mappings cover, for coalescing with --from-git. Paths are relative to the repository root.
+ */
+export async function workingTreeFiles(root: string): Promise<string[]> {
+  const out = await git(root, ['ls-files', '-z', '--cached', '--others', '--exclude-standard']);
+  return [...new Set(out.split('\0').filter((p) => p !== ''))].sort();
+}

@@ -35,6 +35,18 @@ export const MAX_PATH_LENGTH = 4096;
 /** ImageKit and imgix URLs the scanner returns from one document (the editor's diagnostics check the wildcards among them). */
 export const MAX_SCAN_URLS = 10_000;
 
+/** Bytes of an inventory file (`--inventory`): every asset of a site, one URL or path a line. */
+export const MAX_INVENTORY_BYTES = 64 * 1024 * 1024;
+
+/** Entries (assets) of one inventory. */
+export const MAX_INVENTORY_ENTRIES = 1_000_000;
+
+/** Files `cdn-purge lint` checks in one run. */
+export const MAX_LINT_FILES = 100_000;
+
+/** Bytes of one file `cdn-purge lint` checks (the editor's diagnostics skip documents over the same size). */
+export const MAX_LINT_FILE_BYTES = 5 * 1024 * 1024;
+
 /** Characters of one piece of server text once made safe (safeText's default cap). */
 export const MAX_UNTRUSTED_TEXT = 200;
 

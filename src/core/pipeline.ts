@@ -8,7 +8,7 @@
 // user; every message it gives a hook is data (a plan, a problem, a quota check, results).
 
 import { apiTargetLabel, isEmulator, keySlotOf, quotaPrefixOf, type KeySlot } from './emulator';
-import { planPurge, type Plan, type PlannedRequest } from './planner';
+import { planPurge, type Plan, type PlannedRequest, type PlanOptions } from './planner';
 import { problem, type Problem } from './problems';
 import { provider as pluginOf, providerById } from './providers/registry';
 import type { Checker, ProviderId, ProviderPlugin, TargetCheck } from './providers/types';
@@ -33,6 +33,8 @@ export interface PurgeConfig {
   checker(p: ProviderPlugin): Checker;
   /** Coalesce into wildcards, saving at least this many requests (providers with wildcards only; 0 or absent: off). */
   coalesce?: number;
+  /** Every asset the site serves, to coalesce against (providers with wildcards only; see ./coalesce). */
+  inventory?: Pick<PlanOptions, 'inventory' | 'maxCollateral'>;
   /**
    * The API base as configured (checked here: plain http only on loopback); absent or undefined: the provider's
    * default. May throw an Error whose message says what is wrong (it becomes the apiBase problem).
@@ -190,8 +192,18 @@ export function groupTargets(
 }
 
 /** The plan of one provider's URLs, coalescing only where it has wildcards. */
-export function planFor(p: ProviderPlugin, urls: readonly string[], checker: Checker, coalesce?: number): Plan {
-  return planPurge(urls, checker, { coalesce: p.wildcards ? coalesce : undefined });
+/**
+ * A provider's plan as the pipeline makes it: coalescing (and an inventory to coalesce against, see ./coalesce) only
+ * for a provider with wildcards.
+ */
+export function planFor(
+  p: ProviderPlugin,
+  urls: readonly string[],
+  checker: Checker,
+  coalesce?: number,
+  inventory?: Pick<PlanOptions, 'inventory' | 'maxCollateral'>,
+): Plan {
+  return planPurge(urls, checker, { coalesce: p.wildcards ? coalesce : undefined, ...(p.wildcards ? inventory : {}) });
 }
 
 /** The checked API base of a provider as configured; a problem naming the option when it is refused. */
@@ -235,7 +247,7 @@ async function purgeProvider<R>(
     await hooks.configProblems?.(p, checker.configProblems);
     return run(p, 'config', { problems: checker.configProblems });
   }
-  const plan = planFor(p, urls, checker, config.coalesce);
+  const plan = planFor(p, urls, checker, config.coalesce, config.inventory);
   for (const t of plan.invalid)
     for (const x of t.problems.filter((q) => q.severity === 'error'))
       hooks.log?.error?.(`[${p.id}] not sent: ${t.input} — [${x.code}] ${x.message}`);

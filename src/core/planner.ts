@@ -8,6 +8,7 @@
 // Invariants (property-tested): every valid input is covered by a request, every request is valid, and there are
 // never more requests than distinct valid URLs.
 
+import { coalesceWithInventory, type InventoryReport } from './coalesce';
 import { providerById } from './providers/registry';
 import type { Checker, ProviderId, TargetCheck } from './providers/types';
 
@@ -16,6 +17,16 @@ export const DEFAULT_COALESCE = 2;
 export interface PlanOptions {
   /** Coalesce into wildcards (providers with wildcards only): the requests a wildcard must save. Off when undefined, false or 0. */
   coalesce?: number | false;
+  /**
+   * ImageKit: every asset the site serves (URLs, one per asset). When given, the URLs are coalesced against it
+   * whatever `coalesce` says: the fewest requests that purge at most `maxCollateral` unchanged assets (see
+   * ./coalesce). Ignored for imgix, which has no wildcards.
+   */
+  inventory?: readonly string[];
+  /** With `inventory`: the most unchanged assets the plan may purge in all (default 0). */
+  maxCollateral?: number;
+  /** With `inventory`: also compute `plan.inventory.curve`, the fewest requests for each budget 0..curveUpTo. */
+  curveUpTo?: number;
 }
 
 export interface PlannedRequest {
@@ -29,6 +40,8 @@ export interface PlannedRequest {
   /** True when the planner made this wildcard up (coalescing); false when it was asked for. */
   coalesced: boolean;
   target: TargetCheck;
+  /** With an inventory: the unchanged assets this request also purges. */
+  collateral?: number;
 }
 
 export interface Plan {
@@ -42,6 +55,8 @@ export interface Plan {
   inputCount: number;
   /** Distinct valid normalised URLs. */
   distinct: number;
+  /** With an inventory (ImageKit): what the plan purges of it. */
+  inventory?: InventoryReport;
 }
 
 interface Entry {
@@ -80,6 +95,15 @@ export function planPurge(inputs: readonly string[], checker: Checker, options: 
     return { ...base, requests: entries.map((e) => request(e.url, e.target, [e], false)) };
   }
   const { requests, rest } = absorbIntoWildcards(entries);
+  if (options.inventory) {
+    const asked = requests.map((r) => r.url);
+    const { picks, report } = coalesceWithInventory(rest, asked, options.inventory, checker, options);
+    for (const r of requests) r.collateral = 0;
+    for (const p of picks)
+      requests.push({ ...request(p.url, p.target, p.members, p.coalesced), collateral: p.collateral });
+    requests.sort((a, b) => (a.url < b.url ? -1 : a.url > b.url ? 1 : 0));
+    return { ...base, requests, inventory: report };
+  }
   // 0 (the setting's "off"), false and undefined turn coalescing off: a wildcard also purges files nobody listed.
   const coalesce =
     typeof options.coalesce === 'number' && options.coalesce > 0 ? Math.max(1, options.coalesce) : undefined;
