@@ -236,7 +236,7 @@ async function purgeRow(
         const t = tally(emu, provider);
         samples[i].push({ wallMs: r.wallMs, ...t, maxRssKiB: r.maxRssKiB, code: r.code });
         console.log(
-          `  ${clients[i].name}: ${t.delivered}/${n} delivered, ${t.refusals} × 429, ${s2(r.wallMs)}, ${mib(r.maxRssKiB)}`,
+          `  [${provider}${boundMs ? ', limited' : ''}] ${clients[i].name}: ${t.delivered}/${n} delivered, ${t.refusals} × 429, ${s2(r.wallMs)}, ${mib(r.maxRssKiB)}`,
         );
       }
     }
@@ -280,14 +280,26 @@ async function purges(): Promise<{ unlimited: ClientResult[] }> {
   json.purges = [];
   const N = 300;
   const RATE = 10;
-  const ik = await purgeRow(
-    `ImageKit, ${RATE} per second with X-RateLimit-* headers, ${N} purges`,
-    'imagekit',
-    N,
-    { imagekitRate: RATE, imagekitRateIntervalMs: 1000, imgixRate: 0 },
-    (N / RATE) * 1000,
-    [ourCli('imagekit'), peer('imagekit-nodejs-plimit8'), peer('imagekit6-plimit8')],
-  );
+  // The two limited rows run at the same time, each on its own emulator with its own limit: both are bound by
+  // their pacing, not by the CPU, and side by side they fit the bench in 15 minutes.
+  const [ik, ix] = await Promise.all([
+    purgeRow(
+      `ImageKit, ${RATE} per second with X-RateLimit-* headers, ${N} purges`,
+      'imagekit',
+      N,
+      { imagekitRate: RATE, imagekitRateIntervalMs: 1000, imgixRate: 0 },
+      (N / RATE) * 1000,
+      [ourCli('imagekit'), peer('imagekit-nodejs-plimit8'), peer('imagekit6-plimit8')],
+    ),
+    purgeRow(
+      `imgix, its documented ${RATE}/s, ${N} purges`,
+      'imgix',
+      N,
+      { imgixRate: RATE, imagekitRate: 0 },
+      (N / RATE) * 1000,
+      [ourCli('imgix'), peer('imgix-mjs-loop'), peer('fetch-imgix-plimit8')],
+    ),
+  ]);
   const ours = ik.find((r) => r.ours)!;
   const m = `ImageKit under its headers, ${N} purges`;
   target(
@@ -300,14 +312,6 @@ async function purges(): Promise<{ unlimited: ClientResult[] }> {
   target(m, 'refusals (429) drawn, worst run', ours.refusalsMax <= 2, `${ours.refusalsMax}`, '≤ 2');
   target(m, 'wall ÷ bound (median)', ours.ratio! <= 1.1, `${ours.ratio!.toFixed(2)}×`, '≤ 1.10×');
 
-  const ix = await purgeRow(
-    `imgix, its documented ${RATE}/s, ${N} purges`,
-    'imgix',
-    N,
-    { imgixRate: RATE, imagekitRate: 0 },
-    (N / RATE) * 1000,
-    [ourCli('imgix'), peer('imgix-mjs-loop'), peer('fetch-imgix-plimit8')],
-  );
   const ourx = ix.find((r) => r.ours)!;
   const mx = `imgix at 10/s, ${N} purges`;
   target(
@@ -488,7 +492,12 @@ function coalescing(): void {
     lines.push(l);
     console.log(`  ${l}`);
   });
-  tables.push(['**Coalescing with the site inventory (planner only)**', ...lines].join('\n'));
+  // Blank lines around the table, so the markdown renders it as one.
+  const first = lines.findIndex((l) => l.startsWith('|'));
+  const last = lines.length - 1 - [...lines].reverse().findIndex((l) => l.startsWith('|'));
+  const md =
+    first < 0 ? lines : [...lines.slice(0, first), '', ...lines.slice(first, last + 1), '', ...lines.slice(last + 1)];
+  tables.push(['**Coalescing with the site inventory (planner only)**', ...md].join('\n'));
   for (const r of rows)
     target(
       'coalescing with the site inventory',
@@ -658,7 +667,7 @@ async function activation(): Promise<void> {
     [path.join(root, 'scripts/bench-activation.js'), '--windows', String(WINDOWS), '--out', out],
     {
       env: { ...process.env },
-      timeoutMs: 600_000,
+      timeoutMs: 720_000,
     },
   );
   if (r.code !== 0 || !fs.existsSync(out)) {

@@ -6,7 +6,10 @@
 // loading the extension's code, calling activate(), and waiting for the promise it returns. The workspace is an
 // empty folder, so nothing activates the extension before the probe does (the probe checks it).
 //
-//   node scripts/bench-activation.js [--windows 10] [--out FILE]
+//   node scripts/bench-activation.js [--windows 10] [--budget-s 540] [--out FILE] [--verbose]
+//
+// --budget-s bounds the run: no window starts after it (on a loaded machine a window can take a minute); the
+// result says how many windows were measured.
 //
 // Prints one JSON object (and writes it to FILE): the samples in ms, per extension. Needs the tools of
 // `npm run tools:setup` (CDN_PURGE_TOOLS_DIR) and dist/extension.js (npm run build).
@@ -89,6 +92,8 @@ exports.run = async () => {
 async function main() {
   const windows = Number(arg('--windows', '10'));
   const out = arg('--out', undefined);
+  const budgetMs = Number(arg('--budget-s', '540')) * 1000;
+  const t0 = Date.now(); // the budget counts from here: server start and warm-up windows included
   const p = tools.requireTools();
   if (!fs.existsSync(path.join(repoRoot, 'dist', 'extension.js')))
     throw new Error('dist/extension.js is missing: npm run build');
@@ -162,7 +167,7 @@ async function main() {
     /** @type {Record<string, number[]>} */
     const samples = { [OURS]: [], [HELLO]: [] };
     let version;
-    for (let i = 0; i < windows; i++) {
+    for (let i = 0; i < windows && Date.now() - t0 < budgetMs; i++) {
       for (const id of i % 2 ? [OURS, HELLO] : [HELLO, OURS]) {
         const s = await oneWindow(id);
         samples[id].push(s.ms);
