@@ -26,7 +26,7 @@ export interface PurgeResult {
   /**
    * accepted, duplicate (imgix 409): done; failed: the provider refused it (an answer says so); unknown: it was sent
    * and no answer says what happened, so it may have been received; error: not sent (or not received: the
-   * connection failed before anything was written, or something other than the provider answered in its place);
+   * connection failed before anything was written); an answer not in the documented shape is unknown;
    * cancelled: cancelled before it was sent.
    */
   status: ResultStatus;

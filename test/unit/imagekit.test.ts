@@ -9,6 +9,7 @@ import {
   parseImageKitEndpoint,
 } from '../../src/core/providers/imagekit';
 import type { ProviderConfig, TargetCheck } from '../../src/core/providers/types';
+import { spendsQuota } from '../../src/core/purge';
 
 const IK = 'https://ik.imagekit.io/demo';
 
@@ -129,10 +130,11 @@ describe('ImageKit seed: responses', () => {
       assert.equal(r.unexpected?.expected, '201 with {"requestId": "…"} as application/json');
     }
   });
-  it("a captive portal's 200 HTML page is not a success and did not reach ImageKit: error, with the first bytes shown safely", () => {
+  it("a captive portal's 200 HTML page is not a success: unknown (it may have been passed on, so counted), with the first bytes shown safely", () => {
     const page = '<html><head><title>Hotel Wi-Fi</title></head>\n<body>\u001b[2J Please sign in</body></html>';
     const r = parse(200, page, { 'content-type': 'text/html; charset=utf-8' });
-    assert.deepEqual([r.ok, r.status, r.httpStatus, r.requestId], [false, 'error', 200, undefined]);
+    assert.deepEqual([r.ok, r.status, r.httpStatus, r.requestId], [false, 'unknown', 200, undefined]);
+    assert.equal(spendsQuota(r), true, 'it may have reached ImageKit: counted');
     assert.deepEqual(r.unexpected, {
       expected: '201 with {"requestId": "…"} as application/json',
       contentType: 'text/html',
@@ -141,13 +143,13 @@ describe('ImageKit seed: responses', () => {
     });
     assert.match(r.message ?? '', /^Unexpected answer, not from ImageKit's API \(HTTP 200, text\/html: "<html>/);
     assert.ok(!(r.message ?? '').includes('\u001b'), 'no raw escape in the message');
-    assert.match(r.hint ?? '', /captive portal.*did not reach ImageKit and was not counted/);
+    assert.match(r.hint ?? '', /captive portal.*not known, so it is treated as sent.*counted against the month/);
   });
   it('a JSON body with a requestId but no JSON media type is not the documented shape either', () => {
     const none: Record<string, string>[] = [{}, { 'content-type': 'text/plain' }, { 'content-type': 'text/html' }];
     for (const headers of none) {
       const r = parse(201, '{"requestId":"abc"}', headers);
-      assert.deepEqual([r.ok, r.status], [false, 'error'], JSON.stringify(headers));
+      assert.deepEqual([r.ok, r.status], [false, 'unknown'], JSON.stringify(headers));
     }
   });
   it("ImageKit's own x-ik-requestId header says it came from ImageKit, whatever the body", () => {
@@ -156,8 +158,17 @@ describe('ImageKit seed: responses', () => {
   });
   it('a redirect (a portal sends one to its sign-in page) is unexpected: never followed, never a success', () => {
     const r = parse(302, '', { location: 'http://portal.example/login' });
-    assert.deepEqual([r.ok, r.status, r.unexpected?.fromProvider], [false, 'error', false]);
+    assert.deepEqual([r.ok, r.status, r.unexpected?.fromProvider], [false, 'unknown', false]);
     assert.match(r.message ?? '', /HTTP 302, no content type, empty body/);
+  });
+  it('a requestId or support id that carries a form of the key in use is not kept (it would be printed and stored)', () => {
+    const key = 'private_custom_ik_key_7781';
+    const json = { 'content-type': 'application/json', 'x-ik-requestid': `x${key}` };
+    const r = imagekit.parsePurge(201, JSON.stringify({ requestId: key }), json, [key]);
+    assert.deepEqual([r.ok, r.status, r.requestId, r.supportId], [true, 'accepted', undefined, undefined]);
+    assert.match(r.hint ?? '', /cannot be followed/);
+    const ok = imagekit.parsePurge(201, JSON.stringify({ requestId: 'abc' }), json, ['other_key_1234567']);
+    assert.equal(ok.requestId, 'abc');
   });
   it('the excerpt is redacted before it is cut: a key echoed by a portal at the edge shows no part of it', () => {
     const key = 'private_abcdefghijklmnopqrstuvwxyz0123456789';
@@ -190,9 +201,9 @@ describe('ImageKit seed: responses', () => {
     assert.match(parse(500, '{"message":"m"}').hint ?? '', /server error/);
     assert.match(parse(403, '{"message":"Monthly purge limit exceeded"}').hint ?? '', /1000/);
   });
-  it("a 401 or 403 page that is not ImageKit's (a proxy's, a firewall's) does not blame the key: error, no key remedy", () => {
+  it("a 401 or 403 page that is not ImageKit's (a proxy's, a firewall's) does not blame the key: unknown, no key remedy", () => {
     const r = parse(403, '<html>Access denied by your organisation</html>', { 'content-type': 'text/html' });
-    assert.deepEqual([r.ok, r.status, r.remedy, r.unexpected?.fromProvider], [false, 'error', undefined, false]);
+    assert.deepEqual([r.ok, r.status, r.remedy, r.unexpected?.fromProvider], [false, 'unknown', undefined, false]);
     assert.doesNotMatch(r.hint ?? '', /refused the key/);
   });
   it('non-JSON and empty 5xx bodies: a safe excerpt, or the HTTP status', () => {

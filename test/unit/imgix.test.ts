@@ -100,13 +100,13 @@ describe('imgix seed: making a purge request', () => {
     assert.deepEqual([parse(201, DOCUMENTED).ok, parse(201, DOCUMENTED).status], [false, 'unknown'], 'only 200');
   });
 
-  it("a captive portal's 200 HTML page did not reach imgix: error, not a success, first bytes shown safely", () => {
+  it("a captive portal's 200 HTML page is not a success: unknown (it may have been passed on), first bytes shown safely", () => {
     const r = parse(200, '<html><body>Sign in \u009b2J to the Wi-Fi</body></html>', { 'content-type': 'text/html' });
-    assert.deepEqual([r.ok, r.status, r.unexpected?.fromProvider], [false, 'error', false]);
+    assert.deepEqual([r.ok, r.status, r.unexpected?.fromProvider], [false, 'unknown', false]);
     assert.equal(r.unexpected?.excerpt, '<html><body>Sign in \\x9B2J to the Wi-Fi</body></html>');
-    assert.match(r.hint ?? '', /captive portal.*did not reach imgix/);
+    assert.match(r.hint ?? '', /captive portal.*not known, so it is treated as sent/);
     // The documented body without a JSON media type is not imgix's answer either.
-    assert.equal(parse(200, DOCUMENTED, {}).status, 'error');
+    assert.deepEqual([parse(200, DOCUMENTED, {}).ok, parse(200, DOCUMENTED, {}).status], [false, 'unknown']);
   });
 
   it('409 for a repeat purge is reported as a duplicate (ok), not a failure; a 409 page that is not JSON is not', () => {
@@ -114,7 +114,7 @@ describe('imgix seed: making a purge request', () => {
     assert.deepEqual([r.ok, r.status, r.httpStatus, r.message], [true, 'duplicate', 409, 'Conflict: Recently purged']);
     assert.equal(parse(409, '').status, 'duplicate');
     const page = parse(409, '<html>Conflict</html>', { 'content-type': 'text/html' });
-    assert.deepEqual([page.ok, page.status], [false, 'error']);
+    assert.deepEqual([page.ok, page.status], [false, 'unknown']);
   });
 
   it('errors carry {"errors":[{"status","title","detail"}]}; shown as "title: detail"; hints per status', () => {
@@ -134,7 +134,7 @@ describe('imgix seed: making a purge request', () => {
     const proxy = parse(401, '<html>Proxy login</html>', { 'content-type': 'text/html' });
     assert.deepEqual(
       [proxy.status, proxy.remedy],
-      ['error', undefined],
+      ['unknown', undefined],
       'a page that is not imgix does not blame the key',
     );
   });

@@ -94,15 +94,15 @@ describe('purge: ImageKit wire format on a loopback server', function () {
     }
   });
 
-  it('a captive portal answering 200 with an HTML page: not a success, not counted, first bytes shown safely', async () => {
+  it('a captive portal answering 200 with an HTML page: not a success, unknown and counted (it may have been passed on), first bytes shown safely', async () => {
     server.handler = (_req, res) =>
       reply(res, 200, '<html><title>Sign in</title>\u001b]0;owned\u0007 Hotel Wi-Fi</html>', {
         'content-type': 'text/html; charset=utf-8',
       });
     const [r] = await executePlan(ikPlan(['https://ik.imagekit.io/demo/a.jpg']).requests, opts());
     assert.equal(server.requests.length, 1, 'not retried: an answer came');
-    assert.deepEqual([r.ok, r.status, r.httpStatus, r.requestId], [false, 'error', 200, undefined]);
-    assert.equal(spendsQuota(r), false, 'it did not reach ImageKit');
+    assert.deepEqual([r.ok, r.status, r.httpStatus, r.requestId], [false, 'unknown', 200, undefined]);
+    assert.equal(spendsQuota(r), true, 'it may have reached ImageKit: never "not sent"');
     assert.equal(r.unexpected?.fromProvider, false);
     assert.equal(r.unexpected?.excerpt, '<html><title>Sign in</title>\\x1B]0;owned\\x07 Hotel Wi-Fi</html>');
     assert.match(r.message ?? '', /not from ImageKit's API \(HTTP 200, text\/html: "<html><title>Sign in/);
@@ -147,13 +147,13 @@ describe('purge: ImageKit wire format on a loopback server', function () {
   it('an error page that is not ImageKit\'s, and an empty answer: a clear "unexpected answer", not a refusal of the key', async () => {
     server.handler = (req, res) => (req.index === 0 ? reply(res, 403, '<html>Forbidden</html>') : reply(res, 404));
     const [a] = await executePlan(ikPlan(['https://ik.imagekit.io/demo/a.jpg']).requests, opts());
-    assert.deepEqual([a.ok, a.status, a.remedy], [false, 'error', undefined]);
+    assert.deepEqual([a.ok, a.status, a.remedy], [false, 'unknown', undefined]);
     assert.match(
       a.message ?? '',
       /^Unexpected answer, not from ImageKit's API \(HTTP 403, text\/plain: "<html>Forbidden<\/html>"\)/,
     );
     const [b] = await executePlan(ikPlan(['https://ik.imagekit.io/demo/b.jpg']).requests, opts());
-    assert.deepEqual([b.ok, b.status], [false, 'error']);
+    assert.deepEqual([b.ok, b.status], [false, 'unknown']);
     assert.match(b.message ?? '', /HTTP 404, no content type, empty body/);
     // ImageKit's own JSON errors stay refusals.
     server.handler = (_req, res) => reply(res, 404, { message: 'No such thing' });
@@ -400,7 +400,11 @@ describe('purge: imgix wire format on a loopback server', function () {
     assert.equal(r.ok, true);
     assert.equal(r.requestId, undefined);
     const [e] = await executePlan(ixPlan(['https://assets.imgix.net/b.png']).requests, opts());
-    assert.deepEqual([e.ok, e.status, e.unexpected?.fromProvider], [false, 'error', false], 'no JSON came: not imgix');
+    assert.deepEqual(
+      [e.ok, e.status, e.unexpected?.fromProvider],
+      [false, 'unknown', false],
+      'no JSON came: not imgix',
+    );
   });
 
   it('a key that is not visible ASCII is not sent: error, the position named, never the character', async () => {

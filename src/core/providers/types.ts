@@ -51,10 +51,11 @@ export interface HttpRequestSpec {
 }
 
 /**
- * `unknown`: the request may have reached the provider but no answer says what happened (counted as spent).
- * `error`: it did not reach the provider (here: something else answered in its place, e.g. a captive portal).
+ * `unknown`: the request may have reached the provider but no answer says what happened (counted as spent). An
+ * answer not in the documented shape is `unknown` too, even when it does not look like the provider's (a captive
+ * portal's page): something answered, so the request may have been passed on.
  */
-export type PurgeStatus = 'accepted' | 'duplicate' | 'failed' | 'unknown' | 'error';
+export type PurgeStatus = 'accepted' | 'duplicate' | 'failed' | 'unknown';
 
 /**
  * What a front end can do about a refusal, as data (each front end words it: the CLI names the environment variable
@@ -78,8 +79,9 @@ export interface UnexpectedAnswer {
   excerpt: string;
   /**
    * True when something only the provider's API sends is there (a JSON media type, the provider's own header):
-   * the request reached it. False: something else answered in its place (a captive portal, a proxy's or a
-   * firewall's page, a wrong API base), so the request did not reach the provider.
+   * the request reached it. False: something else seems to have answered in its place (a captive portal, a
+   * proxy's or a firewall's page, a wrong API base); the request may still have been passed on, so it is `unknown`
+   * (counted), never "not sent".
    */
   fromProvider: boolean;
 }

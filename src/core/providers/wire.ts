@@ -3,6 +3,7 @@
 // an answer that is not in the documented shape is (README "Security": what counts as a success), and the check
 // that a key can travel in a header at all.
 
+import { redact } from '../redact';
 import { safeText } from '../untrusted';
 import type { Remedy, ResponseHeaders, UnexpectedAnswer } from './types';
 
@@ -16,10 +17,24 @@ export function headerValue(headers: ResponseHeaders | undefined, name: string):
 }
 
 /** A support identifier as a server sent it, kept only when it is a short printable token (server text is untrusted). */
-export function cleanSupportId(v: unknown): string | undefined {
+export function cleanSupportId(v: unknown, keys: readonly string[] = []): string | undefined {
   if (typeof v !== 'string' && typeof v !== 'number') return undefined;
   const s = String(v).trim();
-  return /^[A-Za-z0-9._:-]{1,128}$/.test(s) ? s : undefined;
+  if (!/^[A-Za-z0-9._:-]{1,128}$/.test(s)) return undefined;
+  // An id that carries a form of a key in use (a server echoing it) is not kept: it would be printed and stored.
+  return keys.length > 0 && redact(s, keys) !== s ? undefined : s;
+}
+
+/**
+ * A message a server sent (an error's message, title, detail, help), made safe to show and store: the keys in
+ * use redacted before anything is cut, control, bidi and tag characters shown as visible escapes, one line of at
+ * most 200 characters (safeText). Every server string a wire adapter passes on goes through here or
+ * cleanSupportId; undefined for anything that is not a non-empty string.
+ */
+export function serverText(v: unknown, keys: readonly string[] = []): string | undefined {
+  if (typeof v !== 'string') return undefined;
+  const s = safeText(v, { keys });
+  return s === '' ? undefined : s;
 }
 
 /** A non-negative decimal number from a header, or undefined. */
@@ -87,9 +102,9 @@ export function unexpectedAnswer(o: {
   }
   return {
     message: `Unexpected answer, not from ${o.label}'s API (${came}); ${o.label} answers ${o.expected}.`,
-    hint: `Something else answered in ${o.label}'s place: a captive portal (sign in to the network), a proxy's or a firewall's page, or a wrong API base. ${
+    hint: `Something else seems to have answered in ${o.label}'s place: a captive portal (sign in to the network), a proxy's or a firewall's page, or a wrong API base. ${
       o.what === 'purge'
-        ? `The purge did not reach ${o.label} and was not counted; purge again once the connection goes through.`
+        ? `Whether the purge reached ${o.label} is not known, so it is treated as sent (it may have been received${o.label === 'ImageKit' ? ', and it is counted against the month' : ''}). Once the connection goes through, check the asset and purge again if it is not fresh.`
         : 'Ask again once the connection goes through.'
     }`,
     unexpected,

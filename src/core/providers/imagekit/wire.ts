@@ -22,6 +22,7 @@ import {
   mediaTypeOf,
   parseJson,
   remedyForStatus,
+  serverText,
   unexpectedAnswer,
 } from '../wire';
 
@@ -91,9 +92,9 @@ function fromImagekit(headers: ResponseHeaders | undefined): boolean {
 
 /**
  * Reads a purge answer. Only the documented shape is a success (accepted). Any other 2xx or 3xx answer is
- * unexpected: `unknown` (treated as received, counted) when ImageKit's API sent it, `error` (it did not reach
- * ImageKit, not counted) when something else did. A refusal (4xx, 5xx) is `failed`, or `error` when a 4xx page
- * is not ImageKit's (a proxy, a firewall, a wrong API base).
+ * unexpected and `unknown` (it may have been received: counted), whether ImageKit's API sent it or something else
+ * seems to have (a captive portal, a proxy): the message says which. A refusal (4xx, 5xx) is `failed`; a 4xx page
+ * that is not ImageKit's (a proxy, a firewall, a wrong API base) is unexpected too.
  */
 export function parseImagekitPurge(
   httpStatus: number,
@@ -102,7 +103,7 @@ export function parseImagekitPurge(
   keys?: readonly string[],
 ): PurgeAnswer {
   const json = parseJson(body);
-  const supportId = cleanSupportId(headerValue(headers, IMAGEKIT_SUPPORT_HEADER));
+  const supportId = cleanSupportId(headerValue(headers, IMAGEKIT_SUPPORT_HEADER), keys);
   const support = supportId ? { supportId } : {};
   const provider = fromImagekit(headers);
   const jsonType = isJsonMediaType(mediaTypeOf(headers));
@@ -113,7 +114,7 @@ export function parseImagekitPurge(
     typeof json.requestId === 'string' &&
     json.requestId !== ''
   ) {
-    const requestId = cleanSupportId(json.requestId);
+    const requestId = cleanSupportId(json.requestId, keys);
     return requestId
       ? { ok: true, status: 'accepted', httpStatus, requestId, ...support }
       : {
@@ -135,7 +136,7 @@ export function parseImagekitPurge(
       keys,
       fromProvider: provider,
     });
-    return { ok: false, status: provider ? 'unknown' : 'error', httpStatus, ...u, ...support };
+    return { ok: false, status: 'unknown', httpStatus, ...u, ...support };
   }
   return { ok: false, status: 'failed', httpStatus, ...imagekitError(httpStatus, json, body, keys), ...support };
 }
@@ -155,7 +156,7 @@ export const IMAGEKIT_STATUS: StatusApi = {
 
   parse(httpStatus: number, body: string, headers?: ResponseHeaders, keys?: readonly string[]): StatusOutcome {
     const json = parseJson(body);
-    const supportId = cleanSupportId(headerValue(headers, IMAGEKIT_SUPPORT_HEADER));
+    const supportId = cleanSupportId(headerValue(headers, IMAGEKIT_SUPPORT_HEADER), keys);
     const support = supportId ? { supportId } : {};
     const provider = fromImagekit(headers);
     if (
@@ -197,13 +198,11 @@ function imagekitError(
   body: string,
   keys?: readonly string[],
 ): Pick<PurgeAnswer, 'message' | 'help' | 'hint' | 'remedy'> & { message: string; hint: string } {
+  // ImageKit's message and help are server text: safe, redacted, capped (serverText).
   const message =
-    isRecord(json) && typeof json.message === 'string'
-      ? json.message
-      : body
-        ? bodyExcerpt(body, keys ?? [])
-        : `HTTP ${httpStatus}`;
-  const help = isRecord(json) && typeof json.help === 'string' ? json.help : undefined;
+    (isRecord(json) ? serverText(json.message, keys) : undefined) ??
+    (body ? bodyExcerpt(body, keys ?? []) : `HTTP ${httpStatus}`);
+  const help = isRecord(json) ? serverText(json.help, keys) : undefined;
   let hint = hintForStatus('ImageKit', 'the private key', httpStatus);
   if (httpStatus === 429 || /limit/i.test(message)) {
     hint += ` An account can send at most ${IMAGEKIT_MONTHLY_LIMIT} purge requests a month; ask ${IMAGEKIT_SUPPORT} to raise it.`;

@@ -12,6 +12,7 @@ import {
   mediaTypeOf,
   parseJson,
   remedyForStatus,
+  serverText,
   unexpectedAnswer,
 } from '../wire';
 
@@ -67,8 +68,8 @@ function fromImgix(headers: ResponseHeaders | undefined): boolean {
 /**
  * Reads a purge answer. Success: the documented 200 (accepted: received, not done), or a 409 JSON:API error (a
  * duplicate of a purge seconds ago: "Purge requests will still be successful"). Any other 2xx or 3xx is unexpected:
- * `unknown` when imgix's API sent it, `error` (it did not reach imgix) when something else did; a 4xx page that is
- * not imgix's is `error` too. Refusals (4xx, 5xx) are `failed`.
+ * `unknown` (it may have been received), whether imgix's API sent it or something else seems to have (the message
+ * says which); a 4xx page that is not imgix's is unexpected too. Refusals (4xx, 5xx) are `failed`.
  */
 export function parseImgixPurge(
   httpStatus: number,
@@ -77,12 +78,13 @@ export function parseImgixPurge(
   keys?: readonly string[],
 ): PurgeAnswer {
   const json = parseJson(body);
-  const supportId = errorId(json);
+  const supportId = errorId(json, keys);
   const support = supportId ? { supportId } : {};
   const provider = fromImgix(headers);
   const data = isRecord(json) && isRecord(json.data) ? json.data : undefined;
   if (httpStatus === 200 && provider && data && data.type === 'purges') {
-    const id = typeof data.id === 'string' || typeof data.id === 'number' ? cleanSupportId(String(data.id)) : undefined;
+    const id =
+      typeof data.id === 'string' || typeof data.id === 'number' ? cleanSupportId(String(data.id), keys) : undefined;
     return {
       ok: true,
       status: 'accepted',
@@ -102,9 +104,9 @@ export function parseImgixPurge(
       keys,
       fromProvider: provider,
     });
-    return { ok: false, status: provider ? 'unknown' : 'error', httpStatus, ...u, ...support };
+    return { ok: false, status: 'unknown', httpStatus, ...u, ...support };
   }
-  const err = firstError(json);
+  const err = firstError(json, keys);
   const message = err ?? (body ? bodyExcerpt(body, keys ?? []) : `HTTP ${httpStatus}`);
   if (httpStatus === 409) {
     return {
@@ -129,19 +131,24 @@ export function parseImgixPurge(
 }
 
 /** The `id` of the first JSON:API error object ("unique identifier of the request", for imgix support). */
-function errorId(json: unknown): string | undefined {
+function errorId(json: unknown, keys: readonly string[] = []): string | undefined {
   if (!isRecord(json) || !Array.isArray(json.errors)) return undefined;
-  for (const e of json.errors) if (isRecord(e) && cleanSupportId(e.id)) return cleanSupportId(e.id);
+  for (const e of json.errors) {
+    const id = isRecord(e) ? cleanSupportId(e.id, keys) : undefined;
+    if (id) return id;
+  }
   return undefined;
 }
 
-function firstError(json: unknown): string | undefined {
+/** The errors' "title: detail", joined, as safe text (serverText: redacted over the whole, then capped). */
+function firstError(json: unknown, keys: readonly string[] = []): string | undefined {
   if (!isRecord(json) || !Array.isArray(json.errors) || json.errors.length === 0) return undefined;
-  return (
-    json.errors
-      .filter(isRecord)
-      .map((e) => [e.title, e.detail].filter((x) => typeof x === 'string' && x !== '').join(': '))
-      .filter((s) => s !== '')
-      .join('; ') || undefined
-  );
+  // At most 20 error objects are read: a server can send a million.
+  const joined = json.errors
+    .slice(0, 20)
+    .filter(isRecord)
+    .map((e) => [e.title, e.detail].filter((x) => typeof x === 'string' && x !== '').join(': '))
+    .filter((s) => s !== '')
+    .join('; ');
+  return serverText(joined, keys);
 }
