@@ -129,7 +129,7 @@ export class Lane {
   private readonly waiters = new Set<() => void>();
   private readonly sleepers = new Set<() => void>();
   /** Start spacing from a fixed rate (documented or configured). */
-  private fixedSpacing: number;
+  private fixedSpacing = 0;
   /** Start spacing from the provider's rate-limit headers. */
   private learnedSpacing = 0;
   /** Extra spacing from 429s when no limit is known (grows on refusals, shrinks on successes). */
@@ -143,6 +143,14 @@ export class Lane {
   private stop?: LaneStopped;
   /** What the provider's headers said last (for events and tests). */
   learned?: { limit: number; intervalMs: number };
+  /** The fixed rate as a window: at most `limit` starts in any `intervalMs` (from ratePerSecond). */
+  private fixedWindow?: { limit: number; intervalMs: number };
+  /**
+   * When the last starts actually happened (at most one window's worth). A timer that fires late makes the gap to
+   * the next reserved start shorter than the spacing; the window check over actual starts keeps any interval of the
+   * known limit from holding more starts than the limit, whatever the timers did.
+   */
+  private readonly recentStarts: number[] = [];
 
   constructor(
     options: LaneOptions,
@@ -151,7 +159,7 @@ export class Lane {
     this.max = Math.max(1, Math.floor(options.maxConcurrency));
     this.window = Math.min(this.max, Math.max(1, options.initialConcurrency ?? this.max));
     this.safety = options.safety ?? 0.95;
-    this.fixedSpacing = spacingMs(options.ratePerSecond, this.safety);
+    this.setFixedRate(options.ratePerSecond);
     this.probing = options.probeFirst === true;
   }
 
@@ -174,6 +182,27 @@ export class Lane {
 
   setFixedRate(perSecond: number | undefined): void {
     this.fixedSpacing = spacingMs(perSecond, this.safety);
+    const limit = perSecond && perSecond > 0 ? Math.max(1, Math.floor(perSecond)) : 0;
+    this.fixedWindow = limit ? { limit, intervalMs: (limit * 1000) / (perSecond as number) } : undefined;
+  }
+
+  /** The earliest time the next start keeps every known window within its limit (0: no window binds). */
+  private windowFloor(): number {
+    let floor = 0;
+    for (const w of [this.fixedWindow, this.learned]) {
+      if (!w) continue;
+      const limit = Math.floor(w.limit);
+      const n = this.recentStarts.length;
+      if (limit >= 1 && n >= limit) floor = Math.max(floor, this.recentStarts[n - limit] + w.intervalMs / this.safety);
+    }
+    return floor;
+  }
+
+  private started(now: number): void {
+    this.recentStarts.push(now);
+    const keep = Math.max(this.fixedWindow?.limit ?? 0, this.learned?.limit ?? 0);
+    const excess = this.recentStarts.length - Math.min(keep, 10_000);
+    if (excess > 0) this.recentStarts.splice(0, excess);
   }
 
   /** Throws when the lane is stopped (until a time not yet reached). */
@@ -202,10 +231,11 @@ export class Lane {
         continue;
       }
       const now = this.timers.now();
-      const at = Math.max(now, this.nextStart, this.pausedUntil);
+      const at = Math.max(now, this.nextStart, this.pausedUntil, this.windowFloor());
       if (at <= now) {
         this.active++;
         this.nextStart = now + this.spacing;
+        this.started(now);
         return;
       }
       // Reserve the start time while waiting, so waiters take successive times rather than all the same one.
@@ -214,11 +244,19 @@ export class Lane {
       const generation = this.generation;
       try {
         await this.sleepUnlessChanged(at - now, signal);
+        // Earlier starts may have fired late: wait on until the window over actual starts allows this one.
+        for (let floor = this.windowFloor(); generation === this.generation && floor > this.timers.now();) {
+          await this.sleepUnlessChanged(floor - this.timers.now(), signal);
+          floor = this.windowFloor();
+        }
       } catch (e) {
         this.release();
         throw e;
       }
-      if (generation === this.generation && !this.stop) return;
+      if (generation === this.generation && !this.stop) {
+        this.started(this.timers.now());
+        return;
+      }
       // A pause or a stop came while this one waited: give the slot back and queue again.
       this.release();
     }

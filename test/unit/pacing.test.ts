@@ -49,6 +49,18 @@ class FakeTimers implements Timers {
   }
 }
 
+/** Timers that fire late: the i-th timer set fires `lateness[i % lateness.length]` ms after it is due (a busy host). */
+class LateTimers extends FakeTimers {
+  private count = 0;
+  constructor(private readonly lateness: readonly number[]) {
+    super();
+  }
+  override setTimeout(fn: () => void, ms: number): unknown {
+    const late = this.lateness.length ? this.lateness[this.count++ % this.lateness.length] : 0;
+    return super.setTimeout(fn, ms + late);
+  }
+}
+
 async function flush(): Promise<void> {
   for (let i = 0; i < 20; i++) await Promise.resolve();
 }
@@ -101,6 +113,29 @@ describe('pacing: Lane on a fake clock', () => {
         }
       }),
       { numRuns: 40 },
+    );
+  });
+
+  it('property: timers that fire late never put more starts in a window than the limit (fixed or learned)', async () => {
+    await fc.assert(
+      fc.asyncProperty(
+        fc.integer({ min: 1, max: 20 }),
+        fc.integer({ min: 1, max: 80 }),
+        fc.array(fc.integer({ min: 0, max: 400 }), { minLength: 1, maxLength: 12 }),
+        fc.boolean(),
+        async (rate, n, lateness, learned) => {
+          const timers = new LateTimers(lateness);
+          const lane = new Lane({ maxConcurrency: 8, ratePerSecond: learned ? undefined : rate }, timers);
+          if (learned) lane.learn(rate, 1000);
+          const { times, done } = starts(lane, timers, n);
+          await timers.advance(Math.ceil((n / rate) * 1100) + n * 400 + 1000);
+          await done;
+          assert.equal(times.length, n);
+          for (let i = 0; i + rate < times.length; i++)
+            assert.ok(times[i + rate] - times[i] >= 1000, `${rate + 1} starts within ${times[i + rate] - times[i]} ms`);
+        },
+      ),
+      { numRuns: 60 },
     );
   });
 
