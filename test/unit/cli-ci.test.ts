@@ -168,3 +168,167 @@ describe('cdn-purge in CI: the quota under concurrent runs (child processes, emu
     assert.deepEqual(JSON.parse(fs.readFileSync(file, 'utf8')), { [key]: 2 });
   });
 });
+
+/** The URL each logged ImageKit purge asked for. */
+const purgedUrls = (e: { requests(): Array<{ method: string; path: string; body: unknown }> }) =>
+  purges(e as never).map((r) => (r as unknown as { body: { url: string } }).body.url);
+
+/** Faults for a sequential batch (--concurrency 1): the first `answered` purges answered at once, the next one held for a minute. */
+async function holdAfter(base: string, answered: number): Promise<void> {
+  await control(base, 'POST', 'faults', {
+    faults: [
+      ...(answered ? [{ kind: 'delay', delayMs: 1, count: answered, match: { path: '/v1/files/purge' } }] : []),
+      { kind: 'delay', delayMs: 60_000, match: { path: '/v1/files/purge' } },
+    ],
+  });
+}
+
+interface JournalLine {
+  type: string;
+  url?: string;
+  delivery?: string;
+  interrupted?: boolean;
+}
+
+const journalOf = (file: string): JournalLine[] =>
+  fs
+    .readFileSync(file, 'utf8')
+    .split('\n')
+    .filter(Boolean)
+    .map((l) => JSON.parse(l) as JournalLine);
+
+describe('cdn-purge in CI: crash safety (journal, resume, --json-lines, Ctrl-C)', function () {
+  this.timeout(120_000);
+  const fx = emulatorFixture();
+  const env = { IMAGEKIT_PRIVATE_KEY: DEFAULT_IMAGEKIT_TEST_KEY };
+
+  it('kill -9 mid-batch: the journal and --json-lines show what was answered; --resume sends exactly the rest', async () => {
+    const e = await fx.start({ rate: 0 });
+    const dir = tmpDir();
+    const journal = path.join(dir, 'purge.journal');
+    const quota = path.join(dir, 'quota.json');
+    const planned = urls('j', 8);
+    await holdAfter(e.url, 3);
+    const run = spawnCli(
+      [
+        'purge',
+        '-p',
+        'imagekit',
+        '--api-base',
+        e.url,
+        '--quota-file',
+        quota,
+        '--journal',
+        journal,
+        '--json-lines',
+        '--concurrency',
+        '1',
+        ...planned,
+      ],
+      env,
+    );
+    await waitFaultsTaken(e.url);
+    run.child.kill('SIGKILL');
+    const killed = await run.done;
+    assert.equal(killed.signal, 'SIGKILL');
+
+    // --json-lines streamed each answered result before the process died.
+    const streamed = killed.stdout
+      .split('\n')
+      .filter(Boolean)
+      .map((l) => JSON.parse(l) as { type: string; url: string; status: string });
+    const answeredBefore = purgedUrls(e);
+    assert.equal(answeredBefore.length, 3, 'the emulator answered 3 before the 4th was held');
+    assert.deepEqual(
+      streamed
+        .filter((x) => x.type === 'result')
+        .map((x) => x.url)
+        .sort(),
+      [...answeredBefore].sort(),
+      'one line per answered result, streamed as it came',
+    );
+
+    // The journal: the plan, a send line before each dispatch, a result line for each answer; the held one is a
+    // send without a result (may have been received); no end line (killed).
+    const lines = journalOf(journal);
+    assert.deepEqual(lines[0].type, 'start');
+    assert.equal(lines.filter((l) => l.type === 'plan').length, 1);
+    const sent = lines.filter((l) => l.type === 'send').map((l) => l.url!);
+    const answered = lines.filter((l) => l.type === 'result' && l.delivery === 'answered').map((l) => l.url!);
+    assert.deepEqual([...answered].sort(), [...answeredBefore].sort());
+    assert.equal(sent.length, 4, '3 answered + the one in flight');
+    const inFlight = sent.filter((u) => !answered.includes(u));
+    assert.equal(inFlight.length, 1);
+    assert.equal(lines.filter((l) => l.type === 'end').length, 0);
+    const counted = JSON.parse(fs.readFileSync(quota, 'utf8')) as Record<string, number>;
+    assert.equal(
+      counted[`quota:imagekit:emulator:demo:${monthKey(new Date())}`],
+      4,
+      'the quota counted every purge that may have reached the server',
+    );
+
+    // --resume: exactly the 5 the journal does not show as answered (the one in flight included: it may not have
+    // arrived), nothing answered again.
+    await control(e.url, 'DELETE', 'faults');
+    const before = purgedUrls(e).length;
+    const resumed = await spawnCli(
+      ['purge', '--api-base', e.url, '--quota-file', quota, '--resume', journal, '--json'],
+      env,
+    ).done;
+    assert.equal(resumed.code, 0, resumed.stderr);
+    assert.match(
+      resumed.stderr,
+      /8 planned, 3 answered and skipped \(3 accepted\), 5 to send \(1 of them sent before with no answer/,
+    );
+    const resent = purgedUrls(e).slice(before);
+    assert.deepEqual([...resent].sort(), planned.filter((u) => !answered.includes(u)).sort());
+    const report = JSON.parse(resumed.stdout) as { summary: { accepted: number } };
+    assert.equal(report.summary.accepted, 5);
+    // The journal now shows every planned request answered; a second resume has nothing to send.
+    const again = await spawnCli(['purge', '--api-base', e.url, '--resume', journal, '--quota-file', quota], env).done;
+    assert.equal(again.code, 0, again.stderr);
+    assert.match(again.stderr, /nothing left to send/);
+    assert.equal(purgedUrls(e).length, before + 5);
+  });
+
+  it('Ctrl-C mid-batch: exactly what was sent, answered and not sent, recorded in the journal, exit 130', async () => {
+    const e = await fx.start({ rate: 0 });
+    const dir = tmpDir();
+    const journal = path.join(dir, 'purge.journal');
+    await holdAfter(e.url, 2);
+    const run = spawnCli(
+      [
+        'purge',
+        '-p',
+        'imagekit',
+        '--api-base',
+        e.url,
+        '--quota-file',
+        path.join(dir, 'q.json'),
+        '--journal',
+        journal,
+        '--concurrency',
+        '1',
+        ...urls('c', 7),
+      ],
+      env,
+    );
+    await waitFaultsTaken(e.url);
+    run.child.kill('SIGINT');
+    const r = await run.done;
+    assert.equal(r.code, 130, r.stderr);
+    assert.match(
+      r.stderr,
+      /Interrupted: of 7 purge requests, 3 were sent \(2 answered: 2 accepted, 0 duplicate, 0 refused; 1 unknown: may have been received\) and 4 were not sent\./,
+    );
+    assert.match(r.stderr, /unknown \(may have been received\): https:\/\/ik\.imagekit\.io\/demo\/c\/2\.jpg/);
+    assert.match(r.stderr, /--resume .*purge\.journal sends what was not answered/);
+    assert.equal(purgedUrls(e).length, 2);
+    const lines = journalOf(journal);
+    assert.deepEqual(
+      lines.filter((l) => l.type === 'result').map((l) => l.delivery),
+      ['answered', 'answered', 'unknown', 'not-sent', 'not-sent', 'not-sent', 'not-sent'],
+    );
+    assert.deepEqual(lines.at(-1), { ...lines.at(-1), type: 'end', interrupted: true });
+  });
+});
