@@ -30,7 +30,7 @@ export function quotaFile(env: Record<string, string | undefined>, cwd: string, 
 /** A lock held longer than this is taken as abandoned (a change under the lock takes milliseconds). */
 export const STALE_LOCK_MS = 30_000;
 /** How long a change waits for the lock before it fails (saying who holds it). */
-export const LOCK_TIMEOUT_MS = 20_000;
+export const LOCK_TIMEOUT_MS = 60_000;
 
 interface LockOwner {
   pid: number;
@@ -220,8 +220,8 @@ export class JsonFileQuotaStore implements QuotaStore {
       try {
         const fd = fs.openSync(this.lockFile, 'wx');
         try {
+          // Not fsynced: after a crash of the machine a lock is stale anyway (its process is gone).
           fs.writeSync(fd, JSON.stringify(owner));
-          fs.fsyncSync(fd);
         } finally {
           fs.closeSync(fd);
         }
