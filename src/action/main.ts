@@ -176,10 +176,8 @@ export function maskKeys(env: Record<string, string | undefined>): string[] {
     const key = env[name]?.trim();
     if (!key) continue;
     // The key itself and its Basic-auth forms; the runner replaces each with *** wherever it appears in the log.
-    for (const form of secretForms(key)
-      .filter((f) => f.length >= 8)
-      .slice(0, 12))
-      out.push(`::add-mask::${form}`);
+    const forms = [key, ...secretForms(key).filter((f) => f !== key && f.length >= 8)].slice(0, 12);
+    for (const form of forms) out.push(`::add-mask::${form}`);
   }
   return out;
 }
@@ -260,11 +258,12 @@ export async function runAction(io: ActionIO): Promise<number> {
   if (env.GITHUB_ACTIONS === 'true') for (const m of maskKeys(env)) say(m);
   const workspace = path.resolve(env.GITHUB_WORKSPACE || process.cwd());
   const cwd = path.resolve(workspace, input(env, 'working-directory') || '.');
-  const dryRun = booleanInput(env, 'dry-run');
-  const wait = booleanInput(env, 'wait');
-  const verify = booleanInput(env, 'verify');
   let args: string[];
+  let dryRun: boolean, wait: boolean, verify: boolean;
   try {
+    dryRun = booleanInput(env, 'dry-run');
+    wait = booleanInput(env, 'wait');
+    verify = booleanInput(env, 'verify');
     args = purgeArgs(env, say);
   } catch (e) {
     say(annotation({ level: 'error', title: 'cdn-purge', message: (e as Error).message }));
@@ -281,7 +280,8 @@ export async function runAction(io: ActionIO): Promise<number> {
   };
   let result: Awaited<ReturnType<typeof purgeRun>>;
   try {
-    result = await purgeRun(args, cliIo, dryRun ? { quietStdout: false } : {});
+    // args[0] is the command name; purgeRun takes what follows it.
+    result = await purgeRun(args.slice(1), cliIo, dryRun ? { quietStdout: false } : {});
   } catch (e) {
     const message = e instanceof UsageError ? e.message : `unexpected error: ${(e as Error).message}`;
     say(annotation({ level: 'error', title: 'cdn-purge', message }));
