@@ -18,6 +18,7 @@ import type { ApiBase } from '../core/url';
 import { snapshotAsset } from '../core/verify';
 import type { HistoryBatch, HistoryStore } from './history';
 import { Command, InternalCommand, providerSettings, SECTION, settingId, VsCodeCommand } from './ids';
+import { netRemedyText } from './netWords';
 import type { PurgeLog } from './log';
 import { keyName, type KeyStore } from './secrets';
 
@@ -72,7 +73,7 @@ export function settingOf(p: Pick<Problem, 'option'>): string | undefined {
 /** What the extension's user does about a refusal. */
 function remedyText(p: ProviderPlugin, remedy: Remedy | undefined): string {
   if (remedy === 'key') return ` Store the ${p.key.label} again: "CDN Purge: Set API Key".`;
-  return '';
+  return netRemedyText(p, remedy);
 }
 
 export class PurgeService implements vscode.Disposable {

@@ -356,6 +356,14 @@ export const stub = {
   },
   Uri,
   env: { openExternal: async () => true },
+  // vscode.l10n.t without a bundle: the message with {0}, {1}... filled in (what VS Code does for English).
+  l10n: {
+    t: (message: string, ...args: unknown[]) =>
+      message.replace(/\{(\d+)\}/g, (m, i: string) => {
+        const v = args[Number(i)];
+        return v === undefined ? m : typeof v === 'string' ? v : JSON.stringify(v);
+      }),
+  },
   commands: {
     executeCommand: async (id: string, ...args: unknown[]) => {
       executed.push(id);
