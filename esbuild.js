@@ -77,6 +77,8 @@ async function main() {
       outfile: 'dist/cli.js',
       banner: { js: '#!/usr/bin/env node' },
     }),
+    // The GitHub Action (action.yml at the root runs it on the runner's Node).
+    esbuild.context({ ...common, entryPoints: ['src/action.ts'], outfile: 'dist/action.js' }),
   ]);
   if (watch) {
     await Promise.all(contexts.map((c) => c.watch()));

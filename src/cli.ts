@@ -1,15 +1,30 @@
 // `cdn-purge`: the command-line tool on the same core as the extension. Thin: wires process I/O to main().
 import { main } from './cli/main';
-import { writers, type CliIO } from './cli/io';
+import { EXIT_INTERRUPTED, EXIT_USAGE, writers, type CliIO } from './cli/io';
 
 const controller = new AbortController();
-let interrupted = false;
-process.on('SIGINT', () => {
-  if (interrupted) process.exit(130);
-  interrupted = true;
-  process.stderr.write('\nCancelling (Ctrl-C again to quit now)...\n');
+let interrupted: NodeJS.Signals | undefined;
+
+/**
+ * Ctrl-C (SIGINT) or SIGTERM (a CI runner cancelling the job): stop sending; the command then says exactly what was
+ * sent, answered and not sent, records it (journal, quota) and exits 130 (143 for SIGTERM). A second signal quits at
+ * once: the journal and the quota file are already up to date (each request is recorded before it is dispatched).
+ */
+function onSignal(signal: NodeJS.Signals): void {
+  const code = signal === 'SIGTERM' ? 143 : EXIT_INTERRUPTED;
+  if (interrupted) {
+    process.stderr.write(
+      '\nQuitting now. Every request sent was recorded before it was dispatched (the quota file, and the journal with --journal).\n',
+    );
+    process.exit(code);
+  }
+  interrupted = signal;
+  process.stderr.write(`\n${signal === 'SIGINT' ? 'Ctrl-C' : signal}: stopping (again to quit now)...\n`);
   controller.abort();
-});
+}
+process.on('SIGINT', onSignal);
+// The emulator stops on SIGTERM by itself, cleanly (exit 0): a signal to stop serving, not an interruption.
+if (process.argv[2] !== 'emulator') process.on('SIGTERM', onSignal);
 
 async function* noInput(): AsyncGenerator<Buffer> {}
 
@@ -21,6 +36,9 @@ const io: CliIO = {
   env: process.env,
   cwd: process.cwd(),
   signal: controller.signal,
+  stderrIsTTY: process.stderr.isTTY === true && !process.env.CI,
+  stdoutIsTTY: process.stdout.isTTY === true,
+  columns: process.stderr.columns,
 };
 
 // The last resort: whatever escapes main() is one line of message (keys redacted), never a stack trace.
@@ -31,7 +49,7 @@ process.on('uncaughtException', (e) => {
 
 main(process.argv.slice(2), io).then(
   (code) => {
-    process.exitCode = interrupted && code === 0 ? 130 : code;
+    process.exitCode = interrupted && code !== EXIT_USAGE ? (interrupted === 'SIGTERM' ? 143 : EXIT_INTERRUPTED) : code;
   },
   (e: unknown) => {
     writers(io).err(`cdn-purge: ${e instanceof Error ? e.message : String(e)}`);

@@ -13,13 +13,21 @@ export interface CliIO {
   readStdin?: () => Promise<string>;
   env: Record<string, string | undefined>;
   cwd: string;
-  /** Cancels long work (SIGINT). */
+  /** Cancels long work (SIGINT, SIGTERM). */
   signal?: AbortSignal;
+  /** stderr is a terminal: the progress bar is drawn there (never otherwise). */
+  stderrIsTTY?: boolean;
+  /** stdout is the same kind of terminal: the bar is cleared before each line printed there. */
+  stdoutIsTTY?: boolean;
+  /** The terminal's width. */
+  columns?: number;
 }
 
 export const EXIT_OK = 0;
 export const EXIT_FAILED = 1;
 export const EXIT_USAGE = 2;
+/** Interrupted by Ctrl-C (SIGINT): 128 + 2, as shells report it. */
+export const EXIT_INTERRUPTED = 130;
 
 export class UsageError extends Error {
   constructor(message: string) {
@@ -28,11 +36,18 @@ export class UsageError extends Error {
   }
 }
 
-/** Writers that redact every provider's key found in the environment before anything is printed. */
-export function writers(io: CliIO): { out: (line: string) => void; err: (line: string) => void } {
+/**
+ * Writers that redact every provider's key found in the environment (and `secrets`, e.g. a proxy's credentials)
+ * before anything is printed.
+ */
+export function writers(
+  io: CliIO,
+  secrets: () => readonly string[] = () => [],
+): { out: (line: string) => void; err: (line: string) => void } {
   const keys = keyEnvs().map((k) => io.env[k]);
+  const all = () => [...keys, ...secrets()];
   return {
-    out: (line) => io.stdout(`${redact(line, keys)}\n`),
-    err: (line) => io.stderr(`${redact(line, keys)}\n`),
+    out: (line) => io.stdout(`${redact(line, all())}\n`),
+    err: (line) => io.stderr(`${redact(line, all())}\n`),
   };
 }

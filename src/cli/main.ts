@@ -6,6 +6,7 @@ import { lintCommand } from './lint';
 import { planCommand } from './plan';
 import { purgeCommand } from './purge';
 import { statusCommand } from './status';
+import { VERSION } from '../core/version';
 
 export function mainHelp(): string {
   return `cdn-purge: purge images from the ${labels(() => true, 'and')} CDNs.
@@ -64,5 +65,4 @@ export async function main(argv: string[], io: CliIO): Promise<number> {
 /** An unexpected error is a failure (1), never a crash with a stack trace. */
 const EXIT_FAILED_UNEXPECTED = 1;
 
-declare const __VERSION__: string | undefined;
-export const VERSION = typeof __VERSION__ === 'string' ? __VERSION__ : 'dev';
+export { VERSION } from '../core/version';

@@ -15,7 +15,7 @@
 //   come back as they are.
 // A RetryBudget shared by a batch bounds the retries of all its requests together.
 
-import { Agent, type Dispatcher } from 'undici';
+import { Agent, EnvHttpProxyAgent, type Dispatcher } from 'undici';
 import {
   abortError,
   clockTime,
@@ -30,6 +30,8 @@ import {
 } from './pacing';
 import { describeNetError, netWhy, type NetProblem } from './netErrors';
 import type { HttpRequestSpec, RateLimitHint, ResponseHeaders } from './providers/types';
+import { proxyFor, type ProxySettings } from './proxy';
+import { isLoopbackHost } from './url';
 
 export { RetryBudget, sleep };
 
@@ -69,6 +71,13 @@ export interface HttpClientOptions {
   /** The clock and timers (tests pass fake ones). */
   timers?: Timers;
   onEvent?: (e: HttpEvent) => void;
+  /**
+   * Proxies and trusted certificates (src/core/proxy.ts resolves them from the environment or the editor's
+   * settings). Loopback is always reached directly. Not used with an injected dispatcher.
+   */
+  proxy?: ProxySettings;
+  /** Sent as User-Agent on every request that does not set one (e.g. "cdn-purge/0.2.0 (node v20.19.0)"). */
+  userAgent?: string;
 }
 
 export type HttpEvent =
@@ -85,7 +94,23 @@ export type HttpEvent =
       attempts: number;
     }
   | { type: 'rate'; lane: string; limit: number; intervalMs: number }
-  | { type: 'stopped'; lane: string; until: number; message: string };
+  | { type: 'stopped'; lane: string; until: number; message: string }
+  | {
+      /** One attempt ended: its own time (`ms`, from dispatch to the last byte or the error) and how it went. */
+      type: 'attempt';
+      lane: string;
+      method: string;
+      url: string;
+      attempt: number;
+      /** The proxy it went through (credentials removed), or undefined when direct. */
+      via?: string;
+      /** Time waiting for the lane (concurrency window, pacing) before it was dispatched. */
+      waitedMs: number;
+      ms: number;
+      status?: number;
+      /** When no complete answer came: what happened (a code of HttpErrorCode) and why. */
+      error?: { code: HttpErrorCode; why: string; sent: boolean };
+    };
 
 export interface HttpResponse {
   status: number;
@@ -150,6 +175,12 @@ export interface RequestOptions {
   resendUncertain?: number;
   /** Shared by the requests of one batch. */
   budget?: RetryBudget;
+  /**
+   * Called before each attempt is dispatched (after its lane slot is taken), and awaited: whatever must be on record
+   * before a request can reach the server (a journal line, a quota count) goes here. If it throws, the attempt is
+   * not sent and the request fails with that error (code `stopped`).
+   */
+  beforeAttempt?: (attempt: number) => void | Promise<void>;
 }
 
 function header(headers: ResponseHeaders | undefined, name: string): string | undefined {
@@ -212,8 +243,14 @@ function parseRawHeaders(raw: unknown): ResponseHeaders {
   return out;
 }
 
+/** A proxy's refusal to open a tunnel, as undici words it: "Proxy response (407) !== 200 when HTTP Tunneling". */
+const PROXY_REFUSAL = /^Proxy response \((\d{3})\)/;
+
 export class HttpClient {
+  /** Direct connections (and everything, when a dispatcher is injected). */
   private readonly dispatcher: Dispatcher;
+  /** Through the proxies of the environment or the settings (NO_PROXY applied by undici); loopback never. */
+  private readonly proxied?: Dispatcher;
   private readonly ownsDispatcher: boolean;
   private readonly lanes = new Map<string, { lane: Lane; settings: LaneSettings }>();
   private readonly policy: RetryPolicy;
@@ -226,16 +263,41 @@ export class HttpClient {
   constructor(private readonly options: HttpClientOptions = {}) {
     this.ownsDispatcher = !options.dispatcher;
     this.concurrency = Math.max(1, Math.floor(options.concurrency ?? DEFAULT_CONCURRENCY));
-    this.dispatcher =
-      options.dispatcher ??
-      new Agent({
-        connections: Math.max(32, this.concurrency * 2),
-        // Below the 5 s most servers keep an idle connection: a reused socket the server already closed would make a
-        // purge's fate uncertain.
-        keepAliveTimeout: 4_000,
-        pipelining: 1,
-        connect: { timeout: options.connectTimeoutMs ?? DEFAULT_CONNECT_TIMEOUT_MS },
+    const proxy = options.proxy;
+    const tls = {
+      timeout: options.connectTimeoutMs ?? DEFAULT_CONNECT_TIMEOUT_MS,
+      ...(proxy?.ca ? { ca: proxy.ca } : {}),
+      ...(proxy && !proxy.rejectUnauthorized ? { rejectUnauthorized: false } : {}),
+    };
+    const agentOptions = {
+      connections: Math.max(32, this.concurrency * 2),
+      // Below the 5 s most servers keep an idle connection: a reused socket the server already closed would make a
+      // purge's fate uncertain.
+      keepAliveTimeout: 4_000,
+      pipelining: 1,
+      connect: tls,
+    };
+    this.dispatcher = options.dispatcher ?? new Agent(agentOptions);
+    if (!options.dispatcher && proxy && (proxy.http || proxy.https)) {
+      // Proxy-Authorization: undici gives both proxies the same options, so one `token` serves both when they share
+      // their credentials (or only one has any); that also covers a user without a password, from which undici
+      // builds none. Proxies with credentials of their own keep them in their URLs (undici reads user:password).
+      const tokens = new Set([proxy.http?.token, proxy.https?.token].filter((t) => t !== undefined));
+      const shared = tokens.size <= 1;
+      const uri = (p: typeof proxy.http) => (p ? (shared ? p.url : p.dispatchUri) : '');
+      this.proxied = new EnvHttpProxyAgent({
+        ...agentOptions,
+        // Empty strings, never undefined: undefined would make undici read process.env (the CLI passes its own).
+        httpProxy: uri(proxy.http),
+        httpsProxy: uri(proxy.https),
+        noProxy: proxy.noProxy,
+        requestTls: tls,
+        proxyTls: tls,
+        // Plain http through the proxy as an absolute-form request (as curl sends it), https through CONNECT.
+        proxyTunnel: false,
+        ...(shared && tokens.size ? { token: [...tokens][0] } : {}),
       });
+    }
     this.policy = { ...DEFAULT_RETRY, ...options.retry };
     this.timeoutMs = options.timeoutMs ?? DEFAULT_TIMEOUT_MS;
     this.maxBodyBytes = options.maxBodyBytes ?? 1024 * 1024;
@@ -291,6 +353,7 @@ export class HttpClient {
     const label = settings.label ?? host;
     const idempotent = IDEMPOTENT.has(spec.method);
     const resendUncertain = opts.resendUncertain ?? 0;
+    const via = this.proxied && !this.options.dispatcher ? this.viaOf(spec.url) : undefined;
     let attempts = 0;
     let uncertainSends = 0;
     let everUncertain = false;
@@ -315,6 +378,7 @@ export class HttpClient {
     const tries = () => `${attempts} attempt${attempts === 1 ? '' : 's'}`;
 
     for (;;) {
+      const waitStart = now();
       // Wait for a slot: cancellation, a stopped lane, a spent budget or the deadline end it before sending.
       try {
         await lane.acquire(opts.signal, () => {
@@ -334,6 +398,24 @@ export class HttpClient {
         throw fail('aborted', 'Cancelled.');
       }
       attempts++;
+      const waitedMs = now() - waitStart;
+      if (opts.beforeAttempt) {
+        try {
+          await opts.beforeAttempt(attempts);
+        } catch (e) {
+          lane.release();
+          attempts--;
+          throw fail('stopped', `Not sent: ${e instanceof Error ? e.message : String(e)}`);
+        }
+        if (opts.signal?.aborted) {
+          lane.release();
+          attempts--;
+          throw fail(
+            'aborted',
+            everUncertain ? 'Cancelled after it was sent: it may have been received.' : 'Cancelled.',
+          );
+        }
+      }
       const attemptStart = now();
       const limitMs = Math.max(
         1,
@@ -345,6 +427,20 @@ export class HttpClient {
       } finally {
         lane.release();
       }
+      emit({
+        type: 'attempt',
+        lane: opts.lane,
+        method: spec.method,
+        url: spec.url,
+        attempt: attempts,
+        ...(via ? { via } : {}),
+        waitedMs,
+        ms: now() - attemptStart,
+        ...(r.status !== undefined || r.kind === 'response'
+          ? { status: r.kind === 'response' ? r.status : r.status }
+          : {}),
+        ...(r.kind === 'error' ? { error: { code: r.code, why: r.why, sent: r.sent } } : {}),
+      });
 
       if (
         r.kind === 'response' ||
@@ -554,6 +650,16 @@ export class HttpClient {
         },
         onError: (err: Error) => {
           const e = err as Error & { code?: string };
+          // A proxy that would not open the tunnel (407: its credentials, 403, 502...): nothing reached the API.
+          const refusal = PROXY_REFUSAL.exec(e.message);
+          if (refusal) {
+            const st = Number(refusal[1]);
+            const why =
+              st === 407
+                ? 'the proxy answered 407 Proxy Authentication Required (check the user and password in the proxy URL)'
+                : `the proxy refused the connection (HTTP ${st})`;
+            return finish({ kind: 'error', code: 'network', why, sent: false });
+          }
           const code =
             e.code === 'UND_ERR_CONNECT_TIMEOUT' ||
             e.code === 'UND_ERR_HEADERS_TIMEOUT' ||
@@ -568,13 +674,18 @@ export class HttpClient {
           finish({ kind: 'error', code, why: netWhy(net), sent: sent && net.maybeSent, status, headers, net });
         },
       };
+      const ua = this.options.userAgent;
+      const requestHeaders =
+        ua && !Object.keys(spec.headers).some((h) => h.toLowerCase() === 'user-agent')
+          ? { ...spec.headers, 'user-agent': ua }
+          : spec.headers;
       try {
-        this.dispatcher.dispatch(
+        this.dispatcherFor(url).dispatch(
           {
             origin: url.origin,
             path: url.pathname + url.search,
             method: spec.method,
-            headers: spec.headers,
+            headers: requestHeaders,
             body: spec.body,
             // Our own deadline covers headers and body together; undici's separate ones are only a backstop.
             headersTimeout: limitMs + 1000,
@@ -588,8 +699,18 @@ export class HttpClient {
     });
   }
 
-  /** Closes the dispatcher if this client created it. */
+  /** Loopback directly; everything else through the proxy dispatcher when there is one (it applies NO_PROXY). */
+  private dispatcherFor(url: URL): Dispatcher {
+    return this.proxied && !isLoopbackHost(url.hostname) ? this.proxied : this.dispatcher;
+  }
+
+  /** The proxy a URL goes through (credentials removed), for events; undefined when direct. */
+  private viaOf(url: string): string | undefined {
+    return this.options.proxy ? proxyFor(this.options.proxy, url)?.url : undefined;
+  }
+
+  /** Closes the dispatchers this client created. */
   async close(): Promise<void> {
-    if (this.ownsDispatcher) await this.dispatcher.close();
+    if (this.ownsDispatcher) await Promise.all([this.dispatcher.close(), this.proxied?.close()]);
   }
 }

@@ -12,8 +12,8 @@ import { planPurge, type Plan, type PlannedRequest, type PlanOptions } from './p
 import { problem, type Problem } from './problems';
 import { provider as pluginOf, providerById } from './providers/registry';
 import type { Checker, ProviderId, ProviderPlugin, TargetCheck } from './providers/types';
-import { executePlan, spendsQuota, type PurgeResult } from './purge';
-import { Quota, type QuotaCheck, type QuotaStore } from './quota';
+import { deliveryOf, executePlan, spendsQuota, type PurgeResult } from './purge';
+import { accountOf, Quota, type QuotaCheck, type QuotaReservation, type QuotaStore } from './quota';
 import type { Transport } from './transport';
 import { checkApiBase, type ApiBase } from './url';
 
@@ -33,8 +33,13 @@ export interface PurgeConfig {
   checker(p: ProviderPlugin): Checker;
   /** Coalesce into wildcards, saving at least this many requests (providers with wildcards only; 0 or absent: off). */
   coalesce?: number;
-  /** Every asset the site serves, to coalesce against (providers with wildcards only; see ./coalesce). */
-  inventory?: Pick<PlanOptions, 'inventory' | 'maxCollateral'>;
+  /**
+   * Every asset the site serves, to coalesce against (providers with wildcards only; see ./coalesce); or one per
+   * provider.
+   */
+  inventory?:
+    | Pick<PlanOptions, 'inventory' | 'maxCollateral'>
+    | ((p: ProviderPlugin) => Pick<PlanOptions, 'inventory' | 'maxCollateral'> | undefined);
   /**
    * The API base as configured (checked here: plain http only on loopback); absent or undefined: the provider's
    * default. May throw an Error whose message says what is wrong (it becomes the apiBase problem).
@@ -76,8 +81,14 @@ export interface SendControl {
 /** Where a provider's run stopped: `sent`, or the step that stopped it. */
 export type RunStage = 'config' | 'invalid' | 'nothing' | 'api-base' | 'confirm' | 'key' | 'quota' | 'sent';
 
+/**
+ * Counts of a batch's results, for each front end to word. Two views of the same results: by outcome (accepted,
+ * duplicate, failed, unknown, cancelled) and by how far each request got (answered + unknown = sent, notSent), so
+ * that an interrupted batch can be told exactly: a request written to a connection and not answered is `unknown`
+ * ("may have been received"), never counted as cancelled or not sent.
+ */
 export interface PurgeSummary {
-  /** Requests sent (or tried). */
+  /** Requests of the plan (each has a result). */
   requests: number;
   accepted: number;
   duplicate: number;
@@ -85,7 +96,14 @@ export interface PurgeSummary {
   failed: number;
   /** Sent with no answer: may have been received. */
   unknown: number;
+  /** Cancelled before they were dispatched: not sent. */
   cancelled: number;
+  /** The provider answered (accepted, duplicate, or a refusal with a status). */
+  answered: number;
+  /** May have reached the provider: answered + unknown. */
+  sent: number;
+  /** Cannot have reached it: cancelled, or the connection failed before anything was written. */
+  notSent: number;
   /** Inputs that were not sent (invalid). */
   invalid: number;
   /** Every input valid and every request done (accepted or duplicate). */
@@ -105,6 +123,10 @@ export interface ProviderRun<R = unknown> {
   problems: Problem[];
   /** The check that went over the quota (stage `quota`, or sent anyway). */
   quota?: QuotaCheck;
+  /** Stage `quota` because the count could not be read or reserved (e.g. its file is locked): why. */
+  quotaError?: string;
+  /** The sending was cancelled (the signal aborted) before every request had its result. */
+  interrupted?: boolean;
   summary: PurgeSummary;
 }
 
@@ -147,6 +169,12 @@ export interface PurgeHooks<R = unknown> {
   progress?<T>(batch: PurgeBatch, task: (ctl: SendControl) => Promise<T>): PromiseLike<T>;
   /** Before the first request, inside progress (e.g. copies of the assets to verify against later). */
   beforeSend?(batch: PurgeBatch, record: R | undefined, ctl: SendControl): Promise<void>;
+  /**
+   * Before each attempt of a request is dispatched, awaited (attempt 1 first; a retry is another attempt): whatever
+   * must be on record before it can reach the server (the CLI's journal). The quota count is taken just before it.
+   * If it throws, that request is not sent (`error`, with the message).
+   */
+  sending?(batch: PurgeBatch, record: R | undefined, index: number, attempt: number): void | Promise<void>;
   /** Each result as it comes (completion order), with its index in the plan. */
   result?(batch: PurgeBatch, record: R | undefined, result: PurgeResult, index: number, ctl: SendControl): void;
   /** After the batch is sent and its quota recorded. */
@@ -157,6 +185,9 @@ export interface PurgeHooks<R = unknown> {
 /** Counts of results, for each front end to word. */
 export function summarize(results: readonly PurgeResult[], invalid: number): PurgeSummary {
   const count = (...s: PurgeResult['status'][]) => results.filter((r) => s.includes(r.status)).length;
+  const delivered = (d: ReturnType<typeof deliveryOf>) => results.filter((r) => deliveryOf(r) === d).length;
+  const answered = delivered('answered');
+  const unknown = delivered('unknown');
   const summary = {
     requests: results.length,
     accepted: count('accepted'),
@@ -164,6 +195,9 @@ export function summarize(results: readonly PurgeResult[], invalid: number): Pur
     failed: count('failed', 'error'),
     unknown: count('unknown'),
     cancelled: count('cancelled'),
+    answered,
+    sent: answered + unknown,
+    notSent: delivered('not-sent'),
     invalid,
   };
   return { ...summary, ok: invalid === 0 && results.every((r) => r.ok) };
@@ -247,7 +281,8 @@ async function purgeProvider<R>(
     await hooks.configProblems?.(p, checker.configProblems);
     return run(p, 'config', { problems: checker.configProblems });
   }
-  const plan = planFor(p, urls, checker, config.coalesce, config.inventory);
+  const inventory = typeof config.inventory === 'function' ? config.inventory(p) : config.inventory;
+  const plan = planFor(p, urls, checker, config.coalesce, inventory);
   for (const t of plan.invalid)
     for (const x of t.problems.filter((q) => q.severity === 'error'))
       hooks.log?.error?.(`[${p.id}] not sent: ${t.input} — [${x.code}] ${x.message}`);
@@ -274,44 +309,98 @@ async function purgeProvider<R>(
   if (!key) return run(p, 'key', { plan, batch });
   config.transport.rememberKey(key);
 
-  // Only a provider with a monthly quota is counted; the emulator's purges under their own prefix.
+  // Only a provider with a monthly quota is counted; the emulator's purges under their own prefix. The batch is
+  // checked and reserved in one step (parallel runs cannot pass the limit together); each request is counted just
+  // before it is dispatched, given back if it turns out to spend nothing, and what was not sent is released.
   const quota = p.monthlyQuota !== undefined && config.quotaStore ? new Quota(config.quotaStore, p) : undefined;
   const prefix = quotaPrefixOf(api);
   let over: QuotaCheck | undefined;
-  if (quota && !config.ignoreQuota) {
-    over = await quota.checkBatch(batch.requests, prefix);
-    if (over && !(hooks.overQuota && (await hooks.overQuota(over, batch))))
-      return run(p, 'quota', { plan, batch, quota: over });
-  }
-
-  // The client first (its first use loads undici), so nothing waits between the record and the sending.
-  const client = await config.transport.api();
-  const record = hooks.begin ? await hooks.begin(batch) : undefined;
-  const rate = config.ratePerSecond?.(p);
-  const send = async (ctl: SendControl): Promise<PurgeResult[]> => {
-    await hooks.beforeSend?.(batch, record, ctl);
-    return executePlan(batch.requests, {
-      adapter: p,
-      apiBase: api.base,
-      key,
-      client,
-      signal: ctl.signal,
-      ...(rate !== undefined ? { ratePerSecond: rate } : {}),
-      onResult: (r, i) => hooks.result?.(batch, record, r, i, ctl),
-    });
-  };
-  const results = hooks.progress
-    ? await hooks.progress(batch, send)
-    : await send({ signal: config.signal, report: () => undefined });
-
+  let reservation: QuotaReservation | undefined;
   if (quota) {
     try {
-      await quota.recordBatch(batch.requests, results.map(spendsQuota), prefix);
+      let r = await quota.reserve(batch.requests, prefix, { force: config.ignoreQuota === true });
+      if (!r.ok) {
+        over = r.check;
+        if (!(hooks.overQuota && (await hooks.overQuota(over, batch))))
+          return run(p, 'quota', { plan, batch, quota: over });
+        r = await quota.reserve(batch.requests, prefix, { force: true });
+      }
+      if (r.ok) {
+        reservation = r.reservation;
+        over ??= r.over;
+      }
     } catch (e) {
-      hooks.log?.warn?.(`could not record the ${p.label} quota count: ${(e as Error).message}`);
+      const why = `could not reserve the ${p.label} quota count, so nothing was sent: ${(e as Error).message}`;
+      hooks.log?.error?.(why);
+      return run(p, 'quota', { plan, batch, quotaError: why });
     }
   }
-  const done = run(p, 'sent', { plan, batch, record, results, ...(over ? { quota: over } : {}) });
+
+  const spent = new Set<number>();
+  const refunds: Promise<void>[] = [];
+  let results: PurgeResult[];
+  let record: R | undefined;
+  let interrupted = false;
+  try {
+    // The client first (its first use loads undici), so nothing waits between the record and the sending.
+    const client = await config.transport.api();
+    record = hooks.begin ? await hooks.begin(batch) : undefined;
+    const rate = config.ratePerSecond?.(p);
+    const send = async (ctl: SendControl): Promise<PurgeResult[]> => {
+      await hooks.beforeSend?.(batch, record, ctl);
+      const out = await executePlan(batch.requests, {
+        adapter: p,
+        apiBase: api.base,
+        key,
+        client,
+        signal: ctl.signal,
+        ...(rate !== undefined ? { ratePerSecond: rate } : {}),
+        beforeAttempt: async (i, attempt) => {
+          if (reservation && !spent.has(i)) {
+            try {
+              await reservation.spend(accountOf(batch.requests[i], prefix));
+            } catch (e) {
+              throw new Error(`the quota count could not be recorded (${(e as Error).message})`, { cause: e });
+            }
+            spent.add(i);
+          }
+          await hooks.sending?.(batch, record, i, attempt);
+        },
+        onResult: (r, i) => {
+          if (reservation && spent.has(i) && !spendsQuota(r)) {
+            const account = accountOf(batch.requests[i], prefix);
+            refunds.push(
+              reservation.refund(account).catch((e: Error) => {
+                hooks.log?.warn?.(`could not give back a ${p.label} quota count of ${account}: ${e.message}`);
+              }),
+            );
+          }
+          hooks.result?.(batch, record, r, i, ctl);
+        },
+      });
+      interrupted = ctl.signal?.aborted === true;
+      return out;
+    };
+    results = hooks.progress
+      ? await hooks.progress(batch, send)
+      : await send({ signal: config.signal, report: () => undefined });
+  } finally {
+    await Promise.all(refunds);
+    if (reservation) {
+      await reservation.release().catch((e: Error) => {
+        hooks.log?.warn?.(`could not release the ${p.label} quota reservation: ${e.message}`);
+      });
+    }
+  }
+
+  const done = run(p, 'sent', {
+    plan,
+    batch,
+    record,
+    results,
+    ...(over ? { quota: over } : {}),
+    ...(interrupted ? { interrupted } : {}),
+  });
   await hooks.done?.(done);
   return done;
 }

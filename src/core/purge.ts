@@ -63,6 +63,11 @@ export interface ProviderCall {
 export interface ExecuteOptions extends ProviderCall {
   /** Called as each request finishes (in completion order). */
   onResult?: (result: PurgeResult, index: number) => void;
+  /**
+   * Awaited before each attempt of a request is dispatched (attempt 1 is the first): what must be on record before
+   * it can reach the server (a quota count, a journal line). If it throws, that request is not sent (`error`).
+   */
+  beforeAttempt?: (index: number, attempt: number) => void | Promise<void>;
   /** Retries allowed in the whole batch (default RetryBudget.forBatch(n)). */
   budget?: RetryBudget;
 }
@@ -93,6 +98,21 @@ export function laneFor(opts: ProviderCall, what: 'purge' | 'status'): { lane: s
  */
 export function spendsQuota(r: Pick<PurgeResult, 'status'>): boolean {
   return r.status === 'accepted' || r.status === 'duplicate' || r.status === 'unknown';
+}
+
+/**
+ * Where a request got, for the accounting of a cancelled or interrupted batch (and the journal):
+ * - `answered`: the provider answered it (accepted, duplicate, or refused with a status);
+ * - `unknown`: it was written to a connection and no answer came: it may have been received (never "not sent");
+ * - `not-sent`: nothing of it can have reached the provider (cancelled before it was dispatched, or the connection
+ *   failed before anything was written).
+ */
+export type Delivery = 'answered' | 'unknown' | 'not-sent';
+
+export function deliveryOf(r: Pick<PurgeResult, 'status' | 'httpStatus'>): Delivery {
+  if (r.status === 'unknown') return 'unknown';
+  if (r.status === 'cancelled' || r.status === 'error') return r.httpStatus !== undefined ? 'answered' : 'not-sent';
+  return 'answered';
 }
 
 function unknownHint(p: ProviderPlugin): string {
@@ -181,6 +201,7 @@ export async function executePlan(requests: readonly PlannedRequest[], opts: Exe
           signal: opts.signal,
           budget,
           resendUncertain: opts.adapter.traffic.resendUncertainPurge,
+          ...(opts.beforeAttempt ? { beforeAttempt: (attempt: number) => opts.beforeAttempt!(index, attempt) } : {}),
         });
         result = resultOfResponse(res, opts, base);
       } catch (e) {

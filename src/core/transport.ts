@@ -3,8 +3,20 @@
 // the extension one per activation, shared by the purge pipeline, the status poller, verification and the emulator
 // probe. Clients are created on first use (undici is not loaded before a request is made) and closed together.
 
+import tls from 'node:tls';
 import type { HttpClient, HttpClientOptions, HttpEvent } from './http';
+import {
+  describeProxySettings,
+  proxyFor,
+  proxySecrets,
+  resolveProxySettings,
+  type ProxyConfig,
+  type ProxySettings,
+} from './proxy';
 import { redact } from './redact';
+import { userAgent } from './version';
+
+export type { ProxyConfig } from './proxy';
 
 /** The keys in use: whoever logs or prints anything redacts against them. */
 export class KeyRing {
@@ -43,16 +55,46 @@ export interface TransportOptions {
   onEvent?: (e: HttpEvent) => void;
   /** Share a key ring with a log made before the transport (the extension's PurgeLog). */
   keys?: KeyRing;
+  /**
+   * An explicit proxy configuration (the extension: VS Code's http.proxy, http.noProxy, http.proxyStrictSSL, and
+   * extra CA certificates). Fields left undefined fall back to `env`.
+   */
+  proxy?: ProxyConfig;
+  /**
+   * Where HTTPS_PROXY, HTTP_PROXY, NO_PROXY (and their lower-case forms) and NODE_EXTRA_CA_CERTS are read: the
+   * CLI passes its own environment; default process.env. `{}` ignores the environment.
+   */
+  env?: Record<string, string | undefined>;
+  /** The User-Agent of every request; default userAgent() ("cdn-purge/VERSION (node …)"). */
+  userAgent?: string;
 }
 
 export class Transport {
   readonly keys: KeyRing;
+  /** The proxies and certificates every request of this transport uses (resolved once, when it is made). */
+  readonly proxy: ProxySettings;
+  readonly userAgent: string;
   private apiClient?: Promise<HttpClient>;
   private assetClient?: Promise<HttpClient>;
   private closed = false;
 
+  /** Throws a ProxyConfigError (its message says which variable or setting is wrong) for a proxy URL or CA file that is. */
   constructor(private readonly options: TransportOptions = {}) {
     this.keys = options.keys ?? new KeyRing();
+    this.proxy = resolveProxySettings(options.env ?? process.env, options.proxy, tls.rootCertificates);
+    // A proxy's user and password are secrets like the keys: redacted wherever this transport's users print.
+    for (const s of proxySecrets(this.proxy)) this.keys.add(s);
+    this.userAgent = options.userAgent ?? userAgent();
+  }
+
+  /** The proxy a URL goes through (its URL without credentials), or undefined when it is reached directly. */
+  proxyFor(url: string): string | undefined {
+    return proxyFor(this.proxy, url)?.url;
+  }
+
+  /** The proxies and certificates in use, in one line without credentials (the CLI's --debug). */
+  describeNetwork(): string {
+    return describeProxySettings(this.proxy);
   }
 
   /** The client for the providers' APIs (purges, status); one lane per provider and API base. */
@@ -88,6 +130,11 @@ export class Transport {
     if (this.closed) throw new Error('The transport is closed.');
     const { HttpClient } = await import('./http');
     const onEvent = this.options.onEvent;
-    return new HttpClient({ ...options, ...(onEvent ? { onEvent } : {}) });
+    return new HttpClient({
+      proxy: this.proxy,
+      userAgent: this.userAgent,
+      ...options,
+      ...(onEvent ? { onEvent } : {}),
+    });
   }
 }

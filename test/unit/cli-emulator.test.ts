@@ -218,9 +218,14 @@ describe('cdn-purge CLI against the emulator (child process)', function () {
       assert.equal(invalid.code, 1);
       assert.match(invalid.stdout, /wildcard-too-broad/);
       assert.equal(e.requests().length, 0, 'nothing was sent');
+      // No --provider: the URL goes to the provider of its host (ImageKit's ik.imagekit.io).
       const noProvider = await runCli(['purge', '--api-base', e.url, 'https://ik.imagekit.io/demo/a.jpg'], ik);
-      assert.equal(noProvider.code, 2);
-      assert.match(noProvider.stderr, /--provider is required/);
+      assert.equal(noProvider.code, 0, noProvider.stderr);
+      assert.equal(e.requests().length, 1, 'sent to ImageKit by its host');
+      const unknownHost = await runCli(['purge', '--api-base', e.url, 'https://cdn.example.org/a.jpg'], ik);
+      assert.equal(unknownHost.code, 1);
+      assert.match(unknownHost.stdout, /not on a host of/);
+      assert.equal(e.requests().length, 1, 'a URL on no provider host is not sent');
       const noKey = await runCli(
         ['purge', '-p', 'imagekit', '--api-base', e.url, 'https://ik.imagekit.io/demo/a.jpg'],
         { CDN_PURGE_STATE_DIR: stateDir },

@@ -186,6 +186,9 @@ describe('pipeline: one purge pipeline for the CLI and the extension', function 
       failed: 2,
       unknown: 1,
       cancelled: 0,
+      answered: 4,
+      sent: 5,
+      notSent: 0,
       invalid: 0,
       ok: false,
     });
@@ -320,7 +323,21 @@ describe('pipeline: one purge pipeline for the CLI and the extension', function 
     });
     assert.deepEqual(
       summarize([r('accepted', true), r('duplicate', true), r('failed'), r('error'), r('unknown'), r('cancelled')], 2),
-      { requests: 6, accepted: 1, duplicate: 1, failed: 2, unknown: 1, cancelled: 1, invalid: 2, ok: false },
+      {
+        requests: 6,
+        accepted: 1,
+        duplicate: 1,
+        failed: 2,
+        unknown: 1,
+        cancelled: 1,
+        // How far each got: accepted, duplicate, failed (a refusal) were answered; unknown was sent without an
+        // answer; the error without an HTTP status (nothing written) and the cancelled one were not sent.
+        answered: 3,
+        sent: 4,
+        notSent: 2,
+        invalid: 2,
+        ok: false,
+      },
     );
     assert.equal(summarize([r('accepted', true)], 0).ok, true);
   });

@@ -3,7 +3,7 @@
 import assert from 'node:assert/strict';
 import fs from 'node:fs';
 import path from 'node:path';
-import { JsonFileQuotaStore, stateDir } from '../../src/cli/state';
+import { JsonFileQuotaStore, quotaFile, stateDir } from '../../src/cli/state';
 import { imagekit } from '../../src/core/providers/imagekit';
 import { countByAccount, MemoryQuotaStore, monthKey, Quota, type QuotaStore } from '../../src/core/quota';
 import { tmpDir } from './helpers/tmp';
@@ -145,21 +145,85 @@ describe('quota: the CLI keeps it in a JSON file under the state directory', () 
     assert.deepEqual(JSON.parse(fs.readFileSync(file, 'utf8')), { 'quota:imagekit:demo:2025-04': 7 });
   });
 
-  it('a missing or corrupt file counts as empty (and is rewritten cleanly)', async () => {
+  it('a missing file is empty; a corrupt one is kept aside with a loud warning, never silently reset', async () => {
     const dir = tmpDir();
     const file = path.join(dir, 'quota.json');
-    assert.equal(new JsonFileQuotaStore(file).get('k'), undefined);
-    fs.writeFileSync(file, '{not json');
-    const store = new JsonFileQuotaStore(file);
-    assert.equal(store.get('k'), undefined);
-    store.set('k', 2);
-    assert.deepEqual(JSON.parse(fs.readFileSync(file, 'utf8')), { k: 2 });
-    fs.writeFileSync(file, JSON.stringify({ k: 'three' }));
-    assert.equal(new JsonFileQuotaStore(file).get('k'), undefined);
+    const now = () => new Date('2025-04-02T00:00:00Z');
+    const warnings: string[] = [];
+    const store = () => new JsonFileQuotaStore(file, { warn: (m) => warnings.push(m) });
+    assert.equal(store().get('quota:imagekit:demo:2025-04'), undefined);
+    for (const garbage of ['{not json', JSON.stringify({ 'quota:imagekit:demo:2025-04': 'three' }), '', '[1,2]']) {
+      for (const f of fs.readdirSync(dir)) fs.rmSync(path.join(dir, f));
+      warnings.length = 0;
+      fs.writeFileSync(file, garbage);
+      await new Quota(store(), imagekit, { limit: 1000, now }).record('demo', 2);
+      const aside = fs.readdirSync(dir).filter((f) => f.startsWith('quota.json.corrupt-'));
+      assert.equal(aside.length, 1, `kept aside: ${JSON.stringify(garbage)}`);
+      assert.equal(fs.readFileSync(path.join(dir, aside[0]), 'utf8'), garbage, 'the corrupt file is kept as it was');
+      assert.equal(warnings.length, 1);
+      assert.match(warnings[0], /is not quota data/);
+      assert.ok(warnings[0].includes(aside[0]), 'the warning names where it was kept');
+      assert.deepEqual(JSON.parse(fs.readFileSync(file, 'utf8')), { 'quota:imagekit:demo:2025-04': 2 });
+    }
     assert.deepEqual(
-      fs.readdirSync(dir).filter((f) => f.endsWith('.tmp')),
+      fs.readdirSync(dir).filter((f) => f.endsWith('.tmp') || f.endsWith('.lock')),
       [],
-      'no temporary file left behind',
+      'no temporary file or lock left behind',
     );
+  });
+
+  it('quotaFile: --quota-file, else CDN_PURGE_QUOTA_FILE, else quota.json in the state directory', () => {
+    assert.equal(quotaFile({ CDN_PURGE_QUOTA_FILE: 'e.json' }, '/w', 'f.json'), path.resolve('/w', 'f.json'));
+    assert.equal(
+      quotaFile({ CDN_PURGE_QUOTA_FILE: 'e.json', CDN_PURGE_STATE_DIR: '/s' }, '/w'),
+      path.resolve('/w', 'e.json'),
+    );
+    assert.equal(quotaFile({ CDN_PURGE_STATE_DIR: '/s' }, '/w'), path.join('/s', 'quota.json'));
+  });
+
+  it('concurrent changes under the lock lose no update (200 records from 8 stores at once)', async () => {
+    const file = path.join(tmpDir(), 'quota.json');
+    const now = () => new Date('2025-04-02T00:00:00Z');
+    await Promise.all(
+      Array.from({ length: 8 }, async () => {
+        const q = new Quota(new JsonFileQuotaStore(file), imagekit, { limit: 1000, now });
+        for (let i = 0; i < 25; i++) await q.record('demo', 1);
+      }),
+    );
+    assert.equal(new JsonFileQuotaStore(file).get('quota:imagekit:demo:2025-04'), 200);
+  });
+
+  it("check-and-reserve: parallel batches cannot pass the limit together; a dead owner's reservation is released", async () => {
+    const file = path.join(tmpDir(), 'quota.json');
+    const now = () => new Date('2025-04-02T00:00:00Z');
+    fs.writeFileSync(file, JSON.stringify({ 'quota:imagekit:demo:2025-04': 990 }));
+    const batch = Array.from({ length: 6 }, () => ({ target: { account: 'demo' } }));
+    const results = await Promise.all(
+      [1, 2, 3].map(() => new Quota(new JsonFileQuotaStore(file), imagekit, { limit: 1000, now }).reserve(batch)),
+    );
+    assert.deepEqual(
+      results.map((r) => r.ok).sort(),
+      [false, false, true],
+      'one batch of 6 fits in the 10 left; the others do not',
+    );
+    const refused = results.find((r) => !r.ok);
+    assert.ok(refused && !refused.ok);
+    assert.match(refused.check.message, /990 used in 2025-04, 6 reserved by runs in progress, 4 left/);
+    // A reservation whose process has ended is released by the next check (what it sent was counted already).
+    const dead = {
+      pid: 424242,
+      host: 'this-host',
+      alive: () => false,
+      now: () => Date.now(),
+    };
+    const other = new Quota(new JsonFileQuotaStore(file), imagekit, { limit: 1000, now, owner: dead });
+    assert.equal((await other.check('demo', 10)).ok, false, 'the live reservation still holds');
+    const winner = results.find((r) => r.ok);
+    assert.ok(winner && winner.ok);
+    await winner.reservation.spend('demo');
+    await winner.reservation.release();
+    const after = await new Quota(new JsonFileQuotaStore(file), imagekit, { limit: 1000, now }).check('demo', 9);
+    assert.equal(after.ok, true, '991 used, nothing reserved: 9 fit');
+    assert.equal(after.used, 991);
   });
 });
