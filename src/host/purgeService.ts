@@ -5,7 +5,7 @@
 
 import * as vscode from 'vscode';
 import { emulatorBaseOf, type KeySlot } from '../core/emulator';
-import { runPurge, type PurgeBatch, type PurgeOutcome as PipelineOutcome, type PurgeTarget } from '../core/pipeline';
+import type { PurgeBatch, PurgeOutcome as PipelineOutcome, PurgeTarget } from '../core/pipeline';
 import type { Plan } from '../core/planner';
 import { docsUrl, type Problem } from '../core/problems';
 import { optionOf } from '../core/config';
@@ -15,7 +15,6 @@ import type { PurgeResult } from '../core/purge';
 import type { QuotaStore } from '../core/quota';
 import { Transport } from '../core/transport';
 import type { ApiBase } from '../core/url';
-import { snapshotAsset } from '../core/verify';
 import type { HistoryBatch, HistoryStore } from './history';
 import { Command, InternalCommand, providerSettings, SECTION, settingId, VsCodeCommand } from './ids';
 import type { PurgeLog } from './log';
@@ -26,6 +25,8 @@ const SNAPSHOT_LIMIT = 25;
 
 /** What the purge controller reads from the settings (src/host/settings.ts implements it). */
 export interface PurgeSettings {
+  /** Resolves once the workspace's cdn-purge.json has been read (its endpoints decide what is valid). */
+  readonly ready?: Promise<void>;
   /** The provider of a URL, from its host; undefined when no provider claims it. */
   providerOf(url: string): ProviderId | undefined;
   checker(provider: ProviderId): Checker;
@@ -136,7 +137,10 @@ export class PurgeService implements vscode.Disposable {
     targets: ReadonlyArray<string | PurgeTarget>,
     options: PurgeRequestOptions,
   ): Promise<PurgeOutcome | undefined> {
+    await this.settings.ready;
     const finished = new Map<PurgeBatch, number>();
+    // The pipeline (planner, coalescing, sending) is loaded on the first purge, not at activation.
+    const { runPurge } = await import('../core/pipeline');
     const outcome = await runPurge<HistoryBatch>(
       targets,
       {
@@ -327,7 +331,7 @@ export class PurgeService implements vscode.Disposable {
     const exact = (record?.requests ?? []).filter((r) => r.kind === 'exact').slice(0, SNAPSHOT_LIMIT);
     if (exact.length) {
       report('reading the current versions…');
-      const client = await this.transport.assets();
+      const [client, { snapshotAsset }] = await Promise.all([this.transport.assets(), import('../core/verify')]);
       const emulatorBase = emulatorBaseOf(batch.api.base);
       await Promise.all(
         exact.map(async (r) => {

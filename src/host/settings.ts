@@ -113,8 +113,25 @@ export class Settings implements vscode.Disposable {
     );
   }
 
+  private firstLoad?: Promise<void>;
+
+  /**
+   * Resolves once the workspace's cdn-purge.json has been read (or found missing) for the first time: activation
+   * does not wait for it, what depends on its endpoints and mappings does (a purge, files → URLs).
+   */
+  get ready(): Promise<void> {
+    this.firstLoad ??= this.reloadProject();
+    return this.firstLoad;
+  }
+
   /** Reads cdn-purge.json from the first workspace folder that has one. */
-  async reloadProject(): Promise<void> {
+  reloadProject(): Promise<void> {
+    const load = this.loadProject();
+    this.firstLoad ??= load;
+    return load;
+  }
+
+  private async loadProject(): Promise<void> {
     let project = emptyProjectConfig();
     let errors: string[] = [];
     let source: ProjectConfigSource | undefined;
