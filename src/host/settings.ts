@@ -110,6 +110,7 @@ export class Settings implements vscode.Disposable {
       watcher.onDidChange(() => this.reloadProject()),
       watcher.onDidCreate(() => this.reloadProject()),
       watcher.onDidDelete(() => this.reloadProject()),
+      vscode.workspace.onDidGrantWorkspaceTrust(() => this.reloadProject()),
     );
   }
 
@@ -135,7 +136,10 @@ export class Settings implements vscode.Disposable {
     let project = emptyProjectConfig();
     let errors: string[] = [];
     let source: ProjectConfigSource | undefined;
-    for (const folder of vscode.workspace.workspaceFolders ?? []) {
+    // In Restricted Mode the workspace's cdn-purge.json is not read at all (its mappings and endpoints decide what
+    // is purged); it is read when trust is granted (the listener in the constructor).
+    const folders = vscode.workspace.isTrusted ? (vscode.workspace.workspaceFolders ?? []) : [];
+    for (const folder of folders) {
       const uri = vscode.Uri.joinPath(folder.uri, PROJECT_CONFIG_FILE);
       try {
         // Not read at all when over the limit: a workspace's file must not stall the extension host.

@@ -270,11 +270,13 @@ const workspaceEvents = {
   open: new EventEmitter<TextDocument>(),
   change: new EventEmitter<{ document: TextDocument; contentChanges: unknown[]; reason: undefined }>(),
   close: new EventEmitter<TextDocument>(),
+  trust: new EventEmitter<void>(),
 };
 
 export const workspaceState = {
   folders: undefined as Array<{ uri: Uri; name: string; index: number }> | undefined,
   documents: [] as TextDocument[],
+  trusted: true,
 };
 
 /** Opens a document (fires onDidOpenTextDocument). */
@@ -440,6 +442,11 @@ export const stub = {
       update: async (key: string, value: unknown) => setConfiguration(key, value),
     }),
     onDidChangeConfiguration: configChange.event,
+    /** Workspace trust: trusted unless a test sets `workspaceState.trusted = false`. */
+    get isTrusted() {
+      return workspaceState.trusted;
+    },
+    onDidGrantWorkspaceTrust: workspaceEvents.trust.event,
     get workspaceFolders() {
       return workspaceState.folders;
     },
@@ -496,6 +503,7 @@ export function reset(): void {
   configuration.clear();
   files.clear();
   workspaceState.folders = undefined;
+  workspaceState.trusted = true;
   workspaceState.documents = [];
   windowState.activeTextEditor = undefined;
 }
