@@ -50,7 +50,8 @@ export function purgeUrl(s: Services) {
     if (typeof arg === 'string') urls = [{ url: arg }];
     else if (Array.isArray(arg) && arg.length && arg.every((x) => typeof x === 'string'))
       urls = arg.map((url) => ({ url }));
-    else if (arg instanceof vscode.Uri && vscode.window.activeTextEditor?.document.uri.toString() === arg.toString()) {
+    else if (arg !== undefined && arg !== null && typeof arg === 'object' && vscode.window.activeTextEditor) {
+      // The editor's context menu passes the document's Uri (the palette and keybindings pass nothing).
       const found = urlsAt(vscode.window.activeTextEditor, s.settings);
       const templated = found.filter((m) => m.templated);
       urls = found.filter((m) => !m.templated).map((m) => ({ url: m.url, provider: m.provider }));

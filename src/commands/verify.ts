@@ -55,7 +55,7 @@ export async function verifyRequests(
 function summary(results: HistoryRequest[]): string {
   const count = (st: string) => results.filter((r) => r.verify?.state === st).length;
   const parts = [
-    count('updated') && vscode.l10n.t('{0} serve a new version', count('updated')),
+    count('updated') && vscode.l10n.t('{0} serve the new version', count('updated')),
     count('removed') && vscode.l10n.t('{0} removed (404)', count('removed')),
     count('unchanged') &&
       vscode.l10n.t(

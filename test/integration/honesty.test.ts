@@ -1,10 +1,7 @@
 // Issue 12's defects of honesty, each as a user meets it: what a cancel report says (and what the quota counts),
-// Purge Changed Files when the workspace folder is a subfolder of the repository, the palette's "Purge URL…"
-// always asking, verify's verdicts when nothing tells, a 401 against the emulator, and workspace trust.
+// the palette's "Purge URL…" always asking, verify's verdicts when nothing tells, a 401 against the emulator, and
+// workspace trust (git in Restricted Mode and subfolder workspaces: git-subfolder.test.ts).
 import assert from 'node:assert/strict';
-import { execFileSync } from 'node:child_process';
-import * as fs from 'node:fs';
-import * as path from 'node:path';
 import * as vscode from 'vscode';
 import type { PurgeOutcome } from '../../src/host/purgeService';
 import { describeUi, sleep, ui, workspaceFolder } from './harness';
@@ -19,8 +16,6 @@ import {
 } from './helpers';
 
 const HANG_MS = 12_000;
-const git = (cwd: string, ...args: string[]) =>
-  execFileSync('git', ['-c', 'user.name=t', '-c', 'user.email=t@example.com', ...args], { cwd, encoding: 'utf8' });
 
 /** This month's emulator ImageKit quota count (the extension keeps it in its global state). */
 function emulatorQuota(context: vscode.ExtensionContext): number {
@@ -200,82 +195,6 @@ describe('A 401 against the emulator', function () {
     assert.doesNotMatch(m.message, /Set API Key|CDN_PURGE_/, 'no advice that cannot fix it');
     const again = await vscode.commands.executeCommand<PurgeOutcome>('cdnPurge.purgeUrl', url);
     assert.equal(again.results[0].status, 'accepted', 'after following the advice the purge goes through');
-  });
-});
-
-describe('Purge Changed Files when the workspace folder is a subfolder of the repository', function () {
-  this.timeout(60_000);
-  let repo: string;
-  let aside: string | undefined;
-
-  before(async () => {
-    await useEmulator();
-    const root = workspaceFolder().uri.fsPath;
-    // The repository is the folder above the workspace (as `npm start` opens sample/ of this project); a
-    // repository of the workspace's own, if an earlier suite made one, is put aside meanwhile.
-    if (fs.existsSync(path.join(root, '.git'))) {
-      aside = path.join(root, '..', `.git-aside-${process.pid}`);
-      fs.renameSync(path.join(root, '.git'), aside);
-    }
-    repo = path.dirname(root);
-    assert.ok(!fs.existsSync(path.join(repo, '.git')), `${repo} is not a repository yet`);
-    fs.writeFileSync(path.join(repo, '.gitignore'), `/*\n!/.gitignore\n!/${path.basename(root)}/\n`);
-    git(repo, 'init', '-q');
-    git(repo, 'add', '-A');
-    git(repo, 'commit', '-qm', 'base');
-  });
-
-  after(() => {
-    fs.rmSync(path.join(repo, '.git'), { recursive: true, force: true });
-    fs.rmSync(path.join(repo, '.gitignore'), { force: true });
-    if (aside) fs.renameSync(aside, path.join(workspaceFolder().uri.fsPath, '.git'));
-  });
-
-  it('purges the modified tracked file (repository-relative paths), counting only files in the workspace', async () => {
-    await resetEmulator();
-    const root = workspaceFolder().uri.fsPath;
-    fs.appendFileSync(path.join(root, 'images', 'logo.png'), Buffer.from([0]));
-    fs.writeFileSync(path.join(repo, 'outside.txt'), 'a change outside the workspace folder');
-    git(repo, 'add', '-f', 'outside.txt');
-    const outcome = await vscode.commands.executeCommand<PurgeOutcome>('cdnPurge.purgeChanged', 'HEAD');
-    assert.ok(outcome, 'something was purged');
-    assert.deepEqual(
-      outcome.results.map((r) => r.url),
-      ['https://ik.imagekit.io/demo/images/logo.png'],
-    );
-    assert.equal(outcome.results[0].status, 'accepted');
-  });
-
-  it('in Restricted Mode runs no git at all (a hook in .git/config would run) and sends nothing', async () => {
-    await resetEmulator();
-    const marker = path.join(repo, `fsmonitor-ran-${process.pid}`);
-    const hook = path.join(repo, `fsmonitor-${process.pid}.sh`);
-    fs.writeFileSync(hook, `#!/bin/sh\ntouch '${marker}'\nexit 1\n`, { mode: 0o755 });
-    git(repo, 'config', 'core.fsmonitor', hook);
-    try {
-      // The hook works: git runs it.
-      git(repo, 'diff', '--name-only', 'HEAD');
-      assert.ok(fs.existsSync(marker), 'git runs the fsmonitor hook');
-      fs.rmSync(marker);
-      const capture = captureMessages();
-      let outcome: PurgeOutcome | undefined;
-      try {
-        outcome = await untrusted(() =>
-          Promise.resolve(vscode.commands.executeCommand<PurgeOutcome | undefined>('cdnPurge.purgeChanged', 'HEAD')),
-        );
-      } finally {
-        capture.restore();
-      }
-      assert.equal(outcome, undefined);
-      assert.ok(!fs.existsSync(marker), 'git did not run');
-      assert.equal((await emulatorRequests('imagekit')).length, 0);
-      assert.match(capture.messages[0]?.message ?? '', /Restricted Mode/);
-      assert.deepEqual(capture.messages[0]?.items, ['Manage Workspace Trust']);
-    } finally {
-      git(repo, 'config', '--unset', 'core.fsmonitor');
-      fs.rmSync(hook, { force: true });
-      fs.rmSync(marker, { force: true });
-    }
   });
 });
 
