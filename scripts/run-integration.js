@@ -634,6 +634,77 @@ async function runStartSmoke() {
 }
 
 // ------------------------------------------------------------------------------------------------ main
+// ------------------------------------------------------------------------------------------------ key hygiene
+// The keys the suites purge with: the emulator's test keys (src/core/providers/<id>/index.ts), which the
+// suites store through Use Local Emulator, and the key test/integration/keys.test.ts types (its pattern).
+const SENTINEL_KEYS = ['private_emulator_test_key_imagekit', 'emulator_test_key_imgix'];
+const SENTINEL_PATTERNS = [/imgix_test_[a-z0-9]+_secret/];
+const HYGIENE_TITLE = 'key hygiene: no form of a key in any file the run left, the settings files or the .vsix';
+
+/**
+ * The final check, one test in the totals: the run folder (every phase's user data: logs, output channels,
+ * global and workspace state with the history and the quota, settings files; the workspace) and the .vsix are
+ * searched for every form of the sentinel keys. Left out, by design: the emulator's own log (it prints its public
+ * test keys when it starts) and SecretStorage's database, where keys belong. CDN_PURGE_HYGIENE_PLANT=1 plants a
+ * leak first, to see the check fail.
+ */
+async function keyHygiene() {
+  const { scanForKeys, describeForm } = require('./lib/key-hygiene');
+  if (process.env.CDN_PURGE_HYGIENE_PLANT === '1') {
+    const b = Buffer.from(`${SENTINEL_KEYS[0]}:`).toString('base64');
+    fs.writeFileSync(path.join(mkdirp(runDir, 'planted'), 'output.log'), `Authorization: Basic ${b}\n`);
+  }
+  // The emulators' own logs (the runner's, npm start's): they print their public test keys when they start.
+  const isEmulatorLog = (f) => f === path.join(runDir, 'emulator') || path.basename(f) === 'emulator.log';
+  const roots = [runDir, ...(vsixPath && fs.existsSync(vsixPath) ? [vsixPath] : [])];
+  const r = await scanForKeys({
+    roots,
+    keys: SENTINEL_KEYS,
+    skip: (f) => isEmulatorLog(f) || isSecretStore(f),
+  });
+  const patternLeaks = [];
+  for (const f of listFiles(runDir, (p) => isEmulatorLog(p) || isSecretStore(p)))
+    for (const re of SENTINEL_PATTERNS) if (re.test(fs.readFileSync(f, 'latin1'))) patternLeaks.push(f);
+  // The shipped extension (the .vsix and its installed folder) defines the emulator's public test keys and its
+  // README documents them: there the key as written is expected; any encoded form (base64, URL) is a leak.
+  const shipped = (f) => /\.vsix!\/|[\\/]extensions[\\/]cdn-purge\.[^\\/]+[\\/]/.test(f);
+  r.leaks = r.leaks.filter((l) => !(shipped(l.file) && l.form === SENTINEL_KEYS[l.key]));
+  const leaks = [
+    ...r.leaks.map((l) => `${path.relative(runDir, l.file)}: ${describeForm(l.form)}`),
+    ...patternLeaks.map((f) => `${path.relative(runDir, f)}: the typed test key`),
+  ];
+  const passed = leaks.length === 0;
+  console.log(`  ${passed ? '✔' : '✘'} ${HYGIENE_TITLE}`);
+  log(
+    `key hygiene: ${r.files} files (${(r.bytes / 1024 / 1024).toFixed(1)} MB${vsixPath ? ', the .vsix included' : ''}), ${r.forms} forms of ${SENTINEL_KEYS.length} keys: ${passed ? 'none found' : `${leaks.length} found`}`,
+  );
+  for (const l of leaks.slice(0, 20)) log(`  LEAK ${l}`);
+  return { passed, leaks };
+}
+
+/** VS Code's secret storage: the state database's secret entries are where keys are meant to be. */
+function isSecretStore(file) {
+  return /[\\/]secrets?[\\/]|\.secrets?$/i.test(file);
+}
+
+/** @param {string} dir @param {(p: string) => boolean} skip @returns {string[]} */
+function listFiles(dir, skip) {
+  const out = [];
+  const walk = (p) => {
+    let st;
+    try {
+      st = fs.lstatSync(p);
+    } catch {
+      return;
+    }
+    if (st.isSymbolicLink() || skip(p)) return;
+    if (st.isDirectory()) for (const e of fs.readdirSync(p)) walk(path.join(p, e));
+    else if (st.isFile() && st.size <= 256 * 1024 * 1024) out.push(p);
+  };
+  walk(dir);
+  return out;
+}
+
 async function main() {
   const out = path.join(repoRoot, 'out', 'test', 'integration', 'index.js');
   if (!fs.existsSync(out))
@@ -741,6 +812,11 @@ async function main() {
     if (r?.uiSuitesLeftOut?.length) log(`  not run (no browser in this mode): ${r.uiSuitesLeftOut.join('; ')}`);
   }
   if (outcomes.length < phases.length) failed += phases.length - outcomes.length;
+  if (outcomes.length > 0) {
+    const h = await keyHygiene();
+    if (h.passed) passed += 1;
+    else failed += 1;
+  }
   await cleanup();
   version ??= opts.electron ? '?' : tools.vscodeVersionOnDisk() || '?';
   console.log(`integration (VS Code ${version}): ${passed} passed, ${failed} failed`);

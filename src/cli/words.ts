@@ -10,6 +10,10 @@ import type { ProviderPlugin, Remedy } from '../core/providers/types';
 export function remedyText(p: ProviderPlugin, remedy: Remedy | undefined): string | undefined {
   if (remedy === 'key') return `The key is read from ${p.key.env}: set it to the ${p.key.label} (${p.key.help}).`;
   if (remedy === 'url') return `Check the URL against the rules: cdn-purge check --provider ${p.id} URL.`;
+  if (remedy === 'trust') return "Give Node your network's root certificate: NODE_EXTRA_CA_CERTS=FILE (a PEM file).";
+  if (remedy === 'api-base') return `The API base is --api-base URL (default ${p.defaultApiBase}).`;
+  if (remedy === 'proxy')
+    return 'cdn-purge connects directly (it does not read HTTPS_PROXY): check that this network lets it reach the API.';
   return undefined;
 }
 

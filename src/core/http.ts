@@ -28,6 +28,7 @@ import {
   sleep,
   type Timers,
 } from './pacing';
+import { describeNetError, netWhy, type NetProblem } from './netErrors';
 import type { HttpRequestSpec, RateLimitHint, ResponseHeaders } from './providers/types';
 
 export { RetryBudget, sleep };
@@ -121,6 +122,9 @@ export class HttpError extends Error {
     super(message);
     this.name = 'HttpError';
   }
+
+  /** For a connection error: what it was, as data (see ./netErrors: the front ends word its remedy). */
+  net?: NetProblem;
 }
 
 /** What a lane's requests share, set by whoever sends them (the purge pipeline, from the provider's rules). */
@@ -184,20 +188,17 @@ export function backoffMs(attempt: number, policy: RetryPolicy, random: () => nu
 }
 
 const IDEMPOTENT = new Set(['GET', 'HEAD']);
-const NOT_SENT_CODES = new Set([
-  'ECONNREFUSED',
-  'ENOTFOUND',
-  'EAI_AGAIN',
-  'ENETUNREACH',
-  'EHOSTUNREACH',
-  'ENETDOWN',
-  'EHOSTDOWN',
-  'UND_ERR_CONNECT_TIMEOUT',
-]);
-
 type Attempt =
   | { kind: 'response'; status: number; headers: ResponseHeaders; body: string }
-  | { kind: 'error'; code: HttpErrorCode; why: string; sent: boolean; status?: number; headers?: ResponseHeaders };
+  | {
+      kind: 'error';
+      code: HttpErrorCode;
+      why: string;
+      sent: boolean;
+      status?: number;
+      headers?: ResponseHeaders;
+      net?: NetProblem;
+    };
 
 function parseRawHeaders(raw: unknown): ResponseHeaders {
   const out: Record<string, string | string[]> = {};
@@ -425,7 +426,9 @@ export class HttpClient {
         });
       }
       const resendable = !r.sent || idempotent || uncertainSends < resendUncertain;
-      const canRetry = resendable && attempts <= this.policy.maxRetries && !opts.signal?.aborted;
+      // A refused certificate or a request that cannot be built fails the same way every time.
+      const canRetry =
+        resendable && r.net?.retryable !== false && attempts <= this.policy.maxRetries && !opts.signal?.aborted;
       const delayMs = backoffMs(attempts, this.policy, this.random);
       const inTime = opts.deadline === undefined || now() + delayMs < opts.deadline;
       if (canRetry && inTime && (opts.budget?.take() ?? true)) {
@@ -462,10 +465,13 @@ export class HttpClient {
           `${host} did not answer within ${(limitMs / 1000).toFixed(limitMs < 10_000 ? 1 : 0)} s (${tries()}).${uncertain} Check the network, or raise the timeout.`,
         );
       }
-      throw fail(
+      const net = r.net;
+      const err = fail(
         'network',
-        `Could not reach ${host}: ${lastWhy} (${tries()}).${uncertain} Check the network, a proxy, or the API base.`,
+        `Could not reach ${host}: ${lastWhy} (${tries()}).${uncertain} ${net?.todo ?? 'Check the network, a proxy, or the API base.'}`,
       );
+      if (net) err.net = net;
+      throw err;
     }
   }
 
@@ -556,16 +562,10 @@ export class HttpClient {
               : e.name === 'AbortError'
                 ? 'aborted'
                 : 'network';
-          const why =
-            e.code === 'ECONNREFUSED'
-              ? 'connection refused'
-              : e.code === 'ENOTFOUND'
-                ? 'host not found'
-                : e.code === 'UND_ERR_CONNECT_TIMEOUT'
-                  ? 'connect timeout'
-                  : (e.code ?? e.message);
-          // Errors that happen before any byte can have been written leave the request unsent, whatever undici says.
-          finish({ kind: 'error', code, why, sent: sent && !NOT_SENT_CODES.has(e.code ?? ''), status, headers });
+          // What the code means and whether any byte can have been written (./netErrors): errors before that leave
+          // the request unsent, whatever undici says.
+          const net = describeNetError(e);
+          finish({ kind: 'error', code, why: netWhy(net), sent: sent && net.maybeSent, status, headers, net });
         },
       };
       try {

@@ -2,6 +2,8 @@
 // there so that no input, however large or odd, can hang the CLI or the extension host or exhaust memory; each
 // one, when reached, is refused with a message that names it. None is reached by a real project.
 
+import { problem, type Problem } from './problems';
+
 /** Characters in one purge URL, as given and as sent (percent-encoded). Servers commonly refuse longer request lines. */
 export const MAX_URL_LENGTH = 8192;
 
@@ -59,4 +61,23 @@ export function describeBytes(n: number): string {
 
 export function describeCount(n: number): string {
   return n.toLocaleString('en-US');
+}
+
+/**
+ * The problem a provider reports when more than MAX_ENDPOINTS endpoints are configured (only the first
+ * MAX_ENDPOINTS are used), or undefined within the limit. `noun` names them ("ImageKit endpoints").
+ */
+export function tooManyEndpoints(
+  count: number,
+  noun: string,
+  remedy: string,
+  location: Parameters<typeof problem>[3],
+): Problem | undefined {
+  if (count <= MAX_ENDPOINTS) return undefined;
+  return problem(
+    'too-many-endpoints',
+    'error',
+    `${describeCount(count)} ${noun} are configured; the limit is ${describeCount(MAX_ENDPOINTS)} (limit: endpoints per provider). Only the first ${describeCount(MAX_ENDPOINTS)} are used: ${remedy}`,
+    location,
+  );
 }

@@ -8,7 +8,7 @@
 // Invariants (property-tested): every valid input is covered by a request, every request is valid, and there are
 // never more requests than distinct valid URLs.
 
-import { coalesceWithInventory, type InventoryReport } from './coalesce';
+import { coalesceWithInventory, deepestValidCut, type InventoryReport } from './coalesce';
 import { providerById } from './providers/registry';
 import type { Checker, ProviderId, TargetCheck } from './providers/types';
 
@@ -245,24 +245,4 @@ function commonPrefix(a: string, b: string): number {
   let i = 0;
   while (i < m && a.charCodeAt(i) === b.charCodeAt(i)) i++;
   return i;
-}
-
-/** The deepest depth d in (lo, hi] where `url.slice(0, d) + '*'` is a valid wildcard under `baseUrl`. */
-function deepestValidCut(
-  url: string,
-  baseUrl: string,
-  lo: number,
-  hi: number,
-  checker: Checker,
-): { url: string; target: TargetCheck } | undefined {
-  const pathEnd = url.indexOf('?') === -1 ? url.length : url.indexOf('?');
-  const top = Math.min(hi, pathEnd);
-  const floor = Math.max(lo + 1, baseUrl.length + 2);
-  for (let d = top; d >= floor; d--) {
-    if (url[d - 1] === '%' || url[d - 2] === '%') continue; // never cut inside a %XX escape
-    const candidate = `${url.slice(0, d)}*`;
-    const target = checker.check(candidate);
-    if (target.ok && target.normalized === candidate && target.base === baseUrl) return { url: candidate, target };
-  }
-  return undefined;
 }

@@ -4,7 +4,14 @@
 import type { HttpClient, HttpError, HttpResponse, LaneSettings } from './http';
 import { RetryBudget, sleep } from './pacing';
 import type { PlannedRequest } from './planner';
-import type { ProviderPlugin, PurgeAnswer, PurgeStatus, Remedy, StatusOutcome } from './providers/types';
+import type {
+  ProviderPlugin,
+  PurgeAnswer,
+  PurgeStatus,
+  Remedy,
+  StatusOutcome,
+  UnexpectedAnswer,
+} from './providers/types';
 import { redact } from './redact';
 
 export type ResultStatus = PurgeStatus | 'error' | 'cancelled';
@@ -19,7 +26,8 @@ export interface PurgeResult {
   /**
    * accepted, duplicate (imgix 409): done; failed: the provider refused it (an answer says so); unknown: it was sent
    * and no answer says what happened, so it may have been received; error: not sent (or not received: the
-   * connection failed before anything was written); cancelled: cancelled before it was sent.
+   * connection failed before anything was written); an answer not in the documented shape is unknown;
+   * cancelled: cancelled before it was sent.
    */
   status: ResultStatus;
   httpStatus?: number;
@@ -34,6 +42,8 @@ export interface PurgeResult {
   hint?: string;
   /** What fixes a refusal, for the front end to word (the key, the URL, later). */
   remedy?: Remedy;
+  /** Set when the answer was not in the shape the provider documents (see UnexpectedAnswer). */
+  unexpected?: UnexpectedAnswer;
 }
 
 /** Where and how requests go: the provider, the checked API base, the key, the client, a cancel signal. */
@@ -100,7 +110,7 @@ function resultOfError(
   const message = redact(e instanceof Error ? e.message : String(e), [opts.key]);
   if (isHttpError(e) && e.httpStatus !== undefined) {
     // The answer's head came (a status), then the rest was lost: the server received the request and said so.
-    const outcome = opts.adapter.parsePurge(e.httpStatus, '', e.headers);
+    const outcome = opts.adapter.parsePurge(e.httpStatus, '', e.headers, [opts.key]);
     return {
       ...base,
       ...outcome,
@@ -128,7 +138,9 @@ function resultOfError(
   const cancelled = (isHttpError(e) && e.code === 'aborted') || opts.signal?.aborted === true;
   if (cancelled)
     return { ...base, ok: false, status: 'cancelled', ms, attempts, message: 'Cancelled before it was sent.' };
-  return { ...base, ok: false, status: 'error', ms, attempts, message };
+  // A connection error's remedy (a certificate to trust, the API base, the proxy) for the front end to word.
+  const remedy = isHttpError(e) ? e.net?.remedy : undefined;
+  return { ...base, ok: false, status: 'error', ms, attempts, message, ...(remedy ? { remedy } : {}) };
 }
 
 /** A response, made into a result (a refusal after an earlier attempt that may have been received is unknown). */
@@ -137,7 +149,7 @@ function resultOfResponse(
   opts: ExecuteOptions,
   base: Omit<PurgeResult, 'ok' | 'status' | 'ms' | 'attempts'>,
 ): PurgeResult {
-  const outcome: PurgeAnswer = opts.adapter.parsePurge(res.status, res.body, res.headers);
+  const outcome: PurgeAnswer = opts.adapter.parsePurge(res.status, res.body, res.headers, [opts.key]);
   const result: PurgeResult = { ...base, ...outcome, ms: res.ms, attempts: res.attempts };
   if (!outcome.ok && res.earlierUncertain) {
     return {
@@ -211,14 +223,20 @@ export async function fetchStatus(
       signal: opts.signal,
       deadline: opts.deadline,
     });
-    const out = status.parse(res.status, res.body, res.headers);
+    const out = status.parse(res.status, res.body, res.headers, [opts.key]);
     return {
       ...out,
       message: out.message && redact(out.message, [opts.key]),
       ...(res.stopMessage ? { hint: `${out.hint ? `${out.hint} ` : ''}${res.stopMessage}` } : {}),
     };
   } catch (e) {
-    return { ok: false, httpStatus: 0, message: redact(e instanceof Error ? e.message : String(e), [opts.key]) };
+    const remedy = isHttpError(e) ? e.net?.remedy : undefined;
+    return {
+      ok: false,
+      httpStatus: 0,
+      message: redact(e instanceof Error ? e.message : String(e), [opts.key]),
+      ...(remedy ? { remedy } : {}),
+    };
   }
 }
 

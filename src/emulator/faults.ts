@@ -6,16 +6,22 @@
 //   drop       close the connection without answering
 //   malformed  answer `status` (default 200) with a JSON content type and a body that is not JSON
 //   huge       answer `status` (default 200) with a JSON body of `bytes` bytes (default 2 MiB)
+//   portal     answer as a captive portal would in the provider's place: `status` (default 200), text/html, a
+//              sign-in page (or `body`, a string), none of the provider's headers
 // Any kind may have `delayMs` (waited first), `count` (how many requests it answers, default 1) and `match`
 // ({method, path, provider}: path is a prefix of the request path). Control paths (/_emulator/...) never fault.
 
 import { isRecord } from '../core/json';
 import { withHeaders, type Reply, type Route } from './http';
 
-export const FAULT_KINDS = ['status', 'delay', 'drop', 'malformed', 'huge'] as const;
+export const FAULT_KINDS = ['status', 'delay', 'drop', 'malformed', 'huge', 'portal'] as const;
 export type FaultKind = (typeof FAULT_KINDS)[number];
 
 export const DEFAULT_HUGE_BYTES = 2 * 1024 * 1024;
+
+/** The page the `portal` fault answers with: what a hotel's or a train's Wi-Fi sends to any request before sign-in. */
+export const PORTAL_PAGE =
+  '<!DOCTYPE html>\n<html><head><title>Sign in to Wi-Fi</title></head>\n<body><h1>Welcome!</h1><p>Please accept the terms to continue.</p><form method="post" action="/login"><button>Connect</button></form></body></html>\n';
 const MAX_HUGE_BYTES = 64 * 1024 * 1024;
 const MAX_DELAY_MS = 600_000;
 const MAX_COUNT = 100_000;
@@ -202,6 +208,15 @@ export function faultReply(f: FaultSpec, shape: ReplyShape): Reply | undefined {
     case 'malformed': {
       const body = shape.malformedBody;
       return { kind: 'respond', status: f.status ?? 200, headers: { 'content-type': contentType, ...headers }, body };
+    }
+    case 'portal': {
+      const body = typeof f.body === 'string' ? f.body : PORTAL_PAGE;
+      return {
+        kind: 'respond',
+        status: f.status ?? 200,
+        headers: { 'content-type': 'text/html; charset=utf-8', 'cache-control': 'no-store', ...headers },
+        body,
+      };
     }
     case 'huge': {
       const bytes = f.bytes ?? DEFAULT_HUGE_BYTES;

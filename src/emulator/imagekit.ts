@@ -15,7 +15,7 @@ import { IMAGEKIT_PURGE_PATH, IMAGEKIT_SUPPORT_HEADER, imagekit } from '../core/
 import type { Checker } from '../core/providers/types';
 import { REQUEST_ID } from '../core/purge';
 import { monthKey } from '../core/quota';
-import type { EmulatedApi, EmulatedProvider } from './apis';
+import type { EmulatedApi, EmulatedProvider } from './api';
 import type { Cdn } from './cdn';
 import { nextUtcMonth } from './clock';
 import { IMAGEKIT_SUPPORT_HELP, imagekitError } from './errors';

@@ -13,7 +13,7 @@
 import type { EmulatedProviderInfo } from '../core/emulator';
 import { isRecord } from '../core/json';
 import { imgix, IMGIX_CONTENT_TYPE, IMGIX_PURGE_PATH } from '../core/providers/imgix';
-import type { EmulatedApi, EmulatedProvider } from './apis';
+import type { EmulatedApi, EmulatedProvider } from './api';
 import type { Cdn } from './cdn';
 import { imgixError, imgixErrors } from './errors';
 import { header, json, mediaType, safeEqual, type AuthState, type EmuRequest, type Reply } from './http';

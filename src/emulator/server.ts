@@ -230,7 +230,8 @@ class EmulatorServer {
       res.destroy();
       return;
     }
-    if (api) reply = this.withSupportId(api, reply);
+    // A captive portal's page carries none of the provider's headers.
+    if (api && fault !== 'portal') reply = this.withSupportId(api, reply);
     this.write(req, res, reply);
     if (provider !== 'control') this.record(emuReq, provider, auth, reply, fault, seq, arrivedAt);
   }

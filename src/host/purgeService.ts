@@ -17,6 +17,7 @@ import { Transport } from '../core/transport';
 import type { ApiBase } from '../core/url';
 import type { HistoryBatch, HistoryStore } from './history';
 import { Command, InternalCommand, providerSettings, SECTION, settingId, VsCodeCommand } from './ids';
+import { netRemedyText } from './netWords';
 import type { PurgeLog } from './log';
 import { keyName, type KeyStore } from './secrets';
 
@@ -113,7 +114,7 @@ export function requireTrust(): boolean {
 
 function remedyText(p: ProviderPlugin, remedy: Remedy | undefined): string {
   if (remedy === 'key') return ` Store the ${p.key.label} again: "CDN Purge: Set API Key".`;
-  return '';
+  return netRemedyText(p, remedy);
 }
 
 export class PurgeService implements vscode.Disposable {

@@ -401,8 +401,76 @@ const bodyArb = fc.oneof(
       { requiredKeys: [] },
     )
     .map((v) => JSON.stringify(v)),
-  fc.constantFrom('', '<html><body>Login to Wi-Fi</body></html>', '{', 'null', '[]', '"x"', '\x1b[2J{"requestId":"x"}'),
+  fc.constantFrom(
+    '',
+    '<html><body>Login to Wi-Fi</body></html>',
+    '{',
+    'null',
+    '[]',
+    '"x"',
+    '\x1b[2J{"requestId":"x"}',
+    '{"requestId":"598821f949c0a938d57563bd"}',
+    '{"requestId":""}',
+    '{"status":"Pending"}',
+    '{"status":"Completed"}',
+    '{"status":"Complete"}',
+    '{"data":{"type":"purges","id":"a794e260"}}',
+    '{"data":{"type":"purge","id":"x"}}',
+    '<html>private_k3y_Secret+/= is your key</html>',
+  ),
 );
+/** Content types as servers send them: JSON ones (with parameters, in any case), HTML, none, junk. */
+const contentTypeArb = fc.oneof(
+  fc.constantFrom(
+    'application/json',
+    'application/json; charset=utf-8',
+    'Application/JSON',
+    'application/vnd.api+json',
+    ' application/vnd.api+json ; ext=x',
+    'application/problem+json',
+    'text/html; charset=utf-8',
+    'text/plain',
+    'application/jsonx',
+    'text/json',
+    'application/+json',
+    'json',
+    '',
+    ';',
+  ),
+  anyString(30),
+);
+const headersArb = fc
+  .record(
+    {
+      'content-type': contentTypeArb,
+      'x-ik-requestid': fc.constantFrom('5f0c-aa', 'bad id', ''),
+      location: fc.constantFrom('/login'),
+    },
+    { requiredKeys: [] },
+  )
+  .map((h) => h as Record<string, string>);
+
+// The oracle of "the documented shape", written here from the providers' documents (not from the parsers):
+// JSON's media types are application/json and the RFC 6839 application/*+json ones, parameters and case aside.
+function oracleMediaType(headers: Record<string, string>): string {
+  return (headers['content-type'] ?? '').split(';')[0].trim().toLowerCase();
+}
+function oracleIsJsonType(t: string): boolean {
+  if (t === 'application/json') return true;
+  const m = /^application\/(.+)\+json$/.exec(t);
+  return m !== null && /^[a-z0-9!#$&^_.-]+$/.test(m[1]);
+}
+function oracleJson(body: string): unknown {
+  try {
+    return JSON.parse(body);
+  } catch {
+    return undefined;
+  }
+}
+function isObject(v: unknown): v is Record<string, unknown> {
+  return typeof v === 'object' && v !== null && !Array.isArray(v);
+}
+
 const statusArb = fc.oneof(
   fc.constantFrom(200, 201, 204, 400, 401, 403, 404, 409, 422, 429, 500, 502, 503),
   fc.integer({ min: 0, max: 999 }),
@@ -748,20 +816,59 @@ export const PROPERTIES: FuzzProperty[] = [
   ),
 
   property(
-    'responses: imagekit.parsePurge/status.parse and imgix.parsePurge take any status and bytes without throwing',
-    fc.tuple(statusArb, bodyArb),
-    ([status, body]) => {
-      const ik = imagekit.parsePurge(status, body);
+    'responses: the parsers take any status, bytes and headers without throwing, and only the documented shape is a success',
+    fc.tuple(statusArb, bodyArb, headersArb, fc.constantFrom(undefined, ['private_k3y_Secret+/='])),
+    ([status, body, headers, keys]) => {
+      const type = oracleMediaType(headers);
+      const json = oracleJson(body);
+      const ik = imagekit.parsePurge(status, body, headers, keys);
       assertOutcomeShape(ik, status);
-      if (ik.ok) assert.ok(status === 200 || status === 201, `ImageKit ok on ${status}`);
-      assert.ok(ik.ok ? ik.status === 'accepted' : ik.status === 'failed');
-      const st = imagekit.status!.parse(status, body);
+      // ImageKit: 201 (or 200), a JSON media type, {"requestId": non-empty string}; nothing else is accepted.
+      const ikDocumented =
+        (status === 201 || status === 200) &&
+        oracleIsJsonType(type) &&
+        isObject(json) &&
+        typeof json.requestId === 'string' &&
+        json.requestId.length > 0;
+      assert.equal(ik.ok, ikDocumented, `ImageKit ok=${ik.ok} on ${status} ${type} ${body.slice(0, 80)}`);
+      assert.equal(ik.status === 'accepted', ikDocumented);
+      if (!ik.ok) assert.ok(['failed', 'unknown'].includes(ik.status), ik.status);
+      // An unexpected answer is said so, with a safe excerpt, and is unknown (it may have reached ImageKit: counted).
+      if (ik.unexpected) {
+        assert.doesNotMatch(ik.unexpected.excerpt, UNSAFE_SINGLE_LINE);
+        assert.ok(ik.unexpected.excerpt.length <= 200);
+        assert.equal(ik.unexpected.fromProvider, oracleIsJsonType(type) || 'x-ik-requestid' in headers);
+        assert.equal(ik.status, 'unknown');
+      }
+      if (status >= 200 && status < 400 && !ikDocumented)
+        assert.ok(ik.unexpected, 'a 2xx/3xx not documented is unexpected');
+      for (const k of keys ?? []) assert.ok(!JSON.stringify(ik).includes(k), 'a key in the ImageKit outcome');
+
+      const st = imagekit.status!.parse(status, body, headers, keys);
       assertOutcomeShape(st, status);
-      if (st.ok) assert.ok(status === 200 && typeof st.status === 'string');
-      const ix = imgix.parsePurge(status, body);
+      const stDocumented =
+        status === 200 &&
+        oracleIsJsonType(type) &&
+        isObject(json) &&
+        (json.status === 'Pending' || json.status === 'Completed');
+      assert.equal(st.ok, stDocumented, `status ok=${st.ok} on ${status} ${type} ${body.slice(0, 80)}`);
+      if (st.ok) assert.equal(st.status, (json as { status: string }).status);
+
+      const ix = imgix.parsePurge(status, body, headers, keys);
       assertOutcomeShape(ix, status);
-      if (ix.ok) assert.ok((status >= 200 && status < 300) || status === 409, `imgix ok on ${status}`);
-      assert.equal(ix.status, status === 409 ? 'duplicate' : status >= 200 && status < 300 ? 'accepted' : 'failed');
+      // imgix: 200 with a JSON media type and {"data": {"type": "purges"}}; a 409 JSON error is a duplicate.
+      const ixDocumented =
+        status === 200 &&
+        oracleIsJsonType(type) &&
+        isObject(json) &&
+        isObject(json.data) &&
+        json.data.type === 'purges';
+      const ixDuplicate = status === 409 && oracleIsJsonType(type);
+      assert.equal(ix.ok, ixDocumented || ixDuplicate, `imgix ok=${ix.ok} on ${status} ${type} ${body.slice(0, 80)}`);
+      assert.equal(ix.status === 'accepted', ixDocumented);
+      assert.equal(ix.status === 'duplicate', ixDuplicate);
+      if (ix.unexpected) assert.equal(ix.unexpected.fromProvider, oracleIsJsonType(type));
+      for (const k of keys ?? []) assert.ok(!JSON.stringify(ix).includes(k), 'a key in the imgix outcome');
     },
   ),
 

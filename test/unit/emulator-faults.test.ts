@@ -180,7 +180,7 @@ describe('emulator faults', function () {
       assert.equal(res.attempts, 3);
       assert.deepEqual(retries, ['HTTP 503', 'HTTP 502']);
       assert.equal(await posts(e.url), 3);
-      assert.equal(imagekit.parsePurge(res.status, res.body).requestId, '000000000000000000000001');
+      assert.equal(imagekit.parsePurge(res.status, res.body, res.headers).requestId, '000000000000000000000001');
     });
 
     it('retries a 429 after its Retry-After', async () => {
@@ -220,7 +220,7 @@ describe('emulator faults', function () {
       assert.equal(denied.attempts, 1);
       assert.deepEqual(retries, []);
       assert.equal(await posts(e.url), 2);
-      const outcome = imagekit.parsePurge(denied.status, denied.body);
+      const outcome = imagekit.parsePurge(denied.status, denied.body, denied.headers);
       assert.equal(outcome.ok, false);
       assert.equal(outcome.message, 'Your account cannot be authenticated.');
     });
@@ -234,7 +234,7 @@ describe('emulator faults', function () {
         res.stopMessage ?? '',
         /asked to wait \d+ days .*nothing more is sent to it before \d{4}-\d\d-\d\d \d\d:\d\d:\d\d UTC/,
       );
-      const outcome = imagekit.parsePurge(res.status, res.body);
+      const outcome = imagekit.parsePurge(res.status, res.body, res.headers);
       assert.equal(outcome.ok, false);
       assert.match(outcome.hint ?? '', /1000 purge requests a month/);
     });
@@ -245,14 +245,38 @@ describe('emulator faults', function () {
       await assert.rejects(send(e.url), (err: unknown) => err instanceof HttpError && err.code === 'too-large');
     });
 
-    it('a malformed body is reported by the adapter as accepted without a requestId', async () => {
+    it('a malformed body (JSON type, from ImageKit) is an unexpected answer: unknown (it may have been received)', async () => {
       const e = await fx.start();
       await control(e.url, 'POST', 'faults', { kind: 'malformed', status: 201 });
       const res = await send(e.url);
-      const outcome = imagekit.parsePurge(res.status, res.body);
-      assert.equal(outcome.ok, true);
-      assert.equal(outcome.requestId, undefined);
-      assert.match(outcome.hint ?? '', /no requestId/);
+      const outcome = imagekit.parsePurge(res.status, res.body, res.headers);
+      assert.deepEqual([outcome.ok, outcome.status, outcome.requestId], [false, 'unknown', undefined]);
+      assert.equal(outcome.unexpected?.fromProvider, true);
+      assert.match(outcome.supportId ?? '', /^[0-9a-f-]{36}$/, "ImageKit's own header came with it");
+    });
+
+    it("portal: a captive portal answers in ImageKit's place (200, text/html, no ImageKit header): not a success, unknown (it may have been passed on)", async () => {
+      const e = await fx.start();
+      await control(e.url, 'POST', 'faults', { kind: 'portal' });
+      const res = await send(e.url);
+      assert.equal(res.status, 200);
+      assert.match(String(res.headers['content-type']), /^text\/html/);
+      assert.equal(res.headers['x-ik-requestid'], undefined);
+      assert.match(res.body, /Sign in to Wi-Fi/);
+      const outcome = imagekit.parsePurge(res.status, res.body, res.headers);
+      assert.deepEqual([outcome.ok, outcome.status, outcome.unexpected?.fromProvider], [false, 'unknown', false]);
+      assert.match(outcome.message ?? '', /"<!DOCTYPE html> <html><head><title>Sign in to Wi-Fi/);
+      // The next request is answered by the emulator again; the portal's status and body can be chosen.
+      assert.equal((await send(e.url)).status, 201);
+      await control(e.url, 'POST', 'faults', {
+        kind: 'portal',
+        status: 302,
+        body: '',
+        headers: { location: '/login' },
+      });
+      const redirect = await send(e.url);
+      assert.deepEqual([redirect.status, redirect.headers.location], [302, '/login']);
+      assert.equal(imagekit.parsePurge(redirect.status, redirect.body, redirect.headers).status, 'unknown');
     });
 
     it('a delay longer than the client timeout ends in a timeout error', async () => {

@@ -465,14 +465,15 @@ describe('emulator', function () {
 
     it('the core adapter reads the emulator answers: accepted with an id, 409 as duplicate, 401 as failed', async () => {
       const e = await start();
-      const ok = imgix.parsePurge(200, (await ixPurge(e.url, 'https://assets.imgix.net/dogs.png')).text);
+      const first = await ixPurge(e.url, 'https://assets.imgix.net/dogs.png');
+      assert.equal(first.headers['content-type'], 'application/vnd.api+json');
+      const ok = imgix.parsePurge(200, first.text, first.headers);
       assert.deepEqual([ok.ok, ok.status, ok.requestId], [true, 'accepted', '000000000000000000000001']);
-      const dup = imgix.parsePurge(409, (await ixPurge(e.url, 'https://assets.imgix.net/dogs.png')).text);
+      const again = await ixPurge(e.url, 'https://assets.imgix.net/dogs.png');
+      const dup = imgix.parsePurge(409, again.text, again.headers);
       assert.equal(dup.status, 'duplicate');
-      const denied = imgix.parsePurge(
-        401,
-        (await ixPurge(e.url, 'https://assets.imgix.net/x.png', {}, 'Bearer nope')).text,
-      );
+      const refused = await ixPurge(e.url, 'https://assets.imgix.net/x.png', {}, 'Bearer nope');
+      const denied = imgix.parsePurge(401, refused.text, refused.headers);
       assert.equal(denied.status, 'failed');
       assert.match(denied.message ?? '', /^Unauthorized: /);
     });

@@ -9,6 +9,7 @@ import {
   parseImageKitEndpoint,
 } from '../../src/core/providers/imagekit';
 import type { ProviderConfig, TargetCheck } from '../../src/core/providers/types';
+import { spendsQuota } from '../../src/core/purge';
 
 const IK = 'https://ik.imagekit.io/demo';
 
@@ -91,21 +92,94 @@ describe('ImageKit seed: the purge request (POST https://api.imagekit.io/v1/file
 });
 
 describe('ImageKit seed: responses', () => {
-  it('201 with the requestId ("598821f949c0a938d57563bd") is success', () => {
-    const r = imagekit.parsePurge(201, JSON.stringify({ requestId: '598821f949c0a938d57563bd' }));
+  // What ImageKit's API sends: every answer JSON ("Response structure and status code (application/JSON)").
+  const JSON_H = { 'content-type': 'application/json; charset=utf-8' };
+  const parse = (status: number, body: string, headers: Record<string, string> = JSON_H) =>
+    imagekit.parsePurge(status, body, headers);
+
+  it('201 with the requestId ("598821f949c0a938d57563bd") as JSON is success', () => {
+    const r = parse(201, JSON.stringify({ requestId: '598821f949c0a938d57563bd' }));
     assert.deepEqual(r, { ok: true, status: 'accepted', httpStatus: 201, requestId: '598821f949c0a938d57563bd' });
   });
-  it('200 is accepted as success too', () => {
-    assert.equal(imagekit.parsePurge(200, '{"requestId":"x"}').ok, true);
+  it("200 is accepted as success too (an earlier version of ImageKit's page documented 200)", () => {
+    assert.equal(parse(200, '{"requestId":"x"}').ok, true);
   });
-  it('the seed shows the body unquoted ({ requestId : "…" }): not JSON, still a success without an id, said so', () => {
-    const r = imagekit.parsePurge(201, '{\n    requestId : "598821f949c0a938d57563bd"\n}');
-    assert.equal(r.ok, true);
-    assert.equal(r.requestId, undefined);
-    assert.match(r.hint ?? '', /no requestId/);
+  it('a requestId that is not a token is still a success, but not followed (no id kept)', () => {
+    const r = parse(201, JSON.stringify({ requestId: '\u001b[2Jid with spaces' }));
+    assert.deepEqual([r.ok, r.status, r.requestId], [true, 'accepted', undefined]);
+    assert.match(r.hint ?? '', /cannot be followed/);
+  });
+  it('the seed shows the body unquoted ({ requestId : "…" }): not JSON, so not the documented shape: unexpected, treated as received', () => {
+    const r = parse(201, '{\n    requestId : "598821f949c0a938d57563bd"\n}');
+    assert.deepEqual([r.ok, r.status, r.requestId], [false, 'unknown', undefined]);
+    assert.equal(r.unexpected?.fromProvider, true);
+    assert.match(r.message ?? '', /^Unexpected answer from ImageKit \(HTTP 201, application\/json: "\{ requestId/);
+  });
+  it('a 201 without a requestId, with an empty one, or a 204: unexpected, from ImageKit (unknown, counted)', () => {
+    for (const [status, body] of [
+      [201, '{}'],
+      [201, '{"requestId":""}'],
+      [201, '{"requestId":42}'],
+      [201, '[]'],
+      [204, ''],
+      [202, '{"requestId":"x"}'],
+    ] as const) {
+      const r = parse(status, body);
+      assert.deepEqual([r.ok, r.status], [false, 'unknown'], `${status} ${body}`);
+      assert.equal(r.unexpected?.fromProvider, true);
+      assert.equal(r.unexpected?.expected, '201 with {"requestId": "…"} as application/json');
+    }
+  });
+  it("a captive portal's 200 HTML page is not a success: unknown (it may have been passed on, so counted), with the first bytes shown safely", () => {
+    const page = '<html><head><title>Hotel Wi-Fi</title></head>\n<body>\u001b[2J Please sign in</body></html>';
+    const r = parse(200, page, { 'content-type': 'text/html; charset=utf-8' });
+    assert.deepEqual([r.ok, r.status, r.httpStatus, r.requestId], [false, 'unknown', 200, undefined]);
+    assert.equal(spendsQuota(r), true, 'it may have reached ImageKit: counted');
+    assert.deepEqual(r.unexpected, {
+      expected: '201 with {"requestId": "…"} as application/json',
+      contentType: 'text/html',
+      excerpt: '<html><head><title>Hotel Wi-Fi</title></head> <body>\\x1B[2J Please sign in</body></html>',
+      fromProvider: false,
+    });
+    assert.match(r.message ?? '', /^Unexpected answer, not from ImageKit's API \(HTTP 200, text\/html: "<html>/);
+    assert.ok(!(r.message ?? '').includes('\u001b'), 'no raw escape in the message');
+    assert.match(r.hint ?? '', /captive portal.*not known, so it is treated as sent.*counted against the month/);
+  });
+  it('a JSON body with a requestId but no JSON media type is not the documented shape either', () => {
+    const none: Record<string, string>[] = [{}, { 'content-type': 'text/plain' }, { 'content-type': 'text/html' }];
+    for (const headers of none) {
+      const r = parse(201, '{"requestId":"abc"}', headers);
+      assert.deepEqual([r.ok, r.status], [false, 'unknown'], JSON.stringify(headers));
+    }
+  });
+  it("ImageKit's own x-ik-requestId header says it came from ImageKit, whatever the body", () => {
+    const r = parse(200, '<html>oops</html>', { 'content-type': 'text/html', 'x-ik-requestid': 'abc-123' });
+    assert.deepEqual([r.ok, r.status, r.supportId, r.unexpected?.fromProvider], [false, 'unknown', 'abc-123', true]);
+  });
+  it('a redirect (a portal sends one to its sign-in page) is unexpected: never followed, never a success', () => {
+    const r = parse(302, '', { location: 'http://portal.example/login' });
+    assert.deepEqual([r.ok, r.status, r.unexpected?.fromProvider], [false, 'unknown', false]);
+    assert.match(r.message ?? '', /HTTP 302, no content type, empty body/);
+  });
+  it('a requestId or support id that carries a form of the key in use is not kept (it would be printed and stored)', () => {
+    const key = 'private_custom_ik_key_7781';
+    const json = { 'content-type': 'application/json', 'x-ik-requestid': `x${key}` };
+    const r = imagekit.parsePurge(201, JSON.stringify({ requestId: key }), json, [key]);
+    assert.deepEqual([r.ok, r.status, r.requestId, r.supportId], [true, 'accepted', undefined, undefined]);
+    assert.match(r.hint ?? '', /cannot be followed/);
+    const ok = imagekit.parsePurge(201, JSON.stringify({ requestId: 'abc' }), json, ['other_key_1234567']);
+    assert.equal(ok.requestId, 'abc');
+  });
+  it('the excerpt is redacted before it is cut: a key echoed by a portal at the edge shows no part of it', () => {
+    const key = 'private_abcdefghijklmnopqrstuvwxyz0123456789';
+    const body = `${' '.repeat(5000)}${'x'.repeat(180)}${key}`;
+    const r = imagekit.parsePurge(200, body, { 'content-type': 'text/html' }, [key]);
+    assert.ok(r.unexpected);
+    for (let i = 0; i + 6 <= key.length; i++)
+      assert.ok(!(r.message ?? '').includes(key.slice(i, i + 6)), `key characters ${i}.. in ${r.message}`);
   });
   it('an error gives the error message verbatim, the help verbatim, and our hint', () => {
-    const r = imagekit.parsePurge(
+    const r = parse(
       400,
       JSON.stringify({ message: 'Invalid url', help: 'For support kindly contact us at support@imagekit.io .' }),
     );
@@ -116,40 +190,57 @@ describe('ImageKit seed: responses', () => {
     assert.ok(r.hint && r.hint.length > 20);
   });
   it('hints say what to do per status: key (401/403), rules (400), unknown (404), rate limit + monthly limit (429), server (5xx)', () => {
-    assert.match(imagekit.parsePurge(401, '{"message":"m"}').hint ?? '', /refused the key.*private key/);
-    assert.equal(imagekit.parsePurge(401, '{"message":"m"}').remedy, 'key');
-    assert.match(imagekit.parsePurge(403, '{"message":"m"}').hint ?? '', /key/);
-    assert.equal(imagekit.parsePurge(403, '{"message":"m"}').remedy, 'key');
-    assert.match(imagekit.parsePurge(400, '{"message":"m"}').hint ?? '', /Check the URL against the rules/);
-    assert.equal(imagekit.parsePurge(400, '{"message":"m"}').remedy, 'url');
-    assert.match(imagekit.parsePurge(404, '{"message":"m"}').hint ?? '', /does not know/);
-    assert.match(imagekit.parsePurge(429, '{"message":"m"}').hint ?? '', /1000 purge requests a month/);
-    assert.match(imagekit.parsePurge(500, '{"message":"m"}').hint ?? '', /server error/);
-    assert.match(imagekit.parsePurge(403, '{"message":"Monthly purge limit exceeded"}').hint ?? '', /1000/);
+    assert.match(parse(401, '{"message":"m"}').hint ?? '', /refused the key.*private key/);
+    assert.equal(parse(401, '{"message":"m"}').remedy, 'key');
+    assert.match(parse(403, '{"message":"m"}').hint ?? '', /key/);
+    assert.equal(parse(403, '{"message":"m"}').remedy, 'key');
+    assert.match(parse(400, '{"message":"m"}').hint ?? '', /Check the URL against the rules/);
+    assert.equal(parse(400, '{"message":"m"}').remedy, 'url');
+    assert.match(parse(404, '{"message":"m"}').hint ?? '', /does not know/);
+    assert.match(parse(429, '{"message":"m"}').hint ?? '', /1000 purge requests a month/);
+    assert.match(parse(500, '{"message":"m"}').hint ?? '', /server error/);
+    assert.match(parse(403, '{"message":"Monthly purge limit exceeded"}').hint ?? '', /1000/);
   });
-  it('non-JSON and empty error bodies: an excerpt, or the HTTP status', () => {
-    assert.equal(imagekit.parsePurge(502, '<html>\n  Bad   gateway </html>').message, '<html> Bad gateway </html>');
-    assert.equal(imagekit.parsePurge(500, '').message, 'HTTP 500');
-    const long = imagekit.parsePurge(500, 'x'.repeat(1000)).message ?? '';
+  it("a 401 or 403 page that is not ImageKit's (a proxy's, a firewall's) does not blame the key: unknown, no key remedy", () => {
+    const r = parse(403, '<html>Access denied by your organisation</html>', { 'content-type': 'text/html' });
+    assert.deepEqual([r.ok, r.status, r.remedy, r.unexpected?.fromProvider], [false, 'unknown', undefined, false]);
+    assert.doesNotMatch(r.hint ?? '', /refused the key/);
+  });
+  it('non-JSON and empty 5xx bodies: a safe excerpt, or the HTTP status', () => {
+    assert.equal(parse(502, '<html>\n  Bad   gateway </html>', {}).message, '<html> Bad gateway </html>');
+    assert.equal(parse(500, '', {}).message, 'HTTP 500');
+    const long = parse(500, 'x'.repeat(1000), {}).message ?? '';
     assert.equal(long.length, 200);
     assert.ok(long.endsWith('...'));
-    assert.equal(imagekit.parsePurge(400, '{"help":"only help"}').help, 'only help');
+    assert.equal(parse(502, 'a\u001b[2Jb', {}).message, 'a\\x1B[2Jb');
+    assert.equal(parse(400, '{"help":"only help"}').help, 'only help');
   });
-  it('status: {"status":"Pending"|"Completed"}; errors; a 200 without status is not ok', () => {
-    assert.deepEqual(imagekit.status!.parse(200, '{"status":"Pending"}'), {
+  it('status: 200 {"status":"Pending"|"Completed"} as JSON; errors; anything else is not ok', () => {
+    assert.deepEqual(imagekit.status!.parse(200, '{"status":"Pending"}', JSON_H), {
       ok: true,
       status: 'Pending',
       httpStatus: 200,
     });
-    assert.deepEqual(imagekit.status!.parse(200, '{"status":"Completed"}'), {
+    assert.deepEqual(imagekit.status!.parse(200, '{"status":"Completed"}', JSON_H), {
       ok: true,
       status: 'Completed',
       httpStatus: 200,
     });
-    const nf = imagekit.status!.parse(404, '{"message":"No request found","help":"h"}');
+    const nf = imagekit.status!.parse(404, '{"message":"No request found","help":"h"}', JSON_H);
     assert.deepEqual([nf.ok, nf.httpStatus, nf.message], [false, 404, 'No request found']);
-    assert.equal(imagekit.status!.parse(200, '{}').ok, false);
-    assert.equal(imagekit.status!.parse(200, 'nope').ok, false);
+    for (const [body, headers] of [
+      ['{}', JSON_H],
+      ['nope', JSON_H],
+      ['{"status":"Complete"}', JSON_H],
+      ['{"status":"pending"}', JSON_H],
+      ['{"status":"Completed"}', {}],
+      ['<html>{"status":"Completed"}</html>', { 'content-type': 'text/html' }],
+    ] as const) {
+      const s = imagekit.status!.parse(200, body, headers);
+      assert.equal(s.ok, false, body);
+      assert.ok(s.unexpected, body);
+      assert.equal(s.unexpected?.fromProvider, 'content-type' in headers && headers['content-type'].includes('json'));
+    }
   });
 });
 

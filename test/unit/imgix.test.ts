@@ -64,40 +64,97 @@ describe('imgix seed: making a purge request', () => {
     assert.notEqual(b.data.attributes.sub_image, true, 'sub_image is false or absent');
   });
 
-  it('a 200 means received, not done: accepted, with a hint to verify by fetching the asset again', () => {
-    const r = imgix.parsePurge(200, JSON.stringify({ data: { id: 'abc123', type: 'purges' } }));
-    assert.equal(r.ok, true);
-    assert.equal(r.status, 'accepted');
-    assert.equal(r.requestId, 'abc123');
-    assert.match(r.hint ?? '', /does not mean it is done.*fetching the asset again/);
-    assert.equal(imgix.parsePurge(200, JSON.stringify({ data: { id: 42 } })).requestId, '42');
-    assert.equal(imgix.parsePurge(200, '').requestId, undefined);
-    assert.equal(imgix.parsePurge(200, '').ok, true);
+  // JSON:API's media type, which imgix's API answers with (requests and errors alike).
+  const API = { 'content-type': IMGIX_CONTENT_TYPE };
+  const parse = (status: number, text: string, headers: Record<string, string> = API) =>
+    imgix.parsePurge(status, text, headers);
+  /** The response of the "Purges" page's example. */
+  const DOCUMENTED = JSON.stringify({
+    data: {
+      attributes: { purge_id: 'a794e260-3776-4efe-9878-35acec6980b6' },
+      id: 'a794e260-3776-4efe-9878-35acec6980b6',
+      type: 'purges',
+    },
+    included: [],
+    jsonapi: { version: '1.0' },
+    meta: {},
   });
 
-  it('409 for a repeat purge is reported as a duplicate (ok), not a failure', () => {
-    const r = imgix.parsePurge(
-      409,
-      JSON.stringify({ errors: [{ status: '409', title: 'Conflict', detail: 'Recently purged' }] }),
-    );
+  it('a 200 means received, not done: accepted, with a hint to verify by fetching the asset again', () => {
+    const r = parse(200, DOCUMENTED);
+    assert.equal(r.ok, true);
+    assert.equal(r.status, 'accepted');
+    assert.equal(r.requestId, 'a794e260-3776-4efe-9878-35acec6980b6');
+    assert.match(r.hint ?? '', /does not mean it is done.*fetching the asset again/);
+    assert.equal(parse(200, JSON.stringify({ data: { id: 42, type: 'purges' } })).requestId, '42');
+    assert.equal(parse(200, JSON.stringify({ data: { type: 'purges' } })).ok, true);
+    assert.equal(parse(200, DOCUMENTED, { 'content-type': 'application/json' }).ok, true, 'any JSON media type');
+  });
+
+  it('a 200 that is not the documented JSON:API document of type "purges" is unexpected (unknown: it came from imgix)', () => {
+    for (const text of ['', '{}', '{"data":null}', '{"data":{"type":"sources","id":"x"}}', '{"data":[]}', 'nope']) {
+      const r = parse(200, text);
+      assert.deepEqual([r.ok, r.status, r.unexpected?.fromProvider], [false, 'unknown', true], text);
+      assert.match(r.unexpected?.expected ?? '', /"type": "purges"/);
+    }
+    assert.deepEqual([parse(201, DOCUMENTED).ok, parse(201, DOCUMENTED).status], [false, 'unknown'], 'only 200');
+  });
+
+  it("a captive portal's 200 HTML page is not a success: unknown (it may have been passed on), first bytes shown safely", () => {
+    const r = parse(200, '<html><body>Sign in \u009b2J to the Wi-Fi</body></html>', { 'content-type': 'text/html' });
+    assert.deepEqual([r.ok, r.status, r.unexpected?.fromProvider], [false, 'unknown', false]);
+    assert.equal(r.unexpected?.excerpt, '<html><body>Sign in \\x9B2J to the Wi-Fi</body></html>');
+    assert.match(r.hint ?? '', /captive portal.*not known, so it is treated as sent/);
+    // The documented body without a JSON media type is not imgix's answer either.
+    assert.deepEqual([parse(200, DOCUMENTED, {}).ok, parse(200, DOCUMENTED, {}).status], [false, 'unknown']);
+  });
+
+  it('409 for a repeat purge is reported as a duplicate (ok), not a failure; a 409 page that is not JSON is not', () => {
+    const r = parse(409, JSON.stringify({ errors: [{ status: '409', title: 'Conflict', detail: 'Recently purged' }] }));
     assert.deepEqual([r.ok, r.status, r.httpStatus, r.message], [true, 'duplicate', 409, 'Conflict: Recently purged']);
-    assert.equal(imgix.parsePurge(409, '').status, 'duplicate');
+    assert.equal(parse(409, '').status, 'duplicate');
+    const page = parse(409, '<html>Conflict</html>', { 'content-type': 'text/html' });
+    assert.deepEqual([page.ok, page.status], [false, 'unknown']);
   });
 
   it('errors carry {"errors":[{"status","title","detail"}]}; shown as "title: detail"; hints per status', () => {
-    const r = imgix.parsePurge(
+    const r = parse(
       401,
       JSON.stringify({ errors: [{ status: '401', title: 'Unauthorized', detail: 'Invalid API key' }] }),
     );
     assert.deepEqual([r.ok, r.status, r.message], [false, 'failed', 'Unauthorized: Invalid API key']);
     assert.match(r.hint ?? '', /refused the key.*API key/);
     assert.equal(r.remedy, 'key');
-    assert.match(imgix.parsePurge(400, '{"errors":[{"title":"Bad Request"}]}').hint ?? '', /Check the URL/);
-    assert.equal(imgix.parsePurge(400, '{"errors":[{"title":"Bad Request"}]}').remedy, 'url');
-    assert.equal(imgix.parsePurge(400, '{"errors":[{"title":"Bad Request"}]}').message, 'Bad Request');
-    assert.equal(imgix.parsePurge(400, '{"errors":[{"detail":"only detail"}]}').message, 'only detail');
-    assert.equal(imgix.parsePurge(500, 'Internal <b>error</b>').message, 'Internal <b>error</b>');
-    assert.equal(imgix.parsePurge(503, '').message, 'HTTP 503');
+    assert.match(parse(400, '{"errors":[{"title":"Bad Request"}]}').hint ?? '', /Check the URL/);
+    assert.equal(parse(400, '{"errors":[{"title":"Bad Request"}]}').remedy, 'url');
+    assert.equal(parse(400, '{"errors":[{"title":"Bad Request"}]}').message, 'Bad Request');
+    assert.equal(parse(400, '{"errors":[{"detail":"only detail"}]}').message, 'only detail');
+    assert.equal(parse(500, 'Internal <b>error</b>', {}).message, 'Internal <b>error</b>');
+    assert.equal(parse(503, '', {}).message, 'HTTP 503');
+    const proxy = parse(401, '<html>Proxy login</html>', { 'content-type': 'text/html' });
+    assert.deepEqual(
+      [proxy.status, proxy.remedy],
+      ['unknown', undefined],
+      'a page that is not imgix does not blame the key',
+    );
+  });
+
+  it('a key imgix cannot be sent (not visible ASCII) is refused before a request is built, naming the position only', () => {
+    const t = check('https://assets.imgix.net/a.png');
+    assert.throws(
+      () => imgix.purgeRequest(IMGIX_API_BASE, 'abc\u00e9def', t),
+      (e: Error) => /a character that is not ASCII at position 4 of 7/.test(e.message) && !e.message.includes('\u00e9'),
+    );
+    assert.throws(() => imgix.purgeRequest(IMGIX_API_BASE, 'abc\u200bdef', t), /not ASCII at position 4/);
+    assert.throws(() => imgix.purgeRequest(IMGIX_API_BASE, 'ab cd', t), /a space at position 3/);
+    assert.throws(() => imgix.purgeRequest(IMGIX_API_BASE, 'ab\tcd', t), /a control character at position 3/);
+    assert.equal(
+      imgix.key.check?.('abc\u2603'),
+      imgix.key.check?.('abc\u00ff'),
+      'the same words, whatever the character',
+    );
+    assert.match(imgix.key.check?.('abc\u2603') ?? '', /position 4 of 4/);
+    assert.equal(imgix.key.check?.('ix_ok-Key+/='), undefined);
   });
 });
 

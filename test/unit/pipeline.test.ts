@@ -57,9 +57,10 @@ describe('pipeline: one purge pipeline for the CLI and the extension', function 
       if (a === 'drop') return void raw.socket.destroy();
       if (req.url === '/v1/files/purge')
         return reply(res, a, a < 300 ? { requestId: `id${req.index}` } : { message: `refused ${a}` });
+      // imgix documents 200 for a purge it received (ImageKit 201).
       reply(
         res,
-        a,
+        a === 201 ? 200 : a,
         a < 300 ? { data: { type: 'purges', id: `px${req.index}` } } : { errors: [{ title: `refused ${a}` }] },
       );
     });
@@ -212,12 +213,12 @@ describe('pipeline: one purge pipeline for the CLI and the extension', function 
     mock
       .get('https://api.imagekit.io')
       .intercept({ path: '/v1/files/purge', method: 'POST' })
-      .reply(201, { requestId: 'real1' })
+      .reply(201, { requestId: 'real1' }, { headers: { 'content-type': 'application/json' } })
       .times(2);
     mock
       .get('https://api.imgix.com')
       .intercept({ path: '/api/v1/purge', method: 'POST' })
-      .reply(200, { data: { id: 'p1' } });
+      .reply(200, { data: { id: 'p1', type: 'purges' } }, { headers: { 'content-type': 'application/vnd.api+json' } });
     const real = new Transport({ api: { dispatcher: mock } });
     try {
       const store = new MemoryQuotaStore();

@@ -5,13 +5,15 @@ import assert from 'node:assert/strict';
 import { MockAgent } from 'undici';
 import { HttpClient } from '../../src/core/http';
 import { imagekit } from '../../src/core/providers/imagekit';
-import { imgix } from '../../src/core/providers/imgix';
+import { IMGIX_CONTENT_TYPE, imgix } from '../../src/core/providers/imgix';
 import { planPurge } from '../../src/core/planner';
-import { executePlan, fetchStatus, waitForCompletion } from '../../src/core/purge';
+import { executePlan, fetchStatus, spendsQuota, waitForCompletion } from '../../src/core/purge';
 import type { StatusOutcome } from '../../src/core/providers/types';
 import { delay, reply, startServer, until, type TestServer } from './helpers/server';
 
 const KEY = 'private_TEST-key+/=é';
+/** imgix's key goes into the header as it is: visible ASCII only (a key that is not is refused before sending). */
+const IX_KEY = 'ix_TEST-key+/=Qz';
 const BASIC = `Basic ${Buffer.from(`${KEY}:`, 'utf8').toString('base64')}`;
 const FAST = { minDelayMs: 5, maxDelayMs: 20, maxWaitMs: 5_000 };
 
@@ -77,16 +79,34 @@ describe('purge: ImageKit wire format on a loopback server', function () {
       assert.equal(r.requestId, sentFor.get(r.url), 'each result carries the id of its own request');
   });
 
-  it('accepts a 200 too, with or without a requestId', async () => {
-    server.handler = (req, res) => reply(res, 200, req.index === 0 ? { requestId: 'x200' } : {});
+  it('accepts a 200 with a requestId too; a 200 (or 201) JSON answer without one is unexpected: unknown, counted', async () => {
+    server.handler = (req, res) =>
+      reply(res, req.index === 2 ? 201 : 200, req.index === 0 ? { requestId: 'x200' } : {});
     const [a] = await executePlan(ikPlan(['https://ik.imagekit.io/demo/a.jpg']).requests, opts());
     assert.equal(a.ok, true);
     assert.equal(a.httpStatus, 200);
     assert.equal(a.requestId, 'x200');
-    const [b] = await executePlan(ikPlan(['https://ik.imagekit.io/demo/b.jpg']).requests, opts());
-    assert.equal(b.ok, true);
-    assert.equal(b.requestId, undefined);
-    assert.match(b.hint ?? '', /no requestId/);
+    for (const u of ['b', 'c']) {
+      const [b] = await executePlan(ikPlan([`https://ik.imagekit.io/demo/${u}.jpg`]).requests, opts());
+      assert.deepEqual([b.ok, b.status, b.requestId, b.unexpected?.fromProvider], [false, 'unknown', undefined, true]);
+      assert.equal(spendsQuota(b), true, 'ImageKit answered: it may have been received');
+      assert.match(b.message ?? '', /^Unexpected answer from ImageKit \(HTTP 20[01], application\/json: "\{\}"\)/);
+    }
+  });
+
+  it('a captive portal answering 200 with an HTML page: not a success, unknown and counted (it may have been passed on), first bytes shown safely', async () => {
+    server.handler = (_req, res) =>
+      reply(res, 200, '<html><title>Sign in</title>\u001b]0;owned\u0007 Hotel Wi-Fi</html>', {
+        'content-type': 'text/html; charset=utf-8',
+      });
+    const [r] = await executePlan(ikPlan(['https://ik.imagekit.io/demo/a.jpg']).requests, opts());
+    assert.equal(server.requests.length, 1, 'not retried: an answer came');
+    assert.deepEqual([r.ok, r.status, r.httpStatus, r.requestId], [false, 'unknown', 200, undefined]);
+    assert.equal(spendsQuota(r), true, 'it may have reached ImageKit: never "not sent"');
+    assert.equal(r.unexpected?.fromProvider, false);
+    assert.equal(r.unexpected?.excerpt, '<html><title>Sign in</title>\\x1B]0;owned\\x07 Hotel Wi-Fi</html>');
+    assert.match(r.message ?? '', /not from ImageKit's API \(HTTP 200, text\/html: "<html><title>Sign in/);
+    assert.match(r.hint ?? '', /captive portal/);
   });
 
   it('an error {message, help} is shown verbatim, with our hint; 400 is not retried', async () => {
@@ -124,14 +144,21 @@ describe('purge: ImageKit wire format on a loopback server', function () {
     }
   });
 
-  it('a malformed JSON body and an empty body still give a clear failure', async () => {
+  it('an error page that is not ImageKit\'s, and an empty answer: a clear "unexpected answer", not a refusal of the key', async () => {
     server.handler = (req, res) => (req.index === 0 ? reply(res, 403, '<html>Forbidden</html>') : reply(res, 404));
     const [a] = await executePlan(ikPlan(['https://ik.imagekit.io/demo/a.jpg']).requests, opts());
-    assert.equal(a.ok, false);
-    assert.equal(a.message, '<html>Forbidden</html>');
+    assert.deepEqual([a.ok, a.status, a.remedy], [false, 'unknown', undefined]);
+    assert.match(
+      a.message ?? '',
+      /^Unexpected answer, not from ImageKit's API \(HTTP 403, text\/plain: "<html>Forbidden<\/html>"\)/,
+    );
     const [b] = await executePlan(ikPlan(['https://ik.imagekit.io/demo/b.jpg']).requests, opts());
-    assert.equal(b.ok, false);
-    assert.equal(b.message, 'HTTP 404');
+    assert.deepEqual([b.ok, b.status], [false, 'unknown']);
+    assert.match(b.message ?? '', /HTTP 404, no content type, empty body/);
+    // ImageKit's own JSON errors stay refusals.
+    server.handler = (_req, res) => reply(res, 404, { message: 'No such thing' });
+    const [c] = await executePlan(ikPlan(['https://ik.imagekit.io/demo/c.jpg']).requests, opts());
+    assert.deepEqual([c.status, c.message], ['failed', 'No such thing']);
   });
 
   it('a 5xx is retried and the success counts; a reset after the purge was sent is "unknown" and not re-sent (ImageKit)', async () => {
@@ -244,7 +271,11 @@ describe('purge: ImageKit wire format on a loopback server', function () {
     server.handler = (_req, res) => reply(res, 200, { state: 'done' });
     const r = await fetchStatus('abc', opts());
     assert.equal(r.ok, false);
-    assert.match(r.message ?? '', /Unexpected status body/);
+    assert.match(
+      r.message ?? '',
+      /^Unexpected answer from ImageKit \(HTTP 200, application\/json: "\{"state":"done"\}"\)/,
+    );
+    assert.equal(r.unexpected?.fromProvider, true);
   });
 
   it('fetchStatus for imgix: no status API, no request', async () => {
@@ -315,7 +346,7 @@ describe('purge: imgix wire format on a loopback server', function () {
     await client.close();
     await server.close();
   });
-  const opts = () => ({ adapter: imgix, apiBase: server.base, key: KEY, client });
+  const opts = () => ({ adapter: imgix, apiBase: server.base, key: IX_KEY, client });
 
   it('POSTs the JSON:API body to /api/v1/purge with Bearer <key> and application/vnd.api+json; 200 with data.id', async () => {
     const plan = ixPlan(['https://assets.imgix.net/dogs.png?w=400', 'https://assets.imgix.net/image file.png']);
@@ -324,7 +355,7 @@ describe('purge: imgix wire format on a loopback server', function () {
     for (const r of server.requests) {
       assert.equal(r.method, 'POST');
       assert.equal(r.url, '/api/v1/purge');
-      assert.equal(r.headers.authorization, `Bearer ${KEY}`);
+      assert.equal(r.headers.authorization, `Bearer ${IX_KEY}`);
       assert.equal(r.headers['content-type'], 'application/vnd.api+json');
     }
     assert.deepEqual(
@@ -363,11 +394,28 @@ describe('purge: imgix wire format on a loopback server', function () {
     });
   });
 
-  it('a 200 without data.id is accepted (received, not done), with no id', async () => {
-    server.handler = (_req, res) => reply(res, 200);
+  it('a 200 without data.id is accepted (received, not done), with no id; an empty 200 is unexpected', async () => {
+    server.handler = (req, res) => (req.index === 0 ? reply(res, 200, { data: { type: 'purges' } }) : reply(res, 200));
     const [r] = await executePlan(ixPlan(['https://assets.imgix.net/a.png']).requests, opts());
     assert.equal(r.ok, true);
     assert.equal(r.requestId, undefined);
+    const [e] = await executePlan(ixPlan(['https://assets.imgix.net/b.png']).requests, opts());
+    assert.deepEqual(
+      [e.ok, e.status, e.unexpected?.fromProvider],
+      [false, 'unknown', false],
+      'no JSON came: not imgix',
+    );
+  });
+
+  it('a key that is not visible ASCII is not sent: error, the position named, never the character', async () => {
+    const [r] = await executePlan(ixPlan(['https://assets.imgix.net/a.png']).requests, {
+      ...opts(),
+      key: 'ix_k\u00e9y',
+    });
+    assert.equal(server.requests.length, 0);
+    assert.deepEqual([r.ok, r.status], [false, 'error']);
+    assert.match(r.message ?? '', /not ASCII at position 5 of 6/);
+    assert.ok(!(r.message ?? '').includes('\u00e9'));
   });
 
   it('409 (the same URL purged seconds ago) is a duplicate, not a failure, and is not retried', async () => {
@@ -404,7 +452,8 @@ describe('purge: imgix wire format on a loopback server', function () {
 
   it('malformed JSON, empty bodies and an empty errors list still give a message', async () => {
     const bodies = ['{"errors": [', '', JSON.stringify({ errors: [] })];
-    server.handler = (req, res) => reply(res, 422, bodies[req.index] === '' ? undefined : bodies[req.index]);
+    server.handler = (req, res) =>
+      reply(res, 422, bodies[req.index] === '' ? undefined : bodies[req.index], { 'content-type': IMGIX_CONTENT_TYPE });
     const messages: Array<string | undefined> = [];
     for (const u of ['a', 'b', 'c']) {
       const [r] = await executePlan(ixPlan([`https://assets.imgix.net/${u}.png`]).requests, opts());
@@ -418,7 +467,7 @@ describe('purge: imgix wire format on a loopback server', function () {
     server.handler = (req, res) =>
       reply(res, 400, { errors: [{ status: '400', title: 'Bad', detail: `got ${req.headers.authorization}` }] });
     const [r] = await executePlan(ixPlan(['https://assets.imgix.net/a.png']).requests, opts());
-    assert.ok(!JSON.stringify(r).includes(KEY));
+    assert.ok(!JSON.stringify(r).includes(IX_KEY));
     assert.match(r.message ?? '', /Bearer \*\*\*/);
   });
 });
@@ -432,8 +481,16 @@ describe('purge: executePlan through an injected MockAgent at the default API ba
       const h = o.headers as Record<string, string>;
       seen.push({ origin, path: o.path, auth: h.authorization });
       return origin.includes('imagekit')
-        ? { statusCode: 201, data: JSON.stringify({ requestId: '598821f949c0a938d57563bd' }) }
-        : { statusCode: 200, data: JSON.stringify({ data: { id: 'imgix-1', type: 'purges' } }) };
+        ? {
+            statusCode: 201,
+            data: JSON.stringify({ requestId: '598821f949c0a938d57563bd' }),
+            responseOptions: { headers: { 'content-type': 'application/json' } },
+          }
+        : {
+            statusCode: 200,
+            data: JSON.stringify({ data: { id: 'imgix-1', type: 'purges' } }),
+            responseOptions: { headers: { 'content-type': IMGIX_CONTENT_TYPE } },
+          };
     };
     mock
       .get('https://api.imagekit.io')

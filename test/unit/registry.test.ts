@@ -47,7 +47,10 @@ describe('provider registry', () => {
     assert.equal(imagekit.key.check?.('public_abc'), imagekit.key.check?.('public_x'));
     assert.match(imagekit.key.check?.('public_abc') ?? '', /public key/);
     assert.equal(imagekit.key.check?.('private_abc'), undefined);
-    assert.equal(imgix.key.check, undefined);
+    // Both refuse a key that is not visible ASCII, naming the position (README "Security").
+    assert.match(imgix.key.check?.('ix_k\u00e9y') ?? '', /not ASCII at position 5/);
+    assert.match(imagekit.key.check?.('private_\u200bk') ?? '', /not ASCII at position 9/);
+    assert.equal(imgix.key.check?.('ix_key+/='), undefined);
   });
 
   it('registerProvider adds one after the built-ins and returns its removal', () => {

@@ -50,15 +50,41 @@ export interface HttpRequestSpec {
   body?: string;
 }
 
-/** `unknown`: the request may have reached the provider but no answer says what happened (counted as spent). */
+/**
+ * `unknown`: the request may have reached the provider but no answer says what happened (counted as spent). An
+ * answer not in the documented shape is `unknown` too, even when it does not look like the provider's (a captive
+ * portal's page): something answered, so the request may have been passed on.
+ */
 export type PurgeStatus = 'accepted' | 'duplicate' | 'failed' | 'unknown';
 
 /**
  * What a front end can do about a refusal, as data (each front end words it: the CLI names the environment variable
  * or flag, the extension the command or setting). `key`: the key is wrong or lacks permission; `url`: the provider
- * refused the URL; `later`: try again later (rate limit, server error).
+ * refused the URL; `later`: try again later (rate limit, server error). For connections (src/core/netErrors.ts):
+ * `trust`: the server's certificate is not trusted (give Node the network's root certificate); `api-base`: the API
+ * base is wrong (or something answers in its place); `proxy`: the proxy settings.
  */
-export type Remedy = 'key' | 'url' | 'later';
+export type Remedy = 'key' | 'url' | 'later' | 'trust' | 'api-base' | 'proxy';
+
+/**
+ * An answer that is not in the shape the provider documents (README "Security": what counts as a success). The
+ * parser says what it expected, what came, and whether the provider's own API sent it.
+ */
+export interface UnexpectedAnswer {
+  /** What the provider documents for this answer, e.g. `201, application/json, {"requestId": string}`. */
+  expected: string;
+  /** The media type of what came ("text/html"), when it said one. */
+  contentType?: string;
+  /** The first bytes of the body, made safe (safeText: the keys redacted first, controls neutralised, capped). */
+  excerpt: string;
+  /**
+   * True when something only the provider's API sends is there (a JSON media type, the provider's own header):
+   * the request reached it. False: something else seems to have answered in its place (a captive portal, a
+   * proxy's or a firewall's page, a wrong API base); the request may still have been passed on, so it is `unknown`
+   * (counted), never "not sent".
+   */
+  fromProvider: boolean;
+}
 
 /** The answer to one purge request, as the provider's parser reads it. */
 export interface PurgeAnswer {
@@ -77,6 +103,8 @@ export interface PurgeAnswer {
   remedy?: Remedy;
   /** The provider's support identifier of this answer (ImageKit's x-ik-requestId header, imgix's error `id`). */
   supportId?: string;
+  /** Set when the answer was not in the documented shape (never on a success). */
+  unexpected?: UnexpectedAnswer;
 }
 
 export interface StatusOutcome {
@@ -88,6 +116,8 @@ export interface StatusOutcome {
   hint?: string;
   remedy?: Remedy;
   supportId?: string;
+  /** Set when the answer was not in the documented shape (never on a success). */
+  unexpected?: UnexpectedAnswer;
 }
 
 /** Response headers as undici gives them: lower-case names. */
@@ -137,7 +167,8 @@ export interface Checker {
 /** A provider's status API: what "done" means is its status reaching `completed`. */
 export interface StatusApi {
   request(apiBase: string, key: string, requestId: string): HttpRequestSpec;
-  parse(httpStatus: number, body: string, headers?: ResponseHeaders): StatusOutcome;
+  /** `keys`: the keys in use, redacted from any excerpt of the body before it is cut. */
+  parse(httpStatus: number, body: string, headers?: ResponseHeaders, keys?: readonly string[]): StatusOutcome;
   /** The status values while the purge is in progress and once it is done (ImageKit: Pending, Completed). */
   pending: string;
   completed: string;
@@ -213,7 +244,11 @@ export interface ProviderPlugin {
   /** A checker of purge targets for a configuration. */
   checker(config: ProviderConfig): Checker;
   purgeRequest(apiBase: string, key: string, target: TargetCheck): HttpRequestSpec;
-  parsePurge(httpStatus: number, body: string, headers?: ResponseHeaders): PurgeAnswer;
+  /**
+   * Reads a purge answer. Only the documented shape (status, JSON media type, body) is a success; anything else is
+   * `unexpected`. `keys`: the keys in use, redacted from any excerpt of the body before it is cut.
+   */
+  parsePurge(httpStatus: number, body: string, headers?: ResponseHeaders, keys?: readonly string[]): PurgeAnswer;
 }
 
 /** How a purge is known to be done: by the status API (`status`), or by fetching the asset again (`verify`). */

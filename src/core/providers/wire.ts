@@ -1,7 +1,11 @@
 // Helpers the providers' wire adapters share: reading headers and ids a server sent (untrusted text), excerpts of
-// bodies that were not what we expected, and the hint for an HTTP status said the same way for every provider.
+// bodies that were not what we expected, the hint for an HTTP status said the same way for every provider, what
+// an answer that is not in the documented shape is (README "Security": what counts as a success), and the check
+// that a key can travel in a header at all.
 
-import type { Remedy, ResponseHeaders } from './types';
+import { redact } from '../redact';
+import { safeText } from '../untrusted';
+import type { Remedy, ResponseHeaders, UnexpectedAnswer } from './types';
 
 export { isRecord, parseJson } from '../json';
 
@@ -13,10 +17,24 @@ export function headerValue(headers: ResponseHeaders | undefined, name: string):
 }
 
 /** A support identifier as a server sent it, kept only when it is a short printable token (server text is untrusted). */
-export function cleanSupportId(v: unknown): string | undefined {
+export function cleanSupportId(v: unknown, keys: readonly string[] = []): string | undefined {
   if (typeof v !== 'string' && typeof v !== 'number') return undefined;
   const s = String(v).trim();
-  return /^[A-Za-z0-9._:-]{1,128}$/.test(s) ? s : undefined;
+  if (!/^[A-Za-z0-9._:-]{1,128}$/.test(s)) return undefined;
+  // An id that carries a form of a key in use (a server echoing it) is not kept: it would be printed and stored.
+  return keys.length > 0 && redact(s, keys) !== s ? undefined : s;
+}
+
+/**
+ * A message a server sent (an error's message, title, detail, help), made safe to show and store: the keys in
+ * use redacted before anything is cut, control, bidi and tag characters shown as visible escapes, one line of at
+ * most 200 characters (safeText). Every server string a wire adapter passes on goes through here or
+ * cleanSupportId; undefined for anything that is not a non-empty string.
+ */
+export function serverText(v: unknown, keys: readonly string[] = []): string | undefined {
+  if (typeof v !== 'string') return undefined;
+  const s = safeText(v, { keys });
+  return s === '' ? undefined : s;
 }
 
 /** A non-negative decimal number from a header, or undefined. */
@@ -27,10 +45,88 @@ export function headerNumber(headers: ResponseHeaders | undefined, name: string)
   return Number.isFinite(n) ? n : undefined;
 }
 
-/** A short, printable excerpt of a body that was not the JSON we expected. */
-export function bodyExcerpt(body: string): string {
-  const flat = body.replace(/\s+/g, ' ').trim();
-  return flat.length > 200 ? `${flat.slice(0, 197)}...` : flat;
+/**
+ * A short, printable excerpt of a body that was not the JSON we expected: `keys` are redacted from the whole body
+ * before anything is cut, controls are neutralised, one line of at most 200 characters (safeText).
+ */
+export function bodyExcerpt(body: string, keys: readonly string[] = []): string {
+  return safeText(body, { keys });
+}
+
+/** The media type of an answer's Content-Type, lower case, without parameters; undefined when it has none. */
+export function mediaTypeOf(headers: ResponseHeaders | undefined): string | undefined {
+  const t = headerValue(headers, 'content-type')?.split(';')[0]?.trim().toLowerCase();
+  return t ? t : undefined;
+}
+
+/** application/json, or a structured `+json` type (RFC 6839) such as JSON:API's application/vnd.api+json. */
+export function isJsonMediaType(type: string | undefined): boolean {
+  return type === 'application/json' || (type !== undefined && /^application\/[a-z0-9!#$&^_.-]+\+json$/.test(type));
+}
+
+/**
+ * An answer that is not the documented one, as a message, a hint and the data (`unexpected`). `fromProvider`: the
+ * provider's own API sent it (so the request reached it); otherwise something else answered in its place.
+ * `what` names the request ("the purge", "the status request").
+ */
+export function unexpectedAnswer(o: {
+  label: string;
+  what: 'purge' | 'status';
+  expected: string;
+  httpStatus: number;
+  headers: ResponseHeaders | undefined;
+  body: string;
+  keys: readonly string[] | undefined;
+  fromProvider: boolean;
+}): { message: string; hint: string; unexpected: UnexpectedAnswer } {
+  const contentType = mediaTypeOf(o.headers);
+  // The media type is server text too: only a token-shaped one is repeated.
+  const type = contentType && /^[a-z0-9!#$&^_.+-]+\/[a-z0-9!#$&^_.+-]+$/.test(contentType) ? contentType : undefined;
+  const excerpt = bodyExcerpt(o.body, o.keys ?? []);
+  const came = `HTTP ${o.httpStatus}${type ? `, ${type}` : ', no content type'}${excerpt ? `: "${excerpt}"` : ', empty body'}`;
+  const unexpected: UnexpectedAnswer = {
+    expected: o.expected,
+    ...(type ? { contentType: type } : {}),
+    excerpt,
+    fromProvider: o.fromProvider,
+  };
+  if (o.fromProvider) {
+    return {
+      message: `Unexpected answer from ${o.label} (${came}); it documents ${o.expected}.`,
+      hint:
+        o.what === 'purge'
+          ? `${o.label}'s API answered, but not as documented, so whether it purged is not known: it is treated as sent (it may have been received). Check the asset, and purge again if it is not fresh.`
+          : `${o.label}'s API answered, but not as documented, so the purge's status is not known. Ask again later.`,
+      unexpected,
+    };
+  }
+  return {
+    message: `Unexpected answer, not from ${o.label}'s API (${came}); ${o.label} answers ${o.expected}.`,
+    hint: `Something else seems to have answered in ${o.label}'s place: a captive portal (sign in to the network), a proxy's or a firewall's page, or a wrong API base. ${
+      o.what === 'purge'
+        ? `Whether the purge reached ${o.label} is not known, so it is treated as sent (it may have been received${o.label === 'ImageKit' ? ', and it is counted against the month' : ''}). Once the connection goes through, check the asset and purge again if it is not fresh.`
+        : 'Ask again once the connection goes through.'
+    }`,
+    unexpected,
+  };
+}
+
+/**
+ * Why a value cannot be a key, or undefined when it can: keys are visible ASCII (and an imgix key is sent in a
+ * header as it is, where only visible ASCII is safe). Names the position (1-based, in characters), never the
+ * character itself: it could be part of the key.
+ */
+export function keyCharProblem(key: string): string | undefined {
+  let position = 0;
+  for (const ch of key) {
+    position++;
+    const cp = ch.codePointAt(0)!;
+    if (cp >= 0x21 && cp <= 0x7e) continue;
+    const what =
+      cp > 0x7e && cp !== 0x7f ? 'a character that is not ASCII' : cp === 0x20 ? 'a space' : 'a control character';
+    return `The key has ${what} at position ${position} of ${[...key].length}: keys are visible ASCII only (no spaces, no accented or invisible characters). Copy it again from the dashboard, as plain text.`;
+  }
+  return undefined;
 }
 
 /** What fixes a refusal with this HTTP status, for the front end to word (undefined: nothing the user can do). */

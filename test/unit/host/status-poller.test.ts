@@ -23,7 +23,13 @@ function transport(answer: (requestId: string) => { status: number; body: unknow
       sent.push({ url: spec.url });
       const id = spec.url.split('/').pop()!;
       const a = answer(id);
-      return { status: a.status, headers: {}, body: JSON.stringify(a.body), ms: 1, attempts: 1 };
+      return {
+        status: a.status,
+        headers: { 'content-type': 'application/json' },
+        body: JSON.stringify(a.body),
+        ms: 1,
+        attempts: 1,
+      };
     },
   };
   return {

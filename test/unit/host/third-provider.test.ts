@@ -47,7 +47,18 @@ const fake: Plugin = {
   requestIdLabel: 'ticket',
   key: { env: 'FAKECDN_KEY', label: 'FakeCDN token', help: 'Token, from FakeCDN → Account' },
   settings: { ...imgix.settings, section: 'fakecdn', endpointsKey: 'hosts', rateLimit: undefined, options: [] },
-  status: { ...imagekit.status!, pending: 'queued', completed: 'done' },
+  status: {
+    ...imagekit.status!,
+    pending: 'queued',
+    completed: 'done',
+    // Its own words (ImageKit's parser takes only ImageKit's documented "Pending" and "Completed").
+    parse: (httpStatus: number, body: string) => {
+      const json = JSON.parse(body || '{}') as { status?: unknown };
+      return httpStatus === 200 && typeof json.status === 'string'
+        ? { ok: true, status: json.status, httpStatus }
+        : { ok: false, httpStatus, message: `HTTP ${httpStatus}` };
+    },
+  },
   checker: (config) => {
     const c = imgix.checker(config);
     return {

@@ -3,6 +3,7 @@
 // a month per account. Key: the private key, Basic base64(key + ":").
 
 import type { ProviderPlugin } from '../types';
+import { keyCharProblem } from '../wire';
 import { IMAGEKIT_ID, imagekitChecker } from './rules';
 import {
   IMAGEKIT_API_BASE,
@@ -31,7 +32,7 @@ export const imagekit: ProviderPlugin = {
     check: (key) =>
       key.startsWith('public_')
         ? 'This is the public key: the purge API needs the private key (it starts with "private_").'
-        : undefined,
+        : keyCharProblem(key),
   },
   wildcards: true,
   status: IMAGEKIT_STATUS,

@@ -3,7 +3,7 @@
 // wildcard must meet (counted after the imagekitId and URL pattern), and the refused media/catalog/ and s/files/.
 
 import { EndpointIndex } from '../../endpointIndex';
-import { describeCount, MAX_ENDPOINTS, MAX_URL_LENGTH } from '../../limits';
+import { describeCount, MAX_ENDPOINTS, MAX_URL_LENGTH, tooManyEndpoints } from '../../limits';
 import { problem, hasErrors, type Fix, type Problem } from '../../problems';
 import { decodeLoose, encodeExact, parseUrl, urlTooLongMessage, type ParsedUrl } from '../../url';
 import type { Checker, ProviderConfig, TargetCheck } from '../types';
@@ -137,16 +137,13 @@ class ImageKitChecker implements Checker {
 
   constructor(config: ProviderConfig) {
     const all = config.endpoints ?? [];
-    if (all.length > MAX_ENDPOINTS) {
-      this.configProblems.push(
-        problem(
-          'too-many-endpoints',
-          'error',
-          `${describeCount(all.length)} ImageKit endpoints are configured; the limit is ${describeCount(MAX_ENDPOINTS)} (limit: endpoints per provider). Only the first ${describeCount(MAX_ENDPOINTS)} are used: remove endpoints you no longer serve from.`,
-          ENDPOINTS,
-        ),
-      );
-    }
+    const tooMany = tooManyEndpoints(
+      all.length,
+      'ImageKit endpoints',
+      'remove endpoints you no longer serve from.',
+      ENDPOINTS,
+    );
+    if (tooMany) this.configProblems.push(tooMany);
     for (const raw of all.slice(0, MAX_ENDPOINTS)) {
       const r = parseImageKitEndpoint(raw);
       if (!r.ok) {

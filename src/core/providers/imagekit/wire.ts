@@ -17,9 +17,13 @@ import {
   headerNumber,
   headerValue,
   hintForStatus,
+  isJsonMediaType,
   isRecord,
+  mediaTypeOf,
   parseJson,
   remedyForStatus,
+  serverText,
+  unexpectedAnswer,
 } from '../wire';
 
 export const IMAGEKIT_API_BASE = 'https://api.imagekit.io';
@@ -69,23 +73,72 @@ export function imagekitPurgeRequest(apiBase: string, key: string, target: Targe
   };
 }
 
-export function parseImagekitPurge(httpStatus: number, body: string, headers?: ResponseHeaders): PurgeAnswer {
+/**
+ * What ImageKit documents as a purge's success: 201 (the seed and the current API reference; an earlier version
+ * of ImageKit's page said 200, so 200 is taken too), a JSON media type ("Response structure and status code
+ * (application/JSON)"), and a JSON object with a non-empty string `requestId`.
+ */
+export const IMAGEKIT_PURGE_SUCCESS = '201 with {"requestId": "…"} as application/json';
+/** The status API's: 200, a JSON media type, {"status": "Pending" | "Completed"}. */
+export const IMAGEKIT_STATUS_SUCCESS = '200 with {"status": "Pending" | "Completed"} as application/json';
+
+/**
+ * True when ImageKit's own API sent this answer: a JSON media type (ImageKit answers everything, errors too, as
+ * JSON) or its x-ik-requestId header. A captive portal's or a proxy's page has neither.
+ */
+function fromImagekit(headers: ResponseHeaders | undefined): boolean {
+  return isJsonMediaType(mediaTypeOf(headers)) || headerValue(headers, IMAGEKIT_SUPPORT_HEADER) !== undefined;
+}
+
+/**
+ * Reads a purge answer. Only the documented shape is a success (accepted). Any other 2xx or 3xx answer is
+ * unexpected and `unknown` (it may have been received: counted), whether ImageKit's API sent it or something else
+ * seems to have (a captive portal, a proxy): the message says which. A refusal (4xx, 5xx) is `failed`; a 4xx page
+ * that is not ImageKit's (a proxy, a firewall, a wrong API base) is unexpected too.
+ */
+export function parseImagekitPurge(
+  httpStatus: number,
+  body: string,
+  headers?: ResponseHeaders,
+  keys?: readonly string[],
+): PurgeAnswer {
   const json = parseJson(body);
-  const supportId = cleanSupportId(headerValue(headers, IMAGEKIT_SUPPORT_HEADER));
+  const supportId = cleanSupportId(headerValue(headers, IMAGEKIT_SUPPORT_HEADER), keys);
   const support = supportId ? { supportId } : {};
-  if (httpStatus === 201 || httpStatus === 200) {
-    const requestId = isRecord(json) && typeof json.requestId === 'string' ? cleanSupportId(json.requestId) : undefined;
+  const provider = fromImagekit(headers);
+  const jsonType = isJsonMediaType(mediaTypeOf(headers));
+  if (
+    (httpStatus === 201 || httpStatus === 200) &&
+    jsonType &&
+    isRecord(json) &&
+    typeof json.requestId === 'string' &&
+    json.requestId !== ''
+  ) {
+    const requestId = cleanSupportId(json.requestId, keys);
     return requestId
       ? { ok: true, status: 'accepted', httpStatus, requestId, ...support }
       : {
           ok: true,
           status: 'accepted',
           httpStatus,
-          hint: 'ImageKit accepted the purge but sent no requestId, so its status cannot be followed.',
+          hint: 'ImageKit accepted the purge, but its requestId is not one that can be asked about, so its status cannot be followed.',
           ...support,
         };
   }
-  return { ok: false, status: 'failed', httpStatus, ...imagekitError(httpStatus, json, body), ...support };
+  if (httpStatus < 400 || (!provider && httpStatus < 500 && httpStatus !== 429)) {
+    const u = unexpectedAnswer({
+      label: 'ImageKit',
+      what: 'purge',
+      expected: IMAGEKIT_PURGE_SUCCESS,
+      httpStatus,
+      headers,
+      body,
+      keys,
+      fromProvider: provider,
+    });
+    return { ok: false, status: 'unknown', httpStatus, ...u, ...support };
+  }
+  return { ok: false, status: 'failed', httpStatus, ...imagekitError(httpStatus, json, body, keys), ...support };
 }
 
 /** ImageKit's purge status API: Pending, then Completed. */
@@ -101,22 +154,33 @@ export const IMAGEKIT_STATUS: StatusApi = {
     };
   },
 
-  parse(httpStatus: number, body: string, headers?: ResponseHeaders): StatusOutcome {
+  parse(httpStatus: number, body: string, headers?: ResponseHeaders, keys?: readonly string[]): StatusOutcome {
     const json = parseJson(body);
-    const supportId = cleanSupportId(headerValue(headers, IMAGEKIT_SUPPORT_HEADER));
+    const supportId = cleanSupportId(headerValue(headers, IMAGEKIT_SUPPORT_HEADER), keys);
     const support = supportId ? { supportId } : {};
-    if (httpStatus === 200 && isRecord(json) && typeof json.status === 'string') {
+    const provider = fromImagekit(headers);
+    if (
+      httpStatus === 200 &&
+      isJsonMediaType(mediaTypeOf(headers)) &&
+      isRecord(json) &&
+      (json.status === 'Pending' || json.status === 'Completed')
+    ) {
       return { ok: true, status: json.status, httpStatus, ...support };
     }
-    if (httpStatus === 200)
-      return {
-        ok: false,
+    if (httpStatus < 400 || (!provider && httpStatus < 500 && httpStatus !== 429)) {
+      const u = unexpectedAnswer({
+        label: 'ImageKit',
+        what: 'status',
+        expected: IMAGEKIT_STATUS_SUCCESS,
         httpStatus,
-        message: `Unexpected status body: ${bodyExcerpt(body)}`,
-        hint: 'ImageKit answered without a status field.',
-        ...support,
-      };
-    const e = imagekitError(httpStatus, json, body);
+        headers,
+        body,
+        keys,
+        fromProvider: provider,
+      });
+      return { ok: false, httpStatus, ...u, ...support };
+    }
+    const e = imagekitError(httpStatus, json, body, keys);
     return {
       ok: false,
       httpStatus,
@@ -132,10 +196,13 @@ function imagekitError(
   httpStatus: number,
   json: unknown,
   body: string,
+  keys?: readonly string[],
 ): Pick<PurgeAnswer, 'message' | 'help' | 'hint' | 'remedy'> & { message: string; hint: string } {
+  // ImageKit's message and help are server text: safe, redacted, capped (serverText).
   const message =
-    isRecord(json) && typeof json.message === 'string' ? json.message : body ? bodyExcerpt(body) : `HTTP ${httpStatus}`;
-  const help = isRecord(json) && typeof json.help === 'string' ? json.help : undefined;
+    (isRecord(json) ? serverText(json.message, keys) : undefined) ??
+    (body ? bodyExcerpt(body, keys ?? []) : `HTTP ${httpStatus}`);
+  const help = isRecord(json) ? serverText(json.help, keys) : undefined;
   let hint = hintForStatus('ImageKit', 'the private key', httpStatus);
   if (httpStatus === 429 || /limit/i.test(message)) {
     hint += ` An account can send at most ${IMAGEKIT_MONTHLY_LIMIT} purge requests a month; ask ${IMAGEKIT_SUPPORT} to raise it.`;

@@ -3,6 +3,7 @@
 // the Purge permission, sent as a Bearer token. Options: the Source id and sub-image purges.
 
 import type { ProviderPlugin } from '../types';
+import { keyCharProblem } from '../wire';
 import { IMGIX_ID, imgixChecker } from './rules';
 import {
   IMGIX_API_BASE,
@@ -27,6 +28,7 @@ export const imgix: ProviderPlugin = {
     env: 'IMGIX_API_KEY',
     label: 'imgix API key',
     help: 'API key with the Purge permission, from the imgix dashboard → API Keys',
+    check: keyCharProblem,
   },
   wildcards: false,
   monthlyQuota: undefined,

@@ -2,7 +2,7 @@
 // parameters (derivatives go with it), percent-encoded, otherwise exact; no wildcards; sub-images need the Source id;
 // the Video API exception.
 
-import { describeCount, MAX_ENDPOINTS, MAX_URL_LENGTH } from '../../limits';
+import { MAX_ENDPOINTS, MAX_URL_LENGTH, tooManyEndpoints } from '../../limits';
 import { problem, hasErrors, type Problem } from '../../problems';
 import { encodeExact, hostNameProblem, parseUrl, urlTooLongMessage } from '../../url';
 import type { Checker, ProviderConfig, TargetCheck } from '../types';
@@ -38,16 +38,13 @@ class ImgixChecker implements Checker {
 
   constructor(config: ProviderConfig) {
     const all = config.endpoints ?? [];
-    if (all.length > MAX_ENDPOINTS) {
-      this.configProblems.push(
-        problem(
-          'too-many-endpoints',
-          'error',
-          `${describeCount(all.length)} imgix Source domains are configured; the limit is ${describeCount(MAX_ENDPOINTS)} (limit: endpoints per provider). Only the first ${describeCount(MAX_ENDPOINTS)} are used: remove domains you no longer serve from.`,
-          ENDPOINTS,
-        ),
-      );
-    }
+    const tooMany = tooManyEndpoints(
+      all.length,
+      'imgix Source domains',
+      'remove domains you no longer serve from.',
+      ENDPOINTS,
+    );
+    if (tooMany) this.configProblems.push(tooMany);
     for (const raw of all.slice(0, MAX_ENDPOINTS)) {
       const p = parseUrl(raw.includes('://') ? raw : `https://${raw}`);
       if (!p.ok || p.url.rawPath !== '/' || p.url.rawQuery !== undefined) {

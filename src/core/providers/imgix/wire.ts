@@ -1,8 +1,20 @@
 // imgix's wire format: `POST /api/v1/purge` with a Bearer key and a JSON:API body; 200 means received (not done);
 // 409 is a duplicate of a purge a few seconds ago; errors are JSON:API error objects. And its traffic rules (issue 9).
 
-import type { HttpRequestSpec, PurgeAnswer, TargetCheck, TrafficRules } from '../types';
-import { bodyExcerpt, cleanSupportId, hintForStatus, isRecord, parseJson, remedyForStatus } from '../wire';
+import type { HttpRequestSpec, PurgeAnswer, ResponseHeaders, TargetCheck, TrafficRules } from '../types';
+import {
+  bodyExcerpt,
+  cleanSupportId,
+  hintForStatus,
+  isJsonMediaType,
+  isRecord,
+  keyCharProblem,
+  mediaTypeOf,
+  parseJson,
+  remedyForStatus,
+  serverText,
+  unexpectedAnswer,
+} from '../wire';
 
 export const IMGIX_API_BASE = 'https://api.imgix.com';
 export const IMGIX_PURGE_PATH = '/api/v1/purge';
@@ -29,6 +41,9 @@ export const IMGIX_TRAFFIC: TrafficRules = {
 
 export function imgixPurgeRequest(apiBase: string, key: string, target: TargetCheck): HttpRequestSpec {
   if (!target.ok || !target.normalized) throw new Error(`refusing to send an invalid imgix target: ${target.input}`);
+  // The key goes into the header as it is: one that cannot be a header value is refused here, naming no character.
+  const bad = keyCharProblem(key);
+  if (bad) throw new Error(`Not sent: ${bad}`);
   return {
     method: 'POST',
     url: `${apiBase}${IMGIX_PURGE_PATH}`,
@@ -37,23 +52,62 @@ export function imgixPurgeRequest(apiBase: string, key: string, target: TargetCh
   };
 }
 
-export function parseImgixPurge(httpStatus: number, body: string): PurgeAnswer {
+/**
+ * What imgix documents as a purge's success ("Purges", Management API): 200 with a JSON:API document whose `data`
+ * is a resource object of type "purges" (its `id` is the purge id). JSON:API's media type is
+ * application/vnd.api+json; imgix's pages do not show the response headers, so any JSON media type is taken.
+ */
+export const IMGIX_PURGE_SUCCESS =
+  '200 with a JSON:API document {"data": {"type": "purges", "id": …}} as application/vnd.api+json';
+
+/** True when a JSON media type came (imgix answers everything, errors too, as JSON:API); it sends no header of its own. */
+function fromImgix(headers: ResponseHeaders | undefined): boolean {
+  return isJsonMediaType(mediaTypeOf(headers));
+}
+
+/**
+ * Reads a purge answer. Success: the documented 200 (accepted: received, not done), or a 409 JSON:API error (a
+ * duplicate of a purge seconds ago: "Purge requests will still be successful"). Any other 2xx or 3xx is unexpected:
+ * `unknown` (it may have been received), whether imgix's API sent it or something else seems to have (the message
+ * says which); a 4xx page that is not imgix's is unexpected too. Refusals (4xx, 5xx) are `failed`.
+ */
+export function parseImgixPurge(
+  httpStatus: number,
+  body: string,
+  headers?: ResponseHeaders,
+  keys?: readonly string[],
+): PurgeAnswer {
   const json = parseJson(body);
-  const supportId = errorId(json);
+  const supportId = errorId(json, keys);
   const support = supportId ? { supportId } : {};
-  if (httpStatus >= 200 && httpStatus < 300) {
-    const data = isRecord(json) && isRecord(json.data) ? json.data : undefined;
-    const id = data && (typeof data.id === 'string' || typeof data.id === 'number') ? String(data.id) : undefined;
+  const provider = fromImgix(headers);
+  const data = isRecord(json) && isRecord(json.data) ? json.data : undefined;
+  if (httpStatus === 200 && provider && data && data.type === 'purges') {
+    const id =
+      typeof data.id === 'string' || typeof data.id === 'number' ? cleanSupportId(String(data.id), keys) : undefined;
     return {
       ok: true,
       status: 'accepted',
       httpStatus,
-      ...(id && cleanSupportId(id) ? { requestId: cleanSupportId(id) } : {}),
+      ...(id ? { requestId: id } : {}),
       hint: 'imgix received the purge; a 200 does not mean it is done. Verify by fetching the asset again.',
     };
   }
-  const err = firstError(json);
-  const message = err ?? (body ? bodyExcerpt(body) : `HTTP ${httpStatus}`);
+  if (httpStatus < 400 || (!provider && httpStatus < 500 && httpStatus !== 429)) {
+    const u = unexpectedAnswer({
+      label: 'imgix',
+      what: 'purge',
+      expected: IMGIX_PURGE_SUCCESS,
+      httpStatus,
+      headers,
+      body,
+      keys,
+      fromProvider: provider,
+    });
+    return { ok: false, status: 'unknown', httpStatus, ...u, ...support };
+  }
+  const err = firstError(json, keys);
+  const message = err ?? (body ? bodyExcerpt(body, keys ?? []) : `HTTP ${httpStatus}`);
   if (httpStatus === 409) {
     return {
       ok: true,
@@ -77,19 +131,24 @@ export function parseImgixPurge(httpStatus: number, body: string): PurgeAnswer {
 }
 
 /** The `id` of the first JSON:API error object ("unique identifier of the request", for imgix support). */
-function errorId(json: unknown): string | undefined {
+function errorId(json: unknown, keys: readonly string[] = []): string | undefined {
   if (!isRecord(json) || !Array.isArray(json.errors)) return undefined;
-  for (const e of json.errors) if (isRecord(e) && cleanSupportId(e.id)) return cleanSupportId(e.id);
+  for (const e of json.errors) {
+    const id = isRecord(e) ? cleanSupportId(e.id, keys) : undefined;
+    if (id) return id;
+  }
   return undefined;
 }
 
-function firstError(json: unknown): string | undefined {
+/** The errors' "title: detail", joined, as safe text (serverText: redacted over the whole, then capped). */
+function firstError(json: unknown, keys: readonly string[] = []): string | undefined {
   if (!isRecord(json) || !Array.isArray(json.errors) || json.errors.length === 0) return undefined;
-  return (
-    json.errors
-      .filter(isRecord)
-      .map((e) => [e.title, e.detail].filter((x) => typeof x === 'string' && x !== '').join(': '))
-      .filter((s) => s !== '')
-      .join('; ') || undefined
-  );
+  // At most 20 error objects are read: a server can send a million.
+  const joined = json.errors
+    .slice(0, 20)
+    .filter(isRecord)
+    .map((e) => [e.title, e.detail].filter((x) => typeof x === 'string' && x !== '').join(': '))
+    .filter((s) => s !== '')
+    .join('; ');
+  return serverText(joined, keys);
 }

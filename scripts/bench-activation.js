@@ -1,0 +1,200 @@
+#!/usr/bin/env node
+// The bench row "activation in the real VS Code" (issue 14): the same harness as the integration tests
+// (code-server = VS Code, headless chromium, the smoke-test driver), one server, and N fresh windows (each a new
+// extension host) per extension, alternating ours with a hello-world extension. In each window a probe (the
+// window's extensionTestsPath) times `await extension.activate()` - what VS Code itself counts as activation:
+// loading the extension's code, calling activate(), and waiting for the promise it returns. The workspace is an
+// empty folder, so nothing activates the extension before the probe does (the probe checks it).
+//
+//   node scripts/bench-activation.js [--windows 10] [--budget-s 540] [--out FILE] [--verbose]
+//
+// --budget-s bounds the run: no window starts after it (on a loaded machine a window can take a minute); the
+// result says how many windows were measured.
+//
+// Prints one JSON object (and writes it to FILE): the samples in ms, per extension. Needs the tools of
+// `npm run tools:setup` (CDN_PURGE_TOOLS_DIR) and dist/extension.js (npm run build).
+'use strict';
+const fs = require('node:fs');
+const os = require('node:os');
+const path = require('node:path');
+const tools = require('./lib/tools');
+const { ProcessGroups, reapStragglers, mkdirp } = require('./lib/procs');
+const { startBrowser, closeBrowser } = require('./lib/browser');
+const vs = require('./lib/vscode-server');
+
+const repoRoot = path.resolve(__dirname, '..');
+const MARKER = 'CDN-PURGE-BENCH-ACTIVATION';
+const OURS = `${require(path.join(repoRoot, 'package.json')).publisher}.${require(path.join(repoRoot, 'package.json')).name}`;
+const HELLO = 'bench.hello-world';
+
+function arg(name, fallback) {
+  const i = process.argv.indexOf(name);
+  return i > 0 && process.argv[i + 1] ? process.argv[i + 1] : fallback;
+}
+
+/** The hello-world extension of `yo code`: one command, activated on demand. */
+function writeHelloWorld(dir) {
+  mkdirp(dir);
+  fs.writeFileSync(
+    path.join(dir, 'package.json'),
+    JSON.stringify(
+      {
+        name: 'hello-world',
+        publisher: 'bench',
+        version: '0.0.1',
+        engines: { vscode: '^1.96.0' },
+        main: './extension.js',
+        activationEvents: [],
+        contributes: { commands: [{ command: 'helloWorld.helloWorld', title: 'Hello World' }] },
+      },
+      null,
+      2,
+    ),
+  );
+  fs.writeFileSync(
+    path.join(dir, 'extension.js'),
+    `const vscode = require('vscode');
+exports.activate = (context) => {
+  context.subscriptions.push(
+    vscode.commands.registerCommand('helloWorld.helloWorld', () => vscode.window.showInformationMessage('Hello World!')),
+  );
+};
+exports.deactivate = () => {};
+`,
+  );
+}
+
+/** The window's test module: times activate() of one extension and logs the result. */
+function writeProbe(file, id) {
+  fs.writeFileSync(
+    file,
+    `const vscode = require('vscode');
+exports.run = async () => {
+  const ext = vscode.extensions.getExtension(${JSON.stringify(id)});
+  if (!ext) throw new Error('extension ${id} is not loaded');
+  const wasActive = ext.isActive;
+  // Let the new extension host finish its own start-up first (built-in extensions, the workspace), so the time
+  // below is the extension's, not a queue behind the host's other work.
+  for (let quiet = 0, i = 0; quiet < 3 && i < 40; i++) {
+    const s = performance.now();
+    await new Promise((r) => setTimeout(r, 100));
+    quiet = performance.now() - s < 110 ? quiet + 1 : 0;
+  }
+  const t0 = performance.now();
+  await ext.activate();
+  const ms = performance.now() - t0;
+  console.log(${JSON.stringify(MARKER)} + ' ' + JSON.stringify({ id: ${JSON.stringify(id)}, ms, wasActive, vscode: vscode.version }));
+};
+`,
+  );
+}
+
+async function main() {
+  const windows = Number(arg('--windows', '10'));
+  const out = arg('--out', undefined);
+  const budgetMs = Number(arg('--budget-s', '540')) * 1000;
+  const t0 = Date.now(); // the budget counts from here: server start and warm-up windows included
+  const p = tools.requireTools();
+  if (!fs.existsSync(path.join(repoRoot, 'dist', 'extension.js')))
+    throw new Error('dist/extension.js is missing: npm run build');
+  const dir = fs.mkdtempSync(path.join(os.tmpdir(), 'cdn-purge-bench-activation-'));
+  const groups = new ProcessGroups();
+  const end = () => groups.killAllSync();
+  process.on('exit', end);
+  try {
+    const userData = mkdirp(dir, 'user-data');
+    const extensionsDir = mkdirp(dir, 'extensions');
+    const workspace = mkdirp(dir, 'workspace');
+    const helloDir = path.join(dir, 'hello-world');
+    writeHelloWorld(helloDir);
+    const probes = { [OURS]: path.join(dir, 'probe-ours.js'), [HELLO]: path.join(dir, 'probe-hello.js') };
+    writeProbe(probes[OURS], OURS);
+    writeProbe(probes[HELLO], HELLO);
+    const env = vs.sandboxEnv(dir);
+    vs.seedSettings(userData, {});
+    const cs = await vs.startCodeServer({
+      groups,
+      tools: p,
+      userDataDir: userData,
+      extensionsDir,
+      env,
+      logFile: path.join(dir, 'code-server.log'),
+      extraArgs: ['--vscode-option', 'enable-smoke-test-driver'],
+    });
+    const { page, browser } = await startBrowser({
+      groups,
+      chromium: p.chromium,
+      playwrightDir: p.playwrightDir,
+      profileDir: path.join(dir, 'chromium-profile'),
+      env,
+      logFile: path.join(dir, 'chromium.log'),
+    });
+    /** @type {{sample: any, done: (code: unknown) => void} | undefined} */
+    let pending;
+    await page.exposeFunction('codeAutomationLog', (_type, args) => {
+      const msg = Array.isArray(args) ? args.map(String).join(' ') : String(args);
+      const i = msg.indexOf(MARKER);
+      if (i >= 0 && pending) pending.sample = JSON.parse(msg.slice(i + MARKER.length).trim());
+    });
+    await page.exposeFunction('codeAutomationExit', (code) => pending && pending.done(code));
+    const remote = (f) => `vscode-remote://127.0.0.1:${cs.port}${f}`;
+    const oneWindow = async (id) => {
+      const devPath = id === OURS ? repoRoot : helloDir;
+      const payload = [
+        ['extensionDevelopmentPath', remote(devPath)],
+        ['extensionTestsPath', remote(probes[id])],
+        ['skipWelcome', 'true'],
+      ];
+      const url = `${cs.url}/?folder=${encodeURIComponent(workspace)}&payload=${encodeURIComponent(JSON.stringify(payload))}`;
+      const exited = new Promise((resolve) => {
+        pending = { sample: undefined, done: resolve };
+      });
+      const t0 = Date.now();
+      await page.goto(url, { timeout: 120000 });
+      const loaded = Date.now() - t0;
+      const code = await Promise.race([exited, new Promise((r) => setTimeout(() => r('timeout'), 90000))]);
+      if (process.argv.includes('--verbose'))
+        console.error(`${id}: page loaded in ${loaded} ms, window ended after ${Date.now() - t0} ms`);
+      const sample = pending && pending.sample;
+      pending = undefined;
+      if (code !== 0 || !sample) throw new Error(`window for ${id} ended with ${code} and no sample`);
+      if (sample.wasActive) throw new Error(`${id} was already active when the probe ran`);
+      return { ...sample, windowMs: Date.now() - t0 };
+    };
+    // One warm-up window each (the server's first window compiles and caches), not counted.
+    await oneWindow(HELLO);
+    await oneWindow(OURS);
+    /** @type {Record<string, number[]>} */
+    const samples = { [OURS]: [], [HELLO]: [] };
+    let version;
+    for (let i = 0; i < windows && Date.now() - t0 < budgetMs; i++) {
+      for (const id of i % 2 ? [OURS, HELLO] : [HELLO, OURS]) {
+        const s = await oneWindow(id);
+        samples[id].push(s.ms);
+        version = s.vscode;
+      }
+    }
+    await page.goto('about:blank').catch(() => {});
+    await closeBrowser(browser);
+    await groups.killAll(3000);
+    await reapStragglers(dir, {});
+    const result = {
+      vscode: version,
+      windows,
+      ours: { id: OURS, ms: samples[OURS] },
+      hello: { id: HELLO, ms: samples[HELLO] },
+    };
+    const text = JSON.stringify(result);
+    if (out) fs.writeFileSync(out, text);
+    console.log(text);
+  } finally {
+    await groups.killAll(2000).catch(() => {});
+    process.off('exit', end);
+    fs.rmSync(dir, { recursive: true, force: true, maxRetries: 3 });
+  }
+}
+
+main().catch((e) => {
+  console.error(`bench-activation: ${e && e.stack ? e.stack : e}`);
+  process.exit(1);
+});
