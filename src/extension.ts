@@ -26,7 +26,8 @@ export type CdnPurgeApi = Services;
 /** Writes what is still pending when VS Code closes (set by activate, awaited by deactivate). */
 let beforeExit: (() => Promise<void>) | undefined;
 
-export async function activate(context: vscode.ExtensionContext): Promise<CdnPurgeApi> {
+export function activate(context: vscode.ExtensionContext): CdnPurgeApi {
+  const started = performance.now();
   const log = new PurgeLog();
   const transport = new Transport({ onEvent: (e) => log.http(e) });
   const settings = new Settings();
@@ -73,8 +74,6 @@ export async function activate(context: vscode.ExtensionContext): Promise<CdnPur
     ...registerAllCommands(services),
   );
 
-  // The workspace's cdn-purge.json first, so open documents are indexed once, with its endpoints.
-  await settings.reloadProject();
   const configProblems = new ProjectConfigProblems(settings);
   context.subscriptions.push(
     configProblems,
@@ -87,18 +86,25 @@ export async function activate(context: vscode.ExtensionContext): Promise<CdnPur
     ),
   );
   index.refreshAll();
-  configProblems.refresh();
+  // Nothing below is awaited: activation returns at once (README "Activation"). The workspace's cdn-purge.json is
+  // read next (its change event re-indexes the open documents); purging waits for it (settings.ready).
+  void settings.ready.then(() => configProblems.refresh());
   if (history.pending().length) poller.kick(true);
-  // `npm start` runs VS Code with CDN_PURGE_EMULATOR_URL: use that emulator and its test keys.
+  void useEmulatorOfNpmStart(keys, log);
+  log.info(`activated in ${(performance.now() - started).toFixed(1)} ms`);
+  return services;
+}
+
+/** `npm start` runs VS Code with CDN_PURGE_EMULATOR_URL: use that emulator and its test keys. */
+async function useEmulatorOfNpmStart(keys: KeyStore, log: PurgeLog): Promise<void> {
   const emulator = process.env.CDN_PURGE_EMULATOR_URL;
+  if (!emulator) return;
   const emulated = providers().filter((p) => p.emulator);
   const missing = await Promise.all(emulated.map(async (p) => !(await keys.has(p.id, 'emulator'))));
-  if (emulator && missing.some(Boolean)) {
-    vscode.commands
-      .executeCommand(Command.useEmulator, emulator)
-      .then(undefined, (e: Error) => log.error(`could not use the emulator at ${emulator}: ${e.message}`));
-  }
-  return services;
+  if (!missing.some(Boolean)) return;
+  await vscode.commands
+    .executeCommand(Command.useEmulator, emulator)
+    .then(undefined, (e: Error) => log.error(`could not use the emulator at ${emulator}: ${e.message}`));
 }
 
 /** VS Code waits for this before it disposes context.subscriptions: the history's last changes are written first. */

@@ -1,41 +1,87 @@
 // Every command the extension registers, in one table (as Error Lens does it): an id from host/ids.ts → the
 // handler made from the services. The table's type requires a handler for every contributed and internal id, so a
 // command added to ids.ts and not here does not compile; test/unit/host/ids.test.ts checks package.json too.
+// Each command's module is loaded when it first runs (`lazy`), so activation loads none of them.
 
 import * as vscode from 'vscode';
 import { Command, InternalCommand, type CommandId, type InternalCommandId } from '../host/ids';
 import type { Services } from '../host/services';
-import { clearHistory } from './clearHistory';
-import { copyUrl } from './copyUrl';
-import { purgeChanged } from './purgeChanged';
-import { purgeFiles } from './purgeFiles';
-import { purgeUrl } from './purgeUrl';
-import { refreshStatus } from './refreshStatus';
-import { removeKey } from './removeKey';
-import { retry, retryBatch } from './retry';
-import { setKey } from './setKey';
-import { showOutput } from './showOutput';
-import { useEmulator } from './useEmulator';
-import { verify, verifyBatch } from './verify';
 
 /** A handler takes what VS Code passes (a tree node, an Explorer selection, a string from a notification). */
 type Handler = (...args: never[]) => unknown;
+type Make = (s: Services) => Handler;
 
-export const COMMANDS: Readonly<Record<CommandId | InternalCommandId, (s: Services) => Handler>> = {
-  [Command.purgeUrl]: purgeUrl,
-  [Command.purgeFiles]: purgeFiles,
-  [Command.purgeChanged]: purgeChanged,
-  [Command.setKey]: setKey,
-  [Command.removeKey]: removeKey,
-  [Command.refreshStatus]: refreshStatus,
-  [Command.verify]: verify,
-  [Command.retry]: retry,
-  [Command.copyUrl]: copyUrl,
-  [Command.clearHistory]: clearHistory,
-  [Command.showOutput]: showOutput,
-  [Command.useEmulator]: useEmulator,
-  [InternalCommand.retryBatch]: retryBatch,
-  [InternalCommand.verifyBatch]: verifyBatch,
+/**
+ * A command whose module is loaded the first time it runs, not at activation (README "Activation"): `load` is
+ * `() => import('./<name>')`, `pick` takes the handler's maker from it. The handler is made once.
+ */
+export function lazy<M>(load: () => Promise<M>, pick: (m: M) => Make): Make {
+  return (s) => {
+    let handler: Handler | undefined;
+    return async (...args: never[]) => {
+      handler ??= pick(await load())(s);
+      return handler(...args);
+    };
+  };
+}
+
+export const COMMANDS: Readonly<Record<CommandId | InternalCommandId, Make>> = {
+  [Command.purgeUrl]: lazy(
+    () => import('./purgeUrl'),
+    (m) => m.purgeUrl,
+  ),
+  [Command.purgeFiles]: lazy(
+    () => import('./purgeFiles'),
+    (m) => m.purgeFiles,
+  ),
+  [Command.purgeChanged]: lazy(
+    () => import('./purgeChanged'),
+    (m) => m.purgeChanged,
+  ),
+  [Command.setKey]: lazy(
+    () => import('./setKey'),
+    (m) => m.setKey,
+  ),
+  [Command.removeKey]: lazy(
+    () => import('./removeKey'),
+    (m) => m.removeKey,
+  ),
+  [Command.refreshStatus]: lazy(
+    () => import('./refreshStatus'),
+    (m) => m.refreshStatus,
+  ),
+  [Command.verify]: lazy(
+    () => import('./verify'),
+    (m) => m.verify,
+  ),
+  [Command.retry]: lazy(
+    () => import('./retry'),
+    (m) => m.retry,
+  ),
+  [Command.copyUrl]: lazy(
+    () => import('./copyUrl'),
+    (m) => m.copyUrl,
+  ),
+  [Command.clearHistory]: lazy(
+    () => import('./clearHistory'),
+    (m) => m.clearHistory,
+  ),
+  [Command.showOutput]: lazy(
+    () => import('./showOutput'),
+    (m) => m.showOutput,
+  ),
+  [Command.useEmulator]: lazy(
+    () => import('./useEmulator'),
+    (m) => m.useEmulator,
+  ),
+  [InternalCommand.retryBatch]: lazy(
+    () => import('./retry'),
+    (m) => m.retryBatch,
+  ),
+  [InternalCommand.verifyBatch]: lazy(
+    () => import('./verify'),
+    (m) => m.verifyBatch,
+  ),
 };
 
 /** Registers every command; the disposables go into context.subscriptions. */

@@ -1,10 +1,11 @@
 // "CDN Purge: Purge Changed Files (git)…": the files git reports as changed (working tree, or since a ref),
 // mapped to CDN URLs and purged. Uses the built-in git extension's API; without it, runs git directly.
 
+import * as path from 'node:path';
 import * as vscode from 'vscode';
-import { changedFiles } from '../core/git';
+import { changedFiles, repoRoot } from '../core/git';
 import { settingId } from '../host/ids';
-import type { PurgeOutcome } from '../host/purgeService';
+import { requireTrust, type PurgeOutcome } from '../host/purgeService';
 import type { Services } from '../host/services';
 import { urlsForResources } from '../host/resourceUrls';
 
@@ -46,7 +47,8 @@ export async function changedUris(ref: string | undefined): Promise<vscode.Uri[]
   const api = await gitApi();
   const folder = vscode.workspace.workspaceFolders?.[0];
   const repo =
-    api?.repositories.find((r) => folder && folder.uri.fsPath.startsWith(r.rootUri.fsPath)) ?? api?.repositories[0];
+    api?.repositories.find((r) => folder && isInside(folder.uri.fsPath, r.rootUri.fsPath)) ??
+    api?.repositories.find((r) => folder && isInside(r.rootUri.fsPath, folder.uri.fsPath));
   if (repo) {
     await repo.status();
     // New files git does not track yet changed since any ref too (as `cdn-purge --from-git REF` counts them).
@@ -63,13 +65,25 @@ export async function changedUris(ref: string | undefined): Promise<vscode.Uri[]
   }
   if (!folder || folder.uri.scheme !== 'file')
     throw new Error('No git repository is open: open the folder of a git repository.');
-  const files = await changedFiles(folder.uri.fsPath, ref);
-  return files.map((f) => vscode.Uri.joinPath(folder.uri, f));
+  // git's paths are relative to the repository's root, which may be above the workspace folder (a folder of a
+  // monorepo, or `npm start` opening sample/): they are joined to the root, and files outside the workspace are
+  // left out by the caller.
+  const root = await repoRoot(folder.uri.fsPath);
+  const files = await changedFiles(root, ref);
+  return files.map((f) => vscode.Uri.joinPath(vscode.Uri.file(root), f));
+}
+
+/** Whether `child` is `parent` or below it (not merely starting with the same characters: /a/bc is not in /a/b). */
+function isInside(child: string, parent: string): boolean {
+  const rel = path.relative(parent, child);
+  return rel === '' || (!rel.startsWith('..') && !path.isAbsolute(rel));
 }
 
 /** Command.purgeChanged; a string argument is the ref (no prompts). */
 export function purgeChanged(s: Services) {
   return async (refArg?: unknown): Promise<PurgeOutcome | undefined> => {
+    // Before git runs: a hook or fsmonitor in an untrusted folder's .git/config would run with it.
+    if (!requireTrust()) return undefined;
     let ref: string | undefined = typeof refArg === 'string' ? refArg : undefined;
     if (refArg === undefined) {
       const pick = await vscode.window.showQuickPick(

@@ -4,13 +4,15 @@
 
 import * as vscode from 'vscode';
 import { settingId, VsCodeCommand } from '../host/ids';
-import type { PurgeOutcome } from '../host/purgeService';
+import { requireTrust, type PurgeOutcome } from '../host/purgeService';
 import { urlsForResources } from '../host/resourceUrls';
 import type { Services } from '../host/services';
 
 /** Command.purgeFiles, from the Explorer: (clicked item, selected items). */
 export function purgeFiles(s: Services) {
   return async (uri?: vscode.Uri, uris?: vscode.Uri[]): Promise<PurgeOutcome | undefined> => {
+    // Before the mappings are read: cdn-purge.json's are used in a trusted workspace only.
+    if (!requireTrust()) return undefined;
     const resources = uris?.length
       ? uris
       : uri

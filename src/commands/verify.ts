@@ -47,16 +47,26 @@ export async function verifyRequests(
   );
 }
 
+/**
+ * What the verdicts say. The same version after a purge is no proof that the purge failed: the origin may not
+ * have changed (imgix's own guide replaces the file at the origin first), or the CDN may not have had the asset
+ * cached before; nor is a version with nothing to compare against proof of anything. Both read "cannot tell".
+ */
 function summary(results: HistoryRequest[]): string {
   const count = (st: string) => results.filter((r) => r.verify?.state === st).length;
   const parts = [
-    count('updated') && `${count('updated')} serve the new version`,
-    count('removed') && `${count('removed')} removed (404)`,
-    count('unchanged') && `${count('unchanged')} still serve the old version (try again in a moment)`,
-    count('served') && `${count('served')} served, nothing to compare with`,
-    count('error') && `${count('error')} could not be fetched`,
+    count('updated') && vscode.l10n.t('{0} serve the new version', count('updated')),
+    count('removed') && vscode.l10n.t('{0} removed (404)', count('removed')),
+    count('unchanged') &&
+      vscode.l10n.t(
+        '{0} cannot tell: the same version as before the purge is served, which is expected when the file at the origin has not changed (replace it there first, then purge); otherwise the purge may not be complete yet',
+        count('unchanged'),
+      ),
+    count('served') &&
+      vscode.l10n.t('{0} cannot tell: served, with no copy from before the purge to compare with', count('served')),
+    count('error') && vscode.l10n.t('{0} could not be fetched', count('error')),
   ].filter(Boolean);
-  return parts.join(', ');
+  return parts.join('; ');
 }
 
 async function run(s: Services, batchId: string, requestId?: string): Promise<HistoryRequest[] | undefined> {
@@ -75,8 +85,9 @@ async function run(s: Services, batchId: string, requestId?: string): Promise<Hi
     return undefined;
   }
   const results = await verifyRequests(s, exact, batch.apiBase);
-  const bad = results.some((r) => r.verify?.state === 'unchanged' || r.verify?.state === 'error');
-  const text = `Verify: ${summary(results)}.`;
+  // Only a fetch that failed is a warning: "cannot tell" is not a failure of the purge.
+  const bad = results.some((r) => r.verify?.state === 'error');
+  const text = vscode.l10n.t('Verify: {0}.', summary(results));
   if (bad) void vscode.window.showWarningMessage(text, 'Show Output').then((a) => a && s.log.show());
   else void vscode.window.showInformationMessage(text);
   return results;

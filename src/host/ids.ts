@@ -43,6 +43,7 @@ export const VsCodeCommand = {
   setContext: 'setContext',
   openSettings: 'workbench.action.openSettings',
   focusHistory: `${View.history}.focus`,
+  manageTrust: 'workbench.trust.manage',
 } as const;
 
 /** Context keys set with `setContext`, read by `when` clauses in package.json. */

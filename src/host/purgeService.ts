@@ -5,7 +5,7 @@
 
 import * as vscode from 'vscode';
 import { emulatorBaseOf, type KeySlot } from '../core/emulator';
-import { runPurge, type PurgeBatch, type PurgeOutcome as PipelineOutcome, type PurgeTarget } from '../core/pipeline';
+import type { PurgeBatch, PurgeOutcome as PipelineOutcome, PurgeTarget } from '../core/pipeline';
 import type { Plan } from '../core/planner';
 import { docsUrl, type Problem } from '../core/problems';
 import { optionOf } from '../core/config';
@@ -15,7 +15,6 @@ import type { PurgeResult } from '../core/purge';
 import type { QuotaStore } from '../core/quota';
 import { Transport } from '../core/transport';
 import type { ApiBase } from '../core/url';
-import { snapshotAsset } from '../core/verify';
 import type { HistoryBatch, HistoryStore } from './history';
 import { Command, InternalCommand, providerSettings, SECTION, settingId, VsCodeCommand } from './ids';
 import { netRemedyText } from './netWords';
@@ -27,6 +26,8 @@ const SNAPSHOT_LIMIT = 25;
 
 /** What the purge controller reads from the settings (src/host/settings.ts implements it). */
 export interface PurgeSettings {
+  /** Resolves once the workspace's cdn-purge.json has been read (its endpoints decide what is valid). */
+  readonly ready?: Promise<void>;
   /** The provider of a URL, from its host; undefined when no provider claims it. */
   providerOf(url: string): ProviderId | undefined;
   checker(provider: ProviderId): Checker;
@@ -71,6 +72,46 @@ export function settingOf(p: Pick<Problem, 'option'>): string | undefined {
 }
 
 /** What the extension's user does about a refusal. */
+/** What became of a batch's requests, for the report of a cancel (see PurgeService.reportCancel). */
+export function cancelCounts(
+  results: readonly Pick<PurgeResult, 'status' | 'httpStatus'>[],
+  spendsQuota: (r: Pick<PurgeResult, 'status'>) => boolean,
+): {
+  answered: number;
+  noAnswer: number;
+  notSent: number;
+  spent: number;
+} {
+  let answered = 0;
+  let noAnswer = 0;
+  let notSent = 0;
+  for (const r of results) {
+    if (r.status === 'unknown') noAnswer++;
+    else if (r.status === 'cancelled' || (r.status === 'error' && !r.httpStatus)) notSent++;
+    else answered++;
+  }
+  return { answered, noAnswer, notSent, spent: results.filter(spendsQuota).length };
+}
+
+/**
+ * Purging needs a trusted workspace (README "Untrusted workspaces"): every purge goes through here, so a command
+ * run from a keybinding, a notification or another extension is refused in Restricted Mode too.
+ */
+export function requireTrust(): boolean {
+  if (vscode.workspace.isTrusted) return true;
+  const manage = vscode.l10n.t('Manage Workspace Trust');
+  // Not awaited: the command ends now; the notification stays until the user acts on it or dismisses it.
+  void vscode.window
+    .showWarningMessage(
+      vscode.l10n.t(
+        'CDN Purge does not purge in Restricted Mode: this workspace is not trusted. Trust it to purge (its cdn-purge.json mappings and git are used only then).',
+      ),
+      manage,
+    )
+    .then((pick) => pick === manage && vscode.commands.executeCommand(VsCodeCommand.manageTrust));
+  return false;
+}
+
 function remedyText(p: ProviderPlugin, remedy: Remedy | undefined): string {
   if (remedy === 'key') return ` Store the ${p.key.label} again: "CDN Purge: Set API Key".`;
   return netRemedyText(p, remedy);
@@ -137,7 +178,13 @@ export class PurgeService implements vscode.Disposable {
     targets: ReadonlyArray<string | PurgeTarget>,
     options: PurgeRequestOptions,
   ): Promise<PurgeOutcome | undefined> {
+    if (!requireTrust()) return undefined;
+    await this.settings.ready;
     const finished = new Map<PurgeBatch, number>();
+    /** Batches the user cancelled from the progress notification. */
+    const cancelledByUser = new Set<PurgeBatch>();
+    // The pipeline (planner, coalescing, sending) is loaded on the first purge, not at activation.
+    const { runPurge } = await import('../core/pipeline');
     const outcome = await runPurge<HistoryBatch>(
       targets,
       {
@@ -169,7 +216,10 @@ export class PurgeService implements vscode.Disposable {
             },
             async (progress, token) => {
               const controller = new AbortController();
-              const sub = token.onCancellationRequested(() => controller.abort());
+              const sub = token.onCancellationRequested(() => {
+                cancelledByUser.add(batch);
+                controller.abort();
+              });
               try {
                 return await task({
                   signal: controller.signal,
@@ -206,7 +256,10 @@ export class PurgeService implements vscode.Disposable {
         done: (run) => {
           if (!run.record) return;
           this.emitter.fire(run.record);
-          void this.summarise(run.provider, run.record, run.results, run.invalid.length);
+          void this.summarise(run.provider, run.record, run.results, run.invalid.length, {
+            cancelled: run.batch !== undefined && cancelledByUser.has(run.batch),
+            emulator: run.batch?.emulator === true,
+          });
         },
         log: { warn: (m) => this.log.warn(m), error: (m) => this.log.error(m) },
       },
@@ -328,7 +381,7 @@ export class PurgeService implements vscode.Disposable {
     const exact = (record?.requests ?? []).filter((r) => r.kind === 'exact').slice(0, SNAPSHOT_LIMIT);
     if (exact.length) {
       report('reading the current versions…');
-      const client = await this.transport.assets();
+      const [client, { snapshotAsset }] = await Promise.all([this.transport.assets(), import('../core/verify')]);
       const emulatorBase = emulatorBaseOf(batch.api.base);
       await Promise.all(
         exact.map(async (r) => {
@@ -345,21 +398,39 @@ export class PurgeService implements vscode.Disposable {
     batch: HistoryBatch,
     results: PurgeResult[],
     invalid: number,
+    how: { cancelled: boolean; emulator: boolean },
   ): Promise<void> {
     const label = p.label;
     const failed = results.filter((r) => !r.ok && r.status !== 'cancelled' && r.status !== 'unknown');
     const unknown = results.filter((r) => r.status === 'unknown');
     const cancelled = results.filter((r) => r.status === 'cancelled').length;
     const ok = results.filter((r) => r.ok).length;
+    if (how.cancelled || cancelled) {
+      await this.reportCancel(p, results);
+      return;
+    }
     if (failed.length) {
       const first = failed[0];
+      // The local emulator takes only its own test keys: Set API Key (a real key's slot) would not fix a 401 there.
+      const emulatorKey = how.emulator && first.remedy === 'key';
+      const remedy = emulatorKey
+        ? ` ${vscode.l10n.t('The local emulator accepts only its test keys: run "CDN Purge: Use Local Emulator…" to store them again.')}`
+        : remedyText(p, first.remedy);
+      const action = emulatorKey
+        ? vscode.l10n.t('Use Local Emulator…')
+        : first.remedy === 'key'
+          ? 'Set API Key'
+          : 'Purge Again';
       const pick = await vscode.window.showErrorMessage(
-        `${failed.length} of ${results.length} ${label} purge${results.length === 1 ? '' : 's'} failed${first.httpStatus ? ` (HTTP ${first.httpStatus})` : ''}: ${first.message ?? ''} ${first.hint ?? ''}${remedyText(p, first.remedy)}`.trim(),
+        `${failed.length} of ${results.length} ${label} purge${results.length === 1 ? '' : 's'} failed${first.httpStatus ? ` (HTTP ${first.httpStatus})` : ''}: ${first.message ?? ''} ${emulatorKey ? '' : (first.hint ?? '')}${remedy}`
+          .replace(/ {2,}/g, ' ')
+          .trim(),
         'Show Output',
-        first.remedy === 'key' ? 'Set API Key' : 'Purge Again',
+        action,
       );
       if (pick === 'Show Output') this.log.show();
       if (pick === 'Set API Key') void vscode.commands.executeCommand(Command.setKey, p.id);
+      if (emulatorKey && pick === action) void vscode.commands.executeCommand(Command.useEmulator);
       if (pick === 'Purge Again') void vscode.commands.executeCommand(InternalCommand.retryBatch, batch.id);
       return;
     }
@@ -372,15 +443,6 @@ export class PurgeService implements vscode.Disposable {
       );
       if (pick === 'Show Output') this.log.show();
       if (pick === 'Show History') void vscode.commands.executeCommand(VsCodeCommand.focusHistory);
-      return;
-    }
-    if (cancelled) {
-      void vscode.window
-        .showWarningMessage(
-          `Cancelled: ${ok} of ${results.length} ${label} purges were sent before you cancelled.`,
-          'Show Output',
-        )
-        .then((a) => a && this.log.show());
       return;
     }
     const them = ok === 1 ? 'it' : 'them';
@@ -396,6 +458,32 @@ export class PurgeService implements vscode.Disposable {
     );
     if (pick === 'Verify') void vscode.commands.executeCommand(InternalCommand.verifyBatch, batch.id);
     if (pick === 'Show History') void vscode.commands.executeCommand(VsCodeCommand.focusHistory);
+  }
+
+  /**
+   * A cancelled batch, exactly: how many requests were answered, how many were sent and got no answer (they may
+   * have been received, and count against a monthly quota), how many were never sent. The counts come from each
+   * result's status: accepted, duplicate and a refusal with an HTTP status were answered; unknown was sent with no
+   * answer; cancelled, and an error with no HTTP status, were not sent.
+   */
+  private async reportCancel(p: ProviderPlugin, results: PurgeResult[]): Promise<void> {
+    // The one rule of what counts against a quota (loaded with the pipeline, which has run by now).
+    const { spendsQuota } = await import('../core/purge');
+    const c = cancelCounts(results, spendsQuota);
+    const parts = [
+      vscode.l10n.t('{0} answered', c.answered),
+      vscode.l10n.t('{0} sent with no answer (may have been received)', c.noAnswer),
+      vscode.l10n.t('{0} not sent', c.notSent),
+    ];
+    const quota =
+      p.monthlyQuota !== undefined && c.spent ? ` ${vscode.l10n.t("{0} counted in this month's quota.", c.spent)}` : '';
+    const text = vscode.l10n.t('Cancelled. Of {0} {1} purges: {2}.', results.length, p.label, parts.join(', ')) + quota;
+    this.log.warn(text);
+    const showHistory = vscode.l10n.t('Show History');
+    const showOutput = vscode.l10n.t('Show Output');
+    const pick = await vscode.window.showWarningMessage(text, showHistory, showOutput);
+    if (pick === showHistory) void vscode.commands.executeCommand(VsCodeCommand.focusHistory);
+    if (pick === showOutput) this.log.show();
   }
 
   dispose(): void {

@@ -18,9 +18,10 @@ function relative(uri: vscode.Uri): string | undefined {
  */
 export async function urlsForResources(
   resources: readonly vscode.Uri[],
-  s: { settings: Pick<Settings, 'mappings' | 'providerOf' | 'checker'> },
+  s: { settings: Pick<Settings, 'mappings' | 'providerOf' | 'checker'> & { readonly ready?: Promise<void> } },
   token?: vscode.CancellationToken,
 ): Promise<{ urls: string[]; unmapped: string[] }> {
+  await s.settings.ready;
   const entries: PathEntry[] = [];
   const outside: string[] = [];
   const folders = new Map<string, vscode.Uri>();

@@ -110,15 +110,36 @@ export class Settings implements vscode.Disposable {
       watcher.onDidChange(() => this.reloadProject()),
       watcher.onDidCreate(() => this.reloadProject()),
       watcher.onDidDelete(() => this.reloadProject()),
+      vscode.workspace.onDidGrantWorkspaceTrust(() => this.reloadProject()),
     );
   }
 
+  private firstLoad?: Promise<void>;
+
+  /**
+   * Resolves once the workspace's cdn-purge.json has been read (or found missing) for the first time: activation
+   * does not wait for it, what depends on its endpoints and mappings does (a purge, files → URLs).
+   */
+  get ready(): Promise<void> {
+    this.firstLoad ??= this.reloadProject();
+    return this.firstLoad;
+  }
+
   /** Reads cdn-purge.json from the first workspace folder that has one. */
-  async reloadProject(): Promise<void> {
+  reloadProject(): Promise<void> {
+    const load = this.loadProject();
+    this.firstLoad ??= load;
+    return load;
+  }
+
+  private async loadProject(): Promise<void> {
     let project = emptyProjectConfig();
     let errors: string[] = [];
     let source: ProjectConfigSource | undefined;
-    for (const folder of vscode.workspace.workspaceFolders ?? []) {
+    // In Restricted Mode the workspace's cdn-purge.json is not read at all (its mappings and endpoints decide what
+    // is purged); it is read when trust is granted (the listener in the constructor).
+    const folders = vscode.workspace.isTrusted ? (vscode.workspace.workspaceFolders ?? []) : [];
+    for (const folder of folders) {
       const uri = vscode.Uri.joinPath(folder.uri, PROJECT_CONFIG_FILE);
       try {
         // Not read at all when over the limit: a workspace's file must not stall the extension host.

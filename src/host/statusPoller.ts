@@ -5,7 +5,6 @@
 import * as vscode from 'vscode';
 import { isEmulator } from '../core/emulator';
 import type { HttpClient } from '../core/http';
-import { fetchStatus } from '../core/purge';
 import { providerById } from '../core/providers/registry';
 import type { ProviderId } from '../core/providers/types';
 import { checkApiBase } from '../core/url';
@@ -67,6 +66,8 @@ export class StatusPoller implements vscode.Disposable {
     try {
       const pending = this.history.pending();
       const client = pending.length ? await this.service.http() : undefined;
+      // Loaded with the first round that has something to poll, not at activation.
+      const { fetchStatus } = await import('../core/purge');
       // One key lookup per provider and API base, not one per request.
       const keys = new Map<string, Promise<string | undefined>>();
       const keyFor = (provider: ProviderId, loopback: boolean) => {

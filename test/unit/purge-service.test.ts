@@ -169,15 +169,48 @@ describe('extension PurgeService (plain Node, vscode stand-in): quota, unknown p
       ),
       JSON.stringify(shown),
     );
-    // A refused key: the summary says to store it again and offers Set API Key.
+    // A refused key on a loopback API base (the local emulator, which takes only its test keys): the summary says
+    // to run Use Local Emulator… and offers it; Set API Key (a real key's slot) would not fix it.
     const out = await svc.purge(['https://ik.imagekit.io/demo/a.jpg'], { source: 'test' });
     assert.equal(out?.results[0].remedy, 'key');
     await new Promise<void>((r) => setImmediate(r));
-    assert.ok(
-      shown.some(
-        (m) => m.kind === 'error' && /Store the ImageKit private key again: "CDN Purge: Set API Key"\./.test(m.message),
-      ),
-      JSON.stringify(shown),
-    );
+    const refused = shown.find((m) => m.kind === 'error' && /HTTP 401/.test(m.message));
+    assert.ok(refused, JSON.stringify(shown));
+    assert.match(refused.message, /run "CDN Purge: Use Local Emulator…" to store them again\.$/);
+    assert.doesNotMatch(refused.message, /Set API Key/);
+    assert.deepEqual(refused.items, ['Show Output', 'Use Local Emulator…']);
+  });
+});
+
+describe('extension PurgeService: the cancel report and workspace trust', () => {
+  it('counts a cancelled batch as answered / sent with no answer / not sent, and what spends quota', async () => {
+    const { cancelCounts } = require('../../src/host/purgeService') as typeof import('../../src/host/purgeService');
+    const { spendsQuota } = await import('../../src/core/purge');
+    const results = [
+      { status: 'accepted' as const, httpStatus: 201 },
+      { status: 'duplicate' as const, httpStatus: 409 },
+      { status: 'failed' as const, httpStatus: 400 },
+      { status: 'unknown' as const },
+      { status: 'cancelled' as const },
+      { status: 'error' as const },
+    ];
+    assert.deepEqual(cancelCounts(results, spendsQuota), { answered: 3, noAnswer: 1, notSent: 2, spent: 3 });
+  });
+
+  it('requireTrust refuses in Restricted Mode, with Manage Workspace Trust, and lets a trusted workspace through', () => {
+    const { requireTrust } = require('../../src/host/purgeService') as typeof import('../../src/host/purgeService');
+    const { workspaceState } = require('./helpers/vscode-stub') as typeof import('./helpers/vscode-stub');
+    shown.length = 0;
+    assert.equal(requireTrust(), true);
+    assert.equal(shown.length, 0);
+    workspaceState.trusted = false;
+    try {
+      assert.equal(requireTrust(), false);
+    } finally {
+      workspaceState.trusted = true;
+    }
+    assert.equal(shown.length, 1);
+    assert.match(shown[0].message, /Restricted Mode/);
+    assert.deepEqual(shown[0].items, ['Manage Workspace Trust']);
   });
 });

@@ -270,11 +270,13 @@ const workspaceEvents = {
   open: new EventEmitter<TextDocument>(),
   change: new EventEmitter<{ document: TextDocument; contentChanges: unknown[]; reason: undefined }>(),
   close: new EventEmitter<TextDocument>(),
+  trust: new EventEmitter<void>(),
 };
 
 export const workspaceState = {
   folders: undefined as Array<{ uri: Uri; name: string; index: number }> | undefined,
   documents: [] as TextDocument[],
+  trusted: true,
 };
 
 /** Opens a document (fires onDidOpenTextDocument). */
@@ -312,8 +314,31 @@ export const registered = new Map<string, (...args: unknown[]) => unknown>();
 /** Context keys set with `setContext`. */
 export const contextKeys = new Map<string, unknown>();
 
+/**
+ * vscode.l10n.t as VS Code does it without a translation bundle: `{0}`, `{1}`… take the arguments in order, `{name}`
+ * the properties of a record; the message itself is the English text.
+ */
+function l10nT(
+  message: string | { message: string; args?: unknown[] | Record<string, unknown>; comment?: string | string[] },
+  ...rest: unknown[]
+): string {
+  const text = typeof message === 'string' ? message : message.message;
+  const args: unknown[] | Record<string, unknown> =
+    typeof message === 'string'
+      ? rest.length === 1 && typeof rest[0] === 'object' && rest[0] !== null && !Array.isArray(rest[0])
+        ? (rest[0] as Record<string, unknown>)
+        : rest
+      : (message.args ?? []);
+  return text.replace(/\{([^{}]+)\}/g, (all, k: string) => {
+    const v: unknown = Array.isArray(args) ? args[Number(k)] : args[k];
+    if (v === undefined) return all;
+    return typeof v === 'string' || typeof v === 'number' || typeof v === 'boolean' ? String(v) : JSON.stringify(v);
+  });
+}
+
 export const stub = {
   EventEmitter,
+  l10n: { t: l10nT, bundle: undefined, uri: undefined },
   ProgressLocation: { Notification: 15, Window: 10 },
   ThemeIcon: class {
     constructor(
@@ -356,14 +381,6 @@ export const stub = {
   },
   Uri,
   env: { openExternal: async () => true },
-  // vscode.l10n.t without a bundle: the message with {0}, {1}... filled in (what VS Code does for English).
-  l10n: {
-    t: (message: string, ...args: unknown[]) =>
-      message.replace(/\{(\d+)\}/g, (m, i: string) => {
-        const v = args[Number(i)];
-        return v === undefined ? m : typeof v === 'string' ? v : JSON.stringify(v);
-      }),
-  },
   commands: {
     executeCommand: async (id: string, ...args: unknown[]) => {
       executed.push(id);
@@ -425,6 +442,11 @@ export const stub = {
       update: async (key: string, value: unknown) => setConfiguration(key, value),
     }),
     onDidChangeConfiguration: configChange.event,
+    /** Workspace trust: trusted unless a test sets `workspaceState.trusted = false`. */
+    get isTrusted() {
+      return workspaceState.trusted;
+    },
+    onDidGrantWorkspaceTrust: workspaceEvents.trust.event,
     get workspaceFolders() {
       return workspaceState.folders;
     },
@@ -481,6 +503,7 @@ export function reset(): void {
   configuration.clear();
   files.clear();
   workspaceState.folders = undefined;
+  workspaceState.trusted = true;
   workspaceState.documents = [];
   windowState.activeTextEditor = undefined;
 }
