@@ -5,8 +5,11 @@
 import * as vscode from 'vscode';
 import { Command, InternalCommand, type CommandId, type InternalCommandId } from '../host/ids';
 import type { Services } from '../host/services';
+import { addEndpoint } from './addEndpoint';
+import { checkWorkspace } from './checkWorkspace';
 import { clearHistory } from './clearHistory';
 import { copyUrl } from './copyUrl';
+import { fixAll } from './fixAll';
 import { purgeChanged } from './purgeChanged';
 import { purgeFiles } from './purgeFiles';
 import { purgeUrl } from './purgeUrl';
@@ -34,8 +37,11 @@ export const COMMANDS: Readonly<Record<CommandId | InternalCommandId, (s: Servic
   [Command.clearHistory]: clearHistory,
   [Command.showOutput]: showOutput,
   [Command.useEmulator]: useEmulator,
+  [Command.checkWorkspace]: checkWorkspace,
+  [Command.fixAll]: fixAll,
   [InternalCommand.retryBatch]: retryBatch,
   [InternalCommand.verifyBatch]: verifyBatch,
+  [InternalCommand.addEndpoint]: addEndpoint,
 };
 
 /** Registers every command; the disposables go into context.subscriptions. */

@@ -74,3 +74,17 @@ export function narrowWildcard(wildcard: string, known: Iterable<string>, checke
     .slice(0, max);
   return { under: sorted, wildcards };
 }
+
+/**
+ * What goes between URLs that replace one URL in a text: a new line that starts as the URL's line does when only
+ * whitespace and list or comment markers come before the URL (`- `, `1. `, `# `, `  `), else a new line with the
+ * line's indentation.
+ */
+export function listSeparator(text: string, urlStart: number): string {
+  let lineStart = urlStart;
+  while (lineStart > 0 && text[lineStart - 1] !== '\n' && text[lineStart - 1] !== '\r') lineStart--;
+  const prefix = text.slice(lineStart, urlStart);
+  const eol = text.includes('\r\n') ? '\r\n' : '\n';
+  if (/^[\s>*+\-#/;%!<]*(?:\d+[.)]\s+)?$/.test(prefix)) return eol + prefix;
+  return eol + /^[ \t]*/.exec(prefix)![0];
+}

@@ -22,6 +22,8 @@ export const Command = {
   clearHistory: 'cdnPurge.clearHistory',
   showOutput: 'cdnPurge.showOutput',
   useEmulator: 'cdnPurge.useEmulator',
+  checkWorkspace: 'cdnPurge.checkWorkspace',
+  fixAll: 'cdnPurge.fixAll',
 } as const;
 export type CommandId = (typeof Command)[keyof typeof Command];
 
@@ -29,6 +31,8 @@ export type CommandId = (typeof Command)[keyof typeof Command];
 export const InternalCommand = {
   retryBatch: 'cdnPurge.retryBatch',
   verifyBatch: 'cdnPurge.verifyBatch',
+  /** A quick fix's: add an endpoint (or Source domain) to a provider's setting. */
+  addEndpoint: 'cdnPurge.addEndpoint',
 } as const;
 export type InternalCommandId = (typeof InternalCommand)[keyof typeof InternalCommand];
 
@@ -43,7 +47,15 @@ export const VsCodeCommand = {
   setContext: 'setContext',
   openSettings: 'workbench.action.openSettings',
   focusHistory: `${View.history}.focus`,
+  open: 'vscode.open',
+  showProblems: 'workbench.actions.view.problems',
 } as const;
+
+/** The code action kind of "Fix all" (`editor.codeActionsOnSave: { "source.fixAll.cdnPurge": "explicit" }`). */
+export const FIX_ALL_KIND = 'source.fixAll.cdnPurge';
+
+/** The levels `cdnPurge.diagnostics.severity` takes, per problem code. */
+export const DIAGNOSTIC_LEVELS = ['error', 'warning', 'information', 'hint', 'off'] as const;
 
 /** Context keys set with `setContext`, read by `when` clauses in package.json. */
 export const ContextKey = {
@@ -62,6 +74,9 @@ const isBoolean = (v: unknown): v is boolean => typeof v === 'boolean';
 const isNonNegative = (v: unknown): v is number => typeof v === 'number' && Number.isFinite(v) && v >= 0;
 const isWholeNonNegative = (v: unknown): v is number => isNonNegative(v) && Number.isInteger(v);
 const isStrings = (v: unknown): v is string[] => Array.isArray(v) && v.every(isString);
+/** An object of strings; a value that is not a level is ignored by itself (core levelOf), the others still apply. */
+const isLevels = (v: unknown): v is Record<string, string> =>
+  typeof v === 'object' && v !== null && !Array.isArray(v) && Object.values(v).every(isString);
 const isRules = (v: unknown): v is MappingRule[] =>
   Array.isArray(v) && v.every((r) => typeof r === 'object' && r !== null && !Array.isArray(r));
 
@@ -78,6 +93,7 @@ export const Setting = {
   coalesce: spec(0, isWholeNonNegative),
   mappings: spec<MappingRule[]>([], isRules),
   'diagnostics.enabled': spec(true, isBoolean),
+  'diagnostics.severity': spec<Record<string, string>>({}, isLevels),
   confirm: spec(true, isBoolean),
 } as const satisfies Record<string, SettingSpec<unknown>>;
 export type SettingKey = keyof typeof Setting;

@@ -268,3 +268,15 @@ describe('narrowing a refused wildcard', () => {
     });
   });
 });
+
+describe('replacing a wildcard by the URLs under it', () => {
+  it('a list item becomes one item per URL; other lines keep their indentation', async () => {
+    const { listSeparator } = await import('../../src/core/narrow');
+    const md = `- ${BROAD} (old)`;
+    assert.equal(listSeparator(md, md.indexOf('https')), '\n- ');
+    const numbered = `1. ${BROAD}`;
+    assert.equal(listSeparator(numbered, numbered.indexOf('https')), '\n1. ');
+    const html = `x\r\n    <img src="${BROAD}">`;
+    assert.equal(listSeparator(html, html.indexOf('https')), '\r\n    ');
+  });
+});
