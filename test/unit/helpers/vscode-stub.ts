@@ -265,19 +265,6 @@ export function globRegExp(glob: string): RegExp {
   return new RegExp(`^${re}$`);
 }
 
-/** vscode.l10n.t without a bundle: the message with {0}, {1}… (or {name}) filled in. */
-export function l10nT(message: string | { message: string; args?: unknown[] }, ...args: unknown[]): string {
-  const m = typeof message === 'string' ? message : message.message;
-  const a = typeof message === 'string' ? args : (message.args ?? []);
-  const named =
-    a.length === 1 && typeof a[0] === 'object' && a[0] !== null ? (a[0] as Record<string, unknown>) : undefined;
-  return m.replace(/\{([\w]+)\}/g, (all, k: string) => {
-    const v = named ? named[k] : a[Number(k)];
-    // eslint-disable-next-line @typescript-eslint/no-base-to-string
-    return v === undefined ? all : String(v);
-  });
-}
-
 // ---------------------------------------------------------------------------------------------------------------
 // The workspace: configuration, folders, files, documents
 
@@ -371,8 +358,31 @@ export const registered = new Map<string, (...args: unknown[]) => unknown>();
 /** Context keys set with `setContext`. */
 export const contextKeys = new Map<string, unknown>();
 
+/**
+ * vscode.l10n.t as VS Code does it without a translation bundle: `{0}`, `{1}`… take the arguments in order, `{name}`
+ * the properties of a record; the message itself is the English text.
+ */
+function l10nT(
+  message: string | { message: string; args?: unknown[] | Record<string, unknown>; comment?: string | string[] },
+  ...rest: unknown[]
+): string {
+  const text = typeof message === 'string' ? message : message.message;
+  const args: unknown[] | Record<string, unknown> =
+    typeof message === 'string'
+      ? rest.length === 1 && typeof rest[0] === 'object' && rest[0] !== null && !Array.isArray(rest[0])
+        ? (rest[0] as Record<string, unknown>)
+        : rest
+      : (message.args ?? []);
+  return text.replace(/\{([^{}]+)\}/g, (all, k: string) => {
+    const v: unknown = Array.isArray(args) ? args[Number(k)] : args[k];
+    if (v === undefined) return all;
+    return typeof v === 'string' || typeof v === 'number' || typeof v === 'boolean' ? String(v) : JSON.stringify(v);
+  });
+}
+
 export const stub = {
   EventEmitter,
+  l10n: { t: l10nT, bundle: undefined, uri: undefined },
   ProgressLocation: { Notification: 15, Window: 10 },
   ThemeIcon: class {
     constructor(
@@ -414,7 +424,6 @@ export const stub = {
     }
   },
   Uri,
-  l10n: { t: l10nT },
   RelativePattern: class {
     constructor(
       readonly base: unknown,

@@ -6,7 +6,7 @@ import assert from 'node:assert/strict';
 import fs from 'node:fs';
 import path from 'node:path';
 import { contributedCommands, install, manifestDefaults, registered, reset } from '../helpers/vscode-stub';
-import { ROOT } from '../helpers/paths';
+import { localizedManifest, ROOT } from '../helpers/paths';
 install();
 /* eslint-disable @typescript-eslint/no-require-imports */
 const ids = require('../../../src/host/ids') as typeof import('../../../src/host/ids');
@@ -14,7 +14,7 @@ const commands = require('../../../src/commands') as typeof import('../../../src
 const { providers } =
   require('../../../src/core/providers/registry') as typeof import('../../../src/core/providers/registry');
 
-const pj = JSON.parse(fs.readFileSync(path.join(ROOT, 'package.json'), 'utf8')) as {
+const pj = localizedManifest<{
   contributes: {
     commands: Array<{ command: string }>;
     menus: Record<string, Array<{ command: string }>>;
@@ -23,7 +23,7 @@ const pj = JSON.parse(fs.readFileSync(path.join(ROOT, 'package.json'), 'utf8')) 
     configuration: { properties: Record<string, { default?: unknown; type: string }> };
     views: Record<string, Array<{ id: string }>>;
   };
-};
+}>();
 
 const constants = Object.values(ids.Command) as string[];
 const internal = Object.values(ids.InternalCommand) as string[];
