@@ -10,6 +10,7 @@ import { checkWorkspace } from './checkWorkspace';
 import { clearHistory } from './clearHistory';
 import { copyUrl } from './copyUrl';
 import { fixAll } from './fixAll';
+import { copyUrls, exportHistory, openInBrowser, removeFromHistory, retryFailed } from './historyActions';
 import { purgeChanged } from './purgeChanged';
 import { purgeFiles } from './purgeFiles';
 import { purgeUrl } from './purgeUrl';
@@ -39,6 +40,11 @@ export const COMMANDS: Readonly<Record<CommandId | InternalCommandId, (s: Servic
   [Command.useEmulator]: useEmulator,
   [Command.checkWorkspace]: checkWorkspace,
   [Command.fixAll]: fixAll,
+  [Command.retryFailed]: retryFailed,
+  [Command.copyUrls]: copyUrls,
+  [Command.removeFromHistory]: removeFromHistory,
+  [Command.openInBrowser]: openInBrowser,
+  [Command.exportHistory]: exportHistory,
   [InternalCommand.retryBatch]: retryBatch,
   [InternalCommand.verifyBatch]: verifyBatch,
   [InternalCommand.addEndpoint]: addEndpoint,

@@ -24,6 +24,11 @@ export const Command = {
   useEmulator: 'cdnPurge.useEmulator',
   checkWorkspace: 'cdnPurge.checkWorkspace',
   fixAll: 'cdnPurge.fixAll',
+  retryFailed: 'cdnPurge.retryFailed',
+  copyUrls: 'cdnPurge.copyUrls',
+  removeFromHistory: 'cdnPurge.removeFromHistory',
+  openInBrowser: 'cdnPurge.openInBrowser',
+  exportHistory: 'cdnPurge.exportHistory',
 } as const;
 export type CommandId = (typeof Command)[keyof typeof Command];
 
