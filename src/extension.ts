@@ -10,6 +10,7 @@ import { UrlDiagnostics } from './host/diagnostics';
 import { DocumentIndex, INDEXED_SELECTOR } from './host/documentIndex';
 import { HistoryStore } from './host/history';
 import { HistoryTreeProvider } from './host/historyTree';
+import { KnownUrls } from './host/knownUrls';
 import { Command, View } from './host/ids';
 import { PurgeLog } from './host/log';
 import { ProjectConfigProblems } from './host/projectConfig';
@@ -19,6 +20,7 @@ import type { Services } from './host/services';
 import { Settings } from './host/settings';
 import { StatusPoller } from './host/statusPoller';
 import { DocumentUrlsContext } from './host/urlAtCursor';
+import { fileLinter } from './host/workspaceLint';
 
 /** What activate() returns: the services, for the integration tests. */
 export type CdnPurgeApi = Services;
@@ -42,10 +44,25 @@ export function activate(context: vscode.ExtensionContext): CdnPurgeApi {
   const treeProvider = new HistoryTreeProvider(history);
   const tree = vscode.window.createTreeView(View.history, { treeDataProvider: treeProvider, showCollapseAll: true });
   const index = new DocumentIndex(settings);
-  context.subscriptions.push(log, settings, keys, history, purge, poller, treeProvider, tree, index, {
-    // Idle keep-alive connections are dropped; nothing waits for it.
-    dispose: () => void transport.close().catch(() => undefined),
-  });
+  const diagnostics = new UrlDiagnostics(index, settings, fileLinter(settings));
+  const known = new KnownUrls(index, settings);
+  context.subscriptions.push(
+    log,
+    settings,
+    keys,
+    history,
+    purge,
+    poller,
+    treeProvider,
+    tree,
+    index,
+    diagnostics,
+    known,
+    {
+      // Idle keep-alive connections are dropped; nothing waits for it.
+      dispose: () => void transport.close().catch(() => undefined),
+    },
+  );
   for (const w of history.loadWarnings) log.warn(w);
   beforeExit = () => history.flush();
 
@@ -61,6 +78,7 @@ export function activate(context: vscode.ExtensionContext): CdnPurgeApi {
     treeProvider,
     index,
     transport,
+    diagnostics,
   };
   history.onWriteError = (e) => log.error(`could not store the purge history: ${e.message}`);
   context.subscriptions.push(
@@ -77,11 +95,10 @@ export function activate(context: vscode.ExtensionContext): CdnPurgeApi {
   const configProblems = new ProjectConfigProblems(settings);
   context.subscriptions.push(
     configProblems,
-    new UrlDiagnostics(index, settings),
     new DocumentUrlsContext(index),
     vscode.languages.registerCodeActionsProvider(
       [...INDEXED_SELECTOR],
-      new PurgePatternFixes(index),
+      new PurgePatternFixes(index, settings, known),
       PurgePatternFixes.metadata,
     ),
   );

@@ -82,6 +82,38 @@ export const COMMANDS: Readonly<Record<CommandId | InternalCommandId, Make>> = {
     () => import('./verify'),
     (m) => m.verifyBatch,
   ),
+  [Command.checkWorkspace]: lazy(
+    () => import('./checkWorkspace'),
+    (m) => m.checkWorkspace,
+  ),
+  [Command.fixAll]: lazy(
+    () => import('./fixAll'),
+    (m) => m.fixAll,
+  ),
+  [Command.retryFailed]: lazy(
+    () => import('./historyActions'),
+    (m) => m.retryFailed,
+  ),
+  [Command.copyUrls]: lazy(
+    () => import('./historyActions'),
+    (m) => m.copyUrls,
+  ),
+  [Command.removeFromHistory]: lazy(
+    () => import('./historyActions'),
+    (m) => m.removeFromHistory,
+  ),
+  [Command.openInBrowser]: lazy(
+    () => import('./historyActions'),
+    (m) => m.openInBrowser,
+  ),
+  [Command.exportHistory]: lazy(
+    () => import('./historyActions'),
+    (m) => m.exportHistory,
+  ),
+  [InternalCommand.addEndpoint]: lazy(
+    () => import('./addEndpoint'),
+    (m) => m.addEndpoint,
+  ),
 };
 
 /** Registers every command; the disposables go into context.subscriptions. */

@@ -58,6 +58,8 @@ export interface LintOptions {
   signal?: AbortSignal;
   maxFiles?: number;
   maxFileBytes?: number;
+  /** Called after each text file is checked, with the count so far (the editor's progress). */
+  onFile?: (file: string, checked: number) => void;
 }
 
 // ---- Positions -------------------------------------------------------------------------------------------------------
@@ -176,6 +178,7 @@ export async function lintPaths(targets: readonly string[], options: LintOptions
       return;
     }
     report.checked++;
+    options.onFile?.(file, report.checked);
     const text = buf.toString('utf8');
     // Only a text with a `*` can hold a purge pattern (as in the editor).
     if (!text.includes('*')) return;

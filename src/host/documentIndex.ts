@@ -37,7 +37,7 @@ export interface DocumentEntry {
   version: number;
   /** The URLs found, in order (at most MAX_SCAN_URLS; `matches.truncated` says when there were more). */
   matches: ScanMatches;
-  /** The problems of its purge patterns (URLs with a `*`), as the diagnostics show them. */
+  /** The problems of its purge patterns (URLs with a `*`), without those its disable comments name. */
   findings: LintFinding[];
   /** Set when the document was not scanned: larger than MAX_INDEXED_TEXT. */
   tooLarge?: boolean;
@@ -64,6 +64,11 @@ export class DocumentIndex implements vscode.Disposable {
   readonly onDidUpdate = this.updated.event;
   /** A document was closed: its entry is gone. */
   readonly onDidRemove = this.removed.event;
+
+  /** The entries of the open documents published so far (URLs other documents know, for the quick fixes). */
+  entriesOfOpen(): DocumentEntry[] {
+    return [...this.published.values()];
+  }
   private readonly disposables: vscode.Disposable[] = [];
   private readonly clock: Timers;
   private readonly debounceMs: number;
@@ -112,7 +117,7 @@ export class DocumentIndex implements vscode.Disposable {
     if (text.length > MAX_INDEXED_TEXT) return { version: doc.version, matches: [], findings: [], tooLarge: true };
     const checkers = this.settings.checkers();
     const matches = this.scan(text, this.settings.classifier());
-    return { version: doc.version, matches, findings: lintMatches(matches, checkers) };
+    return { version: doc.version, matches, findings: lintMatches(matches, checkers, text) };
   }
 
   private publish(doc: vscode.TextDocument): void {

@@ -54,6 +54,8 @@ export interface HistoryBatch {
   /** The API base the batch was sent to (needed to follow its status); never a key. */
   apiBase?: string;
   createdAt: number;
+  /** When this batch last changed (a window merging the stored history keeps the newer copy of a batch). */
+  updatedAt?: number;
   requests: HistoryRequest[];
 }
 
@@ -61,11 +63,22 @@ const KEY = StorageKey.history;
 const CORRUPT_KEY = StorageKey.historyUnreadable;
 export const MAX_BATCHES = 200;
 export const CHANGE_DELAY_MS = 100;
+/**
+ * Stored at most this often: the tree redraws every CHANGE_DELAY_MS, but globalState (one SQLite value shared by all
+ * windows) is rewritten at most every WRITE_INTERVAL_MS, so a 20,000-request batch is a few writes, not one per 100 ms.
+ */
+export const WRITE_INTERVAL_MS = 2000;
+/** Batches removed or cleared in this or another window, remembered so a merge does not bring them back. */
+export const MAX_TOMBSTONES = 1000;
 
 /** The history as stored under StorageKey.history. */
 export interface StoredHistory {
   version: 1;
   batches: HistoryBatch[];
+  /** Ids of batches removed (so another window's merge does not bring them back); absent in older data. */
+  removed?: string[];
+  /** Batches created before this time were cleared (Clear Purge History); absent in older data. */
+  clearedAt?: number;
 }
 
 /**
@@ -101,6 +114,14 @@ export class HistoryStore implements vscode.Disposable {
   private writing: Promise<void> = Promise.resolve();
   private counter = 0;
   private pendingChange?: unknown;
+  private pendingWrite?: unknown;
+  private lastWriteAt = -Infinity;
+  /** Batches changed here since the last write: ours win over the stored copy when merging. */
+  private readonly dirty = new Set<string>();
+  private removed = new Set<string>();
+  private clearedAt = 0;
+  /** How many times the history was stored (for the tests and the benchmark). */
+  writeCount = 0;
   private readonly storage: Storage;
   /** Problems met while loading, for the log. */
   readonly loadWarnings: string[] = [];
@@ -150,11 +171,60 @@ export class HistoryStore implements vscode.Disposable {
         `${interrupted} purge request${interrupted === 1 ? ' was' : 's were'} in flight when VS Code closed; marked as unknown.`,
       );
     this.batches = good;
-    if (interrupted) this.save();
+    this.removed = new Set(Array.isArray(stored.removed) ? stored.removed.filter((x) => typeof x === 'string') : []);
+    this.clearedAt = typeof stored.clearedAt === 'number' ? stored.clearedAt : 0;
+    if (interrupted) {
+      for (const b of good) if (b.requests.some((r) => r.state === 'unknown')) this.dirty.add(b.id);
+      this.save();
+    }
   }
 
+  /**
+   * Merges what another window stored since (globalState is shared by all windows): batches by id, the copy changed
+   * here winning for batches changed here since the last write, otherwise the newer copy; removals and clears of
+   * either side stay removed.
+   */
+  private merge(): void {
+    const raw = this.storage.read(KEY) as Partial<StoredHistory> | undefined;
+    if (typeof raw !== 'object' || raw === null || raw.version !== 1 || !Array.isArray(raw.batches)) return;
+    for (const id of Array.isArray(raw.removed) ? raw.removed : []) if (typeof id === 'string') this.removed.add(id);
+    if (typeof raw.clearedAt === 'number' && raw.clearedAt > this.clearedAt) this.clearedAt = raw.clearedAt;
+    const byId = new Map(this.batches.map((b) => [b.id, b]));
+    for (const theirs of raw.batches.filter(isBatch)) {
+      const ours = byId.get(theirs.id);
+      if (!ours) byId.set(theirs.id, theirs);
+      else if (!this.dirty.has(ours.id) && (theirs.updatedAt ?? 0) > (ours.updatedAt ?? 0)) byId.set(theirs.id, theirs);
+    }
+    this.batches = [...byId.values()]
+      .filter((b) => !this.removed.has(b.id) && (b.createdAt >= this.clearedAt || this.dirty.has(b.id)))
+      .sort((a, b) => b.createdAt - a.createdAt);
+  }
+
+  /** Stores the history now if the last write is WRITE_INTERVAL_MS old, else when it is. */
   private save(): void {
-    const snapshot: StoredHistory = { version: 1, batches: this.batches.slice(0, MAX_BATCHES) };
+    if (this.pendingWrite !== undefined) return;
+    const wait = this.lastWriteAt + WRITE_INTERVAL_MS - this.timers.now();
+    if (wait > 0) {
+      this.pendingWrite = this.timers.setTimeout(() => {
+        this.pendingWrite = undefined;
+        this.write();
+      }, wait);
+      return;
+    }
+    this.write();
+  }
+
+  private write(): void {
+    this.merge();
+    this.lastWriteAt = this.timers.now();
+    this.writeCount++;
+    this.dirty.clear();
+    const snapshot: StoredHistory = {
+      version: 1,
+      batches: this.batches.slice(0, MAX_BATCHES),
+      removed: [...this.removed].slice(-MAX_TOMBSTONES),
+      clearedAt: this.clearedAt || undefined,
+    };
     this.batches = snapshot.batches;
     const write = () => this.storage.write(KEY, snapshot);
     this.writing = this.writing.then(write, write).then(undefined, (e: Error) => {
@@ -170,8 +240,13 @@ export class HistoryStore implements vscode.Disposable {
     if (this.pendingChange !== undefined) {
       this.timers.clearTimeout(this.pendingChange);
       this.pendingChange = undefined;
-      this.save();
       this.emitter.fire();
+      this.pendingWrite ??= true;
+    }
+    if (this.pendingWrite !== undefined) {
+      if (this.pendingWrite !== true) this.timers.clearTimeout(this.pendingWrite);
+      this.pendingWrite = undefined;
+      this.write();
     }
     return this.writing;
   }
@@ -180,7 +255,11 @@ export class HistoryStore implements vscode.Disposable {
    * Changes are stored and announced together, at most every CHANGE_DELAY_MS: a batch of thousands of results
    * writes the history (and redraws the tree) a few times, not once per result.
    */
-  private changed(): void {
+  private changed(batch?: HistoryBatch): void {
+    if (batch) {
+      batch.updatedAt = Date.now();
+      this.dirty.add(batch.id);
+    }
     this.pendingChange ??= this.timers.setTimeout(() => {
       this.pendingChange = undefined;
       this.save();
@@ -211,7 +290,7 @@ export class HistoryStore implements vscode.Disposable {
   add(batch: Omit<HistoryBatch, 'id' | 'createdAt'>): HistoryBatch {
     const b: HistoryBatch = { ...batch, id: this.newId('b'), createdAt: Date.now() };
     this.batches.unshift(b);
-    this.changed();
+    this.changed(b);
     return b;
   }
 
@@ -219,8 +298,31 @@ export class HistoryStore implements vscode.Disposable {
     const hit = this.find(requestId);
     if (!hit) return undefined;
     Object.assign(hit.request, patch);
-    this.changed();
+    this.changed(hit.batch);
     return hit.request;
+  }
+
+  /** Removes batches (by id) or single requests (by request id) from the history, in every window. */
+  remove(ids: { batches?: readonly string[]; requests?: readonly string[] }): number {
+    let n = 0;
+    for (const id of ids.batches ?? []) {
+      const i = this.batches.findIndex((b) => b.id === id);
+      if (i < 0) continue;
+      this.batches.splice(i, 1);
+      this.removed.add(id);
+      this.dirty.delete(id);
+      n++;
+    }
+    for (const id of ids.requests ?? []) {
+      const hit = this.find(id);
+      if (!hit) continue;
+      hit.batch.requests = hit.batch.requests.filter((r) => r.id !== id);
+      n++;
+      if (hit.batch.requests.length === 0) this.remove({ batches: [hit.batch.id] });
+      else this.changed(hit.batch);
+    }
+    if (n) this.changed();
+    return n;
   }
 
   /** Requests whose ImageKit status is still Pending. */
@@ -233,7 +335,9 @@ export class HistoryStore implements vscode.Disposable {
   }
 
   clear(): void {
+    this.clearedAt = Date.now() + 1;
     this.batches = [];
+    this.dirty.clear();
     this.changed();
   }
 

@@ -11,35 +11,35 @@ export type HistoryNode = { type: 'batch'; batchId: string } | { type: 'request'
 export function describeRequest(r: HistoryRequest): string {
   switch (r.state) {
     case 'sending':
-      return 'sending…';
+      return vscode.l10n.t('sending…');
     case 'accepted':
       if (r.verify) return verifyWords(r);
-      if (r.live === 'Completed') return 'completed';
-      if (r.live === 'Pending') return 'pending';
-      return 'received (verify to be sure)';
+      if (r.live === 'Completed') return vscode.l10n.t('completed');
+      if (r.live === 'Pending') return vscode.l10n.t('pending');
+      return vscode.l10n.t('received (verify to be sure)');
     case 'duplicate':
-      return 'duplicate (purged seconds ago)';
+      return vscode.l10n.t('duplicate (purged seconds ago)');
     case 'cancelled':
-      return 'cancelled';
+      return vscode.l10n.t('cancelled');
     case 'unknown':
-      return 'unknown: may have been received';
+      return vscode.l10n.t('unknown: may have been received');
     default:
-      return 'failed';
+      return vscode.l10n.t('failed');
   }
 }
 
 function verifyWords(r: HistoryRequest): string {
   switch (r.verify?.state) {
     case 'updated':
-      return 'verified: new version';
+      return vscode.l10n.t('verified: new version');
     case 'removed':
-      return 'verified: removed (404)';
+      return vscode.l10n.t('verified: removed (404)');
     case 'unchanged':
-      return 'not yet fresh';
+      return vscode.l10n.t('cannot tell (same version as before)');
     case 'served':
-      return 'served (nothing to compare)';
+      return vscode.l10n.t('cannot tell (nothing to compare)');
     default:
-      return 'verify failed';
+      return vscode.l10n.t('verify failed');
   }
 }
 
@@ -53,7 +53,9 @@ function requestIcon(r: HistoryRequest): vscode.ThemeIcon {
   if (r.state === 'unknown') return new vscode.ThemeIcon('question', amber);
   if (r.verify?.state === 'updated' || r.verify?.state === 'removed')
     return new vscode.ThemeIcon('verified-filled', green);
-  if (r.verify?.state === 'unchanged' || r.verify?.state === 'error') return new vscode.ThemeIcon('warning', amber);
+  if (r.verify?.state === 'error') return new vscode.ThemeIcon('warning', amber);
+  // Same version as before (the origin may not have changed, or it was not cached): not a failure, no warning.
+  if (r.verify?.state === 'unchanged' || r.verify?.state === 'served') return new vscode.ThemeIcon('question');
   if (r.live === 'Pending') return new vscode.ThemeIcon('clock');
   if (r.live === 'Completed' || r.state === 'duplicate') return new vscode.ThemeIcon('pass', green);
   return new vscode.ThemeIcon('check');
@@ -68,30 +70,99 @@ function shortUrl(url: string): string {
   return url.replace(/^https?:\/\//, '');
 }
 
-function batchSummary(b: HistoryBatch): { text: string; icon: vscode.ThemeIcon } {
-  const count = (pred: (r: HistoryRequest) => boolean) => b.requests.filter(pred).length;
-  const failed = count((r) => r.state === 'failed' || r.state === 'error');
-  const sending = count((r) => r.state === 'sending');
-  const pending = count((r) => r.state === 'accepted' && r.live === 'Pending');
-  const unknown = count((r) => r.state === 'unknown');
-  const done = b.requests.length - failed - sending - pending - unknown - count((r) => r.state === 'cancelled');
-  const parts = [
-    done ? `${done} done` : '',
-    pending ? `${pending} pending` : '',
-    sending ? `${sending} sending` : '',
-    unknown ? `${unknown} unknown` : '',
-    failed ? `${failed} failed` : '',
+/** What a request's row says, as one of the words a batch row counts. */
+export type RequestCategory =
+  'sending' | 'failed' | 'unknown' | 'cancelled' | 'verifyFailed' | 'cannotTell' | 'pending' | 'received' | 'done';
+
+export function requestCategory(r: HistoryRequest): RequestCategory {
+  switch (r.state) {
+    case 'sending':
+      return 'sending';
+    case 'cancelled':
+      return 'cancelled';
+    case 'unknown':
+      return 'unknown';
+    case 'duplicate':
+      return 'done';
+    case 'accepted':
+      if (r.verify) {
+        if (r.verify.state === 'updated' || r.verify.state === 'removed') return 'done';
+        if (r.verify.state === 'error') return 'verifyFailed';
+        return 'cannotTell';
+      }
+      if (r.live === 'Completed') return 'done';
+      if (r.live === 'Pending') return 'pending';
+      // imgix's 200 (and an ImageKit status that could not be read): received, not known to be done.
+      return 'received';
+    default:
+      return 'failed';
+  }
+}
+
+/**
+ * A batch row's summary: the count of each word its rows say (an imgix batch says "2 received", as its rows do), and
+ * an icon that is a green check only when every request is done (never with a cancelled or unknown one).
+ */
+export function batchSummary(b: HistoryBatch): {
+  text: string;
+  icon: vscode.ThemeIcon;
+  counts: Record<RequestCategory, number>;
+} {
+  const counts: Record<RequestCategory, number> = {
+    sending: 0,
+    failed: 0,
+    unknown: 0,
+    cancelled: 0,
+    verifyFailed: 0,
+    cannotTell: 0,
+    pending: 0,
+    received: 0,
+    done: 0,
+  };
+  for (const r of b.requests) counts[requestCategory(r)]++;
+  const words: Record<RequestCategory, (n: number) => string> = {
+    done: (n) => vscode.l10n.t('{0} done', n),
+    received: (n) => vscode.l10n.t('{0} received (verify to be sure)', n),
+    pending: (n) => vscode.l10n.t('{0} pending', n),
+    sending: (n) => vscode.l10n.t('{0} sending', n),
+    cannotTell: (n) => vscode.l10n.t('{0} cannot tell', n),
+    verifyFailed: (n) => vscode.l10n.t('{0} verify failed', n),
+    unknown: (n) => vscode.l10n.t('{0} unknown', n),
+    cancelled: (n) => vscode.l10n.t('{0} cancelled', n),
+    failed: (n) => vscode.l10n.t('{0} failed', n),
+  };
+  const order: RequestCategory[] = [
+    'done',
+    'received',
+    'pending',
+    'sending',
+    'cannotTell',
+    'verifyFailed',
+    'unknown',
+    'cancelled',
+    'failed',
   ];
-  const icon = sending
+  const text = order
+    .filter((c) => counts[c] > 0)
+    .map((c) => words[c](counts[c]))
+    .join(', ');
+  const amber = new vscode.ThemeColor('list.warningForeground');
+  const icon = counts.sending
     ? new vscode.ThemeIcon('sync~spin')
-    : failed
+    : counts.failed
       ? new vscode.ThemeIcon('error', new vscode.ThemeColor('testing.iconFailed'))
-      : unknown
-        ? new vscode.ThemeIcon('question', new vscode.ThemeColor('list.warningForeground'))
-        : pending
-          ? new vscode.ThemeIcon('clock')
-          : new vscode.ThemeIcon('pass', new vscode.ThemeColor('testing.iconPassed'));
-  return { text: parts.filter(Boolean).join(', '), icon };
+      : counts.unknown
+        ? new vscode.ThemeIcon('question', amber)
+        : counts.cancelled
+          ? new vscode.ThemeIcon('circle-slash', amber)
+          : counts.verifyFailed
+            ? new vscode.ThemeIcon('warning', amber)
+            : counts.pending
+              ? new vscode.ThemeIcon('clock')
+              : counts.received || counts.cannotTell
+                ? new vscode.ThemeIcon('check')
+                : new vscode.ThemeIcon('pass', new vscode.ThemeColor('testing.iconPassed'));
+  return { text, icon, counts };
 }
 
 export function requestTooltip(b: HistoryBatch, r: HistoryRequest): vscode.MarkdownString {
@@ -171,7 +242,11 @@ export class HistoryTreeProvider implements vscode.TreeDataProvider<HistoryNode>
       item.description = `${s.text} · ${new Date(b.createdAt).toLocaleTimeString()}`;
       item.iconPath = s.icon;
       item.tooltip = `${b.requests.length} ${providerLabel(b.provider)} purges from the ${b.source}, ${new Date(b.createdAt).toLocaleString()}, to ${b.target}: ${s.text}`;
-      item.contextValue = 'batch';
+      const verifiable = b.requests.some(
+        (r) => r.kind === 'exact' && (r.state === 'accepted' || r.state === 'duplicate'),
+      );
+      const hasFailed = s.counts.failed + s.counts.unknown + s.counts.cancelled > 0;
+      item.contextValue = `batch${verifiable ? ' verifiable' : ''}${hasFailed ? ' hasFailed' : ''}`;
       return item;
     }
     const r = b.requests.find((x) => x.id === node.requestId);
@@ -185,7 +260,8 @@ export class HistoryTreeProvider implements vscode.TreeDataProvider<HistoryNode>
     item.iconPath = requestIcon(r);
     item.tooltip = requestTooltip(b, r);
     const verifiable = r.kind === 'exact' && (r.state === 'accepted' || r.state === 'duplicate');
-    item.contextValue = `request${verifiable ? ' verifiable' : ''}`;
+    const failedHere = b.requests.length === 1 && ['failed', 'unknown', 'cancelled'].includes(requestCategory(r));
+    item.contextValue = `request${verifiable ? ' verifiable' : ''}${r.kind === 'exact' ? ' openable' : ''}${failedHere ? ' hasFailed' : ''}`;
     item.accessibilityInformation = { label: `${r.url}: ${describeRequest(r)}` };
     return item;
   }

@@ -22,6 +22,13 @@ export const Command = {
   clearHistory: 'cdnPurge.clearHistory',
   showOutput: 'cdnPurge.showOutput',
   useEmulator: 'cdnPurge.useEmulator',
+  checkWorkspace: 'cdnPurge.checkWorkspace',
+  fixAll: 'cdnPurge.fixAll',
+  retryFailed: 'cdnPurge.retryFailed',
+  copyUrls: 'cdnPurge.copyUrls',
+  removeFromHistory: 'cdnPurge.removeFromHistory',
+  openInBrowser: 'cdnPurge.openInBrowser',
+  exportHistory: 'cdnPurge.exportHistory',
 } as const;
 export type CommandId = (typeof Command)[keyof typeof Command];
 
@@ -29,6 +36,8 @@ export type CommandId = (typeof Command)[keyof typeof Command];
 export const InternalCommand = {
   retryBatch: 'cdnPurge.retryBatch',
   verifyBatch: 'cdnPurge.verifyBatch',
+  /** A quick fix's: add an endpoint (or Source domain) to a provider's setting. */
+  addEndpoint: 'cdnPurge.addEndpoint',
 } as const;
 export type InternalCommandId = (typeof InternalCommand)[keyof typeof InternalCommand];
 
@@ -44,7 +53,15 @@ export const VsCodeCommand = {
   openSettings: 'workbench.action.openSettings',
   focusHistory: `${View.history}.focus`,
   manageTrust: 'workbench.trust.manage',
+  open: 'vscode.open',
+  showProblems: 'workbench.actions.view.problems',
 } as const;
+
+/** The code action kind of "Fix all" (`editor.codeActionsOnSave: { "source.fixAll.cdnPurge": "explicit" }`). */
+export const FIX_ALL_KIND = 'source.fixAll.cdnPurge';
+
+/** The levels `cdnPurge.diagnostics.severity` takes, per problem code. */
+export const DIAGNOSTIC_LEVELS = ['error', 'warning', 'information', 'hint', 'off'] as const;
 
 /** Context keys set with `setContext`, read by `when` clauses in package.json. */
 export const ContextKey = {
@@ -63,6 +80,9 @@ const isBoolean = (v: unknown): v is boolean => typeof v === 'boolean';
 const isNonNegative = (v: unknown): v is number => typeof v === 'number' && Number.isFinite(v) && v >= 0;
 const isWholeNonNegative = (v: unknown): v is number => isNonNegative(v) && Number.isInteger(v);
 const isStrings = (v: unknown): v is string[] => Array.isArray(v) && v.every(isString);
+/** An object of strings; a value that is not a level is ignored by itself (core levelOf), the others still apply. */
+const isLevels = (v: unknown): v is Record<string, string> =>
+  typeof v === 'object' && v !== null && !Array.isArray(v) && Object.values(v).every(isString);
 const isRules = (v: unknown): v is MappingRule[] =>
   Array.isArray(v) && v.every((r) => typeof r === 'object' && r !== null && !Array.isArray(r));
 
@@ -79,6 +99,7 @@ export const Setting = {
   coalesce: spec(0, isWholeNonNegative),
   mappings: spec<MappingRule[]>([], isRules),
   'diagnostics.enabled': spec(true, isBoolean),
+  'diagnostics.severity': spec<Record<string, string>>({}, isLevels),
   confirm: spec(true, isBoolean),
 } as const satisfies Record<string, SettingSpec<unknown>>;
 export type SettingKey = keyof typeof Setting;

@@ -15,7 +15,7 @@ import { realTimers, type Timers } from './timers';
 /** The code of cdn-purge.json's diagnostics; it links to README's section on the file. */
 export const CONFIG_DIAGNOSTIC_CODE = 'cdn-purge.json';
 export const CONFIG_DOCS_URL = `${DOCS_BASE}#cdn-purgejson`;
-export const OPEN_ACTION = `Open ${PROJECT_CONFIG_FILE}`;
+export const OPEN_ACTION = vscode.l10n.t('Open {0}', PROJECT_CONFIG_FILE);
 
 export interface ConfigProblem {
   message: string;
@@ -203,9 +203,15 @@ export class ProjectConfigProblems implements vscode.Disposable {
     const n = source.errors.length;
     const syntax = source.errors.some((e) => /is not valid JSON|larger than/.test(e));
     const effect = syntax
-      ? 'Its endpoints and mappings are not used until it is fixed.'
-      : 'The parts in error are not used until they are fixed.';
-    const text = `${source.errors[0]}${n > 1 ? ` (and ${n - 1} more problem${n === 2 ? '' : 's'})` : ''} ${effect}`;
+      ? vscode.l10n.t('Its endpoints and mappings are not used until it is fixed.')
+      : vscode.l10n.t('The parts in error are not used until they are fixed.');
+    const head = source.errors[0];
+    const text =
+      n === 1
+        ? vscode.l10n.t('{0} {1}', head, effect)
+        : n === 2
+          ? vscode.l10n.t('{0} (and 1 more problem) {1}', head, effect)
+          : vscode.l10n.t('{0} (and {1} more problems) {2}', head, n - 1, effect);
     const pick = syntax
       ? await vscode.window.showErrorMessage(text, OPEN_ACTION)
       : await vscode.window.showWarningMessage(text, OPEN_ACTION);

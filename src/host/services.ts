@@ -1,6 +1,7 @@
 // What the commands are given: the extension's services, created once in activate(). No module-level state.
 import type * as vscode from 'vscode';
 import type { Transport } from '../core/transport';
+import type { UrlDiagnostics } from './diagnostics';
 import type { DocumentIndex } from './documentIndex';
 import type { HistoryStore } from './history';
 import type { HistoryNode, HistoryTreeProvider } from './historyTree';
@@ -24,4 +25,6 @@ export interface Services {
   transport: Transport;
   /** The URLs and purge-pattern problems of open documents (diagnostics, context key, quick fixes). */
   index: DocumentIndex;
+  /** The purge-pattern diagnostics (live for open documents, Check Workspace's for the other files). */
+  diagnostics: UrlDiagnostics;
 }

@@ -53,17 +53,27 @@ describe('Diagnostics for purge patterns', function () {
   it('offers the quick fixes, the preferred one first, and fixing clears the diagnostic', async () => {
     const doc = await open('see https://ik.imagekit.io/demo/products/shoes/*/red.jpg for the list', 'plaintext');
     const [diag] = await waitFor('a diagnostic', () => (ours(doc).length ? ours(doc) : undefined));
-    const actions = await vscode.commands.executeCommand<vscode.CodeAction[]>(
-      'vscode.executeCodeActionProvider',
-      doc.uri,
-      diag.range,
-      vscode.CodeActionKind.QuickFix.value,
-    );
     // Actions come back through the command without their diagnostics; in a plaintext document only ours exist.
-    const mine = actions.filter((x) => x.kind?.value === vscode.CodeActionKind.QuickFix.value);
+    // Asked again until they come (the first request of a run can come before the provider is registered).
+    const mine = await waitFor('the quick fixes', async () => {
+      const actions = await vscode.commands.executeCommand<vscode.CodeAction[]>(
+        'vscode.executeCodeActionProvider',
+        doc.uri,
+        diag.range,
+        vscode.CodeActionKind.QuickFix.value,
+      );
+      const fixes = actions.filter((x) => x.kind?.value === vscode.CodeActionKind.QuickFix.value);
+      return fixes.length ? fixes : undefined;
+    });
     assert.deepEqual(
       mine.map((x) => x.title),
-      ['Purge everything up to the first "*"', 'Remove the "*" (purge one exact URL)'],
+      [
+        'Purge everything up to the first "*"',
+        'Remove the "*" (purge one exact URL)',
+        'Disable wildcard-not-at-end for this line',
+        'Disable wildcard-not-at-end for the entire file',
+        'Show documentation for wildcard-not-at-end',
+      ],
     );
     const preferred = mine.find((x) => x.isPreferred);
     assert.ok(preferred?.edit);

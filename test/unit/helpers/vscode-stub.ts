@@ -200,15 +200,34 @@ export class DiagnosticCollection {
 /** Every diagnostic collection created (by name). */
 export const collections: DiagnosticCollection[] = [];
 
-export const CodeActionKind = { QuickFix: { value: 'quickfix' } };
+class Kind {
+  constructor(readonly value: string) {}
+  append(part: string): Kind {
+    return new Kind(this.value ? `${this.value}.${part}` : part);
+  }
+  contains(other: Kind): boolean {
+    return this.value === '' || other.value === this.value || other.value.startsWith(`${this.value}.`);
+  }
+  intersects(other: Kind): boolean {
+    return this.contains(other) || other.contains(this);
+  }
+}
+
+export const CodeActionKind = {
+  Empty: new Kind(''),
+  QuickFix: new Kind('quickfix'),
+  Source: new Kind('source'),
+  SourceFixAll: new Kind('source.fixAll'),
+};
 
 export class CodeAction {
   diagnostics?: Diagnostic[];
   isPreferred?: boolean;
   edit?: WorkspaceEdit;
+  command?: { title: string; command: string; arguments?: unknown[] };
   constructor(
     readonly title: string,
-    readonly kind?: { value: string },
+    readonly kind?: Kind,
   ) {}
 }
 
@@ -217,6 +236,33 @@ export class WorkspaceEdit {
   replace(uri: Uri, range: Range, text: string): void {
     this.replacements.push({ uri, range, text });
   }
+  get size(): number {
+    return new Set(this.replacements.map((r) => r.uri.toString())).size;
+  }
+}
+
+/** A glob (`**`, `*`, `?`, `{a,b}`) as a regular expression over a relative path, for the stub's findFiles. */
+export function globRegExp(glob: string): RegExp {
+  let re = '';
+  for (let i = 0; i < glob.length; i++) {
+    const c = glob[i];
+    if (glob.startsWith('**/', i)) {
+      re += '(?:.*/)?';
+      i += 2;
+    } else if (glob.startsWith('/**', i) && i + 3 === glob.length) {
+      re += '(?:/.*)?';
+      i += 2;
+    } else if (glob.startsWith('**', i)) {
+      re += '.*';
+      i += 1;
+    } else if (c === '*') re += '[^/]*';
+    else if (c === '?') re += '[^/]';
+    else if (c === '{') re += '(?:';
+    else if (c === '}') re += ')';
+    else if (c === ',') re += '|';
+    else re += c.replace(/[.+^$()|[\]\\]/g, '\\$&');
+  }
+  return new RegExp(`^${re}$`);
 }
 
 // ---------------------------------------------------------------------------------------------------------------
@@ -380,6 +426,12 @@ export const stub = {
     }
   },
   Uri,
+  RelativePattern: class {
+    constructor(
+      readonly base: unknown,
+      readonly pattern: string,
+    ) {}
+  },
   env: { openExternal: async () => true },
   commands: {
     executeCommand: async (id: string, ...args: unknown[]) => {
@@ -456,6 +508,25 @@ export const stub = {
     onDidOpenTextDocument: workspaceEvents.open.event,
     onDidChangeTextDocument: workspaceEvents.change.event,
     onDidCloseTextDocument: workspaceEvents.close.event,
+    onDidRenameFiles: new EventEmitter<unknown>().event,
+    /** The files of `files` whose path matches the pattern's glob, relative to its base (a test's workspace). */
+    findFiles: async (pattern: { base: { uri?: Uri } | Uri; pattern: string }, _exclude?: unknown, max?: number) => {
+      const base = 'uri' in pattern.base && pattern.base.uri ? pattern.base.uri : (pattern.base as Uri);
+      const root = `${base.toString().replace(/\/$/, '')}/`;
+      const re = globRegExp(pattern.pattern);
+      return [...files.keys()]
+        .filter((k) => k.startsWith(root) && re.test(k.slice(root.length)))
+        .slice(0, max)
+        .map((k) => Uri.parse(k));
+    },
+    asRelativePath: (uri: Uri | string) => {
+      const s = typeof uri === 'string' ? uri : uri.toString();
+      for (const f of workspaceState.folders ?? []) {
+        const root = `${f.uri.toString().replace(/\/$/, '')}/`;
+        if (s.startsWith(root)) return s.slice(root.length);
+      }
+      return typeof uri === 'string' ? uri : uri.fsPath;
+    },
     openTextDocument: async (uri: Uri) =>
       workspaceState.documents.find((d) => d.uri.toString() === uri.toString()) ??
       openDocument(uri, Buffer.from(files.get(uri.toString()) ?? new Uint8Array()).toString('utf8'), 'json'),

@@ -58,7 +58,7 @@ describe('host: one document index for diagnostics, the context key and quick fi
     });
     diagnostics = new UrlDiagnostics(index, settings);
     context = new DocumentUrlsContext(index);
-    fixes = new PurgePatternFixes(index);
+    fixes = new PurgePatternFixes(index, settings);
   });
   afterEach(() => {
     for (const d of [fixes, context, diagnostics, index, settings]) (d as { dispose?: () => void }).dispose?.();
@@ -68,8 +68,11 @@ describe('host: one document index for diagnostics, the context key and quick fi
   const ours = (doc: TextDocument): Diagnostic[] => collections.find((c) => c.name === 'cdn-purge')?.get(doc.uri) ?? [];
   const quickFixes = (doc: TextDocument) =>
     fixes.provideCodeActions(doc as never, ours(doc)[0]?.range as never, { diagnostics: ours(doc) } as never);
+  /** The fixes the rules compute (not the disable comments or the documentation link). */
+  const ruleFixes = async (doc: TextDocument) =>
+    (await quickFixes(doc)).filter((a) => !/^(Disable |Show documentation)/.test(a.title));
 
-  it('a document opened is scanned once, and that one scan serves all three', () => {
+  it('a document opened is scanned once, and that one scan serves all three', async () => {
     const doc = openDocument('file:///ws/a.html', `<img src="${BAD}">`);
     setActiveDocument(doc);
     assert.equal(scans.length, 1);
@@ -81,10 +84,16 @@ describe('host: one document index for diagnostics, the context key and quick fi
       'the code links the problem',
     );
     assert.equal(contextKeys.get('cdnPurge.documentHasUrls'), true);
-    const actions = quickFixes(doc);
+    const actions = await quickFixes(doc);
     assert.deepEqual(
       actions.map((a) => a.title),
-      ['Purge everything up to the first "*"', 'Remove the "*" (purge one exact URL)'],
+      [
+        'Purge everything up to the first "*"',
+        'Remove the "*" (purge one exact URL)',
+        'Disable wildcard-not-at-end for this line',
+        'Disable wildcard-not-at-end for the entire file',
+        'Show documentation for wildcard-not-at-end',
+      ],
     );
     assert.equal(edits(actions.find((a) => a.isPreferred))[0].text, 'https://ik.imagekit.io/demo/products/shoes/*');
     assert.equal(scans.length, 1, 'the context key and the quick fixes used the same scan');
@@ -117,7 +126,7 @@ describe('host: one document index for diagnostics, the context key and quick fi
     assert.equal(ours(doc).length, 1, 'the diagnostics were published from it');
   });
 
-  it('one scheme list: a vscode-vfs document (GitHub repository without a clone) gets diagnostics and their quick fixes', () => {
+  it('one scheme list: a vscode-vfs document (GitHub repository without a clone) gets diagnostics and their quick fixes', async () => {
     assert.ok(idx.INDEXED_SCHEMES.includes('vscode-vfs'));
     assert.deepEqual(
       idx.INDEXED_SELECTOR.map((f) => f.scheme),
@@ -126,10 +135,10 @@ describe('host: one document index for diagnostics, the context key and quick fi
     );
     const doc = openDocument('vscode-vfs://github/acme/site/index.html', `<img src="${BAD}">`);
     assert.equal(ours(doc).length, 1);
-    assert.equal(quickFixes(doc).length, 2);
+    assert.equal((await ruleFixes(doc)).length, 2);
   });
 
-  it('documents of other schemes (output channels, git copies) are not indexed at all', () => {
+  it('documents of other schemes (output channels, git copies) are not indexed at all', async () => {
     const out = openDocument('output:extension-output-cdn-purge', `${BAD}`);
     const git = openDocument('git:/ws/a.html?ref=HEAD', `${BAD}`);
     out.setText(`${BAD} again`);
@@ -139,7 +148,10 @@ describe('host: one document index for diagnostics, the context key and quick fi
     assert.equal(ours(out).length + ours(git).length, 0);
     assert.equal(index.get(out as never), undefined);
     assert.equal(contextKeys.get('cdnPurge.documentHasUrls'), false);
-    assert.deepEqual(fixes.provideCodeActions(git as never, undefined as never, { diagnostics: [] } as never), []);
+    assert.deepEqual(
+      await fixes.provideCodeActions(git as never, undefined as never, { diagnostics: [] } as never),
+      [],
+    );
   });
 
   it('one size limit: a document over MAX_INDEXED_TEXT is not scanned, has no diagnostics and no menu item', () => {
@@ -191,18 +203,20 @@ describe('host: one document index for diagnostics, the context key and quick fi
     assert.equal(ours(doc).length, 1);
   });
 
-  it('quick fixes are taken from the current text, even for a diagnostic drawn before the edit', () => {
+  it('quick fixes are taken from the current text, even for a diagnostic drawn before the edit', async () => {
     const doc = openDocument('file:///ws/a.txt', BAD);
     const old = ours(doc);
     doc.setText(`xx ${BAD}`);
     // Before the debounce: the diagnostic is the old one, the edit is computed on the new text.
-    const actions = fixes.provideCodeActions(doc as never, old[0].range as never, { diagnostics: old } as never);
+    const actions = (
+      await fixes.provideCodeActions(doc as never, old[0].range as never, { diagnostics: old } as never)
+    ).filter((a) => !/^(Disable |Show documentation)/.test(a.title));
     assert.equal(actions.length, 2);
     const r = edits(actions[0])[0].range;
     assert.equal(doc.getText(r as never), BAD, 'the edit replaces the whole URL where it is now');
     doc.setText('no URL any more');
     assert.deepEqual(
-      fixes.provideCodeActions(doc as never, old[0].range as never, { diagnostics: old } as never),
+      await fixes.provideCodeActions(doc as never, old[0].range as never, { diagnostics: old } as never),
       [],
       'no edit for a URL that is gone',
     );

@@ -66,6 +66,12 @@ describe('host ids: commands, settings and storage keys against package.json', (
       assert.ok(settingKeys.has(e.slice('onSettingChanged:cdnPurge.'.length)), e);
   });
 
+  it("the fix-all code action kind is the one ids.ts names (README's codeActionsOnSave example)", () => {
+    const { PurgePatternFixes } =
+      require('../../../src/host/codeActions') as typeof import('../../../src/host/codeActions');
+    assert.equal(PurgePatternFixes.fixAllKind.value, ids.FIX_ALL_KIND);
+  });
+
   it('the view id is the one package.json contributes', () => {
     assert.ok(pj.contributes.views[ids.View.container].some((v) => v.id === ids.View.history));
   });
@@ -103,6 +109,7 @@ describe('host ids: commands, settings and storage keys against package.json', (
       coalesce: [-1, 1.5, '3'],
       mappings: [{}, ['public/**'], [null]],
       'diagnostics.enabled': ['false', 0],
+      'diagnostics.severity': [[], 'off', null, { 'wildcard-too-broad': 1 }],
       confirm: [null, 'yes'],
       'imagekit.apiBase': [1, []],
       'imgix.apiBase': [false],

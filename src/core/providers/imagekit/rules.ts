@@ -235,7 +235,9 @@ class ImageKitChecker implements Checker {
           {
             start: at,
             end: at + 1 + (u.rawQuery ?? '').length,
-            fixes: this.fixes([{ title: 'Drop the query string', replacement: u.origin + encodedPath }]),
+            fixes: this.fixes([
+              { title: 'Drop the query string', replacement: u.origin + encodedPath, preferred: true },
+            ]),
           },
         ),
       );
