@@ -80,7 +80,11 @@ describeUi('CDN Purge in the workbench (browser UI)', () => {
     await waitFor('the purge in the history', () => (a.history.all().length > before ? true : undefined));
     assert.equal(editor.selection.active.line, line, 'the right-click moved the cursor onto the URL');
     assert.equal(a.history.all()[0].requests[0].url, target);
-    const wire = (await emulatorRequests('imagekit')).filter((x) => x.method === 'POST');
+    // The history records the batch when it starts (queued); the request reaches the emulator after that.
+    const wire = await waitFor('the purge at the emulator', async () => {
+      const posts = (await emulatorRequests('imagekit')).filter((x) => x.method === 'POST');
+      return posts.length > 0 ? posts : undefined;
+    });
     assert.deepEqual(
       wire.map((x) => x.body),
       [{ url: target }],
