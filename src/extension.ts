@@ -4,7 +4,6 @@
 import * as vscode from 'vscode';
 import { registerAllCommands } from './commands';
 import { providers } from './core/providers/registry';
-import { Transport } from './core/transport';
 import { PurgePatternFixes } from './host/codeActions';
 import { UrlDiagnostics } from './host/diagnostics';
 import { DocumentIndex, INDEXED_SELECTOR } from './host/documentIndex';
@@ -14,6 +13,7 @@ import { KnownUrls } from './host/knownUrls';
 import { Command, View } from './host/ids';
 import { PurgeLog } from './host/log';
 import { ProjectConfigProblems } from './host/projectConfig';
+import { createTransport, watchProxySettings } from './host/proxySettings';
 import { PurgeService } from './host/purgeService';
 import { KeyStore } from './host/secrets';
 import type { Services } from './host/services';
@@ -31,7 +31,7 @@ let beforeExit: (() => Promise<void>) | undefined;
 export function activate(context: vscode.ExtensionContext): CdnPurgeApi {
   const started = performance.now();
   const log = new PurgeLog();
-  const transport = new Transport({ onEvent: (e) => log.http(e) });
+  const transport = createTransport(log);
   const settings = new Settings();
   const keys = new KeyStore(context.secrets);
   const history = new HistoryStore(context.globalState);
@@ -58,6 +58,7 @@ export function activate(context: vscode.ExtensionContext): CdnPurgeApi {
     index,
     diagnostics,
     known,
+    watchProxySettings(transport, log),
     {
       // Idle keep-alive connections are dropped; nothing waits for it.
       dispose: () => void transport.close().catch(() => undefined),

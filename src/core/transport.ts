@@ -71,8 +71,8 @@ export interface TransportOptions {
 
 export class Transport {
   readonly keys: KeyRing;
-  /** The proxies and certificates every request of this transport uses (resolved once, when it is made). */
-  readonly proxy: ProxySettings;
+  /** The proxies and certificates every request of this transport uses (resolved when it is made or reconfigured). */
+  private proxySettings: ProxySettings;
   readonly userAgent: string;
   private apiClient?: Promise<HttpClient>;
   private assetClient?: Promise<HttpClient>;
@@ -81,10 +81,32 @@ export class Transport {
   /** Throws a ProxyConfigError (its message says which variable or setting is wrong) for a proxy URL or CA file that is. */
   constructor(private readonly options: TransportOptions = {}) {
     this.keys = options.keys ?? new KeyRing();
-    this.proxy = resolveProxySettings(options.env ?? process.env, options.proxy, tls.rootCertificates);
-    // A proxy's user and password are secrets like the keys: redacted wherever this transport's users print.
-    for (const s of proxySecrets(this.proxy)) this.keys.add(s);
+    this.proxySettings = this.resolve(options.proxy);
     this.userAgent = options.userAgent ?? userAgent();
+  }
+
+  get proxy(): ProxySettings {
+    return this.proxySettings;
+  }
+
+  /**
+   * New proxy settings (the extension: VS Code's http.* settings changed). Throws a ProxyConfigError and keeps the
+   * settings in use when they are wrong; otherwise later requests use new clients, and requests in flight end on
+   * the old ones, which then close.
+   */
+  reconfigure(proxy: ProxyConfig | undefined): void {
+    if (this.closed) return;
+    this.proxySettings = this.resolve(proxy);
+    const clients = [this.apiClient, this.assetClient];
+    this.apiClient = this.assetClient = undefined;
+    for (const c of clients) void c?.then((client) => client.close()).catch(() => undefined);
+  }
+
+  private resolve(proxy: ProxyConfig | undefined): ProxySettings {
+    const settings = resolveProxySettings(this.options.env ?? process.env, proxy, tls.rootCertificates);
+    // A proxy's user and password are secrets like the keys: redacted wherever this transport's users print.
+    for (const s of proxySecrets(settings)) this.keys.add(s);
+    return settings;
   }
 
   /** The proxy a URL goes through (its URL without credentials), or undefined when it is reached directly. */
