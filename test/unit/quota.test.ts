@@ -5,7 +5,14 @@ import fs from 'node:fs';
 import path from 'node:path';
 import { JsonFileQuotaStore, quotaFile, stateDir } from '../../src/cli/state';
 import { imagekit } from '../../src/core/providers/imagekit';
-import { countByAccount, MemoryQuotaStore, monthKey, Quota, type QuotaStore } from '../../src/core/quota';
+import {
+  countByAccount,
+  MemoryQuotaStore,
+  monthKey,
+  Quota,
+  type QuotaData,
+  type QuotaStore,
+} from '../../src/core/quota';
 import { tmpDir } from './helpers/tmp';
 
 /** A clock the test moves. */
@@ -191,6 +198,53 @@ describe('quota: the CLI keeps it in a JSON file under the state directory', () 
       }),
     );
     assert.equal(new JsonFileQuotaStore(file).get('quota:imagekit:demo:2025-04'), 200);
+  });
+
+  it('group commit: 1,990 spends 8 at a time write the store far fewer times, each counted before it resolves, exactly', async () => {
+    const now = () => new Date('2025-04-02T00:00:00Z');
+    /** A store with a lock (as the CLI's file) that counts its transactions. */
+    class CountingStore implements QuotaStore {
+      data: QuotaData = { counts: {}, reservations: {} };
+      transactions = 0;
+      get(): undefined {
+        return undefined;
+      }
+      set(): void {}
+      transact<T>(change: (data: QuotaData) => T): Promise<T> {
+        this.transactions++;
+        const copy = structuredClone(this.data);
+        const r = change(copy);
+        this.data = copy;
+        return Promise.resolve(r);
+      }
+    }
+    const store = new CountingStore();
+    const quota = new Quota(store, imagekit, { limit: 1_000_000, now });
+    const batch = Array.from({ length: 2000 }, () => ({ target: { account: 'demo' } }));
+    const r = await quota.reserve(batch);
+    assert.ok(r.ok);
+    const key = 'quota:imagekit:demo:2025-04';
+    // 8 at a time, as the pipeline sends; every spend resolves with its count already in the store.
+    let started = 0;
+    let spent = 0;
+    const lanes = Array.from({ length: 8 }, async () => {
+      while (started < 1990) {
+        started++;
+        await r.reservation.spend('demo');
+        spent++;
+        assert.ok((store.data.counts[key] ?? 0) >= spent, 'counted before it is sent');
+      }
+    });
+    await Promise.all(lanes);
+    assert.ok(store.transactions < 1990 / 3, `${store.transactions} writes for 1,990 spends`);
+    // A kill here (no release) leaves exactly what was sent counted.
+    assert.equal(store.data.counts[key], spent);
+    // Two were refused: their counts go back; release frees the reservation.
+    await r.reservation.refund('demo');
+    await r.reservation.refund('demo');
+    await r.reservation.release();
+    assert.equal(store.data.counts[key], spent - 2);
+    assert.deepEqual(store.data.reservations, {});
   });
 
   it("check-and-reserve: parallel batches cannot pass the limit together; a dead owner's reservation is released", async () => {
