@@ -4,9 +4,9 @@
 import assert from 'node:assert/strict';
 import { spawn, type ChildProcess } from 'node:child_process';
 import fs from 'node:fs';
-import os from 'node:os';
 import path from 'node:path';
 import { formsOf } from './helpers/key-forms';
+import { tmpDir } from './helpers/tmp';
 import { DEFAULT_IMAGEKIT_TEST_KEY, DEFAULT_IMGIX_TEST_KEY } from '../../src/emulator';
 import { call, control, emulatorFixture, ikPurge, sleep } from './emulator-helpers';
 
@@ -85,13 +85,9 @@ describe('cdn-purge CLI against the emulator (child process)', function () {
   });
 
   beforeEach(() => {
-    stateDir = fs.mkdtempSync(path.join(os.tmpdir(), 'cdn-purge-cli-'));
+    stateDir = tmpDir('cdn-purge-cli-');
     ik = { CDN_PURGE_STATE_DIR: stateDir, IMAGEKIT_PRIVATE_KEY: DEFAULT_IMAGEKIT_TEST_KEY };
     ix = { CDN_PURGE_STATE_DIR: stateDir, IMGIX_API_KEY: DEFAULT_IMGIX_TEST_KEY };
-  });
-
-  afterEach(() => {
-    fs.rmSync(stateDir, { recursive: true, force: true });
   });
 
   after(() => {

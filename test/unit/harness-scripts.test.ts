@@ -4,8 +4,8 @@
 import assert from 'node:assert/strict';
 import { spawn, spawnSync } from 'node:child_process';
 import fs from 'node:fs';
-import os from 'node:os';
 import path from 'node:path';
+import { tmpDir } from './helpers/tmp';
 
 const root = path.resolve(__dirname, '../../..');
 // eslint-disable-next-line @typescript-eslint/no-require-imports
@@ -25,9 +25,8 @@ function alive(pid: number): boolean {
 describe('integration harness scripts', () => {
   let tmp: string;
   beforeEach(() => {
-    tmp = fs.mkdtempSync(path.join(os.tmpdir(), 'cdn-purge-harness-'));
+    tmp = tmpDir('cdn-purge-harness-');
   });
-  afterEach(() => fs.rmSync(tmp, { recursive: true, force: true }));
 
   it('ends a whole process group: the child it spawned and the grandchild that child started', async () => {
     const groups = new procs.ProcessGroups();

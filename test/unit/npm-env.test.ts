@@ -7,8 +7,8 @@
 import assert from 'node:assert/strict';
 import { spawnSync } from 'node:child_process';
 import fs from 'node:fs';
-import os from 'node:os';
 import path from 'node:path';
+import { tmpDir } from './helpers/tmp';
 
 const root = path.resolve(__dirname, '../../..');
 // eslint-disable-next-line @typescript-eslint/no-require-imports
@@ -76,9 +76,8 @@ function probePackage(dir: string): string {
 describe('nested npm installs get a clean environment', () => {
   let tmp: string;
   beforeEach(() => {
-    tmp = fs.mkdtempSync(path.join(os.tmpdir(), 'cdn-purge-npm-env-'));
+    tmp = tmpDir('cdn-purge-npm-env-');
   });
-  afterEach(() => fs.rmSync(tmp, { recursive: true, force: true }));
 
   it('drops the outer npm config, lifecycle and package variables, keeps registry access and everything else', () => {
     const env = cleanNpmEnv({
