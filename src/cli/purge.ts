@@ -422,7 +422,8 @@ export async function purgeRun(
   const intervalMs = positiveNumber(values.interval, '--interval', 2) * 1000;
   const caFile = str(values['ca-file']);
   const debug = values.debug === true;
-  const bar = io.stderrIsTTY ? new ProgressBar((s) => io.stderr(s), io.columns ?? 80) : undefined;
+  // A terminal that reports no size (0 columns: a pseudo-terminal nobody sized, as in some CI runners) gets 80.
+  const bar = io.stderrIsTTY ? new ProgressBar((s) => io.stderr(s), io.columns || 80) : undefined;
   const say = (line: string) => {
     if (bar && io.stdoutIsTTY) bar.clear();
     out(line);

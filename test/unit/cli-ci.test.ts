@@ -2,53 +2,14 @@
 // dist/cli.js) against the emulator on loopback: a quota count that concurrent runs cannot lose or overrun, a
 // journal that survives kill -9 and resumes exactly what was not answered, Ctrl-C's exact account and exit 130.
 import assert from 'node:assert/strict';
-import { spawn, type ChildProcess } from 'node:child_process';
 import fs from 'node:fs';
 import path from 'node:path';
 import { DEFAULT_IMAGEKIT_TEST_KEY } from '../../src/emulator';
 import { monthKey } from '../../src/core/quota';
 import { control, emulatorFixture, sleep } from './emulator-helpers';
+import { CLI } from './helpers/paths';
+import { spawnCli } from './helpers/spawn-cli';
 import { tmpDir } from './helpers/tmp';
-
-const CLI = path.resolve(__dirname, '../../../dist/cli.js');
-
-interface Run {
-  code: number | null;
-  signal: NodeJS.Signals | null;
-  stdout: string;
-  stderr: string;
-}
-
-function baseEnv(extra: Record<string, string>): NodeJS.ProcessEnv {
-  const env: NodeJS.ProcessEnv = { ...process.env, NO_COLOR: '1', ...extra };
-  for (const k of [
-    'IMAGEKIT_PRIVATE_KEY',
-    'IMGIX_API_KEY',
-    'XDG_STATE_HOME',
-    'CDN_PURGE_QUOTA_FILE',
-    'HTTPS_PROXY',
-    'HTTP_PROXY',
-    'https_proxy',
-    'http_proxy',
-    'NO_PROXY',
-    'no_proxy',
-  ])
-    if (!(k in extra)) delete env[k];
-  return env;
-}
-
-export function spawnCli(args: string[], env: Record<string, string>): { child: ChildProcess; done: Promise<Run> } {
-  const child = spawn(process.execPath, [CLI, ...args], { env: baseEnv(env), stdio: ['ignore', 'pipe', 'pipe'] });
-  let stdout = '';
-  let stderr = '';
-  child.stdout.on('data', (c: Buffer) => (stdout += c.toString('utf8')));
-  child.stderr.on('data', (c: Buffer) => (stderr += c.toString('utf8')));
-  const done = new Promise<Run>((resolve, reject) => {
-    child.on('error', reject);
-    child.on('close', (code, signal) => resolve({ code, signal, stdout, stderr }));
-  });
-  return { child, done };
-}
 
 const urls = (prefix: string, n: number) =>
   Array.from({ length: n }, (_, i) => `https://ik.imagekit.io/demo/${prefix}/${i}.jpg`);

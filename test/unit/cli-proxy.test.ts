@@ -10,7 +10,7 @@ import https from 'node:https';
 import net, { type AddressInfo } from 'node:net';
 import path from 'node:path';
 import { proxyFor, resolveProxySettings } from '../../src/core/proxy';
-import { spawnCli } from './cli-ci.test';
+import { spawnCli } from './helpers/spawn-cli';
 import { tmpDir } from './helpers/tmp';
 
 const KEY = 'private_proxy_test_key_5521';
