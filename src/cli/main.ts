@@ -1,11 +1,5 @@
-import { checkCommand } from './check';
 import { choiceWords, keyEnvWords, labels } from './help';
-import { emulatorCommand } from './emulator';
 import { EXIT_OK, EXIT_USAGE, UsageError, writers, type CliIO } from './io';
-import { lintCommand } from './lint';
-import { planCommand } from './plan';
-import { purgeCommand } from './purge';
-import { statusCommand } from './status';
 import { VERSION } from '../core/version';
 
 export function mainHelp(): string {
@@ -24,13 +18,18 @@ Exit status: 0 success, 1 a URL was invalid or a purge failed, 2 usage error.`;
 
 type Command = (argv: string[], io: CliIO) => Promise<number>;
 
-export const COMMANDS: Record<string, Command> = {
-  check: checkCommand,
-  plan: planCommand,
-  purge: purgeCommand,
-  status: statusCommand,
-  lint: lintCommand,
-  emulator: emulatorCommand,
+/**
+ * Each command's module is loaded on first use: `check`, `plan`, `lint`, `--help` and `--version` neither load nor
+ * run the emulator's node:http server or the purge pipeline they do not use, and the HTTP layer (undici) stays in
+ * dist/http.js until a request is made (README "Performance").
+ */
+export const COMMANDS: Record<string, () => Promise<Command>> = {
+  check: async () => (await import('./check')).checkCommand,
+  plan: async () => (await import('./plan')).planCommand,
+  purge: async () => (await import('./purge')).purgeCommand,
+  status: async () => (await import('./status')).statusCommand,
+  lint: async () => (await import('./lint')).lintCommand,
+  emulator: async () => (await import('./emulator')).emulatorCommand,
 };
 
 export async function main(argv: string[], io: CliIO): Promise<number> {
@@ -44,12 +43,13 @@ export async function main(argv: string[], io: CliIO): Promise<number> {
     out(VERSION);
     return EXIT_OK;
   }
-  const command = COMMANDS[name];
-  if (!command) {
+  const load = Object.hasOwn(COMMANDS, name) ? COMMANDS[name] : undefined;
+  if (!load) {
     err(`Unknown command "${name}". Commands: ${Object.keys(COMMANDS).join(', ')}. See cdn-purge --help.`);
     return EXIT_USAGE;
   }
   try {
+    const command = await load();
     return await command(rest, io);
   } catch (e) {
     if (e instanceof UsageError) {
