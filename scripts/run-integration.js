@@ -649,7 +649,7 @@ const HYGIENE_TITLE = 'key hygiene: no form of a key in any file the run left, t
  * leak first, to see the check fail.
  */
 async function keyHygiene() {
-  const { scanForKeys, describeForm } = require('./lib/key-hygiene');
+  const { listFiles, scanForKeys, describeForm } = require('./lib/key-hygiene');
   if (process.env.CDN_PURGE_HYGIENE_PLANT === '1') {
     const b = Buffer.from(`${SENTINEL_KEYS[0]}:`).toString('base64');
     fs.writeFileSync(path.join(mkdirp(runDir, 'planted'), 'output.log'), `Authorization: Basic ${b}\n`);
@@ -663,7 +663,7 @@ async function keyHygiene() {
     skip: (f) => isEmulatorLog(f) || isSecretStore(f),
   });
   const patternLeaks = [];
-  for (const f of listFiles(runDir, (p) => isEmulatorLog(p) || isSecretStore(p)))
+  for (const f of listFiles([runDir], (p) => isEmulatorLog(p) || isSecretStore(p)))
     for (const re of SENTINEL_PATTERNS) if (re.test(fs.readFileSync(f, 'latin1'))) patternLeaks.push(f);
   // The shipped extension (the .vsix and its installed folder) defines the emulator's public test keys and its
   // README documents them: there the key as written is expected; any encoded form (base64, URL) is a leak.
@@ -685,24 +685,6 @@ async function keyHygiene() {
 /** VS Code's secret storage: the state database's secret entries are where keys are meant to be. */
 function isSecretStore(file) {
   return /[\\/]secrets?[\\/]|\.secrets?$/i.test(file);
-}
-
-/** @param {string} dir @param {(p: string) => boolean} skip @returns {string[]} */
-function listFiles(dir, skip) {
-  const out = [];
-  const walk = (p) => {
-    let st;
-    try {
-      st = fs.lstatSync(p);
-    } catch {
-      return;
-    }
-    if (st.isSymbolicLink() || skip(p)) return;
-    if (st.isDirectory()) for (const e of fs.readdirSync(p)) walk(path.join(p, e));
-    else if (st.isFile() && st.size <= 256 * 1024 * 1024) out.push(p);
-  };
-  walk(dir);
-  return out;
 }
 
 async function main() {

@@ -44,13 +44,13 @@ function keyForms(key) {
 }
 
 /**
- * Files under `roots` (folders or files), each with its bytes; a .vsix (a zip) is read entry by entry.
+ * The regular files under `roots` (folders or files), symbolic links and `skip`ped paths left out, none over 256 MB.
  * @param {string[]} roots
  * @param {(file: string) => boolean} skip
- * @returns {Promise<Array<{file: string, bytes: Buffer}>>}
+ * @returns {string[]}
  */
-async function collect(roots, skip) {
-  /** @type {Array<{file: string, bytes: Buffer}>} */
+function listFiles(roots, skip) {
+  /** @type {string[]} */
   const out = [];
   const walk = (p) => {
     let st;
@@ -61,9 +61,21 @@ async function collect(roots, skip) {
     }
     if (st.isSymbolicLink() || skip(p)) return;
     if (st.isDirectory()) for (const e of fs.readdirSync(p)) walk(path.join(p, e));
-    else if (st.isFile() && st.size <= 256 * 1024 * 1024) out.push({ file: p, bytes: fs.readFileSync(p) });
+    else if (st.isFile() && st.size <= 256 * 1024 * 1024) out.push(p);
   };
   for (const r of roots) walk(r);
+  return out;
+}
+
+/**
+ * Files under `roots` (folders or files), each with its bytes; a .vsix (a zip) is read entry by entry.
+ * @param {string[]} roots
+ * @param {(file: string) => boolean} skip
+ * @returns {Promise<Array<{file: string, bytes: Buffer}>>}
+ */
+async function collect(roots, skip) {
+  /** @type {Array<{file: string, bytes: Buffer}>} */
+  const out = listFiles(roots, skip).map((file) => ({ file, bytes: fs.readFileSync(file) }));
   const zips = out.filter((f) => f.file.endsWith('.vsix'));
   if (zips.length) {
     const JSZip = require('jszip');
@@ -109,4 +121,4 @@ function describeForm(form) {
   return `${form.slice(0, 4)}… (${form.length} characters)`;
 }
 
-module.exports = { keyForms, scanForKeys, describeForm };
+module.exports = { keyForms, listFiles, scanForKeys, describeForm };
