@@ -99,7 +99,11 @@ describe('Diagnostics like a linter: levels, disable comments, quick fixes, Chec
     const d = await waitFor('the too-broad diagnostic', () =>
       ours(doc.uri).find((x) => x.range.start.line === line && codeOf(x) === 'wildcard-too-broad'),
     );
-    const fixes = await quickFixes(doc, d.range);
+    // The known URLs come from the workspace's files, indexed in the background: wait until they are in.
+    const fixes = await waitFor('the narrowing fixes from the known URLs', async () => {
+      const offered = await quickFixes(doc, d.range);
+      return offered.some((a) => a.title.startsWith('Narrow to ')) ? offered : undefined;
+    });
     const titles = fixes.map((a) => a.title);
     // sample/images/banners has hero-bg.png and spring.png; sample/images/products has bag.png and shoe.png.
     assert.ok(
