@@ -39,6 +39,64 @@ const coreHttpExternal = {
   },
 };
 
+/**
+ * Leaves src/host/main.ts out of the extension's entry as `require('./host.js')`, i.e. dist/host.js: activation
+ * loads only the entry (README "Activation").
+ */
+const hostExternal = {
+  name: 'host-external',
+  setup(build) {
+    const main = path.resolve('src/host/main.ts');
+    build.onResolve({ filter: /^\.\/host\/main$/ }, (args) =>
+      path.resolve(args.resolveDir, 'host/main.ts') === main ? { path: './host.js', external: true } : undefined,
+    );
+  },
+};
+
+/**
+ * What src/core/http.ts takes from undici, and the undici file each comes from. undici's main module loads all of
+ * undici (fetch, WebSocket, the mock and cache layers: about half of the bundle); the HTTP layer only dispatches
+ * through an Agent or an EnvHttpProxyAgent, so the bundles take those two files and what they require, nothing
+ * else (README "Packaging"), plus what undici's main module does to every dispatcher: the request API methods
+ * (ProxyAgent opens its tunnel with `connect()`). The build fails if http.ts imports a value from undici that is
+ * not listed here.
+ */
+const UNDICI_PARTS = {
+  Agent: 'undici/lib/dispatcher/agent.js',
+  EnvHttpProxyAgent: 'undici/lib/dispatcher/env-http-proxy-agent.js',
+};
+
+/** `import { … } from 'undici'` in src/core/http.ts resolves to a module of UNDICI_PARTS only. */
+const undiciParts = {
+  name: 'undici-parts',
+  setup(build) {
+    const coreHttp = path.resolve('src/core/http.ts');
+    build.onResolve({ filter: /^undici$/ }, (args) => {
+      if (path.resolve(args.importer) !== coreHttp)
+        return { errors: [{ text: `only src/core/http.ts imports undici (imported by ${args.importer})` }] };
+      return { path: 'undici', namespace: 'undici-parts' };
+    });
+    build.onLoad({ filter: /.*/, namespace: 'undici-parts' }, () => {
+      const source = fs.readFileSync(coreHttp, 'utf8');
+      const m = /import\s*\{([^}]*)\}\s*from\s*'undici'/.exec(source);
+      const names = (m ? m[1].split(',') : []).map((n) => n.trim()).filter((n) => n && !n.startsWith('type '));
+      const missing = names.filter((n) => !(n in UNDICI_PARTS));
+      if (missing.length)
+        return {
+          errors: [{ text: `src/core/http.ts imports ${missing.join(', ')} from undici: add it to UNDICI_PARTS` }],
+        };
+      const setup = "Object.assign(require('undici/lib/dispatcher/dispatcher').prototype, require('undici/lib/api'));";
+      return {
+        contents: [setup, ...names.map((n) => `exports.${n} = require(${JSON.stringify(UNDICI_PARTS[n])});`)].join(
+          '\n',
+        ),
+        resolveDir: __dirname,
+        loader: 'js',
+      };
+    });
+  },
+};
+
 function listTs(dir) {
   const out = [];
   for (const entry of fs.readdirSync(dir, { withFileTypes: true })) {
@@ -81,16 +139,23 @@ async function main() {
     // `await import('./x')` becomes a lazy require(): undici is loaded only when a request is made.
     supported: { 'dynamic-import': false },
     logLevel: 'silent',
-    plugins: [problemMatcherPlugin],
+    plugins: [problemMatcherPlugin, undiciParts],
   };
   const contexts = await Promise.all([
-    // The extension's HTTP layer (undici, about three quarters of the code) is a file of its own, dist/http.js:
-    // `await import('./http')` in src/core/transport.ts becomes `require('./http')`, run on the first request, so
-    // activation neither reads nor compiles it (README "Activation").
+    // The extension is three files: its entry dist/extension.js (what activation loads: the command registrations),
+    // dist/host.js (everything else, required right after activation or by the first command), and the HTTP layer
+    // dist/http.js (undici, required by `await import('./http')` in src/core/transport.ts on the first request).
+    // README "Activation".
     esbuild.context({
       ...common,
       entryPoints: ['src/extension.ts'],
       outfile: 'dist/extension.js',
+      plugins: [problemMatcherPlugin, undiciParts, hostExternal],
+    }),
+    esbuild.context({
+      ...common,
+      entryPoints: ['src/host/main.ts'],
+      outfile: 'dist/host.js',
       external: ['vscode', './http'],
     }),
     esbuild.context({ ...common, entryPoints: ['src/core/http.ts'], outfile: 'dist/http.js' }),
@@ -101,7 +166,7 @@ async function main() {
       ...common,
       entryPoints: ['src/cli.ts'],
       outfile: 'dist/cli.js',
-      plugins: [problemMatcherPlugin, coreHttpExternal],
+      plugins: [problemMatcherPlugin, undiciParts, coreHttpExternal],
       banner: { js: '#!/usr/bin/env node' },
     }),
     // The GitHub Action (action.yml at the root runs it on the runner's Node).

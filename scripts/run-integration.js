@@ -366,6 +366,7 @@ async function runPhaseCodeServer(phase, shared) {
     const manifest = vs.installVsix({ tools: p, vsix: ensureVsix(), userDataDir: userData, extensionsDir, env });
     extDir = installedFolder(manifest);
     env.CDN_PURGE_EXPECT_EXTENSION_PATH = extDir;
+    env.CDN_PURGE_VSIX = ensureVsix();
     log(`${phase.name}: installed into ${path.relative(runDir, extDir)}`);
   }
 
@@ -499,6 +500,7 @@ async function runPhaseElectron(phase, shared) {
       );
     extDir = installedFolder(JSON.parse(fs.readFileSync(path.join(extensionsDir, 'extensions.json'), 'utf8')));
     testsEnv.CDN_PURGE_EXPECT_EXTENSION_PATH = extDir;
+    testsEnv.CDN_PURGE_VSIX = ensureVsix();
   }
   // @vscode/test-electron's runTests in a child of our own process group, so a timeout ends VS Code and its helpers.
   const job = {

@@ -1,132 +1,99 @@
-// Wiring only: services are created here, every disposable goes into context.subscriptions, and the commands
-// (one file each in src/commands/, registered by registerAllCommands) get the services.
+// The extension's entry (dist/extension.js): what VS Code loads and times as activation, so it holds almost nothing.
+// activate() registers every command (each runs the real handler, loading the rest first if need be) and returns.
+// The rest — services, the history view, diagnostics, quick fixes, every feature — is src/host/main.ts, a bundle of
+// its own (dist/host.js), loaded right after activation (setImmediate), or sooner by the first command or a read
+// of the API, whichever comes first (README "Activation"). A new feature is one line in FEATURES there, a new
+// command one row in src/commands/index.ts: nothing here changes.
 
+import * as path from 'node:path';
 import * as vscode from 'vscode';
-import { registerAllCommands } from './commands';
-import { providers } from './core/providers/registry';
-import { PurgePatternFixes } from './host/codeActions';
-import { UrlDiagnostics } from './host/diagnostics';
-import { DocumentIndex, INDEXED_SELECTOR } from './host/documentIndex';
-import { HistoryStore } from './host/history';
-import { HistoryTreeProvider } from './host/historyTree';
-import { KnownUrls } from './host/knownUrls';
-import { Command, View } from './host/ids';
-import { PurgeLog } from './host/log';
-import { ProjectConfigProblems } from './host/projectConfig';
-import { createTransport, watchProxySettings } from './host/proxySettings';
-import { PurgeService } from './host/purgeService';
-import { KeyStore } from './host/secrets';
+import { Command, InternalCommand, type CommandId, type InternalCommandId } from './host/ids';
+import type { Host } from './host/main';
 import type { Services } from './host/services';
-import { Settings } from './host/settings';
-import { StatusPoller } from './host/statusPoller';
-import { DocumentUrlsContext } from './host/urlAtCursor';
-import { fileLinter } from './host/workspaceLint';
 
-/** What activate() returns: the services, for the integration tests. */
-export type CdnPurgeApi = Services;
+/** How activation went, for the integration tests: its time, and which of the extension's files it loaded. */
+export interface Startup {
+  /** activate() itself, in ms (loading this file is before it). */
+  activateMs: number;
+  /** The files of the extension's dist/ folder in Node's module cache when activate() returned (their names). */
+  loadedAtActivation: string[];
+  /** Whether the rest (dist/host.js) is loaded yet. */
+  readonly hostLoaded: boolean;
+}
 
-/** Writes what is still pending when VS Code closes (set by activate, awaited by deactivate). */
-let beforeExit: (() => Promise<void>) | undefined;
+/**
+ * What activate() returns: the services (for the integration tests), each read loading the rest first if it is not
+ * loaded yet, and `startup`.
+ */
+export type CdnPurgeApi = Services & { startup: Startup };
+
+let host: Host | undefined;
+let failed: Error | undefined;
 
 export function activate(context: vscode.ExtensionContext): CdnPurgeApi {
   const started = performance.now();
-  const log = new PurgeLog();
-  const transport = createTransport(log);
-  const settings = new Settings();
-  const keys = new KeyStore(context.secrets);
-  const history = new HistoryStore(context.globalState);
-  const purge = new PurgeService(settings, keys, history, log, context.globalState, transport);
-  const poller = new StatusPoller(
-    history,
-    { http: () => transport.api(), storedKey: (p, loopback) => purge.storedKey(p, loopback) },
-    log,
-  );
-  const treeProvider = new HistoryTreeProvider(history);
-  const tree = vscode.window.createTreeView(View.history, { treeDataProvider: treeProvider, showCollapseAll: true });
-  const index = new DocumentIndex(settings);
-  const diagnostics = new UrlDiagnostics(index, settings, fileLinter(settings));
-  const known = new KnownUrls(index, settings);
-  context.subscriptions.push(
-    log,
-    settings,
-    keys,
-    history,
-    purge,
-    poller,
-    treeProvider,
-    tree,
-    index,
-    diagnostics,
-    known,
-    watchProxySettings(transport, log),
-    {
-      // Idle keep-alive connections are dropped; nothing waits for it.
-      dispose: () => void transport.close().catch(() => undefined),
-    },
-  );
-  for (const w of history.loadWarnings) log.warn(w);
-  beforeExit = () => history.flush();
-
-  const services: Services = {
-    context,
-    settings,
-    keys,
-    history,
-    log,
-    purge,
-    poller,
-    tree,
-    treeProvider,
-    index,
-    transport,
-    diagnostics,
+  let loading = false;
+  const load = (): Host => {
+    if (host) return host;
+    if (failed) throw failed;
+    if (loading) throw new Error('CDN Purge is still starting');
+    loading = true;
+    try {
+      // A file of its own in the package (esbuild.js maps this to ./host.js): a plain require, so that the first
+      // command or API read can load it at once.
+      // eslint-disable-next-line @typescript-eslint/no-require-imports
+      const main = require('./host/main') as typeof import('./host/main');
+      host = main.start(context, activateMs);
+      return host;
+    } catch (e) {
+      failed = e instanceof Error ? e : new Error(String(e));
+      void vscode.window.showErrorMessage(vscode.l10n.t('CDN Purge could not start: {0}', failed.message));
+      throw failed;
+    } finally {
+      loading = false;
+    }
   };
-  history.onWriteError = (e) => log.error(`could not store the purge history: ${e.message}`);
-  context.subscriptions.push(
-    purge.onDidPurge(() => poller.kick()),
-    history.onDidChange(() => {
-      const pending = history.pending().length;
-      tree.badge = pending
-        ? { value: pending, tooltip: `${pending} purge${pending === 1 ? '' : 's'} pending` }
-        : undefined;
-    }),
-    ...registerAllCommands(services),
-  );
+  const ids: Array<CommandId | InternalCommandId> = [...Object.values(Command), ...Object.values(InternalCommand)];
+  for (const id of ids)
+    context.subscriptions.push(
+      vscode.commands.registerCommand(id, (...args: unknown[]) =>
+        (load().commands[id] as (...a: unknown[]) => unknown)(...args),
+      ),
+    );
+  const next = setImmediate(() => {
+    try {
+      load();
+    } catch {
+      // said in a notification by load()
+    }
+  });
+  context.subscriptions.push({ dispose: () => clearImmediate(next) });
 
-  const configProblems = new ProjectConfigProblems(settings);
-  context.subscriptions.push(
-    configProblems,
-    new DocumentUrlsContext(index),
-    vscode.languages.registerCodeActionsProvider(
-      [...INDEXED_SELECTOR],
-      new PurgePatternFixes(index, settings, known),
-      PurgePatternFixes.metadata,
-    ),
-  );
-  index.refreshAll();
-  // Nothing below is awaited: activation returns at once (README "Activation"). The workspace's cdn-purge.json is
-  // read next (its change event re-indexes the open documents); purging waits for it (settings.ready).
-  void settings.ready.then(() => configProblems.refresh());
-  if (history.pending().length) poller.kick(true);
-  void useEmulatorOfNpmStart(keys, log);
-  log.info(`activated in ${(performance.now() - started).toFixed(1)} ms`);
-  return services;
-}
-
-/** `npm start` runs VS Code with CDN_PURGE_EMULATOR_URL: use that emulator and its test keys. */
-async function useEmulatorOfNpmStart(keys: KeyStore, log: PurgeLog): Promise<void> {
-  const emulator = process.env.CDN_PURGE_EMULATOR_URL;
-  if (!emulator) return;
-  const emulated = providers().filter((p) => p.emulator);
-  const missing = await Promise.all(emulated.map(async (p) => !(await keys.has(p.id, 'emulator'))));
-  if (!missing.some(Boolean)) return;
-  await vscode.commands
-    .executeCommand(Command.useEmulator, emulator)
-    .then(undefined, (e: Error) => log.error(`could not use the emulator at ${emulator}: ${e.message}`));
+  const activateMs = performance.now() - started;
+  const startup: Startup = {
+    activateMs,
+    loadedAtActivation: Object.keys(require.cache)
+      .filter((f) => path.dirname(f) === __dirname)
+      .map((f) => path.basename(f)),
+    get hostLoaded() {
+      return host !== undefined;
+    },
+  };
+  return new Proxy({} as CdnPurgeApi, {
+    get(_, key) {
+      // `await extension.activate()` asks for `then`: the API is not a promise, and asking loads nothing.
+      if (key === 'then' || typeof key === 'symbol') return undefined;
+      if (key === 'startup') return startup;
+      if (key === 'context') return context;
+      return load().services[key as keyof Services];
+    },
+  });
 }
 
 /** VS Code waits for this before it disposes context.subscriptions: the history's last changes are written first. */
 export async function deactivate(): Promise<void> {
-  await beforeExit?.();
-  beforeExit = undefined;
+  const h = host;
+  host = undefined;
+  failed = undefined;
+  await h?.beforeExit();
 }

@@ -1,14 +1,14 @@
 // Every command the extension registers, in one table (as Error Lens does it): an id from host/ids.ts → the
 // handler made from the services. The table's type requires a handler for every contributed and internal id, so a
 // command added to ids.ts and not here does not compile; test/unit/host/ids.test.ts checks package.json too.
-// Each command's module is loaded when it first runs (`lazy`), so activation loads none of them.
+// Each command's module is loaded when it first runs (`lazy`), so activation loads none of them; src/extension.ts
+// registers every id at activation, before this table is loaded.
 
-import * as vscode from 'vscode';
 import { Command, InternalCommand, type CommandId, type InternalCommandId } from '../host/ids';
 import type { Services } from '../host/services';
 
 /** A handler takes what VS Code passes (a tree node, an Explorer selection, a string from a notification). */
-type Handler = (...args: never[]) => unknown;
+export type Handler = (...args: never[]) => unknown;
 type Make = (s: Services) => Handler;
 
 /**
@@ -116,9 +116,13 @@ export const COMMANDS: Readonly<Record<CommandId | InternalCommandId, Make>> = {
   ),
 };
 
-/** Registers every command; the disposables go into context.subscriptions. */
-export function registerAllCommands(s: Services): vscode.Disposable[] {
-  return Object.entries(COMMANDS).map(([id, make]) =>
-    vscode.commands.registerCommand(id, make(s) as (...args: unknown[]) => unknown),
-  );
+/**
+ * Every command's handler, made from the services. src/extension.ts registers every id of host/ids.ts at activation
+ * (before this module is loaded) and calls these (README "Activation").
+ */
+export function commandHandlers(s: Services): Readonly<Record<CommandId | InternalCommandId, Handler>> {
+  return Object.fromEntries(Object.entries(COMMANDS).map(([id, make]) => [id, make(s)])) as Record<
+    CommandId | InternalCommandId,
+    Handler
+  >;
 }

@@ -40,11 +40,13 @@ describe('host ids: commands, settings and storage keys against package.json', (
     for (const id of internal) assert.ok(!contributedCommands.includes(id), id);
   });
 
-  it('registerAllCommands registers exactly the contributed and internal commands, once each', () => {
-    const disposables = commands.registerAllCommands({} as never);
+  it('activation registers exactly the contributed and internal commands, once each, and each has a handler', () => {
+    const subscriptions: Array<{ dispose(): void }> = [];
+    const ext = require('../../../src/extension') as typeof import('../../../src/extension');
+    ext.activate({ subscriptions, extensionPath: ROOT } as never);
     assert.deepEqual([...registered.keys()].sort(), [...constants, ...internal].sort());
-    assert.equal(disposables.length, registered.size);
-    for (const d of disposables) d.dispose();
+    assert.deepEqual(Object.keys(commands.commandHandlers({} as never)).sort(), [...constants, ...internal].sort());
+    for (const d of subscriptions) d.dispose();
     assert.equal(registered.size, 0, 'each registration is disposable');
   });
 

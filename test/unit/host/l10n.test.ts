@@ -107,7 +107,6 @@ export const NOT_YET_LOCALISED = new Set<string>([
   'src/commands/setKey.ts',
   'src/commands/useEmulator.ts',
   'src/commands/verify.ts',
-  'src/extension.ts',
 ]);
 
 function sources(): string[] {
