@@ -8,13 +8,14 @@ import { PurgePatternFixes } from './host/codeActions';
 import { UrlDiagnostics } from './host/diagnostics';
 import { DocumentIndex, INDEXED_SELECTOR } from './host/documentIndex';
 import { HistoryStore } from './host/history';
-import { HistoryTreeProvider } from './host/historyTree';
+import { createHistoryView, HistoryTreeProvider } from './host/historyTree';
 import { KnownUrls } from './host/knownUrls';
-import { Command, View } from './host/ids';
+import { Command } from './host/ids';
 import { PurgeLog } from './host/log';
 import { ProjectConfigProblems } from './host/projectConfig';
 import { createTransport, watchProxySettings } from './host/proxySettings';
 import { PurgeService } from './host/purgeService';
+import { startHistory } from './host/resume';
 import { KeyStore } from './host/secrets';
 import type { Services } from './host/services';
 import { Settings } from './host/settings';
@@ -42,7 +43,7 @@ export function activate(context: vscode.ExtensionContext): CdnPurgeApi {
     log,
   );
   const treeProvider = new HistoryTreeProvider(history);
-  const tree = vscode.window.createTreeView(View.history, { treeDataProvider: treeProvider, showCollapseAll: true });
+  const tree = createHistoryView(treeProvider);
   const index = new DocumentIndex(settings);
   const diagnostics = new UrlDiagnostics(index, settings, fileLinter(settings));
   const known = new KnownUrls(index, settings);
@@ -92,6 +93,7 @@ export function activate(context: vscode.ExtensionContext): CdnPurgeApi {
     }),
     ...registerAllCommands(services),
   );
+  context.subscriptions.push(...startHistory(services));
 
   const configProblems = new ProjectConfigProblems(settings);
   context.subscriptions.push(

@@ -4,18 +4,19 @@
 // (the HTTP clients and the keys to redact) belongs to src/core/transport.ts, not to this class.
 
 import * as vscode from 'vscode';
-import { emulatorBaseOf, type KeySlot } from '../core/emulator';
+import { emulatorBaseOf, isEmulator, type KeySlot } from '../core/emulator';
 import type { PurgeBatch, PurgeOutcome as PipelineOutcome, PurgeTarget } from '../core/pipeline';
 import type { Plan } from '../core/planner';
 import { docsUrl, type Problem } from '../core/problems';
 import { optionOf } from '../core/config';
-import { listProviders, providers } from '../core/providers/registry';
+import { listProviders, providerById, providers } from '../core/providers/registry';
 import type { Checker, ProviderId, ProviderPlugin, Remedy } from '../core/providers/types';
 import type { PurgeResult } from '../core/purge';
 import type { QuotaStore } from '../core/quota';
 import { Transport } from '../core/transport';
 import type { ApiBase } from '../core/url';
 import type { HistoryBatch, HistoryStore } from './history';
+import type { InFlightJournal, InFlightRecord } from './inFlight';
 import { Command, InternalCommand, providerSettings, SECTION, settingId, VsCodeCommand } from './ids';
 import { netRemedyText } from './netWords';
 import type { PurgeLog } from './log';
@@ -47,6 +48,8 @@ export interface PurgeRequestOptions {
   provider?: ProviderId;
   /** Skip the confirmation (e.g. a retry of one request). */
   noConfirm?: boolean;
+  /** The refused inputs were named and "Purge the Valid Ones" was answered already (the one question of a mix). */
+  validOnes?: boolean;
 }
 
 /** The pipeline's outcome, with the history batches it recorded (`batches`). */
@@ -117,6 +120,22 @@ function remedyText(p: ProviderPlugin, remedy: Remedy | undefined): string {
   return netRemedyText(p, remedy);
 }
 
+/** "a and b", "a, b and c". */
+function joinWords(parts: string[]): string {
+  if (parts.length <= 1) return parts.join('');
+  return vscode.l10n.t('{0} and {1}', parts.slice(0, -1).join(', '), parts[parts.length - 1]);
+}
+
+/** The inputs a provider's plan refuses, one a line with why (the first `max`; then how many more). */
+export function refusedLines(p: ProviderPlugin, plan: Plan, max = 10): string[] {
+  const lines = plan.invalid.slice(0, max).map((t) => {
+    const problem = t.problems.find((x) => x.severity === 'error') ?? t.problems[0];
+    return `  ${t.input} — ${p.label}: ${problem?.message ?? vscode.l10n.t('invalid URL')}`;
+  });
+  if (plan.invalid.length > max) lines.push(`  ${vscode.l10n.t('… and {0} more', plan.invalid.length - max)}`);
+  return lines;
+}
+
 export class PurgeService implements vscode.Disposable {
   private readonly quota: QuotaStore;
   private readonly emitter = new vscode.EventEmitter<HistoryBatch>();
@@ -125,6 +144,11 @@ export class PurgeService implements vscode.Disposable {
   /** The HTTP clients and the keys to redact. Given by activate(), or made here (and then closed here). */
   readonly transport: Transport;
   private readonly ownsTransport: boolean;
+  /**
+   * Where each batch being sent records its dispatches, so a reload can tell the requests never sent from those that
+   * may have been received (inFlight.ts; set at activation; absent: not recorded).
+   */
+  inFlight?: InFlightJournal;
 
   constructor(
     private readonly settings: PurgeSettings,
@@ -181,10 +205,32 @@ export class PurgeService implements vscode.Disposable {
     if (!requireTrust()) return undefined;
     await this.settings.ready;
     const finished = new Map<PurgeBatch, number>();
+    const records = new Map<HistoryBatch, InFlightRecord>();
     /** Batches the user cancelled from the progress notification. */
     const cancelledByUser = new Set<PurgeBatch>();
     // The pipeline (planner, coalescing, sending) is loaded on the first purge, not at activation.
-    const { runPurge } = await import('../core/pipeline');
+    const pipeline = await import('../core/pipeline');
+    // Several providers at once (an Explorer selection over ImageKit and imgix files): one question for all.
+    const asked = await this.confirmAll(pipeline, targets, options);
+    if (asked === false) return undefined;
+    const once: PurgeRequestOptions = asked ? { ...options, noConfirm: true, validOnes: true } : options;
+    try {
+      return await this.run(pipeline.runPurge, targets, once, finished, records, cancelledByUser);
+    } finally {
+      // The results on record first: a record closed before them would leave "sending" rows with no dispatch record.
+      if (records.size) await this.history.flush().then(undefined, () => undefined);
+      for (const r of records.values()) r.close();
+    }
+  }
+
+  private async run(
+    runPurge: typeof import('../core/pipeline').runPurge,
+    targets: ReadonlyArray<string | PurgeTarget>,
+    options: PurgeRequestOptions,
+    finished: Map<PurgeBatch, number>,
+    records: Map<HistoryBatch, InFlightRecord>,
+    cancelledByUser: Set<PurgeBatch>,
+  ): Promise<PurgeOutcome | undefined> {
     const outcome = await runPurge<HistoryBatch>(
       targets,
       {
@@ -200,13 +246,31 @@ export class PurgeService implements vscode.Disposable {
       {
         unknownHosts: (urls, anyKnown) => this.unknownHosts(urls, anyKnown),
         configProblems: (p, problems) => this.configProblems(p, problems),
-        invalid: (p, plan) => this.reportInvalid(p, plan),
+        invalid: (p, plan) => (options.validOnes ? true : this.reportInvalid(p, plan)),
         apiBaseProblem: (p, problem) => this.apiBaseProblem(p, problem),
         confirm: (batch) => this.confirm(batch, options),
         key: (p, slot) => this.keyFor(p.id, slot),
         overQuota: async (check) =>
           (await vscode.window.showWarningMessage(check.message, { modal: true }, 'Purge Anyway')) === 'Purge Anyway',
-        begin: (batch) => this.begin(batch, options),
+        begin: async (batch) => {
+          const record = this.begin(batch, options);
+          if (this.inFlight) {
+            // On record before anything is dispatched: the batch in the history, its dispatches in the journal.
+            await this.history.flush();
+            records.set(
+              record,
+              this.inFlight.open(
+                record.id,
+                record.requests.map((r) => r.id),
+                (e) => this.log.warn(`could not record which purges were dispatched: ${e.message}`),
+              ),
+            );
+          }
+          return record;
+        },
+        sending: (_batch, record, index) => {
+          if (record) records.get(record)?.sending(index);
+        },
         progress: (batch, task) =>
           vscode.window.withProgress(
             {
@@ -308,28 +372,101 @@ export class PurgeService implements vscode.Disposable {
       );
   }
 
+  /**
+   * When the targets go to more than one provider, asks once for all of them (each provider's requests and what it
+   * would refuse, and why): true when the user said yes, false when not (nothing is sent), undefined when there is
+   * one provider (its own dialogs ask, as before).
+   */
+  private async confirmAll(
+    pipeline: typeof import('../core/pipeline'),
+    targets: ReadonlyArray<string | PurgeTarget>,
+    options: PurgeRequestOptions,
+  ): Promise<boolean | undefined> {
+    const { groups } = pipeline.groupTargets(targets, {
+      provider: options.provider,
+      classify: (url) => this.settings.providerOf(url),
+    });
+    if (groups.size < 2) return undefined;
+    const parts: Array<{ p: ProviderPlugin; plan: Plan; emulator: boolean }> = [];
+    for (const [id, urls] of groups) {
+      const p = providerById(id);
+      if (!p) continue;
+      const checker = this.settings.checker(id);
+      // A provider whose settings are wrong is reported (and skipped) by the pipeline itself.
+      if (checker.configProblems.length) continue;
+      const plan = pipeline.planFor(p, urls, checker, this.settings.coalesce);
+      const api = pipeline.resolveApiBase(p, { apiBase: (x) => this.settings.apiBase(x.id).base });
+      parts.push({ p, plan, emulator: api.ok && isEmulator(api.api) });
+    }
+    const requests = parts.reduce((n, x) => n + x.plan.requests.length, 0);
+    const refused = parts.reduce((n, x) => n + x.plan.invalid.length, 0);
+    const wildcards = parts.some((x) => x.plan.requests.some((r) => r.kind === 'wildcard'));
+    if (requests === 0) return undefined; // nothing to send: each provider's own report says why
+    const ask = refused > 0 || (this.settings.confirm && !options.noConfirm && (requests > 1 || wildcards));
+    if (!ask) return true;
+    const counts = parts
+      .filter((x) => x.plan.requests.length)
+      .map((x) => this.requestCount(x.p, x.plan.requests.length, x.emulator));
+    const message = vscode.l10n.t('Purge {0}?', joinWords(counts));
+    const lines: string[] = [];
+    for (const x of parts) {
+      if (x.plan.requests.length) {
+        lines.push(`${x.p.label}:`);
+        lines.push(...x.plan.requests.slice(0, 8).map((r) => `  ${r.kind === 'wildcard' ? '✱ ' : ''}${r.url}`));
+        if (x.plan.requests.length > 8) lines.push(`  ${vscode.l10n.t('… and {0} more', x.plan.requests.length - 8)}`);
+      }
+    }
+    if (wildcards) lines.push(vscode.l10n.t('✱ wildcard: every URL starting with the part before * is purged.'));
+    if (refused) {
+      lines.push('', vscode.l10n.t('Refused, not sent ({0}):', refused));
+      for (const x of parts) lines.push(...refusedLines(x.p, x.plan));
+    }
+    const go = refused ? vscode.l10n.t('Purge the Valid Ones') : vscode.l10n.t('Purge');
+    const pick = await vscode.window.showWarningMessage(message, { modal: true, detail: lines.join('\n') }, go);
+    return pick === go;
+  }
+
+  private requestCount(p: ProviderPlugin, n: number, emulator: boolean): string {
+    if (emulator)
+      return n === 1
+        ? vscode.l10n.t('1 {0} request (local emulator)', p.label)
+        : vscode.l10n.t('{0} {1} requests (local emulator)', n, p.label);
+    return n === 1 ? vscode.l10n.t('1 {0} request', p.label) : vscode.l10n.t('{0} {1} requests', n, p.label);
+  }
+
   private async reportInvalid(p: ProviderPlugin, plan: Plan): Promise<boolean> {
     const first = plan.invalid[0];
     const problem = first.problems.find((x) => x.severity === 'error') ?? first.problems[0];
-    const what = plan.invalid.length === 1 ? first.input : `${plan.invalid.length} of ${plan.inputCount} URLs`;
     const setting = problem ? settingOf(problem) : undefined;
-    const text = `${p.label} would refuse ${what}: ${problem?.message ?? 'invalid URL'}${setting ? ` (setting ${setting})` : ''}`;
+    const why = problem?.message ?? vscode.l10n.t('invalid URL');
+    const text =
+      plan.invalid.length === 1
+        ? setting
+          ? vscode.l10n.t('{0} would refuse {1}: {2} (setting {3})', p.label, first.input, why, setting)
+          : vscode.l10n.t('{0} would refuse {1}: {2}', p.label, first.input, why)
+        : vscode.l10n.t('{0} would refuse {1} of {2} URLs.', p.label, plan.invalid.length, plan.inputCount);
+    const learnMore = vscode.l10n.t('Learn More');
+    const showOutput = vscode.l10n.t('Show Output');
     if (plan.requests.length === 0) {
-      void vscode.window.showErrorMessage(text, 'Learn More', 'Show Output').then((pick) => {
-        if (pick === 'Learn More' && problem) void vscode.env.openExternal(vscode.Uri.parse(docsUrl(problem.code)));
-        if (pick === 'Show Output') this.log.show();
+      const all = plan.invalid.length === 1 ? text : `${text} ${refusedLines(p, plan, 3).join(' ').trim()}`;
+      void vscode.window.showErrorMessage(all, learnMore, showOutput).then((pick) => {
+        if (pick === learnMore && problem) void vscode.env.openExternal(vscode.Uri.parse(docsUrl(problem.code)));
+        if (pick === showOutput) this.log.show();
       });
       return false;
     }
-    const pick = await vscode.window.showWarningMessage(
-      text,
-      {
-        modal: true,
-        detail: `The other ${plan.requests.length} request${plan.requests.length === 1 ? '' : 's'} can be sent.`,
-      },
-      'Purge the Valid Ones',
-    );
-    return pick === 'Purge the Valid Ones';
+    const others =
+      plan.requests.length === 1
+        ? vscode.l10n.t('The other request can be sent.')
+        : vscode.l10n.t('The other {0} requests can be sent.', plan.requests.length);
+    // Which were refused, and why: the dialog names them (the first ones; the output channel has every one).
+    const detail = [
+      ...(plan.invalid.length === 1 ? [] : [vscode.l10n.t('Refused, not sent:'), ...refusedLines(p, plan)]),
+      others,
+    ].join('\n');
+    const valid = vscode.l10n.t('Purge the Valid Ones');
+    const pick = await vscode.window.showWarningMessage(text, { modal: true, detail }, valid);
+    return pick === valid;
   }
 
   private async confirm(batch: PurgeBatch, options: PurgeRequestOptions): Promise<boolean> {
