@@ -116,7 +116,7 @@ export function requireTrust(): boolean {
 }
 
 function remedyText(p: ProviderPlugin, remedy: Remedy | undefined): string {
-  if (remedy === 'key') return ` Store the ${p.key.label} again: "CDN Purge: Set API Key".`;
+  if (remedy === 'key') return ` ${vscode.l10n.t('Store the {0} again: "CDN Purge: Set API Key".', p.key.label)}`;
   return netRemedyText(p, remedy);
 }
 
@@ -180,11 +180,17 @@ export class PurgeService implements vscode.Disposable {
   async keyFor(provider: ProviderId, slot: KeySlot): Promise<string | undefined> {
     let key = await this.keys.get(provider, slot);
     if (!key) {
-      const action = slot === 'emulator' ? 'Use Local Emulator…' : 'Set API Key…';
+      const action = slot === 'emulator' ? vscode.l10n.t('Use Local Emulator…') : vscode.l10n.t('Set API Key…');
       const pick = await vscode.window.showErrorMessage(
         slot === 'emulator'
-          ? `No ${keyName(provider)} is stored for the local emulator. Run "CDN Purge: Use Local Emulator" to store its test keys.`
-          : `No ${keyName(provider)} is stored. Store it once; it is kept in VS Code's secret storage only.`,
+          ? vscode.l10n.t(
+              'No {0} is stored for the local emulator. Run "CDN Purge: Use Local Emulator" to store its test keys.',
+              keyName(provider),
+            )
+          : vscode.l10n.t(
+              "No {0} is stored. Store it once; it is kept in VS Code's secret storage only.",
+              keyName(provider),
+            ),
         action,
       );
       if (pick)
@@ -250,8 +256,10 @@ export class PurgeService implements vscode.Disposable {
         apiBaseProblem: (p, problem) => this.apiBaseProblem(p, problem),
         confirm: (batch) => this.confirm(batch, options),
         key: (p, slot) => this.keyFor(p.id, slot),
-        overQuota: async (check) =>
-          (await vscode.window.showWarningMessage(check.message, { modal: true }, 'Purge Anyway')) === 'Purge Anyway',
+        overQuota: async (check) => {
+          const anyway = vscode.l10n.t('Purge Anyway');
+          return (await vscode.window.showWarningMessage(check.message, { modal: true }, anyway)) === anyway;
+        },
         begin: async (batch) => {
           const record = this.begin(batch, options);
           if (this.inFlight) {
@@ -275,7 +283,7 @@ export class PurgeService implements vscode.Disposable {
           vscode.window.withProgress(
             {
               location: vscode.ProgressLocation.Notification,
-              title: `Purging from ${batch.provider.label}`,
+              title: vscode.l10n.t('Purging from {0}', batch.provider.label),
               cancellable: true,
             },
             async (progress, token) => {
@@ -298,7 +306,7 @@ export class PurgeService implements vscode.Disposable {
         result: (batch, record, res, i, ctl) => {
           const done = (finished.get(batch) ?? 0) + 1;
           finished.set(batch, done);
-          ctl.report(`${done} of ${batch.requests.length}`, 100 / batch.requests.length);
+          ctl.report(vscode.l10n.t('{0} of {1}', done, batch.requests.length), 100 / batch.requests.length);
           this.log.result(batch.provider.id, res);
           if (!record) return;
           this.history.update(record.requests[i].id, {
@@ -335,13 +343,26 @@ export class PurgeService implements vscode.Disposable {
     const where = providers()
       .map((p) => settingId(providerSettings(p).endpoints.key))
       .join(' or ');
-    const msg = `${urls.length === 1 ? `"${urls[0]}" is` : `${urls.length} URLs are`} not on a host of ${listProviders({
-      conjunction: 'or',
-    })}. Add the custom domain to the settings (${where}).`;
+    const hosts = listProviders({ conjunction: 'or' });
+    const msg =
+      urls.length === 1
+        ? vscode.l10n.t(
+            '"{0}" is not on a host of {1}. Add the custom domain to the settings ({2}).',
+            urls[0],
+            hosts,
+            where,
+          )
+        : vscode.l10n.t(
+            '{0} URLs are not on a host of {1}. Add the custom domain to the settings ({2}).',
+            urls.length,
+            hosts,
+            where,
+          );
     this.log.warn(msg);
     if (!anyKnown) {
+      const open = vscode.l10n.t('Open Settings');
       void vscode.window
-        .showErrorMessage(msg, 'Open Settings')
+        .showErrorMessage(msg, open)
         .then((a) => a && vscode.commands.executeCommand(VsCodeCommand.openSettings, SECTION));
       return;
     }
@@ -352,8 +373,8 @@ export class PurgeService implements vscode.Disposable {
     const first = problems[0];
     const setting = settingOf(first) ?? settingId(providerSettings(p).endpoints.key);
     const pick = await vscode.window.showErrorMessage(
-      `${p.label} settings: ${first.message} (setting ${setting})`,
-      'Open Settings',
+      vscode.l10n.t('{0} settings: {1} (setting {2})', p.label, first.message, setting),
+      vscode.l10n.t('Open Settings'),
     );
     if (pick) void vscode.commands.executeCommand(VsCodeCommand.openSettings, setting);
   }
@@ -361,7 +382,10 @@ export class PurgeService implements vscode.Disposable {
   private apiBaseProblem(p: ProviderPlugin, problem: Problem): void {
     const setting = settingOf(problem);
     void vscode.window
-      .showErrorMessage(setting ? `${problem.message} (setting ${setting})` : problem.message, 'Open Settings')
+      .showErrorMessage(
+        setting ? vscode.l10n.t('{0} (setting {1})', problem.message, setting) : problem.message,
+        vscode.l10n.t('Open Settings'),
+      )
       .then(
         (a) =>
           a &&
@@ -448,7 +472,7 @@ export class PurgeService implements vscode.Disposable {
     const learnMore = vscode.l10n.t('Learn More');
     const showOutput = vscode.l10n.t('Show Output');
     if (plan.requests.length === 0) {
-      const all = plan.invalid.length === 1 ? text : `${text} ${refusedLines(p, plan, 3).join(' ').trim()}`;
+      const all = plan.invalid.length === 1 ? text : [text, ...refusedLines(p, plan, 3).map((l) => l.trim())].join(' ');
       void vscode.window.showErrorMessage(all, learnMore, showOutput).then((pick) => {
         if (pick === learnMore && problem) void vscode.env.openExternal(vscode.Uri.parse(docsUrl(problem.code)));
         if (pick === showOutput) this.log.show();
@@ -475,16 +499,30 @@ export class PurgeService implements vscode.Disposable {
     if (!this.settings.confirm || options.noConfirm || (requests.length <= 1 && wildcards.length === 0)) return true;
     const covered = requests.reduce((n, r) => n + r.covers.length, 0);
     const lines = requests.slice(0, 12).map((r) => `${r.kind === 'wildcard' ? '✱ ' : ''}${r.url}`);
-    if (requests.length > 12) lines.push(`… and ${requests.length - 12} more`);
+    if (requests.length > 12) lines.push(vscode.l10n.t('… and {0} more', requests.length - 12));
+    const n = requests.length;
+    const label = batch.provider.label;
+    let question =
+      covered > n
+        ? n === 1
+          ? vscode.l10n.t('Purge 1 {0} request covering {1} URLs', label, covered)
+          : vscode.l10n.t('Purge {0} {1} requests covering {2} URLs', n, label, covered)
+        : n === 1
+          ? vscode.l10n.t('Purge 1 {0} request', label)
+          : vscode.l10n.t('Purge {0} {1} requests', n, label);
+    question = batch.emulator ? vscode.l10n.t('{0} (local emulator)?', question) : vscode.l10n.t('{0}?', question);
+    const wildcardNote = wildcards.length
+      ? wildcards.length === 1
+        ? vscode.l10n.t('1 wildcard: every URL starting with the part before * is purged.')
+        : vscode.l10n.t('{0} wildcards: every URL starting with the part before * is purged.', wildcards.length)
+      : undefined;
+    const purge = vscode.l10n.t('Purge');
     const pick = await vscode.window.showWarningMessage(
-      `Purge ${requests.length} ${batch.provider.label} request${requests.length === 1 ? '' : 's'}${covered > requests.length ? ` covering ${covered} URLs` : ''}${batch.emulator ? ' (local emulator)' : ''}?`,
-      {
-        modal: true,
-        detail: `${wildcards.length ? `${wildcards.length} wildcard${wildcards.length === 1 ? '' : 's'}: every URL starting with the part before * is purged.\n` : ''}${lines.join('\n')}`,
-      },
-      'Purge',
+      question,
+      { modal: true, detail: [...(wildcardNote ? [wildcardNote] : []), ...lines].join('\n') },
+      purge,
     );
-    return pick === 'Purge';
+    return pick === purge;
   }
 
   private begin(batch: PurgeBatch, options: PurgeRequestOptions): HistoryBatch {
@@ -517,7 +555,7 @@ export class PurgeService implements vscode.Disposable {
   ): Promise<void> {
     const exact = (record?.requests ?? []).filter((r) => r.kind === 'exact').slice(0, SNAPSHOT_LIMIT);
     if (exact.length) {
-      report('reading the current versions…');
+      report(vscode.l10n.t('reading the current versions…'));
       const [client, { snapshotAsset }] = await Promise.all([this.transport.assets(), import('../core/verify')]);
       const emulatorBase = emulatorBaseOf(batch.api.base);
       await Promise.all(
@@ -527,7 +565,11 @@ export class PurgeService implements vscode.Disposable {
         }),
       );
     }
-    report(`sending ${batch.requests.length} request${batch.requests.length === 1 ? '' : 's'}…`);
+    report(
+      batch.requests.length === 1
+        ? vscode.l10n.t('sending 1 request…')
+        : vscode.l10n.t('sending {0} requests…', batch.requests.length),
+    );
   }
 
   private async summarise(
@@ -553,48 +595,69 @@ export class PurgeService implements vscode.Disposable {
       const remedy = emulatorKey
         ? ` ${vscode.l10n.t('The local emulator accepts only its test keys: run "CDN Purge: Use Local Emulator…" to store them again.')}`
         : remedyText(p, first.remedy);
-      const action = emulatorKey
-        ? vscode.l10n.t('Use Local Emulator…')
-        : first.remedy === 'key'
-          ? 'Set API Key'
-          : 'Purge Again';
-      const pick = await vscode.window.showErrorMessage(
-        `${failed.length} of ${results.length} ${label} purge${results.length === 1 ? '' : 's'} failed${first.httpStatus ? ` (HTTP ${first.httpStatus})` : ''}: ${first.message ?? ''} ${emulatorKey ? '' : (first.hint ?? '')}${remedy}`
-          .replace(/ {2,}/g, ' ')
-          .trim(),
-        'Show Output',
-        action,
-      );
-      if (pick === 'Show Output') this.log.show();
-      if (pick === 'Set API Key') void vscode.commands.executeCommand(Command.setKey, p.id);
+      const setKey = vscode.l10n.t('Set API Key');
+      const again = vscode.l10n.t('Purge Again');
+      const showOutput = vscode.l10n.t('Show Output');
+      const action = emulatorKey ? vscode.l10n.t('Use Local Emulator…') : first.remedy === 'key' ? setKey : again;
+      const n = results.length;
+      const head =
+        n === 1
+          ? vscode.l10n.t('{0} of 1 {1} purge failed', failed.length, label)
+          : vscode.l10n.t('{0} of {1} {2} purges failed', failed.length, n, label);
+      const status = first.httpStatus ? ` ${vscode.l10n.t('(HTTP {0})', first.httpStatus)}` : '';
+      const said = [`${head}${status}:`, first.message ?? '', emulatorKey ? '' : (first.hint ?? ''), remedy]
+        .join(' ')
+        .replace(/ {2,}/g, ' ')
+        .trim();
+      const pick = await vscode.window.showErrorMessage(said, showOutput, action);
+      if (pick === showOutput) this.log.show();
+      if (!emulatorKey && pick === setKey) void vscode.commands.executeCommand(Command.setKey, p.id);
       if (emulatorKey && pick === action) void vscode.commands.executeCommand(Command.useEmulator);
-      if (pick === 'Purge Again') void vscode.commands.executeCommand(InternalCommand.retryBatch, batch.id);
+      if (pick === again) void vscode.commands.executeCommand(InternalCommand.retryBatch, batch.id);
       return;
     }
+    const showOutput = vscode.l10n.t('Show Output');
+    const showHistory = vscode.l10n.t('Show History');
     if (unknown.length) {
       const first = unknown[0];
-      const pick = await vscode.window.showWarningMessage(
-        `${unknown.length} of ${results.length} ${label} purge${results.length === 1 ? '' : 's'} may have been received, but no answer came: ${first.message ?? ''}`.trim(),
-        'Show Output',
-        'Show History',
-      );
-      if (pick === 'Show Output') this.log.show();
-      if (pick === 'Show History') void vscode.commands.executeCommand(VsCodeCommand.focusHistory);
+      const text =
+        results.length === 1
+          ? vscode.l10n.t(
+              '{0} of 1 {1} purge may have been received, but no answer came: {2}',
+              unknown.length,
+              label,
+              first.message ?? '',
+            )
+          : vscode.l10n.t(
+              '{0} of {1} {2} purges may have been received, but no answer came: {3}',
+              unknown.length,
+              results.length,
+              label,
+              first.message ?? '',
+            );
+      const pick = await vscode.window.showWarningMessage(text.trim(), showOutput, showHistory);
+      if (pick === showOutput) this.log.show();
+      if (pick === showHistory) void vscode.commands.executeCommand(VsCodeCommand.focusHistory);
       return;
     }
-    const them = ok === 1 ? 'it' : 'them';
     // Without a status API, "done" is found out by fetching the asset again.
     const verify = !p.status;
     const note = verify
-      ? ` ${label} received ${them}; a 200 does not mean done: verify by fetching again.`
-      : ` ${label} is processing ${them}; the history shows when ${ok === 1 ? 'it completes' : 'they complete'}.`;
-    const actions = verify ? ['Verify', 'Show History'] : ['Show History'];
-    const pick = await vscode.window.showInformationMessage(
-      `Purged ${ok} ${label} request${ok === 1 ? '' : 's'}${invalid ? ` (${invalid} invalid, not sent)` : ''}.${note}`,
-      ...actions,
-    );
-    if (pick === 'Verify') void vscode.commands.executeCommand(InternalCommand.verifyBatch, batch.id);
-    if (pick === 'Show History') void vscode.commands.executeCommand(VsCodeCommand.focusHistory);
+      ? ok === 1
+        ? vscode.l10n.t('{0} received it; a 200 does not mean done: verify by fetching again.', label)
+        : vscode.l10n.t('{0} received them; a 200 does not mean done: verify by fetching again.', label)
+      : ok === 1
+        ? vscode.l10n.t('{0} is processing it; the history shows when it completes.', label)
+        : vscode.l10n.t('{0} is processing them; the history shows when they complete.', label);
+    const verifyAction = vscode.l10n.t('Verify');
+    const actions = verify ? [verifyAction, showHistory] : [showHistory];
+    const purged =
+      ok === 1 ? vscode.l10n.t('Purged 1 {0} request', label) : vscode.l10n.t('Purged {0} {1} requests', ok, label);
+    const notSent = invalid ? ` ${vscode.l10n.t('({0} invalid, not sent)', invalid)}` : '';
+    const summary = [`${purged}${notSent}.`, note].join(' ');
+    const pick = await vscode.window.showInformationMessage(summary, ...actions);
+    if (pick === verifyAction) void vscode.commands.executeCommand(InternalCommand.verifyBatch, batch.id);
+    if (pick === showHistory) void vscode.commands.executeCommand(VsCodeCommand.focusHistory);
   }
 
   /**
