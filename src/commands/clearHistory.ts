@@ -8,12 +8,15 @@ export function clearHistory(s: Services) {
     const count = s.history.all().length;
     if (count === 0) return 0;
     if (confirmed !== true) {
+      const clear = vscode.l10n.t('Clear');
       const pick = await vscode.window.showWarningMessage(
-        `Clear the history of ${count} purge batch${count === 1 ? '' : 'es'}?`,
-        { modal: true, detail: 'Purges still pending are no longer followed.' },
-        'Clear',
+        count === 1
+          ? vscode.l10n.t('Clear the history of 1 purge batch?')
+          : vscode.l10n.t('Clear the history of {0} purge batches?', count),
+        { modal: true, detail: vscode.l10n.t('Purges still pending are no longer followed.') },
+        clear,
       );
-      if (pick !== 'Clear') return 0;
+      if (pick !== clear) return 0;
     }
     s.history.clear();
     s.log.info(`History cleared (${count} batch${count === 1 ? '' : 'es'}).`);

@@ -110,6 +110,18 @@ export const COMMANDS: Readonly<Record<CommandId | InternalCommandId, Make>> = {
     () => import('./historyActions'),
     (m) => m.exportHistory,
   ),
+  [Command.filterHistory]: lazy(
+    () => import('./historyFilter'),
+    (m) => m.filterHistory,
+  ),
+  [Command.clearHistoryFilter]: lazy(
+    () => import('./historyFilter'),
+    (m) => m.clearHistoryFilter,
+  ),
+  [Command.resumeBatch]: lazy(
+    () => import('./resume'),
+    (m) => m.resumeBatch,
+  ),
   [InternalCommand.addEndpoint]: lazy(
     () => import('./addEndpoint'),
     (m) => m.addEndpoint,

@@ -21,27 +21,43 @@ export function purgeFiles(s: Services) {
           ? [vscode.window.activeTextEditor.document.uri]
           : [];
     if (resources.length === 0) {
-      void vscode.window.showErrorMessage('Right-click files or folders in the Explorer to purge them from the CDN.');
+      void vscode.window.showErrorMessage(
+        vscode.l10n.t('Right-click files or folders in the Explorer to purge them from the CDN.'),
+      );
       return undefined;
     }
     let mapped: { urls: string[]; unmapped: string[] };
     try {
       mapped = await vscode.window.withProgress(
-        { location: vscode.ProgressLocation.Window, title: 'CDN Purge: mapping files to URLs' },
+        { location: vscode.ProgressLocation.Window, title: vscode.l10n.t('CDN Purge: mapping files to URLs') },
         () => urlsForResources(resources, s),
       );
     } catch (e) {
       void vscode.window
-        .showErrorMessage((e as Error).message, 'Open Settings')
+        .showErrorMessage((e as Error).message, vscode.l10n.t('Open Settings'))
         .then((a) => a && vscode.commands.executeCommand(VsCodeCommand.openSettings, settingId('mappings')));
       return undefined;
     }
     if (mapped.unmapped.length) {
-      const msg = `No mapping gives a CDN URL for ${mapped.unmapped.length === 1 ? mapped.unmapped[0] : `${mapped.unmapped.length} of the selected items`}. Add a rule such as { "glob": "public/images/**", "url": "https://ik.imagekit.io/<id>/images/" } to ${settingId('mappings')} or cdn-purge.json.`;
+      const rule = '{ "glob": "public/images/**", "url": "https://ik.imagekit.io/<id>/images/" }';
+      const msg =
+        mapped.unmapped.length === 1
+          ? vscode.l10n.t(
+              'No mapping gives a CDN URL for {0}. Add a rule such as {1} to {2} or cdn-purge.json.',
+              mapped.unmapped[0],
+              rule,
+              settingId('mappings'),
+            )
+          : vscode.l10n.t(
+              'No mapping gives a CDN URL for {0} of the selected items. Add a rule such as {1} to {2} or cdn-purge.json.',
+              mapped.unmapped.length,
+              rule,
+              settingId('mappings'),
+            );
       s.log.warn(msg);
       if (mapped.urls.length === 0) {
         void vscode.window
-          .showErrorMessage(msg, 'Open Settings')
+          .showErrorMessage(msg, vscode.l10n.t('Open Settings'))
           .then((a) => a && vscode.commands.executeCommand(VsCodeCommand.openSettings, settingId('mappings')));
         return undefined;
       }

@@ -10,7 +10,10 @@ function again(s: Services, batchId: string, urls: string[]): Promise<PurgeOutco
   if (!batch || urls.length === 0) return undefined;
   if (!providerById(batch.provider)) {
     void vscode.window.showErrorMessage(
-      `These purges went to "${batch.provider}", a provider this CDN Purge does not have: they cannot be sent again from here.`,
+      vscode.l10n.t(
+        'These purges went to "{0}", a provider this CDN Purge does not have: they cannot be sent again from here.',
+        batch.provider,
+      ),
     );
     return undefined;
   }

@@ -42,6 +42,23 @@ export interface HistoryRequest {
   before?: string;
   startedAt: number;
   finishedAt?: number;
+  /**
+   * It was being sent when VS Code closed (stored as `sending`): read back as `unknown` until the batch's in-flight
+   * record (inFlight.ts) says whether it was dispatched; never dispatched, it becomes `cancelled` (not sent).
+   */
+  closedInFlight?: boolean;
+}
+
+/** A batch that a reload or a closed window interrupted before every request was sent. */
+export interface InterruptedInfo {
+  /** When it was found (the next activation). */
+  at: number;
+  /** Requests never dispatched (`cancelled`, "not sent"): what Resume sends. */
+  notSent: number;
+  /** Requests dispatched with no answer on record (`unknown`): never sent again by Resume. */
+  mayHaveBeenReceived: number;
+  /** The batch Resume made, once resumed. */
+  resumedBy?: string;
 }
 
 export interface HistoryBatch {
@@ -57,6 +74,7 @@ export interface HistoryBatch {
   /** When this batch last changed (a window merging the stored history keeps the newer copy of a batch). */
   updatedAt?: number;
   requests: HistoryRequest[];
+  interrupted?: InterruptedInfo;
 }
 
 const KEY = StorageKey.history;
@@ -105,6 +123,17 @@ function isBatch(b: unknown): b is HistoryBatch {
         typeof (r as HistoryRequest).url === 'string',
     )
   );
+}
+
+function closedMessage(): string {
+  return vscode.l10n.t('VS Code closed before the answer came: it may have been received. Purge again to be sure.');
+}
+
+/** What recoverInterrupted found in a batch. */
+export interface Recovered {
+  batch: HistoryBatch;
+  notSent: number;
+  mayHaveBeenReceived: number;
 }
 
 export class HistoryStore implements vscode.Disposable {
@@ -159,9 +188,11 @@ export class HistoryStore implements vscode.Disposable {
     for (const b of good) {
       for (const r of b.requests) {
         if (r.state === 'sending') {
-          // It may have been sent before VS Code closed: never report it as not sent.
+          // It may have been sent before VS Code closed: never report it as not sent (unless the batch's in-flight
+          // record shows it was never dispatched: recoverInterrupted).
           r.state = 'unknown';
-          r.message = 'VS Code closed before the answer came: it may have been received. Purge again to be sure.';
+          r.message = closedMessage();
+          r.closedInFlight = true;
           interrupted++;
         }
       }
@@ -332,6 +363,57 @@ export class HistoryStore implements vscode.Disposable {
       for (const request of batch.requests)
         if (request.live === 'Pending' && request.requestId) out.push({ batch, request });
     return out;
+  }
+
+  /**
+   * A batch a reload or a closed window interrupted, from its in-flight record: of its requests still on record as
+   * `sending` (this window's load found them so, or reads them back as `unknown` with `closedInFlight`), those never
+   * dispatched become `cancelled` (not sent: Resume sends them) and the dispatched ones `unknown` (may have been
+   * received: never sent again silently). Requests with a result on record keep it. Undefined when the batch is
+   * gone or nothing in it was left in flight.
+   */
+  recoverInterrupted(
+    batchId: string,
+    requestIds: readonly string[],
+    dispatched: ReadonlySet<number>,
+  ): Recovered | undefined {
+    const batch = this.batch(batchId);
+    if (!batch) return undefined;
+    const sent = new Set([...dispatched].map((i) => requestIds[i]));
+    let notSent = 0;
+    let mayHaveBeenReceived = 0;
+    for (const r of batch.requests) {
+      if (!(r.state === 'sending' || (r.state === 'unknown' && r.closedInFlight))) continue;
+      delete r.closedInFlight;
+      if (sent.has(r.id) || !requestIds.includes(r.id)) {
+        r.state = 'unknown';
+        r.message = closedMessage();
+        mayHaveBeenReceived++;
+      } else {
+        r.state = 'cancelled';
+        r.message = vscode.l10n.t('Not sent: VS Code closed or reloaded before it was sent. Resume sends it.');
+        notSent++;
+      }
+    }
+    if (notSent + mayHaveBeenReceived === 0) return undefined;
+    batch.interrupted = { at: Date.now(), notSent, mayHaveBeenReceived };
+    this.changed(batch);
+    return { batch, notSent, mayHaveBeenReceived };
+  }
+
+  /** The interrupted batch was resumed by `byBatchId` (its Resume action goes). */
+  markResumed(batchId: string, byBatchId: string): void {
+    const batch = this.batch(batchId);
+    if (!batch?.interrupted) return;
+    batch.interrupted = { ...batch.interrupted, resumedBy: byBatchId };
+    this.changed(batch);
+  }
+
+  /** Interrupted batches that were not resumed yet, newest first. */
+  resumable(): HistoryBatch[] {
+    return this.batches.filter(
+      (b) => b.interrupted && !b.interrupted.resumedBy && b.requests.some((r) => r.state === 'cancelled'),
+    );
   }
 
   clear(): void {

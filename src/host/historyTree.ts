@@ -4,8 +4,29 @@
 import * as vscode from 'vscode';
 import { providerById } from '../core/providers/registry';
 import type { HistoryBatch, HistoryRequest, HistoryStore } from './history';
+import { ContextKey, View, VsCodeCommand } from './ids';
+import {
+  dayKey,
+  dayKind,
+  dayStart,
+  filterCounts,
+  groupByDay,
+  isFiltered,
+  requestCategory,
+  visibleRequests,
+  type HistoryFilter,
+  type RequestCategory,
+  type StatusFilter,
+} from './historyView';
 
+export { requestCategory, type RequestCategory } from './historyView';
+
+/** A batch row or a request row: what the history's commands act on. */
 export type HistoryNode = { type: 'batch'; batchId: string } | { type: 'request'; batchId: string; requestId: string };
+/** A day group (Today, Yesterday, a date): the view's top level. */
+export type DayNode = { type: 'day'; day: string };
+/** Every node of the view. */
+export type HistoryTreeNode = HistoryNode | DayNode;
 
 /** What a request's state says, in words, for the tree and the tooltip. */
 export function describeRequest(r: HistoryRequest): string {
@@ -68,35 +89,6 @@ function providerLabel(id: string): string {
 
 function shortUrl(url: string): string {
   return url.replace(/^https?:\/\//, '');
-}
-
-/** What a request's row says, as one of the words a batch row counts. */
-export type RequestCategory =
-  'sending' | 'failed' | 'unknown' | 'cancelled' | 'verifyFailed' | 'cannotTell' | 'pending' | 'received' | 'done';
-
-export function requestCategory(r: HistoryRequest): RequestCategory {
-  switch (r.state) {
-    case 'sending':
-      return 'sending';
-    case 'cancelled':
-      return 'cancelled';
-    case 'unknown':
-      return 'unknown';
-    case 'duplicate':
-      return 'done';
-    case 'accepted':
-      if (r.verify) {
-        if (r.verify.state === 'updated' || r.verify.state === 'removed') return 'done';
-        if (r.verify.state === 'error') return 'verifyFailed';
-        return 'cannotTell';
-      }
-      if (r.live === 'Completed') return 'done';
-      if (r.live === 'Pending') return 'pending';
-      // imgix's 200 (and an ImageKit status that could not be read): received, not known to be done.
-      return 'received';
-    default:
-      return 'failed';
-  }
 }
 
 /**
@@ -167,52 +159,143 @@ export function batchSummary(b: HistoryBatch): {
 
 export function requestTooltip(b: HistoryBatch, r: HistoryRequest): vscode.MarkdownString {
   const md = new vscode.MarkdownString(undefined, true);
-  md.appendMarkdown(
-    `**${providerLabel(b.provider)}** ${r.kind === 'wildcard' ? 'wildcard ' : ''}purge — ${describeRequest(r)}\n\n`,
-  );
+  const heading =
+    r.kind === 'wildcard'
+      ? vscode.l10n.t('**{0}** wildcard purge — {1}', providerLabel(b.provider), describeRequest(r))
+      : vscode.l10n.t('**{0}** purge — {1}', providerLabel(b.provider), describeRequest(r));
+  md.appendMarkdown(heading + '\n\n');
   md.appendCodeblock(r.url, 'text');
   const rows: string[] = [];
-  if (r.httpStatus !== undefined)
-    rows.push(
-      `HTTP ${r.httpStatus}${r.ms !== undefined ? ` in ${r.ms} ms` : ''}${r.attempts && r.attempts > 1 ? ` after ${r.attempts} attempts` : ''}`,
-    );
+  if (r.httpStatus !== undefined) {
+    const parts = [vscode.l10n.t('HTTP {0}', r.httpStatus)];
+    if (r.ms !== undefined) parts.push(vscode.l10n.t('in {0} ms', r.ms));
+    if (r.attempts && r.attempts > 1) parts.push(vscode.l10n.t('after {0} attempts', r.attempts));
+    rows.push(parts.join(' '));
+  }
   if (r.requestId) rows.push(`${providerById(b.provider)?.requestIdLabel ?? 'id'}: \`${r.requestId}\``);
   if (r.live)
     rows.push(
-      `status: ${r.live}${r.liveCheckedAt ? ` (checked ${new Date(r.liveCheckedAt).toLocaleTimeString()})` : ''}`,
+      r.liveCheckedAt
+        ? vscode.l10n.t('status: {0} (checked {1})', r.live, new Date(r.liveCheckedAt).toLocaleTimeString())
+        : vscode.l10n.t('status: {0}', r.live),
     );
-  if (r.verify) rows.push(`verify: ${r.verify.detail}`);
+  if (r.verify) rows.push(vscode.l10n.t('verify: {0}', r.verify.detail));
   if (r.covers.length > 1 || (r.covers.length === 1 && r.covers[0] !== r.url))
-    rows.push(`covers ${r.covers.length} URL${r.covers.length === 1 ? '' : 's'}`);
-  if (r.message) rows.push(`message: ${r.message}`);
-  if (r.supportId) rows.push(`support id: \`${r.supportId}\` (give it to ${providerLabel(b.provider)} support)`);
+    rows.push(
+      r.covers.length === 1 ? vscode.l10n.t('covers 1 URL') : vscode.l10n.t('covers {0} URLs', r.covers.length),
+    );
+  if (r.message) rows.push(vscode.l10n.t('message: {0}', r.message));
+  if (r.supportId)
+    rows.push(vscode.l10n.t('support id: `{0}` (give it to {1} support)', r.supportId, providerLabel(b.provider)));
   if (r.hint) rows.push(r.hint);
-  rows.push(`${b.target}, ${new Date(r.startedAt).toLocaleString()}`);
+  rows.push(vscode.l10n.t('{0}, {1}', b.target, new Date(r.startedAt).toLocaleString()));
   md.appendMarkdown(rows.map((x) => x.replace(/\n/g, ' ')).join('  \n'));
   return md;
 }
 
-export class HistoryTreeProvider implements vscode.TreeDataProvider<HistoryNode>, vscode.Disposable {
-  private readonly emitter = new vscode.EventEmitter<HistoryNode | undefined>();
+const STATUS_WORDS: Record<StatusFilter, () => string> = {
+  failed: () => vscode.l10n.t('failed'),
+  pending: () => vscode.l10n.t('pending'),
+  done: () => vscode.l10n.t('done'),
+  unknown: () => vscode.l10n.t('unknown'),
+};
+
+/** The filter in words, for the view's description and message: "imgix · failed · “hero”". */
+export function filterWords(f: HistoryFilter): string {
+  const parts: string[] = [];
+  if (f.providers?.length) parts.push(f.providers.map(providerLabel).join(', '));
+  if (f.statuses?.length) parts.push(f.statuses.map((x) => STATUS_WORDS[x]()).join(', '));
+  const text = f.text?.trim();
+  if (text) parts.push(vscode.l10n.t('“{0}”', text));
+  return parts.join(' · ');
+}
+
+/** A day group's label: Today, Yesterday, or the date in the user's locale. */
+export function dayLabel(day: string, now = Date.now()): string {
+  const kind = dayKind(day, now);
+  if (kind === 'today') return vscode.l10n.t('Today');
+  if (kind === 'yesterday') return vscode.l10n.t('Yesterday');
+  return new Date(dayStart(day)).toLocaleDateString(undefined, {
+    weekday: 'short',
+    year: 'numeric',
+    month: 'short',
+    day: 'numeric',
+  });
+}
+
+export class HistoryTreeProvider implements vscode.TreeDataProvider<HistoryTreeNode>, vscode.Disposable {
+  private readonly emitter = new vscode.EventEmitter<HistoryTreeNode | undefined>();
   readonly onDidChangeTreeData = this.emitter.event;
   private readonly subscription: vscode.Disposable;
+  private filterValue: HistoryFilter | undefined;
+  private view?: Pick<vscode.TreeView<unknown>, 'description' | 'message'>;
 
   constructor(private readonly store: HistoryStore) {
-    this.subscription = store.onDidChange(() => this.emitter.fire(undefined));
+    this.subscription = store.onDidChange(() => {
+      this.emitter.fire(undefined);
+      this.describe();
+    });
   }
 
-  getChildren(node?: HistoryNode): HistoryNode[] {
-    if (!node) {
-      return this.store
-        .all()
-        .map((b) =>
-          b.requests.length === 1
-            ? { type: 'request', batchId: b.id, requestId: b.requests[0].id }
-            : { type: 'batch', batchId: b.id },
-        );
+  /** The active filter; undefined when the view shows everything. */
+  get filter(): HistoryFilter | undefined {
+    return this.filterValue;
+  }
+
+  /** Filters the view (undefined or an empty filter: everything); the clear action shows only when filtered. */
+  setFilter(f: HistoryFilter | undefined): void {
+    this.filterValue = isFiltered(f)
+      ? {
+          ...(f.providers?.length ? { providers: [...f.providers] } : {}),
+          ...(f.statuses?.length ? { statuses: [...f.statuses] } : {}),
+          ...(f.text?.trim() ? { text: f.text.trim() } : {}),
+        }
+      : undefined;
+    void vscode.commands.executeCommand(VsCodeCommand.setContext, ContextKey.historyFiltered, !!this.filterValue);
+    this.emitter.fire(undefined);
+    this.describe();
+  }
+
+  /** The view whose description and message say what the filter is (activate gives it). */
+  attach(view: Pick<vscode.TreeView<unknown>, 'description' | 'message'>): vscode.Disposable {
+    this.view = view;
+    this.describe();
+    return { dispose: () => (this.view = undefined) };
+  }
+
+  private describe(): void {
+    if (!this.view) return;
+    const f = this.filterValue;
+    if (!f) {
+      this.view.description = undefined;
+      this.view.message = undefined;
+      return;
     }
+    const words = filterWords(f);
+    const { shown, total } = filterCounts(this.store.all(), f);
+    this.view.description = vscode.l10n.t('Filtered: {0}', words);
+    this.view.message =
+      shown === 0
+        ? vscode.l10n.t('No purge matches the filter ({0}). Clear the filter to see all {1}.', words, total)
+        : vscode.l10n.t('Showing {0} of {1} purges that match: {2}.', shown, total, words);
+  }
+
+  private batchNode(b: HistoryBatch): HistoryNode {
+    const shown = visibleRequests(b, this.filterValue);
+    return b.requests.length === 1 && shown.length === 1
+      ? { type: 'request', batchId: b.id, requestId: shown[0].id }
+      : { type: 'batch', batchId: b.id };
+  }
+
+  getChildren(node?: HistoryTreeNode): HistoryTreeNode[] {
+    if (!node) return groupByDay(this.store.all(), this.filterValue).map((g) => ({ type: 'day', day: g.key }));
+    if (node.type === 'day')
+      return (groupByDay(this.store.all(), this.filterValue).find((g) => g.key === node.day)?.batches ?? []).map((b) =>
+        this.batchNode(b),
+      );
     if (node.type === 'batch') {
-      return (this.store.batch(node.batchId)?.requests ?? []).map((r) => ({
+      const b = this.store.batch(node.batchId);
+      return (b ? visibleRequests(b, this.filterValue) : []).map((r) => ({
         type: 'request',
         batchId: node.batchId,
         requestId: r.id,
@@ -221,48 +304,90 @@ export class HistoryTreeProvider implements vscode.TreeDataProvider<HistoryNode>
     return [];
   }
 
-  getParent(node: HistoryNode): HistoryNode | undefined {
-    if (node.type === 'batch') return undefined;
-    const b = this.store.batch(node.batchId);
-    return b && b.requests.length > 1 ? { type: 'batch', batchId: b.id } : undefined;
+  /** Every batch and request node the view shows, depth first (for the tests and for finding a node). */
+  nodes(): HistoryNode[] {
+    const out: HistoryNode[] = [];
+    const walk = (n: HistoryTreeNode) => {
+      if (n.type !== 'day') out.push(n);
+      for (const c of this.getChildren(n)) walk(c);
+    };
+    for (const day of this.getChildren()) for (const c of this.getChildren(day)) walk(c);
+    return out;
   }
 
-  getTreeItem(node: HistoryNode): vscode.TreeItem {
+  getParent(node: HistoryTreeNode): HistoryTreeNode | undefined {
+    if (node.type === 'day') return undefined;
     const b = this.store.batch(node.batchId);
-    if (!b) return new vscode.TreeItem('(gone)');
+    if (!b) return undefined;
+    const day: DayNode = { type: 'day', day: dayKeyOf(b) };
+    if (node.type === 'batch') return day;
+    return this.batchNode(b).type === 'batch' ? { type: 'batch', batchId: b.id } : day;
+  }
+
+  getTreeItem(node: HistoryTreeNode): vscode.TreeItem {
+    if (node.type === 'day') {
+      const groups = groupByDay(this.store.all(), this.filterValue);
+      const g = groups.find((x) => x.key === node.day);
+      const item = new vscode.TreeItem(
+        dayLabel(node.day),
+        groups[0]?.key === node.day
+          ? vscode.TreeItemCollapsibleState.Expanded
+          : vscode.TreeItemCollapsibleState.Collapsed,
+      );
+      item.id = `day:${node.day}`;
+      const n = g?.requests ?? 0;
+      item.description = n === 1 ? vscode.l10n.t('1 purge') : vscode.l10n.t('{0} purges', n);
+      item.iconPath = new vscode.ThemeIcon('calendar');
+      item.contextValue = 'day';
+      return item;
+    }
+    const b = this.store.batch(node.batchId);
+    if (!b) return new vscode.TreeItem(vscode.l10n.t('(gone)'));
     if (node.type === 'batch') {
       const s = batchSummary(b);
       const item = new vscode.TreeItem(
-        `${b.requests.length} ${providerLabel(b.provider)} purges`,
-        this.store.all()[0]?.id === b.id
+        vscode.l10n.t('{0} {1} purges', b.requests.length, providerLabel(b.provider)),
+        this.store.all()[0]?.id === b.id || isFiltered(this.filterValue)
           ? vscode.TreeItemCollapsibleState.Expanded
           : vscode.TreeItemCollapsibleState.Collapsed,
       );
       item.id = b.id;
-      item.description = `${s.text} · ${new Date(b.createdAt).toLocaleTimeString()}`;
+      item.description = resumable(b)
+        ? vscode.l10n.t('interrupted · {0} · {1}', s.text, new Date(b.createdAt).toLocaleTimeString())
+        : vscode.l10n.t('{0} · {1}', s.text, new Date(b.createdAt).toLocaleTimeString());
       item.iconPath = s.icon;
-      item.tooltip = `${b.requests.length} ${providerLabel(b.provider)} purges from the ${b.source}, ${new Date(b.createdAt).toLocaleString()}, to ${b.target}: ${s.text}`;
+      item.tooltip = vscode.l10n.t(
+        '{0} {1} purges from the {2}, {3}, to {4}: {5}',
+        b.requests.length,
+        providerLabel(b.provider),
+        b.source,
+        new Date(b.createdAt).toLocaleString(),
+        b.target,
+        s.text,
+      );
       const verifiable = b.requests.some(
         (r) => r.kind === 'exact' && (r.state === 'accepted' || r.state === 'duplicate'),
       );
       const hasFailed = s.counts.failed + s.counts.unknown + s.counts.cancelled > 0;
-      item.contextValue = `batch${verifiable ? ' verifiable' : ''}${hasFailed ? ' hasFailed' : ''}`;
+      item.contextValue = `batch${verifiable ? ' verifiable' : ''}${hasFailed ? ' hasFailed' : ''}${resumable(b) ? ' interrupted' : ''}`;
       return item;
     }
     const r = b.requests.find((x) => x.id === node.requestId);
-    if (!r) return new vscode.TreeItem('(gone)');
+    if (!r) return new vscode.TreeItem(vscode.l10n.t('(gone)'));
     const item = new vscode.TreeItem(shortUrl(r.url), vscode.TreeItemCollapsibleState.None);
     item.id = r.id;
-    const extra = [r.httpStatus !== undefined ? String(r.httpStatus) : '', r.ms !== undefined ? `${r.ms} ms` : '']
-      .filter(Boolean)
-      .join(' · ');
-    item.description = `${describeRequest(r)}${extra ? ` · ${extra}` : ''}${b.requests.length === 1 ? ` · ${providerLabel(b.provider)}` : ''}`;
+    const parts = [describeRequest(r)];
+    if (r.httpStatus !== undefined) parts.push(String(r.httpStatus));
+    if (r.ms !== undefined) parts.push(vscode.l10n.t('{0} ms', r.ms));
+    if (b.requests.length === 1) parts.push(providerLabel(b.provider));
+    item.description = parts.join(' · ');
     item.iconPath = requestIcon(r);
     item.tooltip = requestTooltip(b, r);
     const verifiable = r.kind === 'exact' && (r.state === 'accepted' || r.state === 'duplicate');
     const failedHere = b.requests.length === 1 && ['failed', 'unknown', 'cancelled'].includes(requestCategory(r));
-    item.contextValue = `request${verifiable ? ' verifiable' : ''}${r.kind === 'exact' ? ' openable' : ''}${failedHere ? ' hasFailed' : ''}`;
-    item.accessibilityInformation = { label: `${r.url}: ${describeRequest(r)}` };
+    const interrupted = b.requests.length === 1 && resumable(b);
+    item.contextValue = `request${verifiable ? ' verifiable' : ''}${r.kind === 'exact' ? ' openable' : ''}${failedHere ? ' hasFailed' : ''}${interrupted ? ' interrupted' : ''}`;
+    item.accessibilityInformation = { label: vscode.l10n.t('{0}: {1}', r.url, describeRequest(r)) };
     return item;
   }
 
@@ -270,4 +395,25 @@ export class HistoryTreeProvider implements vscode.TreeDataProvider<HistoryNode>
     this.subscription.dispose();
     this.emitter.dispose();
   }
+}
+
+/** An interrupted batch not resumed yet, with requests never sent: its row offers Resume. */
+function resumable(b: HistoryBatch): boolean {
+  return !!b.interrupted && !b.interrupted.resumedBy && b.requests.some((r) => r.state === 'cancelled');
+}
+
+function dayKeyOf(b: HistoryBatch): string {
+  return dayKey(b.createdAt);
+}
+
+/**
+ * The Purge History view. Typed by the rows the history's commands act on (batches and requests): a day row in its
+ * selection has no batch, and the commands do nothing with it.
+ */
+export function createHistoryView(provider: HistoryTreeProvider): vscode.TreeView<HistoryNode> {
+  const view = vscode.window.createTreeView<HistoryTreeNode>(View.history, {
+    treeDataProvider: provider,
+    showCollapseAll: true,
+  });
+  return view as unknown as vscode.TreeView<HistoryNode>;
 }

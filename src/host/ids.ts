@@ -29,6 +29,9 @@ export const Command = {
   removeFromHistory: 'cdnPurge.removeFromHistory',
   openInBrowser: 'cdnPurge.openInBrowser',
   exportHistory: 'cdnPurge.exportHistory',
+  filterHistory: 'cdnPurge.filterHistory',
+  clearHistoryFilter: 'cdnPurge.clearHistoryFilter',
+  resumeBatch: 'cdnPurge.resumeBatch',
 } as const;
 export type CommandId = (typeof Command)[keyof typeof Command];
 
@@ -67,6 +70,8 @@ export const DIAGNOSTIC_LEVELS = ['error', 'warning', 'information', 'hint', 'of
 export const ContextKey = {
   /** The active editor's document has an ImageKit or imgix URL (the editor's context menu item). */
   documentHasUrls: 'cdnPurge.documentHasUrls',
+  /** The Purge History view is filtered (its Clear Filter action shows). */
+  historyFiltered: 'cdnPurge.historyFiltered',
 } as const;
 
 /** One setting: its default (package.json's) and a check of what a settings file holds. */

@@ -10,13 +10,14 @@ import { PurgePatternFixes } from './codeActions';
 import { UrlDiagnostics } from './diagnostics';
 import { DocumentIndex, INDEXED_SELECTOR } from './documentIndex';
 import { HistoryStore } from './history';
-import { HistoryTreeProvider } from './historyTree';
+import { createHistoryView, HistoryTreeProvider } from './historyTree';
 import { Command, View, type CommandId, type InternalCommandId } from './ids';
 import { KnownUrls } from './knownUrls';
 import { PurgeLog } from './log';
 import { ProjectConfigProblems } from './projectConfig';
 import { createTransport, watchProxySettings } from './proxySettings';
 import { PurgeService } from './purgeService';
+import { startHistory } from './resume';
 import { KeyStore } from './secrets';
 import type { Services } from './services';
 import { Settings } from './settings';
@@ -37,6 +38,7 @@ const FEATURES: ReadonlyArray<(s: Services) => Started> = [
   documentChecks,
   pendingStatuses,
   useEmulatorOfNpmStart,
+  startHistory,
 ];
 
 /** What the entry gets back: the services (the API of the integration tests), the command handlers, the exit. */
@@ -62,7 +64,7 @@ export function start(context: vscode.ExtensionContext, activateMs: number): Hos
     log,
   );
   const treeProvider = new HistoryTreeProvider(history);
-  const tree = vscode.window.createTreeView(View.history, { treeDataProvider: treeProvider, showCollapseAll: true });
+  const tree = createHistoryView(treeProvider);
   const index = new DocumentIndex(settings);
   const diagnostics = new UrlDiagnostics(index, settings, fileLinter(settings));
   context.subscriptions.push(

@@ -4,18 +4,19 @@
 // (the HTTP clients and the keys to redact) belongs to src/core/transport.ts, not to this class.
 
 import * as vscode from 'vscode';
-import { emulatorBaseOf, type KeySlot } from '../core/emulator';
+import { emulatorBaseOf, isEmulator, type KeySlot } from '../core/emulator';
 import type { PurgeBatch, PurgeOutcome as PipelineOutcome, PurgeTarget } from '../core/pipeline';
 import type { Plan } from '../core/planner';
 import { docsUrl, type Problem } from '../core/problems';
 import { optionOf } from '../core/config';
-import { listProviders, providers } from '../core/providers/registry';
+import { listProviders, providerById, providers } from '../core/providers/registry';
 import type { Checker, ProviderId, ProviderPlugin, Remedy } from '../core/providers/types';
 import type { PurgeResult } from '../core/purge';
 import type { QuotaStore } from '../core/quota';
 import { Transport } from '../core/transport';
 import type { ApiBase } from '../core/url';
 import type { HistoryBatch, HistoryStore } from './history';
+import type { InFlightJournal, InFlightRecord } from './inFlight';
 import { Command, InternalCommand, providerSettings, SECTION, settingId, VsCodeCommand } from './ids';
 import { netRemedyText } from './netWords';
 import type { PurgeLog } from './log';
@@ -47,6 +48,8 @@ export interface PurgeRequestOptions {
   provider?: ProviderId;
   /** Skip the confirmation (e.g. a retry of one request). */
   noConfirm?: boolean;
+  /** The refused inputs were named and "Purge the Valid Ones" was answered already (the one question of a mix). */
+  validOnes?: boolean;
 }
 
 /** The pipeline's outcome, with the history batches it recorded (`batches`). */
@@ -113,8 +116,24 @@ export function requireTrust(): boolean {
 }
 
 function remedyText(p: ProviderPlugin, remedy: Remedy | undefined): string {
-  if (remedy === 'key') return ` Store the ${p.key.label} again: "CDN Purge: Set API Key".`;
+  if (remedy === 'key') return ` ${vscode.l10n.t('Store the {0} again: "CDN Purge: Set API Key".', p.key.label)}`;
   return netRemedyText(p, remedy);
+}
+
+/** "a and b", "a, b and c". */
+function joinWords(parts: string[]): string {
+  if (parts.length <= 1) return parts.join('');
+  return vscode.l10n.t('{0} and {1}', parts.slice(0, -1).join(', '), parts[parts.length - 1]);
+}
+
+/** The inputs a provider's plan refuses, one a line with why (the first `max`; then how many more). */
+export function refusedLines(p: ProviderPlugin, plan: Plan, max = 10): string[] {
+  const lines = plan.invalid.slice(0, max).map((t) => {
+    const problem = t.problems.find((x) => x.severity === 'error') ?? t.problems[0];
+    return `  ${t.input} — ${p.label}: ${problem?.message ?? vscode.l10n.t('invalid URL')}`;
+  });
+  if (plan.invalid.length > max) lines.push(`  ${vscode.l10n.t('… and {0} more', plan.invalid.length - max)}`);
+  return lines;
 }
 
 export class PurgeService implements vscode.Disposable {
@@ -125,6 +144,11 @@ export class PurgeService implements vscode.Disposable {
   /** The HTTP clients and the keys to redact. Given by activate(), or made here (and then closed here). */
   readonly transport: Transport;
   private readonly ownsTransport: boolean;
+  /**
+   * Where each batch being sent records its dispatches, so a reload can tell the requests never sent from those that
+   * may have been received (inFlight.ts; set at activation; absent: not recorded).
+   */
+  inFlight?: InFlightJournal;
 
   constructor(
     private readonly settings: PurgeSettings,
@@ -156,11 +180,17 @@ export class PurgeService implements vscode.Disposable {
   async keyFor(provider: ProviderId, slot: KeySlot): Promise<string | undefined> {
     let key = await this.keys.get(provider, slot);
     if (!key) {
-      const action = slot === 'emulator' ? 'Use Local Emulator…' : 'Set API Key…';
+      const action = slot === 'emulator' ? vscode.l10n.t('Use Local Emulator…') : vscode.l10n.t('Set API Key…');
       const pick = await vscode.window.showErrorMessage(
         slot === 'emulator'
-          ? `No ${keyName(provider)} is stored for the local emulator. Run "CDN Purge: Use Local Emulator" to store its test keys.`
-          : `No ${keyName(provider)} is stored. Store it once; it is kept in VS Code's secret storage only.`,
+          ? vscode.l10n.t(
+              'No {0} is stored for the local emulator. Run "CDN Purge: Use Local Emulator" to store its test keys.',
+              keyName(provider),
+            )
+          : vscode.l10n.t(
+              "No {0} is stored. Store it once; it is kept in VS Code's secret storage only.",
+              keyName(provider),
+            ),
         action,
       );
       if (pick)
@@ -181,10 +211,32 @@ export class PurgeService implements vscode.Disposable {
     if (!requireTrust()) return undefined;
     await this.settings.ready;
     const finished = new Map<PurgeBatch, number>();
+    const records = new Map<HistoryBatch, InFlightRecord>();
     /** Batches the user cancelled from the progress notification. */
     const cancelledByUser = new Set<PurgeBatch>();
     // The pipeline (planner, coalescing, sending) is loaded on the first purge, not at activation.
-    const { runPurge } = await import('../core/pipeline');
+    const pipeline = await import('../core/pipeline');
+    // Several providers at once (an Explorer selection over ImageKit and imgix files): one question for all.
+    const asked = await this.confirmAll(pipeline, targets, options);
+    if (asked === false) return undefined;
+    const once: PurgeRequestOptions = asked ? { ...options, noConfirm: true, validOnes: true } : options;
+    try {
+      return await this.run(pipeline.runPurge, targets, once, finished, records, cancelledByUser);
+    } finally {
+      // The results on record first: a record closed before them would leave "sending" rows with no dispatch record.
+      if (records.size) await this.history.flush().then(undefined, () => undefined);
+      for (const r of records.values()) r.close();
+    }
+  }
+
+  private async run(
+    runPurge: typeof import('../core/pipeline').runPurge,
+    targets: ReadonlyArray<string | PurgeTarget>,
+    options: PurgeRequestOptions,
+    finished: Map<PurgeBatch, number>,
+    records: Map<HistoryBatch, InFlightRecord>,
+    cancelledByUser: Set<PurgeBatch>,
+  ): Promise<PurgeOutcome | undefined> {
     const outcome = await runPurge<HistoryBatch>(
       targets,
       {
@@ -200,18 +252,38 @@ export class PurgeService implements vscode.Disposable {
       {
         unknownHosts: (urls, anyKnown) => this.unknownHosts(urls, anyKnown),
         configProblems: (p, problems) => this.configProblems(p, problems),
-        invalid: (p, plan) => this.reportInvalid(p, plan),
+        invalid: (p, plan) => (options.validOnes ? true : this.reportInvalid(p, plan)),
         apiBaseProblem: (p, problem) => this.apiBaseProblem(p, problem),
         confirm: (batch) => this.confirm(batch, options),
         key: (p, slot) => this.keyFor(p.id, slot),
-        overQuota: async (check) =>
-          (await vscode.window.showWarningMessage(check.message, { modal: true }, 'Purge Anyway')) === 'Purge Anyway',
-        begin: (batch) => this.begin(batch, options),
+        overQuota: async (check) => {
+          const anyway = vscode.l10n.t('Purge Anyway');
+          return (await vscode.window.showWarningMessage(check.message, { modal: true }, anyway)) === anyway;
+        },
+        begin: async (batch) => {
+          const record = this.begin(batch, options);
+          if (this.inFlight) {
+            // On record before anything is dispatched: the batch in the history, its dispatches in the journal.
+            await this.history.flush();
+            records.set(
+              record,
+              this.inFlight.open(
+                record.id,
+                record.requests.map((r) => r.id),
+                (e) => this.log.warn(`could not record which purges were dispatched: ${e.message}`),
+              ),
+            );
+          }
+          return record;
+        },
+        sending: (_batch, record, index) => {
+          if (record) records.get(record)?.sending(index);
+        },
         progress: (batch, task) =>
           vscode.window.withProgress(
             {
               location: vscode.ProgressLocation.Notification,
-              title: `Purging from ${batch.provider.label}`,
+              title: vscode.l10n.t('Purging from {0}', batch.provider.label),
               cancellable: true,
             },
             async (progress, token) => {
@@ -234,7 +306,7 @@ export class PurgeService implements vscode.Disposable {
         result: (batch, record, res, i, ctl) => {
           const done = (finished.get(batch) ?? 0) + 1;
           finished.set(batch, done);
-          ctl.report(`${done} of ${batch.requests.length}`, 100 / batch.requests.length);
+          ctl.report(vscode.l10n.t('{0} of {1}', done, batch.requests.length), 100 / batch.requests.length);
           this.log.result(batch.provider.id, res);
           if (!record) return;
           this.history.update(record.requests[i].id, {
@@ -271,13 +343,26 @@ export class PurgeService implements vscode.Disposable {
     const where = providers()
       .map((p) => settingId(providerSettings(p).endpoints.key))
       .join(' or ');
-    const msg = `${urls.length === 1 ? `"${urls[0]}" is` : `${urls.length} URLs are`} not on a host of ${listProviders({
-      conjunction: 'or',
-    })}. Add the custom domain to the settings (${where}).`;
+    const hosts = listProviders({ conjunction: 'or' });
+    const msg =
+      urls.length === 1
+        ? vscode.l10n.t(
+            '"{0}" is not on a host of {1}. Add the custom domain to the settings ({2}).',
+            urls[0],
+            hosts,
+            where,
+          )
+        : vscode.l10n.t(
+            '{0} URLs are not on a host of {1}. Add the custom domain to the settings ({2}).',
+            urls.length,
+            hosts,
+            where,
+          );
     this.log.warn(msg);
     if (!anyKnown) {
+      const open = vscode.l10n.t('Open Settings');
       void vscode.window
-        .showErrorMessage(msg, 'Open Settings')
+        .showErrorMessage(msg, open)
         .then((a) => a && vscode.commands.executeCommand(VsCodeCommand.openSettings, SECTION));
       return;
     }
@@ -288,8 +373,8 @@ export class PurgeService implements vscode.Disposable {
     const first = problems[0];
     const setting = settingOf(first) ?? settingId(providerSettings(p).endpoints.key);
     const pick = await vscode.window.showErrorMessage(
-      `${p.label} settings: ${first.message} (setting ${setting})`,
-      'Open Settings',
+      vscode.l10n.t('{0} settings: {1} (setting {2})', p.label, first.message, setting),
+      vscode.l10n.t('Open Settings'),
     );
     if (pick) void vscode.commands.executeCommand(VsCodeCommand.openSettings, setting);
   }
@@ -297,7 +382,10 @@ export class PurgeService implements vscode.Disposable {
   private apiBaseProblem(p: ProviderPlugin, problem: Problem): void {
     const setting = settingOf(problem);
     void vscode.window
-      .showErrorMessage(setting ? `${problem.message} (setting ${setting})` : problem.message, 'Open Settings')
+      .showErrorMessage(
+        setting ? vscode.l10n.t('{0} (setting {1})', problem.message, setting) : problem.message,
+        vscode.l10n.t('Open Settings'),
+      )
       .then(
         (a) =>
           a &&
@@ -308,28 +396,101 @@ export class PurgeService implements vscode.Disposable {
       );
   }
 
+  /**
+   * When the targets go to more than one provider, asks once for all of them (each provider's requests and what it
+   * would refuse, and why): true when the user said yes, false when not (nothing is sent), undefined when there is
+   * one provider (its own dialogs ask, as before).
+   */
+  private async confirmAll(
+    pipeline: typeof import('../core/pipeline'),
+    targets: ReadonlyArray<string | PurgeTarget>,
+    options: PurgeRequestOptions,
+  ): Promise<boolean | undefined> {
+    const { groups } = pipeline.groupTargets(targets, {
+      provider: options.provider,
+      classify: (url) => this.settings.providerOf(url),
+    });
+    if (groups.size < 2) return undefined;
+    const parts: Array<{ p: ProviderPlugin; plan: Plan; emulator: boolean }> = [];
+    for (const [id, urls] of groups) {
+      const p = providerById(id);
+      if (!p) continue;
+      const checker = this.settings.checker(id);
+      // A provider whose settings are wrong is reported (and skipped) by the pipeline itself.
+      if (checker.configProblems.length) continue;
+      const plan = pipeline.planFor(p, urls, checker, this.settings.coalesce);
+      const api = pipeline.resolveApiBase(p, { apiBase: (x) => this.settings.apiBase(x.id).base });
+      parts.push({ p, plan, emulator: api.ok && isEmulator(api.api) });
+    }
+    const requests = parts.reduce((n, x) => n + x.plan.requests.length, 0);
+    const refused = parts.reduce((n, x) => n + x.plan.invalid.length, 0);
+    const wildcards = parts.some((x) => x.plan.requests.some((r) => r.kind === 'wildcard'));
+    if (requests === 0) return undefined; // nothing to send: each provider's own report says why
+    const ask = refused > 0 || (this.settings.confirm && !options.noConfirm && (requests > 1 || wildcards));
+    if (!ask) return true;
+    const counts = parts
+      .filter((x) => x.plan.requests.length)
+      .map((x) => this.requestCount(x.p, x.plan.requests.length, x.emulator));
+    const message = vscode.l10n.t('Purge {0}?', joinWords(counts));
+    const lines: string[] = [];
+    for (const x of parts) {
+      if (x.plan.requests.length) {
+        lines.push(`${x.p.label}:`);
+        lines.push(...x.plan.requests.slice(0, 8).map((r) => `  ${r.kind === 'wildcard' ? '✱ ' : ''}${r.url}`));
+        if (x.plan.requests.length > 8) lines.push(`  ${vscode.l10n.t('… and {0} more', x.plan.requests.length - 8)}`);
+      }
+    }
+    if (wildcards) lines.push(vscode.l10n.t('✱ wildcard: every URL starting with the part before * is purged.'));
+    if (refused) {
+      lines.push('', vscode.l10n.t('Refused, not sent ({0}):', refused));
+      for (const x of parts) lines.push(...refusedLines(x.p, x.plan));
+    }
+    const go = refused ? vscode.l10n.t('Purge the Valid Ones') : vscode.l10n.t('Purge');
+    const pick = await vscode.window.showWarningMessage(message, { modal: true, detail: lines.join('\n') }, go);
+    return pick === go;
+  }
+
+  private requestCount(p: ProviderPlugin, n: number, emulator: boolean): string {
+    if (emulator)
+      return n === 1
+        ? vscode.l10n.t('1 {0} request (local emulator)', p.label)
+        : vscode.l10n.t('{0} {1} requests (local emulator)', n, p.label);
+    return n === 1 ? vscode.l10n.t('1 {0} request', p.label) : vscode.l10n.t('{0} {1} requests', n, p.label);
+  }
+
   private async reportInvalid(p: ProviderPlugin, plan: Plan): Promise<boolean> {
     const first = plan.invalid[0];
     const problem = first.problems.find((x) => x.severity === 'error') ?? first.problems[0];
-    const what = plan.invalid.length === 1 ? first.input : `${plan.invalid.length} of ${plan.inputCount} URLs`;
     const setting = problem ? settingOf(problem) : undefined;
-    const text = `${p.label} would refuse ${what}: ${problem?.message ?? 'invalid URL'}${setting ? ` (setting ${setting})` : ''}`;
+    const why = problem?.message ?? vscode.l10n.t('invalid URL');
+    const text =
+      plan.invalid.length === 1
+        ? setting
+          ? vscode.l10n.t('{0} would refuse {1}: {2} (setting {3})', p.label, first.input, why, setting)
+          : vscode.l10n.t('{0} would refuse {1}: {2}', p.label, first.input, why)
+        : vscode.l10n.t('{0} would refuse {1} of {2} URLs.', p.label, plan.invalid.length, plan.inputCount);
+    const learnMore = vscode.l10n.t('Learn More');
+    const showOutput = vscode.l10n.t('Show Output');
     if (plan.requests.length === 0) {
-      void vscode.window.showErrorMessage(text, 'Learn More', 'Show Output').then((pick) => {
-        if (pick === 'Learn More' && problem) void vscode.env.openExternal(vscode.Uri.parse(docsUrl(problem.code)));
-        if (pick === 'Show Output') this.log.show();
+      const all = plan.invalid.length === 1 ? text : [text, ...refusedLines(p, plan, 3).map((l) => l.trim())].join(' ');
+      void vscode.window.showErrorMessage(all, learnMore, showOutput).then((pick) => {
+        if (pick === learnMore && problem) void vscode.env.openExternal(vscode.Uri.parse(docsUrl(problem.code)));
+        if (pick === showOutput) this.log.show();
       });
       return false;
     }
-    const pick = await vscode.window.showWarningMessage(
-      text,
-      {
-        modal: true,
-        detail: `The other ${plan.requests.length} request${plan.requests.length === 1 ? '' : 's'} can be sent.`,
-      },
-      'Purge the Valid Ones',
-    );
-    return pick === 'Purge the Valid Ones';
+    const others =
+      plan.requests.length === 1
+        ? vscode.l10n.t('The other request can be sent.')
+        : vscode.l10n.t('The other {0} requests can be sent.', plan.requests.length);
+    // Which were refused, and why: the dialog names them (the first ones; the output channel has every one).
+    const detail = [
+      ...(plan.invalid.length === 1 ? [] : [vscode.l10n.t('Refused, not sent:'), ...refusedLines(p, plan)]),
+      others,
+    ].join('\n');
+    const valid = vscode.l10n.t('Purge the Valid Ones');
+    const pick = await vscode.window.showWarningMessage(text, { modal: true, detail }, valid);
+    return pick === valid;
   }
 
   private async confirm(batch: PurgeBatch, options: PurgeRequestOptions): Promise<boolean> {
@@ -338,16 +499,30 @@ export class PurgeService implements vscode.Disposable {
     if (!this.settings.confirm || options.noConfirm || (requests.length <= 1 && wildcards.length === 0)) return true;
     const covered = requests.reduce((n, r) => n + r.covers.length, 0);
     const lines = requests.slice(0, 12).map((r) => `${r.kind === 'wildcard' ? '✱ ' : ''}${r.url}`);
-    if (requests.length > 12) lines.push(`… and ${requests.length - 12} more`);
+    if (requests.length > 12) lines.push(vscode.l10n.t('… and {0} more', requests.length - 12));
+    const n = requests.length;
+    const label = batch.provider.label;
+    let question =
+      covered > n
+        ? n === 1
+          ? vscode.l10n.t('Purge 1 {0} request covering {1} URLs', label, covered)
+          : vscode.l10n.t('Purge {0} {1} requests covering {2} URLs', n, label, covered)
+        : n === 1
+          ? vscode.l10n.t('Purge 1 {0} request', label)
+          : vscode.l10n.t('Purge {0} {1} requests', n, label);
+    question = batch.emulator ? vscode.l10n.t('{0} (local emulator)?', question) : vscode.l10n.t('{0}?', question);
+    const wildcardNote = wildcards.length
+      ? wildcards.length === 1
+        ? vscode.l10n.t('1 wildcard: every URL starting with the part before * is purged.')
+        : vscode.l10n.t('{0} wildcards: every URL starting with the part before * is purged.', wildcards.length)
+      : undefined;
+    const purge = vscode.l10n.t('Purge');
     const pick = await vscode.window.showWarningMessage(
-      `Purge ${requests.length} ${batch.provider.label} request${requests.length === 1 ? '' : 's'}${covered > requests.length ? ` covering ${covered} URLs` : ''}${batch.emulator ? ' (local emulator)' : ''}?`,
-      {
-        modal: true,
-        detail: `${wildcards.length ? `${wildcards.length} wildcard${wildcards.length === 1 ? '' : 's'}: every URL starting with the part before * is purged.\n` : ''}${lines.join('\n')}`,
-      },
-      'Purge',
+      question,
+      { modal: true, detail: [...(wildcardNote ? [wildcardNote] : []), ...lines].join('\n') },
+      purge,
     );
-    return pick === 'Purge';
+    return pick === purge;
   }
 
   private begin(batch: PurgeBatch, options: PurgeRequestOptions): HistoryBatch {
@@ -380,7 +555,7 @@ export class PurgeService implements vscode.Disposable {
   ): Promise<void> {
     const exact = (record?.requests ?? []).filter((r) => r.kind === 'exact').slice(0, SNAPSHOT_LIMIT);
     if (exact.length) {
-      report('reading the current versions…');
+      report(vscode.l10n.t('reading the current versions…'));
       const [client, { snapshotAsset }] = await Promise.all([this.transport.assets(), import('../core/verify')]);
       const emulatorBase = emulatorBaseOf(batch.api.base);
       await Promise.all(
@@ -390,7 +565,11 @@ export class PurgeService implements vscode.Disposable {
         }),
       );
     }
-    report(`sending ${batch.requests.length} request${batch.requests.length === 1 ? '' : 's'}…`);
+    report(
+      batch.requests.length === 1
+        ? vscode.l10n.t('sending 1 request…')
+        : vscode.l10n.t('sending {0} requests…', batch.requests.length),
+    );
   }
 
   private async summarise(
@@ -416,48 +595,69 @@ export class PurgeService implements vscode.Disposable {
       const remedy = emulatorKey
         ? ` ${vscode.l10n.t('The local emulator accepts only its test keys: run "CDN Purge: Use Local Emulator…" to store them again.')}`
         : remedyText(p, first.remedy);
-      const action = emulatorKey
-        ? vscode.l10n.t('Use Local Emulator…')
-        : first.remedy === 'key'
-          ? 'Set API Key'
-          : 'Purge Again';
-      const pick = await vscode.window.showErrorMessage(
-        `${failed.length} of ${results.length} ${label} purge${results.length === 1 ? '' : 's'} failed${first.httpStatus ? ` (HTTP ${first.httpStatus})` : ''}: ${first.message ?? ''} ${emulatorKey ? '' : (first.hint ?? '')}${remedy}`
-          .replace(/ {2,}/g, ' ')
-          .trim(),
-        'Show Output',
-        action,
-      );
-      if (pick === 'Show Output') this.log.show();
-      if (pick === 'Set API Key') void vscode.commands.executeCommand(Command.setKey, p.id);
+      const setKey = vscode.l10n.t('Set API Key');
+      const again = vscode.l10n.t('Purge Again');
+      const showOutput = vscode.l10n.t('Show Output');
+      const action = emulatorKey ? vscode.l10n.t('Use Local Emulator…') : first.remedy === 'key' ? setKey : again;
+      const n = results.length;
+      const head =
+        n === 1
+          ? vscode.l10n.t('{0} of 1 {1} purge failed', failed.length, label)
+          : vscode.l10n.t('{0} of {1} {2} purges failed', failed.length, n, label);
+      const status = first.httpStatus ? ` ${vscode.l10n.t('(HTTP {0})', first.httpStatus)}` : '';
+      const said = [`${head}${status}:`, first.message ?? '', emulatorKey ? '' : (first.hint ?? ''), remedy]
+        .join(' ')
+        .replace(/ {2,}/g, ' ')
+        .trim();
+      const pick = await vscode.window.showErrorMessage(said, showOutput, action);
+      if (pick === showOutput) this.log.show();
+      if (!emulatorKey && pick === setKey) void vscode.commands.executeCommand(Command.setKey, p.id);
       if (emulatorKey && pick === action) void vscode.commands.executeCommand(Command.useEmulator);
-      if (pick === 'Purge Again') void vscode.commands.executeCommand(InternalCommand.retryBatch, batch.id);
+      if (pick === again) void vscode.commands.executeCommand(InternalCommand.retryBatch, batch.id);
       return;
     }
+    const showOutput = vscode.l10n.t('Show Output');
+    const showHistory = vscode.l10n.t('Show History');
     if (unknown.length) {
       const first = unknown[0];
-      const pick = await vscode.window.showWarningMessage(
-        `${unknown.length} of ${results.length} ${label} purge${results.length === 1 ? '' : 's'} may have been received, but no answer came: ${first.message ?? ''}`.trim(),
-        'Show Output',
-        'Show History',
-      );
-      if (pick === 'Show Output') this.log.show();
-      if (pick === 'Show History') void vscode.commands.executeCommand(VsCodeCommand.focusHistory);
+      const text =
+        results.length === 1
+          ? vscode.l10n.t(
+              '{0} of 1 {1} purge may have been received, but no answer came: {2}',
+              unknown.length,
+              label,
+              first.message ?? '',
+            )
+          : vscode.l10n.t(
+              '{0} of {1} {2} purges may have been received, but no answer came: {3}',
+              unknown.length,
+              results.length,
+              label,
+              first.message ?? '',
+            );
+      const pick = await vscode.window.showWarningMessage(text.trim(), showOutput, showHistory);
+      if (pick === showOutput) this.log.show();
+      if (pick === showHistory) void vscode.commands.executeCommand(VsCodeCommand.focusHistory);
       return;
     }
-    const them = ok === 1 ? 'it' : 'them';
     // Without a status API, "done" is found out by fetching the asset again.
     const verify = !p.status;
     const note = verify
-      ? ` ${label} received ${them}; a 200 does not mean done: verify by fetching again.`
-      : ` ${label} is processing ${them}; the history shows when ${ok === 1 ? 'it completes' : 'they complete'}.`;
-    const actions = verify ? ['Verify', 'Show History'] : ['Show History'];
-    const pick = await vscode.window.showInformationMessage(
-      `Purged ${ok} ${label} request${ok === 1 ? '' : 's'}${invalid ? ` (${invalid} invalid, not sent)` : ''}.${note}`,
-      ...actions,
-    );
-    if (pick === 'Verify') void vscode.commands.executeCommand(InternalCommand.verifyBatch, batch.id);
-    if (pick === 'Show History') void vscode.commands.executeCommand(VsCodeCommand.focusHistory);
+      ? ok === 1
+        ? vscode.l10n.t('{0} received it; a 200 does not mean done: verify by fetching again.', label)
+        : vscode.l10n.t('{0} received them; a 200 does not mean done: verify by fetching again.', label)
+      : ok === 1
+        ? vscode.l10n.t('{0} is processing it; the history shows when it completes.', label)
+        : vscode.l10n.t('{0} is processing them; the history shows when they complete.', label);
+    const verifyAction = vscode.l10n.t('Verify');
+    const actions = verify ? [verifyAction, showHistory] : [showHistory];
+    const purged =
+      ok === 1 ? vscode.l10n.t('Purged 1 {0} request', label) : vscode.l10n.t('Purged {0} {1} requests', ok, label);
+    const notSent = invalid ? ` ${vscode.l10n.t('({0} invalid, not sent)', invalid)}` : '';
+    const summary = [`${purged}${notSent}.`, note].join(' ');
+    const pick = await vscode.window.showInformationMessage(summary, ...actions);
+    if (pick === verifyAction) void vscode.commands.executeCommand(InternalCommand.verifyBatch, batch.id);
+    if (pick === showHistory) void vscode.commands.executeCommand(VsCodeCommand.focusHistory);
   }
 
   /**

@@ -32,11 +32,7 @@ describe('Purge History actions, by their effects', function () {
   /** The tree's node for a request (what a click on the entry passes to the command). */
   async function nodeOf(requestId: string): Promise<HistoryNode> {
     const a = await useEmulator();
-    const roots = a.treeProvider.getChildren();
-    for (const n of roots) {
-      if (n.type === 'request' && n.requestId === requestId) return n;
-      for (const c of a.treeProvider.getChildren(n)) if (c.type === 'request' && c.requestId === requestId) return c;
-    }
+    for (const n of a.treeProvider.nodes()) if (n.type === 'request' && n.requestId === requestId) return n;
     throw new Error(`no tree node for ${requestId}`);
   }
 
@@ -78,7 +74,7 @@ describe('Purge History actions, by their effects', function () {
     const a = await useEmulator();
     const urls = ['x', 'y'].map((n) => `https://assets.imgix.net/actions/${n}.png`);
     const first = await vscode.commands.executeCommand<PurgeOutcome>('cdnPurge.purgeUrl', urls);
-    const batchNode = a.treeProvider.getChildren().find((n) => n.type === 'batch' && n.batchId === first.batches[0].id);
+    const batchNode = a.treeProvider.nodes().find((n) => n.type === 'batch' && n.batchId === first.batches[0].id);
     assert.ok(batchNode, 'a batch of two shows as a batch node');
     await resetEmulator();
     const again = await vscode.commands.executeCommand<PurgeOutcome>('cdnPurge.retry', batchNode);

@@ -13,7 +13,7 @@ import { emulator, resetEmulator, storedHistory, useEmulator, waitFor } from './
 
 async function batchNode(batchId: string): Promise<HistoryNode> {
   const a = await useEmulator();
-  const n = a.treeProvider.getChildren().find((x) => x.type === 'batch' && x.batchId === batchId);
+  const n = a.treeProvider.nodes().find((x) => x.type === 'batch' && x.batchId === batchId);
   assert.ok(n, `a batch node for ${batchId}`);
   return n;
 }
