@@ -11,7 +11,7 @@ import { UrlDiagnostics } from './diagnostics';
 import { DocumentIndex, INDEXED_SELECTOR } from './documentIndex';
 import { HistoryStore } from './history';
 import { createHistoryView, HistoryTreeProvider } from './historyTree';
-import { Command, View, type CommandId, type InternalCommandId } from './ids';
+import { Command, type CommandId, type InternalCommandId } from './ids';
 import { KnownUrls } from './knownUrls';
 import { PurgeLog } from './log';
 import { ProjectConfigProblems } from './projectConfig';
