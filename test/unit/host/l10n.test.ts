@@ -104,7 +104,6 @@ export const NOT_YET_LOCALISED = new Set<string>([
   'src/commands/purgeFiles.ts',
   'src/commands/purgeUrl.ts',
   'src/commands/removeKey.ts',
-  'src/commands/setKey.ts',
   'src/commands/useEmulator.ts',
   'src/commands/verify.ts',
   'src/extension.ts',
