@@ -19,6 +19,7 @@ import { KeyStore } from './host/secrets';
 import type { Services } from './host/services';
 import { Settings } from './host/settings';
 import { StatusPoller } from './host/statusPoller';
+import { createStatusBar } from './host/statusBar';
 import { DocumentUrlsContext } from './host/urlAtCursor';
 import { fileLinter } from './host/workspaceLint';
 
@@ -91,6 +92,7 @@ export function activate(context: vscode.ExtensionContext): CdnPurgeApi {
         : undefined;
     }),
     ...registerAllCommands(services),
+    createStatusBar(services),
   );
 
   const configProblems = new ProjectConfigProblems(settings);

@@ -110,6 +110,10 @@ export const COMMANDS: Readonly<Record<CommandId | InternalCommandId, Make>> = {
     () => import('./historyActions'),
     (m) => m.exportHistory,
   ),
+  [Command.showStatus]: lazy(
+    () => import('./showStatus'),
+    (m) => m.showStatus,
+  ),
   [InternalCommand.addEndpoint]: lazy(
     () => import('./addEndpoint'),
     (m) => m.addEndpoint,
