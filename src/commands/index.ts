@@ -122,6 +122,10 @@ export const COMMANDS: Readonly<Record<CommandId | InternalCommandId, Make>> = {
     () => import('./resume'),
     (m) => m.resumeBatch,
   ),
+  [Command.showStatus]: lazy(
+    () => import('./showStatus'),
+    (m) => m.showStatus,
+  ),
   [InternalCommand.addEndpoint]: lazy(
     () => import('./addEndpoint'),
     (m) => m.addEndpoint,

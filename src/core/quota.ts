@@ -94,6 +94,36 @@ export function monthKey(d: Date): string {
   return `${d.getUTCFullYear()}-${String(d.getUTCMonth() + 1).padStart(2, '0')}`;
 }
 
+/** The counter key of a provider's account in a month (YYYY-MM): `quota:<provider>:<account>:<month>`. */
+export function quotaKey(provider: string, account: string, month: string): string {
+  return `quota:${provider}:${account}:${month}`;
+}
+
+/**
+ * A provider's counts of one month by account, read from a store's keys (e.g. the status bar reading globalState):
+ * the emulator's accounts (EMULATOR_QUOTA_PREFIX) apart from the real ones. A value that is not a count is skipped.
+ */
+export function countsOfMonth(
+  keys: readonly string[],
+  get: (key: string) => unknown,
+  provider: string,
+  month: string,
+): { real: Map<string, number>; emulator: Map<string, number> } {
+  const head = `quota:${provider}:`;
+  const tail = `:${month}`;
+  const real = new Map<string, number>();
+  const emulator = new Map<string, number>();
+  for (const k of keys) {
+    if (!k.startsWith(head) || !k.endsWith(tail) || k.length <= head.length + tail.length) continue;
+    const v = get(k);
+    if (typeof v !== 'number' || !Number.isFinite(v) || v <= 0) continue;
+    const account = k.slice(head.length, -tail.length);
+    if (account.startsWith(EMULATOR_QUOTA_PREFIX)) emulator.set(account.slice(EMULATOR_QUOTA_PREFIX.length), v);
+    else real.set(account, v);
+  }
+  return { real, emulator };
+}
+
 /** What the quota needs to know of its provider. */
 export type QuotaProvider = Pick<ProviderPlugin, 'id' | 'label' | 'monthlyQuota' | 'support' | 'wildcards'>;
 
@@ -275,7 +305,7 @@ export class Quota {
   }
 
   private key(account: string, month = monthKey(this.now())): string {
-    return `quota:${this.provider.id}:${account}:${month}`;
+    return quotaKey(this.provider.id, account, month);
   }
 
   async used(account: string): Promise<number> {

@@ -7,12 +7,14 @@
 //   percent-encoded; sub_image without a valid source_id): 422, one error object per problem, with
 //   source.pointer and the core's problem code.
 // - The same URL again within imgixDuplicateWindowMs (10 s) of its last accepted purge: 409.
+// - GET /api/v1/sources (the Management API's list of Sources, read-only; the key check asks for it): 401 for a
+//   missing or wrong key, else 200 with a JSON:API list of no Sources (the emulator serves its CDN for every host).
 // - 200 means received: the purge reaches the CDN imgixPurgeDelayMs later. A purge of a Video API asset (.mp4 ...)
 //   is answered 200 like any other but never reaches the served asset, as the document warns.
 
 import type { EmulatedProviderInfo } from '../core/emulator';
 import { isRecord } from '../core/json';
-import { imgix, IMGIX_CONTENT_TYPE, IMGIX_PURGE_PATH } from '../core/providers/imgix';
+import { imgix, IMGIX_CONTENT_TYPE, IMGIX_PURGE_PATH, IMGIX_SOURCES_PATH } from '../core/providers/imgix';
 import type { EmulatedApi, EmulatedProvider } from './api';
 import type { Cdn } from './cdn';
 import { imgixError, imgixErrors } from './errors';
@@ -53,7 +55,7 @@ export class ImgixApi implements EmulatedApi {
   }
 
   owns(path: string): boolean {
-    return path === IMGIX_PURGE_PATH;
+    return path === IMGIX_PURGE_PATH || path === IMGIX_SOURCES_PATH;
   }
 
   bucket(): string {
@@ -112,6 +114,7 @@ export class ImgixApi implements EmulatedApi {
   }
 
   handle(req: EmuRequest, auth: AuthState): Reply {
+    if (req.path === IMGIX_SOURCES_PATH) return this.sources(req, auth);
     if (req.method !== 'POST')
       return imgixError(405, `${req.method} is not supported here: purge with POST ${IMGIX_PURGE_PATH}.`, {
         allow: 'POST',
@@ -229,6 +232,21 @@ export class ImgixApi implements EmulatedApi {
     return json(
       200,
       { data: { type: 'purges', id, attributes: echoed }, jsonapi: { version: '1.0' } },
+      IMGIX_CONTENT_TYPE,
+    );
+  }
+
+  /** GET /api/v1/sources: the key is checked as for a purge; the list is empty (the emulator has no Sources). */
+  private sources(req: EmuRequest, auth: AuthState): Reply {
+    if (req.method !== 'GET')
+      return imgixError(405, `${req.method} is not supported here: list Sources with GET ${IMGIX_SOURCES_PATH}.`, {
+        allow: 'GET',
+      });
+    if (auth === 'missing') return imgixError(401, 'No API key: send the header Authorization: Bearer <api-key>.');
+    if (auth === 'invalid') return imgixError(401, 'The API key is not valid. Send Authorization: Bearer <api-key>.');
+    return json(
+      200,
+      { data: [], meta: { pagination: { currentPage: 0, pageSize: 1, totalRecords: 0 } }, jsonapi: { version: '1.0' } },
       IMGIX_CONTENT_TYPE,
     );
   }

@@ -32,6 +32,7 @@ export const Command = {
   filterHistory: 'cdnPurge.filterHistory',
   clearHistoryFilter: 'cdnPurge.clearHistoryFilter',
   resumeBatch: 'cdnPurge.resumeBatch',
+  showStatus: 'cdnPurge.showStatus',
 } as const;
 export type CommandId = (typeof Command)[keyof typeof Command];
 
@@ -106,6 +107,8 @@ export const Setting = {
   'diagnostics.enabled': spec(true, isBoolean),
   'diagnostics.severity': spec<Record<string, string>>({}, isLevels),
   confirm: spec(true, isBoolean),
+  'statusBar.enabled': spec(true, isBoolean),
+  'statusBar.label': spec('', isString),
 } as const satisfies Record<string, SettingSpec<unknown>>;
 export type SettingKey = keyof typeof Setting;
 export type SettingValue<K extends SettingKey> = (typeof Setting)[K]['default'];

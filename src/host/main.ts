@@ -21,6 +21,7 @@ import { startHistory } from './resume';
 import { KeyStore } from './secrets';
 import type { Services } from './services';
 import { Settings } from './settings';
+import { createStatusBar } from './statusBar';
 import { StatusPoller } from './statusPoller';
 import { DocumentUrlsContext } from './urlAtCursor';
 import { fileLinter } from './workspaceLint';
@@ -39,6 +40,7 @@ const FEATURES: ReadonlyArray<(s: Services) => Started> = [
   pendingStatuses,
   useEmulatorOfNpmStart,
   startHistory,
+  createStatusBar,
 ];
 
 /** What the entry gets back: the services (the API of the integration tests), the command handlers, the exit. */

@@ -174,6 +174,43 @@ export interface StatusApi {
   completed: string;
 }
 
+/**
+ * What a key check found (README "Key check"): `works`: the provider accepted the key; `rejected`: it refused it
+ * (401/403: the key is wrong, revoked or lacks access); `unknown`: the check could not tell (no connection, a proxy's
+ * or a captive portal's page, a rate limit, a server error).
+ */
+export type KeyVerdict = 'works' | 'rejected' | 'unknown';
+
+export interface KeyCheckAnswer {
+  verdict: KeyVerdict;
+  /** 0 when no answer came. */
+  httpStatus: number;
+  /** What the answer means, in a sentence of ours (never server text, never the key). */
+  reason: string;
+  /** The provider's own message, made safe (serverText), when it sent one. */
+  message?: string;
+  supportId?: string;
+}
+
+/**
+ * A check of a key that spends nothing: one read-only authenticated request (ImageKit: the purge status of an id
+ * that cannot exist; imgix: the first page of Sources) and how to read its answer. `caveat` says what a `works`
+ * does not prove (e.g. a restricted key may still be refused a purge).
+ */
+export interface KeyCheckApi {
+  request(this: void, apiBase: string, key: string): HttpRequestSpec;
+  parse(
+    this: void,
+    httpStatus: number,
+    body: string,
+    headers?: ResponseHeaders,
+    keys?: readonly string[],
+  ): KeyCheckAnswer;
+  /** The request in words, for README and the output channel ("GET /v1/files/purge/{an id that cannot exist}"). */
+  describe: string;
+  caveat?: string;
+}
+
 /** The API key: where the CLI reads it, what it is called, where a user finds it. */
 export interface KeyInfo {
   /** The environment variable the CLI reads it from (IMAGEKIT_PRIVATE_KEY). */
@@ -241,6 +278,8 @@ export interface ProviderPlugin {
   readonly settings: ProviderSettings;
   /** Set when the local emulator emulates this provider. */
   readonly emulator?: EmulatorKey;
+  /** A check of a key that spends no quota and purges nothing, when the provider's API offers one. */
+  readonly keyCheck?: KeyCheckApi;
   /** A checker of purge targets for a configuration. */
   checker(config: ProviderConfig): Checker;
   purgeRequest(apiBase: string, key: string, target: TargetCheck): HttpRequestSpec;

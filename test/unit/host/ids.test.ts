@@ -115,6 +115,8 @@ describe('host ids: commands, settings and storage keys against package.json', (
       confirm: [null, 'yes'],
       'imagekit.apiBase': [1, []],
       'imgix.apiBase': [false],
+      'statusBar.enabled': ['true', 1],
+      'statusBar.label': [1, null],
     };
     const typed = typedSettings();
     assert.deepEqual(Object.keys(wrong).sort(), typed.map((s) => s.key).sort(), 'every setting is covered here');

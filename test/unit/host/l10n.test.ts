@@ -96,7 +96,6 @@ export const NOT_YET_LOCALISED = new Set<string>([
   'src/commands/purgeChanged.ts',
   'src/commands/purgeUrl.ts',
   'src/commands/removeKey.ts',
-  'src/commands/setKey.ts',
   'src/commands/useEmulator.ts',
   'src/commands/verify.ts',
 ]);

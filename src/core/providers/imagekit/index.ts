@@ -7,6 +7,7 @@ import { keyCharProblem } from '../wire';
 import { IMAGEKIT_ID, imagekitChecker } from './rules';
 import {
   IMAGEKIT_API_BASE,
+  IMAGEKIT_KEY_CHECK,
   IMAGEKIT_MONTHLY_LIMIT,
   IMAGEKIT_STATUS,
   IMAGEKIT_SUPPORT,
@@ -51,4 +52,5 @@ export const imagekit: ProviderPlugin = {
   checker: imagekitChecker,
   purgeRequest: imagekitPurgeRequest,
   parsePurge: parseImagekitPurge,
+  keyCheck: IMAGEKIT_KEY_CHECK,
 };

@@ -3,6 +3,8 @@
 
 import type {
   HttpRequestSpec,
+  KeyCheckAnswer,
+  KeyCheckApi,
   PurgeAnswer,
   RateLimitHint,
   ResponseHeaders,
@@ -210,3 +212,69 @@ function imagekitError(
   const remedy = remedyForStatus(httpStatus);
   return { message, ...(help ? { help } : {}), hint, ...(remedy ? { remedy } : {}) };
 }
+
+/**
+ * The requestId the key check asks about: a well-formed id (24 hex digits, as ImageKit's requestIds are) that no
+ * purge can have, so the answer is about the key alone and nothing is purged or counted.
+ */
+export const IMAGEKIT_KEY_CHECK_ID = '000000000000000000000000';
+
+/**
+ * ImageKit's key check: `GET /v1/files/purge/{IMAGEKIT_KEY_CHECK_ID}` with the key, the status request, which
+ * purges nothing and is not a purge request (so not one of the 1000 a month). ImageKit's "API Introduction"
+ * documents 401 ("No valid API key was provided") and 403 (the account cannot be authenticated with the key, or
+ * the key has expired) for a key it refuses; what a valid key gets for a requestId that does not exist is not
+ * documented: an ImageKit error other than 401/403/429/5xx (a 400 or 404 {message}) is taken as "the key works"
+ * (README "Key check"). A restricted key may read statuses and still be refused a purge: that is the caveat.
+ */
+export const IMAGEKIT_KEY_CHECK: KeyCheckApi = {
+  describe: `GET ${IMAGEKIT_PURGE_PATH}/${IMAGEKIT_KEY_CHECK_ID} (the status of a purge that cannot exist)`,
+  caveat: 'A restricted ImageKit key may read purge statuses and still be refused a purge; the first purge tells.',
+  request: (apiBase, key) => IMAGEKIT_STATUS.request(apiBase, key, IMAGEKIT_KEY_CHECK_ID),
+  parse(httpStatus, body, headers, keys): KeyCheckAnswer {
+    const json = parseJson(body);
+    const supportId = cleanSupportId(headerValue(headers, IMAGEKIT_SUPPORT_HEADER), keys);
+    const message = isRecord(json) ? serverText(json.message, keys) : undefined;
+    const extra = { ...(message ? { message } : {}), ...(supportId ? { supportId } : {}) };
+    if (!fromImagekit(headers)) {
+      return {
+        verdict: 'unknown',
+        httpStatus,
+        reason: `something other than ImageKit's API answered (HTTP ${httpStatus}): a proxy's or a captive portal's page, or a wrong API base`,
+        ...(supportId ? { supportId } : {}),
+      };
+    }
+    if (httpStatus === 401 || httpStatus === 403)
+      return {
+        verdict: 'rejected',
+        httpStatus,
+        reason:
+          httpStatus === 401
+            ? 'ImageKit answered 401: no valid private key was given (a typo, the public key, or a key that was deleted)'
+            : 'ImageKit answered 403: the account cannot be authenticated with this key, or the key has expired',
+        ...extra,
+      };
+    if (httpStatus === 429)
+      return { verdict: 'unknown', httpStatus, reason: 'ImageKit answered 429: too many requests just now', ...extra };
+    if (httpStatus >= 500)
+      return {
+        verdict: 'unknown',
+        httpStatus,
+        reason: `ImageKit's API had a server error (HTTP ${httpStatus})`,
+        ...extra,
+      };
+    if (httpStatus === 200 || httpStatus === 400 || httpStatus === 404)
+      return {
+        verdict: 'works',
+        httpStatus,
+        reason: `ImageKit accepted the key (HTTP ${httpStatus} for a purge that does not exist)`,
+        ...extra,
+      };
+    return {
+      verdict: 'unknown',
+      httpStatus,
+      reason: `ImageKit answered HTTP ${httpStatus}, which does not say whether the key works`,
+      ...extra,
+    };
+  },
+};

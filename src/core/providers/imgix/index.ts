@@ -7,6 +7,7 @@ import { keyCharProblem } from '../wire';
 import { IMGIX_ID, imgixChecker } from './rules';
 import {
   IMGIX_API_BASE,
+  IMGIX_KEY_CHECK,
   IMGIX_PURGE_RATE,
   IMGIX_SUPPORT,
   IMGIX_TRAFFIC,
@@ -50,4 +51,5 @@ export const imgix: ProviderPlugin = {
   checker: imgixChecker,
   purgeRequest: imgixPurgeRequest,
   parsePurge: parseImgixPurge,
+  keyCheck: IMGIX_KEY_CHECK,
 };

@@ -1,7 +1,15 @@
 // imgix's wire format: `POST /api/v1/purge` with a Bearer key and a JSON:API body; 200 means received (not done);
 // 409 is a duplicate of a purge a few seconds ago; errors are JSON:API error objects. And its traffic rules (issue 9).
 
-import type { HttpRequestSpec, PurgeAnswer, ResponseHeaders, TargetCheck, TrafficRules } from '../types';
+import type {
+  HttpRequestSpec,
+  KeyCheckAnswer,
+  KeyCheckApi,
+  PurgeAnswer,
+  ResponseHeaders,
+  TargetCheck,
+  TrafficRules,
+} from '../types';
 import {
   bodyExcerpt,
   cleanSupportId,
@@ -152,3 +160,74 @@ function firstError(json: unknown, keys: readonly string[] = []): string | undef
     .join('; ');
   return serverText(joined, keys);
 }
+
+/** The Management API's list of Sources (read-only), asked for one Source at most. */
+export const IMGIX_SOURCES_PATH = '/api/v1/sources';
+/** JSON:API paging, `page[number]=0&page[size]=1`, with the brackets percent-encoded. */
+export const IMGIX_KEY_CHECK_QUERY = 'page%5Bnumber%5D=0&page%5Bsize%5D=1';
+
+/**
+ * imgix's key check: `GET /api/v1/sources` (one Source at most), a read-only Management API call that purges
+ * nothing. imgix documents 401 for "your API key or authentication method is invalid"; a valid key without the
+ * Sources permission (a Purge-only key) is not documented: a 403 is read as "imgix knows the key, it lacks the
+ * Sources permission" (README "Key check"). Whether a key has the Purge permission cannot be checked without
+ * purging: that is the caveat.
+ */
+export const IMGIX_KEY_CHECK: KeyCheckApi = {
+  describe: `GET ${IMGIX_SOURCES_PATH}?page[size]=1 (the first Source, read-only)`,
+  caveat:
+    "Whether an imgix key has the Purge permission is only known on the first purge (imgix's API has no read-only check of it).",
+  request(apiBase, key) {
+    const bad = keyCharProblem(key);
+    if (bad) throw new Error(`Not sent: ${bad}`);
+    return {
+      method: 'GET',
+      url: `${apiBase}${IMGIX_SOURCES_PATH}?${IMGIX_KEY_CHECK_QUERY}`,
+      headers: { authorization: `Bearer ${key}`, accept: IMGIX_CONTENT_TYPE },
+    };
+  },
+  parse(httpStatus, body, headers, keys): KeyCheckAnswer {
+    const json = parseJson(body);
+    const supportId = errorId(json, keys);
+    const message = firstError(json, keys);
+    const extra = { ...(message ? { message } : {}), ...(supportId ? { supportId } : {}) };
+    if (!fromImgix(headers))
+      return {
+        verdict: 'unknown',
+        httpStatus,
+        reason: `something other than imgix's API answered (HTTP ${httpStatus}): a proxy's or a captive portal's page, or a wrong API base`,
+      };
+    if (httpStatus === 200 && isRecord(json) && Array.isArray(json.data))
+      return { verdict: 'works', httpStatus, reason: 'imgix accepted the key (it listed Sources)', ...extra };
+    if (httpStatus === 401)
+      return {
+        verdict: 'rejected',
+        httpStatus,
+        reason: 'imgix answered 401: the API key is not valid (a typo, or a key that was deleted)',
+        ...extra,
+      };
+    if (httpStatus === 403)
+      return {
+        verdict: 'works',
+        httpStatus,
+        reason:
+          'imgix knows the key but would not list Sources (HTTP 403): it has no Sources permission, which purging does not need',
+        ...extra,
+      };
+    if (httpStatus === 429)
+      return { verdict: 'unknown', httpStatus, reason: 'imgix answered 429: too many requests just now', ...extra };
+    if (httpStatus >= 500)
+      return {
+        verdict: 'unknown',
+        httpStatus,
+        reason: `imgix's API had a server error (HTTP ${httpStatus})`,
+        ...extra,
+      };
+    return {
+      verdict: 'unknown',
+      httpStatus,
+      reason: `imgix answered HTTP ${httpStatus}, which does not say whether the key works`,
+      ...extra,
+    };
+  },
+};
