@@ -20,6 +20,7 @@ import type { Services } from './host/services';
 import { Settings } from './host/settings';
 import { StatusPoller } from './host/statusPoller';
 import { DocumentUrlsContext } from './host/urlAtCursor';
+import { registerUrlPresentation } from './host/urlPresentation';
 import { fileLinter } from './host/workspaceLint';
 
 /** What activate() returns: the services, for the integration tests. */
@@ -92,6 +93,7 @@ export function activate(context: vscode.ExtensionContext): CdnPurgeApi {
     }),
     ...registerAllCommands(services),
   );
+  registerUrlPresentation(context, services);
 
   const configProblems = new ProjectConfigProblems(settings);
   context.subscriptions.push(

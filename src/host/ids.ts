@@ -41,6 +41,14 @@ export const InternalCommand = {
 } as const;
 export type InternalCommandId = (typeof InternalCommand)[keyof typeof InternalCommand];
 
+/**
+ * Commands the editor hover's links run (registered with the hover by registerUrlPresentation, not contributed: they
+ * take a URL and a place in a document).
+ */
+export const HoverCommand = {
+  checkCacheState: 'cdnPurge.checkCacheState',
+} as const;
+
 /** The view container (activity bar) and its view. */
 export const View = {
   container: 'cdnPurge',
@@ -55,6 +63,7 @@ export const VsCodeCommand = {
   manageTrust: 'workbench.trust.manage',
   open: 'vscode.open',
   showProblems: 'workbench.actions.view.problems',
+  showHover: 'editor.action.showHover',
 } as const;
 
 /** The code action kind of "Fix all" (`editor.codeActionsOnSave: { "source.fixAll.cdnPurge": "explicit" }`). */
@@ -101,6 +110,8 @@ export const Setting = {
   'diagnostics.enabled': spec(true, isBoolean),
   'diagnostics.severity': spec<Record<string, string>>({}, isLevels),
   confirm: spec(true, isBoolean),
+  'hover.enabled': spec(true, isBoolean),
+  'codeLens.enabled': spec(true, isBoolean),
 } as const satisfies Record<string, SettingSpec<unknown>>;
 export type SettingKey = keyof typeof Setting;
 export type SettingValue<K extends SettingKey> = (typeof Setting)[K]['default'];
