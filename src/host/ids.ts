@@ -64,6 +64,7 @@ export const VsCodeCommand = {
   open: 'vscode.open',
   showProblems: 'workbench.actions.view.problems',
   showHover: 'editor.action.showHover',
+  hideHover: 'editor.action.hideHover',
 } as const;
 
 /** The code action kind of "Fix all" (`editor.codeActionsOnSave: { "source.fixAll.cdnPurge": "explicit" }`). */

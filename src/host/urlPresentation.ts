@@ -47,8 +47,11 @@ async function showHoverAgain(a: Partial<CacheStateArgs> | undefined): Promise<v
   const editor = vscode.window.activeTextEditor;
   if (!editor || typeof a?.uri !== 'string' || editor.document.uri.toString() !== a.uri) return;
   if (typeof a.line !== 'number' || typeof a.character !== 'number') return;
+  // The hover that had the link still shows what it showed: it is closed, and opened again with the new content.
+  await vscode.commands.executeCommand(VsCodeCommand.hideHover).then(undefined, () => undefined);
   const pos = new vscode.Position(a.line, a.character + 1);
-  editor.selection = new vscode.Selection(pos, pos);
+  const shown = await vscode.window.showTextDocument(editor.document, { viewColumn: editor.viewColumn });
+  shown.selection = new vscode.Selection(pos, pos);
   await vscode.commands.executeCommand(VsCodeCommand.showHover);
 }
 
