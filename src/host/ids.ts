@@ -45,6 +45,14 @@ export const InternalCommand = {
 } as const;
 export type InternalCommandId = (typeof InternalCommand)[keyof typeof InternalCommand];
 
+/**
+ * Commands the editor hover's links run (registered with the hover by registerUrlPresentation, not contributed: they
+ * take a URL and a place in a document).
+ */
+export const HoverCommand = {
+  checkCacheState: 'cdnPurge.checkCacheState',
+} as const;
+
 /** The view container (activity bar) and its view. */
 export const View = {
   container: 'cdnPurge',
@@ -59,6 +67,8 @@ export const VsCodeCommand = {
   manageTrust: 'workbench.trust.manage',
   open: 'vscode.open',
   showProblems: 'workbench.actions.view.problems',
+  showHover: 'editor.action.showHover',
+  hideHover: 'editor.action.hideHover',
 } as const;
 
 /** The code action kind of "Fix all" (`editor.codeActionsOnSave: { "source.fixAll.cdnPurge": "explicit" }`). */
@@ -109,6 +119,8 @@ export const Setting = {
   confirm: spec(true, isBoolean),
   'statusBar.enabled': spec(true, isBoolean),
   'statusBar.label': spec('', isString),
+  'hover.enabled': spec(true, isBoolean),
+  'codeLens.enabled': spec(true, isBoolean),
 } as const satisfies Record<string, SettingSpec<unknown>>;
 export type SettingKey = keyof typeof Setting;
 export type SettingValue<K extends SettingKey> = (typeof Setting)[K]['default'];

@@ -24,6 +24,7 @@ import { Settings } from './settings';
 import { createStatusBar } from './statusBar';
 import { StatusPoller } from './statusPoller';
 import { DocumentUrlsContext } from './urlAtCursor';
+import { registerUrlPresentation } from './urlPresentation';
 import { fileLinter } from './workspaceLint';
 
 /** What a feature gives back: what to dispose when the extension is deactivated. */
@@ -41,6 +42,7 @@ const FEATURES: ReadonlyArray<(s: Services) => Started> = [
   useEmulatorOfNpmStart,
   startHistory,
   createStatusBar,
+  (s) => registerUrlPresentation(s.context, s),
 ];
 
 /** What the entry gets back: the services (the API of the integration tests), the command handlers, the exit. */

@@ -211,6 +211,54 @@ export interface KeyCheckApi {
   caveat?: string;
 }
 
+/**
+ * What purging a checked target covers, as data for a front end to word (the editor's hover): the URL sent, how far
+ * it reaches, what of the input is not sent, and the provider's notes. Each provider's folder computes its own.
+ */
+export interface PurgeScope {
+  /** The URL sent (TargetCheck.normalized). */
+  url: string;
+  /**
+   * `exact`: that URL only (another query string or transformation is another cached URL); `prefix`: every cached
+   * URL that starts with `prefix` (a wildcard); `derivatives`: the asset at `url` and every derivative of it (any
+   * parameters).
+   */
+  covers: 'exact' | 'prefix' | 'derivatives';
+  /** For `prefix`: what a cached URL must start with (the URL before its `*`). */
+  prefix?: string;
+  /** For a wildcard: the provider's rules applied to the path they count. */
+  wildcard?: WildcardRules;
+  /** What the input had that is not sent: its parameters (`?w=400`) and/or `#fragment`. */
+  dropped?: string;
+  /** Attributes sent with the URL (imgix: sub_image, source_id). */
+  attributes?: Record<string, string | boolean>;
+  /** Notes by code, with an English text (front ends may word a code they know themselves). */
+  notes: ScopeNote[];
+}
+
+/** A wildcard rule set's verdict on one wildcard (ImageKit's three conditions and refused paths). */
+export interface WildcardRules {
+  /** The path the rules count (after the endpoint, before `*`), decoded. */
+  counted: string;
+  levels: number;
+  chars: number;
+  /** The counted path ends in a complete file name with an extension. */
+  fileName: boolean;
+  minLevels: number;
+  minChars: number;
+  /** Any one condition holds, and no refused path is covered. */
+  accepted: boolean;
+  /** The refused path it would cover (media/catalog/), if any. */
+  refused?: string;
+}
+
+export interface ScopeNote {
+  code: string;
+  text: string;
+  /** Values the text names ({0}, {1}…), for a front end's own wording. */
+  args?: string[];
+}
+
 /** The API key: where the CLI reads it, what it is called, where a user finds it. */
 export interface KeyInfo {
   /** The environment variable the CLI reads it from (IMAGEKIT_PRIVATE_KEY). */
@@ -282,6 +330,8 @@ export interface ProviderPlugin {
   readonly keyCheck?: KeyCheckApi;
   /** A checker of purge targets for a configuration. */
   checker(config: ProviderConfig): Checker;
+  /** What purging a target this provider's checker checked covers (the editor's hover); see PurgeScope. */
+  scope?(this: void, target: TargetCheck): PurgeScope;
   purgeRequest(apiBase: string, key: string, target: TargetCheck): HttpRequestSpec;
   /**
    * Reads a purge answer. Only the documented shape (status, JSON media type, body) is a success; anything else is

@@ -113,6 +113,8 @@ describe('host ids: commands, settings and storage keys against package.json', (
       'diagnostics.enabled': ['false', 0],
       'diagnostics.severity': [[], 'off', null, { 'wildcard-too-broad': 1 }],
       confirm: [null, 'yes'],
+      'hover.enabled': ['true', 1],
+      'codeLens.enabled': [null, 'false'],
       'imagekit.apiBase': [1, []],
       'imgix.apiBase': [false],
       'statusBar.enabled': ['true', 1],

@@ -16,7 +16,10 @@ import {
   parseImagekitPurge,
 } from './wire';
 
+import { imagekitScope } from './scope';
+
 export * from './rules';
+export * from './scope';
 export * from './wire';
 
 /** The emulator's public test key for ImageKit (not a secret: documented, printed by `cdn-purge emulator`). */
@@ -50,6 +53,7 @@ export const imagekit: ProviderPlugin = {
   },
   emulator: { testKey: DEFAULT_IMAGEKIT_TEST_KEY },
   checker: imagekitChecker,
+  scope: imagekitScope,
   purgeRequest: imagekitPurgeRequest,
   parsePurge: parseImagekitPurge,
   keyCheck: IMAGEKIT_KEY_CHECK,

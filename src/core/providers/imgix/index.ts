@@ -15,7 +15,10 @@ import {
   parseImgixPurge,
 } from './wire';
 
+import { imgixScope } from './scope';
+
 export * from './rules';
+export * from './scope';
 export * from './wire';
 
 /** The emulator's public test key for imgix (not a secret: documented, printed by `cdn-purge emulator`). */
@@ -49,6 +52,7 @@ export const imgix: ProviderPlugin = {
   },
   emulator: { testKey: DEFAULT_IMGIX_TEST_KEY },
   checker: imgixChecker,
+  scope: imgixScope,
   purgeRequest: imgixPurgeRequest,
   parsePurge: parseImgixPurge,
   keyCheck: IMGIX_KEY_CHECK,
