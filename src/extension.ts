@@ -11,6 +11,7 @@ import { HistoryStore } from './host/history';
 import { HistoryTreeProvider } from './host/historyTree';
 import { KnownUrls } from './host/knownUrls';
 import { Command, View } from './host/ids';
+import { registerLmTools } from './host/lmTools';
 import { PurgeLog } from './host/log';
 import { ProjectConfigProblems } from './host/projectConfig';
 import { createTransport, watchProxySettings } from './host/proxySettings';
@@ -91,6 +92,7 @@ export function activate(context: vscode.ExtensionContext): CdnPurgeApi {
         : undefined;
     }),
     ...registerAllCommands(services),
+    ...registerLmTools({ settings, purge, state: context.globalState }),
   );
 
   const configProblems = new ProjectConfigProblems(settings);
