@@ -212,7 +212,7 @@ describe('language model tools (plain Node, vscode stand-in)', function () {
     assert.match((asked?.message as { value: string }).value, /1 purge request for emulator:demo|demo on the local/);
     assert.equal(result, undefined);
     assert.deepEqual(posts(), []);
-    assert.equal(history.batches.length, 0);
+    assert.equal(history.all().length, 0);
   });
 
   it('purge: confirmed, it goes through the purge service (its own dialog for a batch, history, quota)', async () => {
@@ -241,8 +241,8 @@ describe('language model tools (plain Node, vscode stand-in)', function () {
       ],
     );
     assert.equal(posts().length, 2);
-    assert.equal(history.batches.length, 1);
-    assert.equal(history.batches[0].source, 'agent');
+    assert.equal(history.all().length, 1);
+    assert.equal(history.all()[0].source, 'agent');
     assert.equal(memento.get(`quota:imagekit:emulator:demo:${monthKey(new Date())}`), 2);
   });
 
