@@ -29,12 +29,30 @@ const problemMatcherPlugin = {
  * Leaves src/core/http.ts (undici) out of a bundle as `require('./http')`, i.e. dist/http.js, and nothing else:
  * the emulator's own src/emulator/http.ts is imported as './http' too and stays bundled.
  */
-const coreHttpExternal = {
-  name: 'core-http-external',
+function coreHttpExternalAt(request) {
+  return {
+    name: 'core-http-external',
+    setup(build) {
+      const coreHttp = path.resolve('src/core/http.ts');
+      build.onResolve({ filter: /^\.\/http$/ }, (args) =>
+        path.resolve(args.resolveDir, 'http.ts') === coreHttp ? { path: request, external: true } : undefined,
+      );
+    },
+  };
+}
+const coreHttpExternal = coreHttpExternalAt('./http');
+
+/**
+ * `cdn-purge mcp` (src/cli/mcp.ts, with the MCP SDK) is a bundle of its own, dist/mcp/server.js, required by
+ * dist/cli.js only for that command: the other commands neither read nor compile the SDK, and the .vsix (which
+ * takes dist/*.js only) leaves it out.
+ */
+const cliMcpExternal = {
+  name: 'cli-mcp-external',
   setup(build) {
-    const coreHttp = path.resolve('src/core/http.ts');
-    build.onResolve({ filter: /^\.\/http$/ }, (args) =>
-      path.resolve(args.resolveDir, 'http.ts') === coreHttp ? { path: './http', external: true } : undefined,
+    const mcp = path.resolve('src/cli/mcp.ts');
+    build.onResolve({ filter: /^\.\/mcp$/ }, (args) =>
+      path.resolve(args.resolveDir, 'mcp.ts') === mcp ? { path: './mcp/server.js', external: true } : undefined,
     );
   },
 };
@@ -166,8 +184,15 @@ async function main() {
       ...common,
       entryPoints: ['src/cli.ts'],
       outfile: 'dist/cli.js',
-      plugins: [problemMatcherPlugin, undiciParts, coreHttpExternal],
+      plugins: [problemMatcherPlugin, undiciParts, coreHttpExternal, cliMcpExternal],
       banner: { js: '#!/usr/bin/env node' },
+    }),
+    // `cdn-purge mcp`: dist/mcp/server.js, beside which ../http.js is the shared HTTP layer.
+    esbuild.context({
+      ...common,
+      entryPoints: ['src/cli/mcp.ts'],
+      outfile: 'dist/mcp/server.js',
+      plugins: [problemMatcherPlugin, coreHttpExternalAt('../http')],
     }),
     // The GitHub Action (action.yml at the root runs it on the runner's Node).
     esbuild.context({ ...common, entryPoints: ['src/action.ts'], outfile: 'dist/action.js' }),

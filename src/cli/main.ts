@@ -12,6 +12,7 @@ Usage: cdn-purge <command> [options]
   status    purge request status where the provider has a status API: ${choiceWords((p) => p.status !== undefined)} (--wait)
   lint      check every purge pattern in a repository's files (text, --format json or sarif)
   emulator  run a local emulator of the purge APIs and their CDN (try without an account)
+  mcp       an MCP server over stdio for agents: tools check, plan and purge (purge only after a plan)
 Run "cdn-purge <command> --help" for a command's options.
 Exit status: 0 success, 1 a URL was invalid or a purge failed, 2 usage error.`;
 }
@@ -30,6 +31,7 @@ export const COMMANDS: Record<string, () => Promise<Command>> = {
   status: async () => (await import('./status')).statusCommand,
   lint: async () => (await import('./lint')).lintCommand,
   emulator: async () => (await import('./emulator')).emulatorCommand,
+  mcp: async () => (await import('./mcp')).mcpCommand,
 };
 
 export async function main(argv: string[], io: CliIO): Promise<number> {

@@ -13,6 +13,7 @@ import { HistoryStore } from './history';
 import { createHistoryView, HistoryTreeProvider } from './historyTree';
 import { Command, type CommandId, type InternalCommandId } from './ids';
 import { KnownUrls } from './knownUrls';
+import { registerLmTools } from './lmTools';
 import { PurgeLog } from './log';
 import { ProjectConfigProblems } from './projectConfig';
 import { createTransport, watchProxySettings } from './proxySettings';
@@ -43,6 +44,7 @@ const FEATURES: ReadonlyArray<(s: Services) => Started> = [
   startHistory,
   createStatusBar,
   (s) => registerUrlPresentation(s.context, s),
+  (s) => registerLmTools({ settings: s.settings, purge: s.purge, state: s.context.globalState }),
 ];
 
 /** What the entry gets back: the services (the API of the integration tests), the command handlers, the exit. */
