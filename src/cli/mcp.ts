@@ -90,6 +90,8 @@ function captured(io: CliIO): { io: CliIO; out: () => string; err: () => string 
       stderr: (s) => void (err += s),
       env: io.env,
       cwd: io.cwd,
+      // Ctrl-C or SIGTERM stops a purge in flight as it stops `cdn-purge purge` (what was sent is reported).
+      ...(io.signal ? { signal: io.signal } : {}),
       stderrIsTTY: false,
       stdoutIsTTY: false,
     },
