@@ -8,6 +8,8 @@ import type { Services } from '../host/services';
 
 /** Command.resumeBatch: from the tree (a node) or the notification (a batch id). */
 export function resumeBatch(s: Services) {
+  /** Batches being resumed: a second Resume while the first runs sends nothing. */
+  const running = new Set<string>();
   return async (arg?: HistoryNode | string): Promise<PurgeOutcome | undefined> => {
     const node = arg ?? s.tree.selection[0];
     const batchId = typeof node === 'string' ? node : node?.batchId;
@@ -33,9 +35,15 @@ export function resumeBatch(s: Services) {
       );
       return undefined;
     }
-    const out = await s.purge.purge(urls, { source: 'resume', provider: batch.provider });
-    const made = out?.batches[0];
-    if (made) s.history.markResumed(batch.id, made.id);
-    return out;
+    if (running.has(batch.id)) return undefined;
+    running.add(batch.id);
+    try {
+      const out = await s.purge.purge(urls, { source: 'resume', provider: batch.provider });
+      const made = out?.batches[0];
+      if (made) s.history.markResumed(batch.id, made.id);
+      return out;
+    } finally {
+      running.delete(batch.id);
+    }
   };
 }

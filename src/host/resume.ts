@@ -18,7 +18,11 @@ export function startHistory(s: Services): vscode.Disposable[] {
   if (dir.scheme === 'file') {
     s.purge.inFlight = new InFlightJournal(vscode.Uri.joinPath(dir, 'in-flight').fsPath);
     // After activation returns: reading the folder is quick, but activation waits for nothing (README "Activation").
-    setTimeout(() => void recoverInterrupted(s, { notify: true }), 0);
+    setTimeout(() => {
+      recoverInterrupted(s, { notify: true }).catch((e: Error) =>
+        s.log.error(`could not read the batches a reload interrupted: ${e.message}`),
+      );
+    }, 0);
   }
   return disposables;
 }
@@ -54,14 +58,14 @@ async function notify(found: Recovered[]): Promise<void> {
   const text =
     found.length === 1
       ? vscode.l10n.t(
-          'A batch of {0} {1} purges was interrupted when VS Code closed: {2} were never sent, {3} were sent with no answer (they may have been received and are not sent again). Resume sends only the {2} never sent.',
+          'A batch of {0} {1} purges was interrupted when VS Code closed. Never sent: {2}. Sent with no answer (may have been received, not sent again): {3}. Resume sends only the ones never sent.',
           first.requests.length,
           label,
           notSent,
           unknown,
         )
       : vscode.l10n.t(
-          '{0} purge batches were interrupted when VS Code closed: {1} requests were never sent, {2} were sent with no answer (they may have been received and are not sent again). Resume sends only the {1} never sent.',
+          '{0} purge batches were interrupted when VS Code closed. Never sent: {1}. Sent with no answer (may have been received, not sent again): {2}. Resume sends only the ones never sent.',
           found.length,
           notSent,
           unknown,

@@ -129,7 +129,7 @@ describe('Resume of a batch a reload interrupted', function () {
       assert.equal(notes.length, 1, JSON.stringify(capture.messages));
       assert.equal(
         notes[0].message,
-        'A batch of 4 ImageKit purges was interrupted when VS Code closed: 2 were never sent, 1 were sent with no answer (they may have been received and are not sent again). Resume sends only the 2 never sent.',
+        'A batch of 4 ImageKit purges was interrupted when VS Code closed. Never sent: 2. Sent with no answer (may have been received, not sent again): 1. Resume sends only the ones never sent.',
       );
       assert.deepEqual(notes[0].items, ['Resume', 'Show History']);
       // A second look finds nothing: the notification is shown once.
@@ -145,8 +145,11 @@ describe('Resume of a batch a reload interrupted', function () {
       'only the never-sent ones reach the server',
     );
     assert.equal(emulatorQuota(a.context) - quotaBefore, 2, 'the quota counts exactly what Resume sent');
-    const after = a.history.batch(batch.id);
-    assert.ok(after?.interrupted?.resumedBy, 'the batch knows it was resumed');
+    // Marked once Resume's purge has returned (its summary shown), a moment after the answers are on record.
+    const after = await waitFor('the batch marked resumed', () => {
+      const b = a.history.batch(batch.id);
+      return b?.interrupted?.resumedBy ? b : undefined;
+    });
     assert.doesNotMatch(
       String(a.treeProvider.getTreeItem({ type: 'batch', batchId: batch.id }).contextValue),
       /interrupted/,
