@@ -10,6 +10,10 @@
 //
 // Environment: BENCH_REPS (default 3) repetitions of each purge row; BENCH_WINDOWS (default 10) activation windows;
 // BENCH_SKIP=activation,vsix,... to leave measures out (reported as not run, never as met).
+//
+// `--only ROW[,ROW...]` (e.g. `npm run bench -- --only activation,vsix,startup`) runs only those rows (names in
+// ROWS below) and writes bench/results/only.md and bench/results/only.json instead of bench/RESULTS.md and
+// bench/results.json, which stay the record of the last full run.
 
 import { execFileSync, spawn, spawnSync } from 'node:child_process';
 import fs from 'node:fs';
@@ -32,6 +36,22 @@ const CLI = path.join(root, 'dist/cli.js');
 const REPS = Math.max(1, Number(process.env.BENCH_REPS ?? 3));
 const WINDOWS = Math.max(1, Number(process.env.BENCH_WINDOWS ?? 10));
 const SKIP = new Set((process.env.BENCH_SKIP ?? '').split(',').filter(Boolean));
+/** The rows `--only` can name. */
+const ROWS = ['purges', 'memory', 'silent', 'coalescing', 'activation', 'startup', 'diagnostics', 'vsix'] as const;
+type Row = (typeof ROWS)[number];
+const ONLY = ((): Set<Row> | undefined => {
+  const i = process.argv.indexOf('--only');
+  if (i < 0) return undefined;
+  const names = (process.argv[i + 1] ?? '').split(',').filter(Boolean);
+  const unknown = names.filter((n) => !(ROWS as readonly string[]).includes(n));
+  if (!names.length || unknown.length) {
+    console.error(`bench: --only takes rows among ${ROWS.join(', ')} (got: ${process.argv[i + 1] ?? 'nothing'})`);
+    process.exit(2);
+  }
+  return new Set(names as Row[]);
+})();
+/** Whether a row runs: named by --only, or (without it) not left out by BENCH_SKIP. */
+const runs = (row: Row) => (ONLY ? ONLY.has(row) : !SKIP.has(row));
 const LATENCY_MS = 20;
 const tmp = fs.mkdtempSync(path.join(os.tmpdir(), 'cdn-purge-bench-'));
 const started = Date.now();
@@ -718,19 +738,21 @@ async function main(): Promise<void> {
       .map((x) => x.toFixed(1))
       .join(' ')}, node ${process.version}, ${REPS} reps`,
   );
-  vsix(); // first: its production build replaces dist/, so every row below runs what ships
+  if (runs('vsix')) vsix(); // first: its production build replaces dist/, so every row below runs what ships
 
   // The silent server runs alongside the rest (it only waits on timeouts); it is awaited at the end.
-  const silent = silentRows();
+  const silent = runs('silent') ? silentRows() : undefined;
 
-  diagnostics();
-  coalescing();
-  startup();
+  if (runs('diagnostics')) diagnostics();
+  if (runs('coalescing')) coalescing();
+  if (runs('startup')) startup();
   // Activation windows take tens of seconds each on a loaded 2-core machine: they run alongside the purge rows
   // (which mostly wait on their pacing) so the whole bench stays within 15 minutes.
-  const act = activation();
-  const { unlimited } = await purges();
-  await plannerMemory(unlimited);
+  const act = runs('activation') ? activation() : undefined;
+  if (runs('purges')) {
+    const { unlimited } = await purges();
+    if (runs('memory')) await plannerMemory(unlimited);
+  }
   await act;
   await silent;
 
@@ -781,9 +803,16 @@ async function main(): Promise<void> {
     `bench: ${met}/${targets.length} targets met`,
     '',
   ].join('\n');
-  fs.writeFileSync(path.join(root, 'bench/RESULTS.md'), md);
+  const [mdFile, jsonFile] = ONLY
+    ? ['bench/results/only.md', 'bench/results/only.json']
+    : ['bench/RESULTS.md', 'bench/results.json'];
+  fs.mkdirSync(path.join(root, path.dirname(mdFile)), { recursive: true });
   fs.writeFileSync(
-    path.join(root, 'bench/results.json'),
+    path.join(root, mdFile),
+    ONLY ? md.replace('# Benchmark results', `# Benchmark results (--only ${[...ONLY].join(',')})`) : md,
+  );
+  fs.writeFileSync(
+    path.join(root, jsonFile),
     JSON.stringify(
       {
         started: new Date(started).toISOString(),
@@ -798,7 +827,7 @@ async function main(): Promise<void> {
       2,
     ) + '\n',
   );
-  console.log(`\n${summary}\n\nwrote bench/RESULTS.md and bench/results.json in ${durationS.toFixed(0)} s`);
+  console.log(`\n${summary}\n\nwrote ${mdFile} and ${jsonFile} in ${durationS.toFixed(0)} s`);
   if (loop.refused.length) {
     console.log(
       `bench: connections to ${loop.refused.join(', ')} were refused: the benchmark must send only to loopback`,

@@ -8,15 +8,26 @@ import { describeUi, extension, log, ui, waitFor } from './harness';
 import { outputChannelText } from './helpers';
 
 describeUi('Activation time in the Running Extensions editor', function () {
-  this.timeout(60_000);
+  this.timeout(150_000);
 
   it('the workbench reports the activation time of CDN Purge (logged for README)', async () => {
     await waitFor('the extension to be active', () => extension().isActive, { timeoutMs: 30_000 });
-    await vscode.commands.executeCommand('workbench.action.showRuntimeExtensions');
     // The row is named by the display name, or (a development extension in code-server) by its id.
     const row =
       '.runtime-extensions-editor .monaco-list-row:has-text("cdn-purge.cdn-purge"), .runtime-extensions-editor .monaco-list-row:has-text("CDN Purge for")';
-    await ui.waitFor(row, { timeoutMs: 20_000 });
+    // On a loaded machine the editor sometimes stays empty (it lists nothing until the extension host answers, and
+    // that host is reported unresponsive for a while): it is opened a second time then.
+    for (let attempt = 1; ; attempt++) {
+      await vscode.commands.executeCommand('workbench.action.showRuntimeExtensions');
+      try {
+        await ui.waitFor(row, { timeoutMs: 45_000 });
+        break;
+      } catch (e) {
+        if (attempt === 2) throw e;
+        log('RUNNING-EXTENSIONS', 'empty after 45 s: opened again');
+        await vscode.commands.executeCommand('workbench.action.closeActiveEditor');
+      }
+    }
     const text = (await ui.texts(row)).join(' ').replace(/\s+/g, ' ');
     log('RUNNING-EXTENSIONS', text);
     const ms = /(\d+(?:\.\d+)?)\s*ms/.exec(text);
