@@ -100,12 +100,7 @@ export const NOT_YET_LOCALISED = new Set<string>([
   'src/commands/retry.ts',
   // E1's, swept with the changes of issue 12:
   'src/host/purgeService.ts',
-  'src/commands/purgeChanged.ts',
   'src/commands/purgeFiles.ts',
-  'src/commands/purgeUrl.ts',
-  'src/commands/removeKey.ts',
-  'src/commands/useEmulator.ts',
-  'src/commands/verify.ts',
   'src/extension.ts',
 ]);
 
