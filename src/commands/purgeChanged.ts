@@ -64,7 +64,7 @@ export async function changedUris(ref: string | undefined): Promise<vscode.Uri[]
     return [...seen.values()];
   }
   if (!folder || folder.uri.scheme !== 'file')
-    throw new Error('No git repository is open: open the folder of a git repository.');
+    throw new Error(vscode.l10n.t('No git repository is open: open the folder of a git repository.'));
   // git's paths are relative to the repository's root, which may be above the workspace folder (a folder of a
   // monorepo, or `npm start` opening sample/): they are joined to the root, and files outside the workspace are
   // left out by the caller.
@@ -88,18 +88,27 @@ export function purgeChanged(s: Services) {
     if (refArg === undefined) {
       const pick = await vscode.window.showQuickPick(
         [
-          { label: 'Working tree changes', detail: 'Staged, unstaged, untracked and deleted files', since: false },
-          { label: 'Changes since a branch, tag or commit…', detail: 'e.g. main, v1.2.0, HEAD~3', since: true },
+          {
+            label: vscode.l10n.t('Working tree changes'),
+            detail: vscode.l10n.t('Staged, unstaged, untracked and deleted files'),
+            since: false,
+          },
+          {
+            label: vscode.l10n.t('Changes since a branch, tag or commit…'),
+            detail: vscode.l10n.t('e.g. main, v1.2.0, HEAD~3'),
+            since: true,
+          },
         ],
-        { title: 'Purge Changed Files' },
+        { title: vscode.l10n.t('Purge Changed Files') },
       );
       if (!pick) return undefined;
       if (pick.since) {
         ref = await vscode.window.showInputBox({
-          title: 'Changes since…',
-          prompt: 'A branch, tag or commit',
+          title: vscode.l10n.t('Changes since…'),
+          prompt: vscode.l10n.t('A branch, tag or commit'),
           value: 'main',
-          validateInput: (v) => (v.trim() === '' || v.startsWith('-') ? 'Give a git ref, e.g. main' : undefined),
+          validateInput: (v) =>
+            v.trim() === '' || v.startsWith('-') ? vscode.l10n.t('Give a git ref, e.g. main') : undefined,
         });
         if (!ref) return undefined;
       }
@@ -108,12 +117,16 @@ export function purgeChanged(s: Services) {
     try {
       uris = await changedUris(ref?.trim() || undefined);
     } catch (e) {
-      void vscode.window.showErrorMessage(`git: ${(e as Error).message}`);
+      void vscode.window.showErrorMessage(vscode.l10n.t('git: {0}', (e as Error).message));
       return undefined;
     }
     const inWorkspace = uris.filter((u) => vscode.workspace.getWorkspaceFolder(u));
     if (inWorkspace.length === 0) {
-      void vscode.window.showInformationMessage(`git reports no changed files${ref ? ` since ${ref}` : ''}.`);
+      void vscode.window.showInformationMessage(
+        ref
+          ? vscode.l10n.t('git reports no changed files since {0}.', ref)
+          : vscode.l10n.t('git reports no changed files.'),
+      );
       return undefined;
     }
     let mapped: { urls: string[]; unmapped: string[] };
@@ -128,7 +141,11 @@ export function purgeChanged(s: Services) {
     );
     if (mapped.urls.length === 0) {
       void vscode.window.showInformationMessage(
-        `None of the ${inWorkspace.length} changed files maps to a CDN URL (mappings: ${settingId('mappings')} or cdn-purge.json).`,
+        vscode.l10n.t(
+          'None of the {0} changed files maps to a CDN URL (mappings: {1} or cdn-purge.json).',
+          inWorkspace.length,
+          settingId('mappings'),
+        ),
       );
       return undefined;
     }

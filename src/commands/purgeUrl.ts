@@ -13,9 +13,10 @@ import { urlsAt } from '../host/urlAtCursor';
 export async function askForUrl(s: Services, value?: string): Promise<string | undefined> {
   return vscode.window.showInputBox({
     value,
-    title: 'Purge URL',
-    prompt:
+    title: vscode.l10n.t('Purge URL'),
+    prompt: vscode.l10n.t(
       'An ImageKit or imgix URL; ImageKit accepts a wildcard at the end (https://ik.imagekit.io/<id>/folder/sub/*).',
+    ),
     placeHolder: 'https://ik.imagekit.io/your_imagekit_id/path/file.jpg',
     ignoreFocusOut: true,
     validateInput: (value) => {
@@ -23,17 +24,27 @@ export async function askForUrl(s: Services, value?: string): Promise<string | u
       const provider = s.settings.providerOf(value);
       if (!provider)
         return {
-          message: `Not an ImageKit or imgix host. Custom domains go in ${settingId('imagekit.endpoints')} or ${settingId('imgix.domains')}.`,
+          message: vscode.l10n.t(
+            'Not an ImageKit or imgix host. Custom domains go in {0} or {1}.',
+            settingId('imagekit.endpoints'),
+            settingId('imgix.domains'),
+          ),
           severity: vscode.InputBoxValidationSeverity.Error,
         };
       const check = s.settings.checker(provider).check(value);
       const error = check.problems.find((p) => p.severity === 'error');
       if (error)
-        return { message: `${error.message} [${error.code}]`, severity: vscode.InputBoxValidationSeverity.Error };
+        return {
+          message: vscode.l10n.t('{0} [{1}]', error.message, error.code),
+          severity: vscode.InputBoxValidationSeverity.Error,
+        };
       const warning = check.problems.find((p) => p.severity === 'warning');
       if (warning) return { message: warning.message, severity: vscode.InputBoxValidationSeverity.Warning };
       if (check.normalized !== check.input)
-        return { message: `Purges ${check.normalized}`, severity: vscode.InputBoxValidationSeverity.Info };
+        return {
+          message: vscode.l10n.t('Purges {0}', check.normalized ?? ''),
+          severity: vscode.InputBoxValidationSeverity.Info,
+        };
       return undefined;
     },
   });

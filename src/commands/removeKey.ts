@@ -15,24 +15,29 @@ export function removeKey(s: Services) {
         if (await s.keys.has(provider, slot))
           items.push({
             label: keyName(provider),
-            description: slot === 'emulator' ? 'local emulator test key' : '',
+            description: slot === 'emulator' ? vscode.l10n.t('local emulator test key') : '',
             provider,
             slot,
           });
       }
     }
     if (items.length === 0) {
-      void vscode.window.showInformationMessage('No API key is stored.');
+      void vscode.window.showInformationMessage(vscode.l10n.t('No API key is stored.'));
       return 0;
     }
-    const picked = await vscode.window.showQuickPick(items, { title: 'Remove API Keys', canPickMany: true });
+    const picked = await vscode.window.showQuickPick(items, {
+      title: vscode.l10n.t('Remove API Keys'),
+      canPickMany: true,
+    });
     if (!picked?.length) return 0;
     for (const p of picked) await s.keys.delete(p.provider, p.slot);
     s.log.info(
       `Removed ${picked.map((p) => `${keyName(p.provider)}${p.slot === 'emulator' ? ' (emulator)' : ''}`).join(', ')} from secret storage.`,
     );
     void vscode.window.showInformationMessage(
-      `Removed ${picked.length} key${picked.length === 1 ? '' : 's'} from secret storage.`,
+      picked.length === 1
+        ? vscode.l10n.t('Removed 1 key from secret storage.')
+        : vscode.l10n.t('Removed {0} keys from secret storage.', picked.length),
     );
     return picked.length;
   };

@@ -4,6 +4,7 @@
 
 import * as vscode from 'vscode';
 import { emulatedProvider, probeEmulator, type EmulatorInfo } from '../core/emulator';
+import { checkKey } from '../core/keyCheck';
 import { listProviders, providers } from '../core/providers/registry';
 import type { ProviderPlugin } from '../core/providers/types';
 import { checkApiBase } from '../core/url';
@@ -18,10 +19,14 @@ function emulated(info: EmulatorInfo): ProviderPlugin[] {
   return providers().filter((p) => emulatedProvider(info, p.id));
 }
 
+const switchBackLabel = (): string => vscode.l10n.t('Switch Back');
+
 async function switchBack(s: Services): Promise<void> {
   for (const p of providers()) await updateSetting(providerSettings(p).apiBase.key, undefined);
   s.log.info(`Switched back to the real ${listProviders()} APIs.`);
-  void vscode.window.showInformationMessage(`CDN Purge now talks to the real ${listProviders()} APIs again.`);
+  void vscode.window.showInformationMessage(
+    vscode.l10n.t('CDN Purge now talks to the real {0} APIs again.', listProviders()),
+  );
 }
 
 /** Command.useEmulator: a loopback URL as argument (no prompts, no notification), or 'off' to switch back. */
@@ -37,14 +42,14 @@ export function useEmulator(s: Services) {
       const pick = await vscode.window.showQuickPick(
         [
           {
-            label: `Keep using ${current}`,
-            detail: 'Store its test keys again and check that it answers',
+            label: vscode.l10n.t('Keep using {0}', current),
+            detail: vscode.l10n.t('Store its test keys again and check that it answers'),
             value: current,
           },
-          { label: 'Use another emulator URL…', value: '' },
-          { label: 'Switch back to the real APIs', value: 'off' },
+          { label: vscode.l10n.t('Use another emulator URL…'), value: '' },
+          { label: vscode.l10n.t('Switch back to the real APIs'), value: 'off' },
         ],
-        { title: 'Local Emulator' },
+        { title: vscode.l10n.t('Local Emulator') },
       );
       if (!pick) return undefined;
       if (pick.value === 'off') {
@@ -54,20 +59,22 @@ export function useEmulator(s: Services) {
       raw = pick.value || undefined;
     }
     raw ??= await vscode.window.showInputBox({
-      title: 'Local Emulator URL',
-      prompt: 'Start one with `npx cdn-purge emulator --port 8787` (npm start does it for you)',
+      title: vscode.l10n.t('Local Emulator URL'),
+      prompt: vscode.l10n.t('Start one with `npx cdn-purge emulator --port 8787` (npm start does it for you)'),
       value: process.env.CDN_PURGE_EMULATOR_URL || current || DEFAULT_EMULATOR_URL,
       validateInput: (v) => {
         const r = checkApiBase(v.trim());
         if (!r.ok) return r.problem.message;
-        return r.api.loopback ? undefined : 'The emulator runs on this machine: use http://127.0.0.1:PORT.';
+        return r.api.loopback
+          ? undefined
+          : vscode.l10n.t('The emulator runs on this machine: use http://127.0.0.1:PORT.');
       },
     });
     if (!raw) return undefined;
     const api = checkApiBase(raw.trim());
     if (!api.ok || !api.api.loopback) {
       void vscode.window.showErrorMessage(
-        `${raw} is not a loopback URL: the emulator runs on this machine (http://127.0.0.1:PORT).`,
+        vscode.l10n.t('{0} is not a loopback URL: the emulator runs on this machine (http://127.0.0.1:PORT).', raw),
       );
       return undefined;
     }
@@ -75,7 +82,11 @@ export function useEmulator(s: Services) {
     const info = await probeEmulator(await s.transport.api(), base);
     if (!info) {
       void vscode.window.showErrorMessage(
-        `No CDN Purge emulator answers at ${base}. Start it with \`npx cdn-purge emulator --port ${new URL(base).port || 80}\`, or run \`npm start\`.`,
+        vscode.l10n.t(
+          'No CDN Purge emulator answers at {0}. Start it with `npx cdn-purge emulator --port {1}`, or run `npm start`.',
+          base,
+          new URL(base).port || '80',
+        ),
       );
       return undefined;
     }
@@ -84,12 +95,24 @@ export function useEmulator(s: Services) {
       let key = emulatedProvider(info, p.id)?.testKey;
       if (!key) {
         key = await vscode.window.showInputBox({
-          title: `Emulator's ${p.key.label}`,
-          prompt: 'This emulator was started with a custom key: type it.',
+          title: vscode.l10n.t("Emulator's {0}", p.key.label),
+          prompt: vscode.l10n.t('This emulator was started with a custom key: type it.'),
           password: true,
           ignoreFocusOut: true,
         });
         if (!key) continue;
+        // A typed key is checked as Set API Key checks a real one: the emulator answers the check as the API does.
+        const check = await checkKey(p, base, key, await s.transport.api());
+        if (check?.verdict === 'rejected') {
+          void vscode.window.showErrorMessage(
+            vscode.l10n.t(
+              'The emulator refused this {0} ({1}); it was not stored. Type the key it was started with.',
+              p.key.label,
+              check.reason,
+            ),
+          );
+          continue;
+        }
       }
       await s.keys.set(p.id, 'emulator', key);
     }
@@ -99,10 +122,10 @@ export function useEmulator(s: Services) {
     if (typeof arg !== 'string') {
       void vscode.window
         .showInformationMessage(
-          `Using the local emulator at ${base}. Purges go to it; nothing reaches ${names}.`,
-          'Switch Back',
+          vscode.l10n.t('Using the local emulator at {0}. Purges go to it; nothing reaches {1}.', base, names),
+          switchBackLabel(),
         )
-        .then((a) => a && switchBack(s));
+        .then((a) => (a ? switchBack(s) : undefined));
     }
     return base;
   };

@@ -21,7 +21,7 @@ export async function verifyRequests(
   const client = await s.transport.assets();
   const emulatorBase = emulatorBaseOf(apiBase);
   return vscode.window.withProgress(
-    { location: vscode.ProgressLocation.Notification, title: 'Verifying purges', cancellable: true },
+    { location: vscode.ProgressLocation.Notification, title: vscode.l10n.t('Verifying purges'), cancellable: true },
     async (progress, token) => {
       const controller = new AbortController();
       const sub = token.onCancellationRequested(() => controller.abort());
@@ -79,8 +79,10 @@ async function run(s: Services, batchId: string, requestId?: string): Promise<Hi
   if (exact.length === 0) {
     void vscode.window.showInformationMessage(
       candidates.length
-        ? 'A wildcard purge cannot be verified as a whole: verify single URLs under it (purge them, then Verify).'
-        : 'Nothing to verify: only purges that were accepted can be verified.',
+        ? vscode.l10n.t(
+            'A wildcard purge cannot be verified as a whole: verify single URLs under it (purge them, then Verify).',
+          )
+        : vscode.l10n.t('Nothing to verify: only purges that were accepted can be verified.'),
     );
     return undefined;
   }
@@ -88,7 +90,7 @@ async function run(s: Services, batchId: string, requestId?: string): Promise<Hi
   // Only a fetch that failed is a warning: "cannot tell" is not a failure of the purge.
   const bad = results.some((r) => r.verify?.state === 'error');
   const text = vscode.l10n.t('Verify: {0}.', summary(results));
-  if (bad) void vscode.window.showWarningMessage(text, 'Show Output').then((a) => a && s.log.show());
+  if (bad) void vscode.window.showWarningMessage(text, vscode.l10n.t('Show Output')).then((a) => a && s.log.show());
   else void vscode.window.showInformationMessage(text);
   return results;
 }
@@ -98,7 +100,7 @@ export function verify(s: Services) {
   return (node?: HistoryNode): Promise<HistoryRequest[] | undefined> | undefined => {
     const target = node ?? s.tree.selection[0];
     if (!target) {
-      void vscode.window.showInformationMessage('Pick a purge in the CDN Purge history to verify.');
+      void vscode.window.showInformationMessage(vscode.l10n.t('Pick a purge in the CDN Purge history to verify.'));
       return undefined;
     }
     return run(s, target.batchId, target.type === 'request' ? target.requestId : undefined);
