@@ -24,10 +24,15 @@ export interface LensSpec {
   urls: string[];
 }
 
-/** The last path segment of a URL, for a lens title ("Purge a.jpg") when a line has several URLs. */
+/**
+ * The last path segment of a URL with its query, for a lens title ("Purge a.jpg", "Purge a.jpg?w=800") when a line
+ * has several URLs (srcset: the same file with other parameters).
+ */
 function fileName(url: string): string {
-  const path = url.replace(/[?#].*$/, '').replace(/\/+$/, '');
-  const last = path.slice(path.lastIndexOf('/') + 1);
+  const bare = url.replace(/#.*$/, '');
+  const q = bare.indexOf('?');
+  const path = (q < 0 ? bare : bare.slice(0, q)).replace(/\/+$/, '');
+  const last = path.slice(path.lastIndexOf('/') + 1) + (q < 0 ? '' : bare.slice(q));
   return last.length > 40 ? `${last.slice(0, 37)}...` : last || url;
 }
 

@@ -271,7 +271,7 @@ describe('host: the hover and the CodeLens on CDN URLs', () => {
     assert.deepEqual(got, [
       [0, '$(flame) Purge all 3 URLs in this file', 'cdnPurge.purgeUrl', [[a, b, c]]],
       [0, '$(flame) Purge', 'cdnPurge.purgeUrl', [a]],
-      [2, '$(flame) Purge b.png', 'cdnPurge.purgeUrl', [b]],
+      [2, '$(flame) Purge b.png?w=1', 'cdnPurge.purgeUrl', [b]],
       [2, '$(flame) Purge c.jpg', 'cdnPurge.purgeUrl', [c]],
       [5, '$(flame) Purge', 'cdnPurge.purgeUrl', [a]],
     ]);
