@@ -22,7 +22,7 @@
 //   --vsix FILE         test this .vsix instead of running `npm run package`
 //   --screenshots [DIR] the screenshots suite, saving PNGs into DIR (default media/screenshots); no packaged phase
 //   --electron          use @vscode/test-electron with VSCODE_EXECUTABLE
-//   --timeout MS        per phase (default 600000, or CDN_PURGE_IT_TIMEOUT_MS)
+//   --timeout MS        per phase (default 1500000, or CDN_PURGE_IT_TIMEOUT_MS)
 //   --keep              keep the run folder (logs, user data) and print where it is
 //   --verbose           also print the browser console and every extension-host log line
 'use strict';
@@ -61,7 +61,7 @@ function parseArgs(argv) {
     electron: false,
     keep: false,
     verbose: !!process.env.VERBOSE,
-    timeoutMs: Number(process.env.CDN_PURGE_IT_TIMEOUT_MS) || 600000,
+    timeoutMs: Number(process.env.CDN_PURGE_IT_TIMEOUT_MS) || 1500000,
   };
   for (let i = 0; i < argv.length; i++) {
     const a = argv[i];

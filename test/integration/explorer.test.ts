@@ -3,7 +3,7 @@ import assert from 'node:assert/strict';
 import * as vscode from 'vscode';
 import { HistoryStore } from '../../src/host/history';
 import type { PurgeOutcome } from '../../src/host/purgeService';
-import { captureMessages, emulatorRequests, resetEmulator, useEmulator } from './helpers';
+import { captureMessages, emulatorPurges, emulatorRequests, resetEmulator, useEmulator } from './helpers';
 
 describe('Explorer purges through mappings', function () {
   this.timeout(60_000);
@@ -107,7 +107,7 @@ describe('Explorer purges through mappings', function () {
       capture.restore();
     }
     assert.equal(outcome, undefined);
-    assert.equal((await emulatorRequests('imagekit')).length, 0);
+    assert.deepEqual(await emulatorPurges('imagekit'), []);
     const errors = capture.messages.filter((m) => m.kind === 'error');
     assert.equal(errors.length, 1, JSON.stringify(capture.messages));
     // Which file, what to add, where, and a button that goes there.

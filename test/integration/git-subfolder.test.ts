@@ -8,7 +8,7 @@ import * as path from 'node:path';
 import * as vscode from 'vscode';
 import type { PurgeOutcome } from '../../src/host/purgeService';
 import { workspaceFolder } from './harness';
-import { captureMessages, emulatorRequests, resetEmulator, useEmulator } from './helpers';
+import { captureMessages, emulatorPurges, resetEmulator, useEmulator } from './helpers';
 
 const git = (cwd: string, ...args: string[]) =>
   execFileSync('git', ['-c', 'user.name=t', '-c', 'user.email=t@example.com', ...args], { cwd, encoding: 'utf8' });
@@ -92,7 +92,7 @@ describe('Purge Changed Files when the workspace folder is a subfolder of the re
       }
       assert.equal(outcome, undefined);
       assert.ok(!fs.existsSync(marker), 'git did not run');
-      assert.equal((await emulatorRequests('imagekit')).length, 0);
+      assert.deepEqual(await emulatorPurges('imagekit'), []);
       assert.match(capture.messages[0]?.message ?? '', /Restricted Mode/);
       assert.deepEqual(capture.messages[0]?.items, ['Manage Workspace Trust']);
     } finally {

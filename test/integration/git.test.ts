@@ -6,7 +6,7 @@ import * as path from 'node:path';
 import * as vscode from 'vscode';
 import type { PurgeOutcome } from '../../src/host/purgeService';
 import { workspaceFolder } from './harness';
-import { captureMessages, emulatorRequests, resetEmulator, useEmulator } from './helpers';
+import { captureMessages, emulatorPurges, emulatorRequests, resetEmulator, useEmulator } from './helpers';
 
 describe('Purging what git changed', function () {
   this.timeout(60_000);
@@ -59,7 +59,7 @@ describe('Purging what git changed', function () {
       capture.restore();
     }
     assert.equal(outcome, undefined);
-    assert.equal((await emulatorRequests('imagekit')).length, 0);
+    assert.deepEqual(await emulatorPurges('imagekit'), []);
     assert.deepEqual(
       capture.messages.map((m) => [m.kind, m.message]),
       [['info', 'git reports no changed files since HEAD.']],

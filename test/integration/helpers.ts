@@ -40,6 +40,14 @@ export async function emulatorRequests(provider?: string): Promise<LoggedRequest
   ).requests;
 }
 
+/**
+ * The purges the emulator received (POSTs), leaving out the status reads the poller still makes for earlier tests'
+ * pending purges, which may arrive after a reset.
+ */
+export async function emulatorPurges(provider?: string): Promise<LoggedRequest[]> {
+  return (await emulatorRequests(provider)).filter((r) => r.method === 'POST');
+}
+
 export async function resetEmulator(): Promise<void> {
   await emulator('/_emulator/reset', {});
 }
