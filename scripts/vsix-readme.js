@@ -13,6 +13,12 @@ const path = require('node:path');
 
 const repoRoot = path.resolve(__dirname, '..');
 const CUT = /^## Development\s*$/m;
+/**
+ * Where the user part starts: README.md opens with the two commands of a developer's first run, which a user of the
+ * .vsix has no use for; the .vsix README keeps the title and starts at this marker (what the extension does,
+ * pictures first).
+ */
+const START = '<!-- vsix-readme: starts here -->';
 
 /** GitHub's anchor of a heading: lower case, punctuation dropped (not `-` or `_`), spaces to `-`. */
 function slug(heading) {
@@ -51,7 +57,12 @@ function repositoryUrl(pkg) {
 function vsixReadme(readme, repo) {
   const cut = CUT.exec(readme);
   if (!cut) throw new Error('README.md has no "## Development" heading: the user part could not be found');
-  const part = readme.slice(0, cut.index).trimEnd();
+  let part = readme.slice(0, cut.index).trimEnd();
+  const start = part.indexOf(START);
+  if (start >= 0) {
+    const title = /^# .*$/m.exec(part.slice(0, start));
+    part = `${title ? `${title[0]}\n\n` : ''}${part.slice(start + START.length).trimStart()}`;
+  }
   const kept = anchors(part);
   const full = `${repo}/blob/HEAD/README.md`;
   const linked = part.replace(/\]\(#([^)\s]+)\)/g, (all, anchor) => (kept.has(anchor) ? all : `](${full}#${anchor})`));
@@ -70,4 +81,4 @@ function main() {
 
 if (require.main === module) main();
 
-module.exports = { vsixReadme, anchors, slug };
+module.exports = { vsixReadme, anchors, slug, START };

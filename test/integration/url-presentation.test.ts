@@ -187,8 +187,9 @@ describeUi('URLs in editors: hover and CodeLens, through the UI', function () {
     const exact = 'https://ik.imagekit.io/demo/hover-ui/photo.jpg';
     await editorWith(`${url}\n\n${exact}\n`, 'plaintext');
     await vscode.commands.executeCommand('notifications.clearAll');
+    // In the editor part: the Output panel is a Monaco editor too, and its log may show the same URL.
     const line = await waitFor('the wildcard line', () =>
-      ui.box('.monaco-editor .view-line:has-text("hover-ui/images")'),
+      ui.box('.part.editor .monaco-editor .view-line:has-text("hover-ui/images")'),
     );
     await hoverLine(line, 'Wildcard rules');
     const texts = (await ui.texts(HOVER)).join('\n');
@@ -198,7 +199,7 @@ describeUi('URLs in editors: hover and CodeLens, through the UI', function () {
     await ui.press('Escape');
 
     const exactLine = await waitFor('the exact line', () =>
-      ui.box('.monaco-editor .view-line:has-text("hover-ui/photo.jpg")'),
+      ui.box('.part.editor .monaco-editor .view-line:has-text("hover-ui/photo.jpg")'),
     );
     await hoverLine(exactLine, 'Check cache state');
     await ui.click(`${HOVER} a:has-text("Check cache state")`);

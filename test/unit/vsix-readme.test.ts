@@ -6,9 +6,10 @@ import path from 'node:path';
 import { ROOT } from './helpers/paths';
 
 /* eslint-disable @typescript-eslint/no-require-imports */
-const { vsixReadme, anchors } = require(path.join(ROOT, 'scripts', 'vsix-readme.js')) as {
+const { vsixReadme, anchors, START } = require(path.join(ROOT, 'scripts', 'vsix-readme.js')) as {
   vsixReadme(readme: string, repo: string): string;
   anchors(markdown: string): Set<string>;
+  START: string;
 };
 
 const REPO = 'https://github.com/o/r';
@@ -33,6 +34,19 @@ describe('the .vsix README (README.md user part)', () => {
     assert.match(out, /\[Troubleshooting\]\(https:\/\/github\.com\/o\/r\/blob\/HEAD\/README\.md#troubleshooting\)/);
     assert.match(out, /!\[shot\]\(media\/screenshots\/a\.png\)/, 'relative image links are left to vsce');
     assert.match(out, /README on the repository\]\(https:\/\/github\.com\/o\/r\/blob\/HEAD\/README\.md#development\)/);
+  });
+
+  it('leaves out what comes before the start marker (the developer commands), keeping the title', () => {
+    const readme = ['# Title', '```sh', 'npm start', '```', START, 'What it does.', '## Development', 'x'].join('\n');
+    const out = vsixReadme(readme, REPO);
+    assert.match(out, /^# Title\n\nWhat it does\./);
+    assert.doesNotMatch(out, /npm start/);
+  });
+
+  it('on the real README: starts with what the extension does, not the developer commands', () => {
+    const out = vsixReadme(fs.readFileSync(path.join(ROOT, 'README.md'), 'utf8'), REPO);
+    assert.doesNotMatch(out.split('\n## ')[0], /npm start|npm test/);
+    assert.match(out.split('\n## ')[0], /!\[[^\]]+\]\(media\/screenshots\/[a-z-]+\.png\)/, 'pictures first');
   });
 
   it("GitHub's anchors: punctuation dropped, repeats numbered, headings in code blocks ignored", () => {
