@@ -193,7 +193,7 @@ export function statusTooltip(status: PurgeStatus): vscode.MarkdownString {
     para(
       escapeMarkdown(
         status.emulatorUrl
-          ? vscode.l10n.t('Purges go to the local emulator at {0}.', status.emulatorUrl)
+          ? vscode.l10n.t('Purges go to the local emulator at {0}', status.emulatorUrl)
           : vscode.l10n.t('Purges go to the real APIs.'),
       ),
     ),

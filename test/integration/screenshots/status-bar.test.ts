@@ -10,7 +10,7 @@ describeUi('README screenshots: the status bar', function () {
   this.timeout(150_000);
 
   it('status-bar: the emulator as target and the ImageKit count, with the tooltip', async () => {
-    const url = 'https://ik.imagekit.io/demo/images/status-bar.png';
+    const url = 'https://ik.imagekit.io/demo/images/hero.png';
     const ext = extension<CdnPurgeApi>();
     await openAt('index.html', url, 20);
     await waitFor('the extension to be active', () => ext.isActive, { timeoutMs: 60000 });
