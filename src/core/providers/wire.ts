@@ -5,7 +5,7 @@
 
 import { redact } from '../redact';
 import { safeText } from '../untrusted';
-import type { Remedy, ResponseHeaders, UnexpectedAnswer } from './types';
+import type { PurgeAnswer, Remedy, ResponseHeaders, UnexpectedAnswer } from './types';
 
 export { isRecord, parseJson } from '../json';
 
@@ -69,7 +69,8 @@ export function isJsonMediaType(type: string | undefined): boolean {
  * provider's own API sent it (so the request reached it); otherwise something else answered in its place.
  * `what` names the request ("the purge", "the status request").
  */
-export function unexpectedAnswer(o: {
+/** What `unexpectedAnswer` is given: the answer, the documented success it is not, and whose it is. */
+export interface UnexpectedInput {
   label: string;
   what: 'purge' | 'status';
   expected: string;
@@ -78,7 +79,22 @@ export function unexpectedAnswer(o: {
   body: string;
   keys: readonly string[] | undefined;
   fromProvider: boolean;
-}): { message: string; hint: string; unexpected: UnexpectedAnswer } {
+}
+
+/**
+ * Whether an answer that is not the documented success is read by `unexpectedAnswer` rather than as the provider's
+ * error: any status below 400, and a 4xx (but 429) that did not come from the provider (a proxy's or a portal's).
+ */
+export function isUnexpected(httpStatus: number, fromProvider: boolean): boolean {
+  return httpStatus < 400 || (!fromProvider && httpStatus < 500 && httpStatus !== 429);
+}
+
+/** A purge answer off the documented shape: `unknown` (it may have been received), saying what came instead. */
+export function unexpectedPurgeAnswer(o: Omit<UnexpectedInput, 'what'>): PurgeAnswer {
+  return { ok: false, status: 'unknown', httpStatus: o.httpStatus, ...unexpectedAnswer({ ...o, what: 'purge' }) };
+}
+
+export function unexpectedAnswer(o: UnexpectedInput): { message: string; hint: string; unexpected: UnexpectedAnswer } {
   const contentType = mediaTypeOf(o.headers);
   // The media type is server text too: only a token-shaped one is repeated.
   const type = contentType && /^[a-z0-9!#$&^_.+-]+\/[a-z0-9!#$&^_.+-]+$/.test(contentType) ? contentType : undefined;

@@ -25,7 +25,9 @@ import {
   parseJson,
   remedyForStatus,
   serverText,
+  isUnexpected,
   unexpectedAnswer,
+  unexpectedPurgeAnswer,
 } from '../wire';
 
 export const IMAGEKIT_API_BASE = 'https://api.imagekit.io';
@@ -127,18 +129,17 @@ export function parseImagekitPurge(
           ...support,
         };
   }
-  if (httpStatus < 400 || (!provider && httpStatus < 500 && httpStatus !== 429)) {
-    const u = unexpectedAnswer({
+  if (isUnexpected(httpStatus, provider)) {
+    const o = {
       label: 'ImageKit',
-      what: 'purge',
       expected: IMAGEKIT_PURGE_SUCCESS,
       httpStatus,
       headers,
       body,
       keys,
       fromProvider: provider,
-    });
-    return { ok: false, status: 'unknown', httpStatus, ...u, ...support };
+    };
+    return { ...unexpectedPurgeAnswer(o), ...support };
   }
   return { ok: false, status: 'failed', httpStatus, ...imagekitError(httpStatus, json, body, keys), ...support };
 }
@@ -169,7 +170,7 @@ export const IMAGEKIT_STATUS: StatusApi = {
     ) {
       return { ok: true, status: json.status, httpStatus, ...support };
     }
-    if (httpStatus < 400 || (!provider && httpStatus < 500 && httpStatus !== 429)) {
+    if (isUnexpected(httpStatus, provider)) {
       const u = unexpectedAnswer({
         label: 'ImageKit',
         what: 'status',

@@ -21,7 +21,8 @@ import {
   parseJson,
   remedyForStatus,
   serverText,
-  unexpectedAnswer,
+  isUnexpected,
+  unexpectedPurgeAnswer,
 } from '../wire';
 
 export const IMGIX_API_BASE = 'https://api.imgix.com';
@@ -101,18 +102,17 @@ export function parseImgixPurge(
       hint: 'imgix received the purge; a 200 does not mean it is done. Verify by fetching the asset again.',
     };
   }
-  if (httpStatus < 400 || (!provider && httpStatus < 500 && httpStatus !== 429)) {
-    const u = unexpectedAnswer({
+  if (isUnexpected(httpStatus, provider)) {
+    const o = {
       label: 'imgix',
-      what: 'purge',
       expected: IMGIX_PURGE_SUCCESS,
       httpStatus,
       headers,
       body,
       keys,
       fromProvider: provider,
-    });
-    return { ok: false, status: 'unknown', httpStatus, ...u, ...support };
+    };
+    return { ...unexpectedPurgeAnswer(o), ...support };
   }
   const err = firstError(json, keys);
   const message = err ?? (body ? bodyExcerpt(body, keys ?? []) : `HTTP ${httpStatus}`);
