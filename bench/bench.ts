@@ -691,7 +691,13 @@ async function activation(): Promise<void> {
     },
   );
   if (r.code !== 0 || !fs.existsSync(out)) {
-    const why = (r.stderr || r.stdout).trim().split('\n').slice(-3).join(' ');
+    // The error's message, not its stack (whose frames name this machine's paths).
+    const why = (r.stderr || r.stdout)
+      .split('\n')
+      .map((l) => l.trim())
+      .filter((l) => l && !l.startsWith('at '))
+      .slice(-2)
+      .join(' ');
     return void target(
       'activation in the real VS Code',
       `median of ${WINDOWS} fresh windows`,
