@@ -4,7 +4,8 @@
 // extension host) per extension, alternating ours with a hello-world extension. In each window a probe (the
 // window's extensionTestsPath) times `await extension.activate()` - what VS Code itself counts as activation:
 // loading the extension's code, calling activate(), and waiting for the promise it returns. The workspace is an
-// empty folder, so nothing activates the extension before the probe does (the probe checks it).
+// empty folder, so nothing activates the extension before the probe does (the probe checks it; see below for the one
+// document VS Code opens of its own).
 //
 //   node scripts/bench-activation.js [--windows 10] [--budget-s 540] [--out FILE] [--verbose]
 //
@@ -24,6 +25,7 @@ const vs = require('./lib/vscode-server');
 
 const repoRoot = path.resolve(__dirname, '..');
 const MARKER = 'CDN-PURGE-BENCH-ACTIVATION';
+const SHOWN = 'CDN-PURGE-BENCH-RUNNING-EXTENSIONS-SHOWN';
 const OURS = `${require(path.join(repoRoot, 'package.json')).publisher}.${require(path.join(repoRoot, 'package.json')).name}`;
 const HELLO = 'bench.hello-world';
 
@@ -65,10 +67,11 @@ exports.deactivate = () => {};
 }
 
 /** The window's test module: times activate() of one extension and logs the result. */
-function writeProbe(file, id) {
+function writeProbe(file, id, done) {
   fs.writeFileSync(
     file,
-    `const vscode = require('vscode');
+    `const fs = require('node:fs');
+const vscode = require('vscode');
 exports.run = async () => {
   const ext = vscode.extensions.getExtension(${JSON.stringify(id)});
   if (!ext) throw new Error('extension ${id} is not loaded');
@@ -84,9 +87,33 @@ exports.run = async () => {
   await ext.activate();
   const ms = performance.now() - t0;
   console.log(${JSON.stringify(MARKER)} + ' ' + JSON.stringify({ id: ${JSON.stringify(id)}, ms, wasActive, vscode: vscode.version }));
+  // What VS Code itself reports: the bench reads the extension's row in Developer: Show Running Extensions, and
+  // writes the done file when it has (or gives up).
+  await vscode.commands.executeCommand('workbench.action.showRuntimeExtensions');
+  console.log(${JSON.stringify(SHOWN)});
+  for (let i = 0; i < 900 && !fs.existsSync(${JSON.stringify(done)}); i++) await new Promise((r) => setTimeout(r, 100));
+  fs.rmSync(${JSON.stringify(done)}, { force: true });
 };
 `,
   );
+}
+
+/**
+ * The extension's row in Developer: Show Running Extensions (which the probe opened): the activation time VS Code
+ * shows there (loading the code, activate(), its promise), as a user reads it.
+ * @returns {Promise<{ms: number | undefined, text: string}>}
+ */
+async function readRunningExtensions(page, id) {
+  const anyRow = '.runtime-extensions-editor .monaco-list-row';
+  await page.locator(anyRow).first().waitFor({ timeout: 45000 });
+  // Sorted slowest first, and only the rows in view are drawn: End on a focused row scrolls to the fast ones.
+  await page.locator(anyRow).first().click({ timeout: 15000 });
+  await page.keyboard.press('End');
+  const row = page.locator(`${anyRow}:has-text(${JSON.stringify(id)})`).first();
+  await row.waitFor({ timeout: 15000 });
+  const text = (await row.innerText()).replace(/\s+/g, ' ');
+  const m = /(\d+(?:\.\d+)?)\s*ms/.exec(text);
+  return { ms: m ? Number(m[1]) : undefined, text };
 }
 
 async function main() {
@@ -108,10 +135,16 @@ async function main() {
     const helloDir = path.join(dir, 'hello-world');
     writeHelloWorld(helloDir);
     const probes = { [OURS]: path.join(dir, 'probe-ours.js'), [HELLO]: path.join(dir, 'probe-hello.js') };
-    writeProbe(probes[OURS], OURS);
-    writeProbe(probes[HELLO], HELLO);
+    const doneFile = path.join(dir, 'running-extensions-read');
+    writeProbe(probes[OURS], OURS, doneFile);
+    writeProbe(probes[HELLO], HELLO, doneFile);
     const env = vs.sandboxEnv(dir);
     vs.seedSettings(userData, {});
+    // VS Code (1.139) opens its own list of chat models, User/chatLanguageModels.json, as a JSON text document in
+    // every window, at a time of its choosing: that fires onLanguage:json, and so activates any extension that has
+    // it (CDN Purge does; the hello-world has none) before the probe can time it. A folder in that file's place
+    // makes VS Code's read fail quietly (it catches it), so no window opens a document of its own.
+    mkdirp(userData, 'User', 'chatLanguageModels.json');
     const cs = await vs.startCodeServer({
       groups,
       tools: p,
@@ -129,12 +162,13 @@ async function main() {
       env,
       logFile: path.join(dir, 'chromium.log'),
     });
-    /** @type {{sample: any, done: (code: unknown) => void} | undefined} */
+    /** @type {{sample: any, done: (code: unknown) => void, shown: () => void} | undefined} */
     let pending;
     await page.exposeFunction('codeAutomationLog', (_type, args) => {
       const msg = Array.isArray(args) ? args.map(String).join(' ') : String(args);
       const i = msg.indexOf(MARKER);
       if (i >= 0 && pending) pending.sample = JSON.parse(msg.slice(i + MARKER.length).trim());
+      if (msg.includes(SHOWN) && pending) pending.shown();
     });
     await page.exposeFunction('codeAutomationExit', (code) => pending && pending.done(code));
     const remote = (f) => `vscode-remote://127.0.0.1:${cs.port}${f}`;
@@ -146,31 +180,47 @@ async function main() {
         ['skipWelcome', 'true'],
       ];
       const url = `${cs.url}/?folder=${encodeURIComponent(workspace)}&payload=${encodeURIComponent(JSON.stringify(payload))}`;
+      /** @type {() => void} */
+      let shown = () => {};
+      const shownP = new Promise((resolve) => (shown = () => resolve('shown')));
       const exited = new Promise((resolve) => {
-        pending = { sample: undefined, done: resolve };
+        pending = { sample: undefined, done: resolve, shown };
       });
       const t0 = Date.now();
       await page.goto(url, { timeout: 120000 });
       const loaded = Date.now() - t0;
-      const code = await Promise.race([exited, new Promise((r) => setTimeout(() => r('timeout'), 90000))]);
+      const timeout = (ms) => new Promise((r) => setTimeout(() => r('timeout'), ms));
+      let reported;
+      if ((await Promise.race([shownP, exited, timeout(90000)])) === 'shown') {
+        reported = await readRunningExtensions(page, id).catch((e) => ({ error: String(e && e.message) }));
+        fs.writeFileSync(doneFile, '');
+      }
+      const code = await Promise.race([exited, timeout(90000)]);
       if (process.argv.includes('--verbose'))
-        console.error(`${id}: page loaded in ${loaded} ms, window ended after ${Date.now() - t0} ms`);
+        console.error(
+          `${id}: page loaded in ${loaded} ms, window ended after ${Date.now() - t0} ms; Running Extensions: ${JSON.stringify(reported)}`,
+        );
       const sample = pending && pending.sample;
       pending = undefined;
       if (code !== 0 || !sample) throw new Error(`window for ${id} ended with ${code} and no sample`);
       if (sample.wasActive) throw new Error(`${id} was already active when the probe ran`);
-      return { ...sample, windowMs: Date.now() - t0 };
+      if (!reported || reported.ms === undefined)
+        throw new Error(`no activation time for ${id} in Running Extensions: ${JSON.stringify(reported)}`);
+      return { ...sample, reportedMs: reported.ms, reportedText: reported.text, windowMs: Date.now() - t0 };
     };
     // One warm-up window each (the server's first window compiles and caches), not counted.
     await oneWindow(HELLO);
     await oneWindow(OURS);
     /** @type {Record<string, number[]>} */
     const samples = { [OURS]: [], [HELLO]: [] };
+    /** @type {Record<string, number[]>} */
+    const probed = { [OURS]: [], [HELLO]: [] };
     let version;
     for (let i = 0; i < windows && Date.now() - t0 < budgetMs; i++) {
       for (const id of i % 2 ? [OURS, HELLO] : [HELLO, OURS]) {
         const s = await oneWindow(id);
-        samples[id].push(s.ms);
+        samples[id].push(s.reportedMs);
+        probed[id].push(s.ms);
         version = s.vscode;
       }
     }
@@ -181,8 +231,8 @@ async function main() {
     const result = {
       vscode: version,
       windows,
-      ours: { id: OURS, ms: samples[OURS] },
-      hello: { id: HELLO, ms: samples[HELLO] },
+      ours: { id: OURS, ms: samples[OURS], probeMs: probed[OURS] },
+      hello: { id: HELLO, ms: samples[HELLO], probeMs: probed[HELLO] },
     };
     const text = JSON.stringify(result);
     if (out) fs.writeFileSync(out, text);

@@ -10,7 +10,9 @@ const { freePort, waitForOutput, waitForHttp, mkdirp } = require('./procs');
 const QUIET_SETTINGS = {
   'chat.disableAIFeatures': true,
   'extensions.autoCheckUpdates': false,
-  'extensions.autoUpdate': false,
+  // 'off', not false: VS Code rewrites false to 'off' in settings.json, and that write opens the file as a JSONC
+  // document in the window (onLanguage:jsonc, an activation event of CDN Purge).
+  'extensions.autoUpdate': 'off',
   'extensions.ignoreRecommendations': true,
   'workbench.startupEditor': 'none',
   'workbench.tips.enabled': false,

@@ -154,7 +154,7 @@ interface Front {
 interface MergeStep {
   child: Node;
   /** For each point of the merged front: i * childLength + j. */
-  pairs: Int32Array;
+  pairs: number[];
   childLength: number;
 }
 
@@ -164,14 +164,25 @@ interface Node {
   children: Node[];
   lb: number;
   rb: number;
-  wildcard?: { url: string; target: TargetCheck; collateral: number; range: [number, number] };
+  /**
+   * The node's wildcard: its URL, the unchanged assets it purges, and their index range. Its check is not kept (one
+   * per node of a 40,000-URL plan was a third of the plan's memory): a chosen one is checked again.
+   */
+  wildcard?: { url: string; collateral: number; lo: number; hi: number };
   front: Front;
   steps: MergeStep[];
   /** For each front point: -1 for the wildcard, else the index in the last merged front (or 0: leaves only). */
   tag: number[];
 }
 
-function merge(a: Front, b: Front, cap: number): { front: Front; pairs: Int32Array } {
+function merge(a: Front, b: Front, cap: number): { front: Front; pairs: number[] } {
+  // Two one-point fronts (every front, when the budget is 0): their sum, without the tables below. Most merges of a
+  // large plan are these, and a typed array each (its buffer allocated outside the JS heap) cost more memory than
+  // the plan itself (issue 14).
+  if (a.r.length === 1 && b.r.length === 1) {
+    const c = a.c[0] + b.c[0];
+    return c > cap ? { front: { r: [], c: [] }, pairs: [] } : { front: { r: [a.r[0] + b.r[0]], c: [c] }, pairs: [0] };
+  }
   const lo = a.r[0] + b.r[0];
   const span = a.r[a.r.length - 1] + b.r[b.r.length - 1] - lo + 1;
   const best = new Float64Array(span).fill(Infinity);
@@ -198,7 +209,7 @@ function merge(a: Front, b: Front, cap: number): { front: Front; pairs: Int32Arr
     cs.push(best[k]);
     pairs.push(arg[k]);
   }
-  return { front: { r, c: cs }, pairs: Int32Array.from(pairs) };
+  return { front: { r, c: cs }, pairs };
 }
 
 /** Solves a node whose children are solved: its leaves, then each child merged in, then its own wildcard. */
@@ -303,8 +314,8 @@ function buildAndSolve(
     for (; k <= rb; k++) node.leaves.push(k);
     const cut = deepestValidCut(s[o.lb], baseUrl, parentDepth, o.depth, checker);
     if (cut) {
-      const range = unchanged.range(assetKey(cut.url.slice(0, -1)));
-      node.wildcard = { ...cut, collateral: range[1] - range[0], range };
+      const [lo, hi] = unchanged.range(assetKey(cut.url.slice(0, -1)));
+      node.wildcard = { url: cut.url, collateral: hi - lo, lo, hi };
     }
     solve(node, cap);
     return node;
@@ -448,12 +459,13 @@ export function coalesceWithInventory<T extends CoalesceEntry>(
       const w = node.wildcard!;
       picks.push({
         url: w.url,
-        target: w.target,
+        // The same check deepestValidCut accepted it with (a checker is a pure function of the URL).
+        target: checker.check(w.url),
         members: group!.entries.slice(node.lb, node.rb + 1),
         coalesced: true,
         collateral: w.collateral,
       });
-      ranges.push(w.range);
+      ranges.push([w.lo, w.hi]);
       continue;
     }
     if (group) for (const k of node.leaves) exact(group.entries[k]);

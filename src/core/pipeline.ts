@@ -220,12 +220,16 @@ export function groupTargets(
     const own = typeof t === 'string' ? undefined : t.provider;
     const id = config.provider ?? (own && providerById(own) ? own : undefined) ?? config.classify?.(url);
     if (id === undefined || !providerById(id)) unknownHosts.push(url);
-    else groups.set(id, [...(groups.get(id) ?? []), url]);
+    else {
+      // Appended in place: copying the group for each URL made 40,000 URLs take 70 s and 190 MiB (issue 14).
+      const group = groups.get(id);
+      if (group) group.push(url);
+      else groups.set(id, [url]);
+    }
   }
   return { groups, unknownHosts };
 }
 
-/** The plan of one provider's URLs, coalescing only where it has wildcards. */
 /**
  * A provider's plan as the pipeline makes it: coalescing (and an inventory to coalesce against, see ./coalesce) only
  * for a provider with wildcards.
