@@ -5,16 +5,12 @@
 import assert from 'node:assert/strict';
 import * as vscode from 'vscode';
 import type { PurgeOutcome } from '../../src/host/purgeService';
-import { captureMessages, emulatorRequests, resetEmulator, useEmulator } from './helpers';
+import { captureMessages, emulatorPurges, resetEmulator, setConfirm, useEmulator } from './helpers';
 
 const URLS = ['https://ik.imagekit.io/demo/confirm/a.jpg', 'https://ik.imagekit.io/demo/confirm/b.jpg'];
 
-async function confirmOn(on: boolean): Promise<void> {
-  await vscode.workspace.getConfiguration('cdnPurge').update('confirm', on, vscode.ConfigurationTarget.Global);
-}
-
 async function posts(): Promise<unknown[]> {
-  return (await emulatorRequests('imagekit')).filter((x) => x.method === 'POST').map((x) => x.body);
+  return (await emulatorPurges('imagekit')).map((x) => x.body);
 }
 
 describe('Confirmation before purging (cdnPurge.confirm on)', function () {
@@ -22,10 +18,10 @@ describe('Confirmation before purging (cdnPurge.confirm on)', function () {
 
   before(async () => {
     await useEmulator();
-    await confirmOn(true);
+    await setConfirm(true);
   });
   after(async () => {
-    await confirmOn(false);
+    await setConfirm(false);
   });
   beforeEach(async () => {
     await resetEmulator();

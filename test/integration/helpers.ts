@@ -52,11 +52,16 @@ export async function resetEmulator(): Promise<void> {
   await emulator('/_emulator/reset', {});
 }
 
+/** Turns cdnPurge.confirm on or off (user settings). */
+export async function setConfirm(on: boolean): Promise<void> {
+  await vscode.workspace.getConfiguration('cdnPurge').update('confirm', on, vscode.ConfigurationTarget.Global);
+}
+
 /** Points the extension at the emulator with its test keys, and turns confirmations off (modals block tests). */
 export async function useEmulator(): Promise<CdnPurgeApi> {
   const a = await api();
   await vscode.commands.executeCommand('cdnPurge.useEmulator', emulatorUrl());
-  await vscode.workspace.getConfiguration('cdnPurge').update('confirm', false, vscode.ConfigurationTarget.Global);
+  await setConfirm(false);
   return a;
 }
 

@@ -5,14 +5,10 @@ import assert from 'node:assert/strict';
 import * as vscode from 'vscode';
 import type { PurgeOutcome } from '../../src/host/purgeService';
 import { workspaceFolder } from './harness';
-import { captureMessages, emulatorRequests, resetEmulator, useEmulator } from './helpers';
-
-async function confirmOn(on: boolean): Promise<void> {
-  await vscode.workspace.getConfiguration('cdnPurge').update('confirm', on, vscode.ConfigurationTarget.Global);
-}
+import { captureMessages, emulatorPurges, resetEmulator, setConfirm, useEmulator } from './helpers';
 
 async function posted(provider: string): Promise<number> {
-  return (await emulatorRequests(provider)).filter((x) => x.method === 'POST').length;
+  return (await emulatorPurges(provider)).length;
 }
 
 describe('A mixed ImageKit + imgix selection asks once', function () {
@@ -20,10 +16,10 @@ describe('A mixed ImageKit + imgix selection asks once', function () {
 
   before(async () => {
     await useEmulator();
-    await confirmOn(true);
+    await setConfirm(true);
   });
   after(async () => {
-    await confirmOn(false);
+    await setConfirm(false);
   });
   beforeEach(async () => {
     await resetEmulator();

@@ -12,6 +12,7 @@ import { StdioClientTransport } from '@modelcontextprotocol/sdk/client/stdio.js'
 import { DEFAULT_IMAGEKIT_TEST_KEY, startEmulator, type Emulator } from '../../src/emulator';
 import { monthKey } from '../../src/core/quota';
 import { cliEnv, ensureCliBuilt } from './helpers/cli';
+import { loaded } from './helpers/cli-loads';
 import { CLI, ROOT } from './helpers/paths';
 import { tmpDir } from './helpers/tmp';
 
@@ -246,30 +247,7 @@ describe('cdn-purge mcp (MCP server over stdio, the SDK client, the emulator)', 
   });
 
   it('`cdn-purge check` does not load the MCP bundle; dist/cli.js does not carry the SDK', () => {
-    const record = path.join(dir, 'record.js');
-    const loaded = path.join(dir, 'loaded.json');
-    fs.writeFileSync(
-      record,
-      `const Module = require('node:module');
-const files = [];
-const load = Module._load;
-Module._load = function (request, parent, isMain) {
-  const r = load.apply(this, arguments);
-  try { files.push(Module._resolveFilename(request, parent, isMain)); } catch { files.push(request); }
-  return r;
-};
-process.on('exit', () => require('node:fs').writeFileSync(${JSON.stringify(loaded)}, JSON.stringify(files)));
-`,
-    );
-    execFileSync(
-      process.execPath,
-      ['-r', record, CLI, 'check', '-p', 'imagekit', 'https://ik.imagekit.io/demo/a.jpg'],
-      {
-        env: cliEnv(),
-        stdio: 'pipe',
-      },
-    );
-    const files = JSON.parse(fs.readFileSync(loaded, 'utf8')) as string[];
+    const { files } = loaded(['check', '-p', 'imagekit', 'https://ik.imagekit.io/demo/a.jpg'], dir);
     assert.ok(
       !files.some((f) => f.includes(`${path.sep}mcp${path.sep}`) || /modelcontextprotocol|zod/.test(f)),
       files.join('\n'),

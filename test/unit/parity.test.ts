@@ -16,6 +16,7 @@ import { imgix } from '../../src/core/providers/imgix';
 import { checkApiBase } from '../../src/core/url';
 import { DEFAULT_IMAGEKIT_TEST_KEY, DEFAULT_IMGIX_TEST_KEY, startEmulator, type Emulator } from '../../src/emulator';
 import { runCliHere } from './helpers/cli-inprocess';
+import { emulatorKeys, silentLog } from './helpers/purge-service';
 import { tmpDir } from './helpers/tmp';
 
 const { PurgeService } = require('../../src/host/purgeService') as { PurgeService: typeof PurgeServiceType };
@@ -113,9 +114,7 @@ async function viaExtension(urls: string[]): Promise<{ rows: Row[]; quota: Recor
     confirm: false,
     rateLimit: () => undefined,
   };
-  const keys = { get: async (p: string) => (p === 'imagekit' ? DEFAULT_IMAGEKIT_TEST_KEY : DEFAULT_IMGIX_TEST_KEY) };
-  const log = { info() {}, warn() {}, error() {}, result() {}, http() {}, rememberKey() {}, show() {} };
-  const svc = new PurgeService(settings, keys as never, history, log as never, memento);
+  const svc = new PurgeService(settings, emulatorKeys as never, history, silentLog as never, memento);
   // The extension asks before sending the valid ones of a batch with invalid inputs; the CLI sends them.
   answers.push({ prefix: '', pick: 'Purge the Valid Ones' });
   try {

@@ -12,8 +12,9 @@ import { imagekit } from '../../src/core/providers/imagekit';
 import { imgix } from '../../src/core/providers/imgix';
 import { monthKey } from '../../src/core/quota';
 import { checkApiBase } from '../../src/core/url';
-import { DEFAULT_IMAGEKIT_TEST_KEY, DEFAULT_IMGIX_TEST_KEY, startEmulator, type Emulator } from '../../src/emulator';
+import { startEmulator, type Emulator } from '../../src/emulator';
 import { reply, startServer, type TestServer } from './helpers/server';
+import { emulatorKeys, silentLog } from './helpers/purge-service';
 
 const { PurgeService } = require('../../src/host/purgeService') as { PurgeService: typeof PurgeServiceType };
 const { HistoryStore } = require('../../src/host/history') as { HistoryStore: typeof HistoryStoreType };
@@ -34,16 +35,8 @@ function fakeSettings(apiBase: string, imgixRate?: number) {
   };
 }
 
-const log = {
-  info: () => {},
-  warn: () => {},
-  error: () => {},
-  result: () => {},
-  http: () => {},
-  rememberKey: () => {},
-  show: () => {},
-};
-const keys = { get: async (p: string) => (p === 'imagekit' ? DEFAULT_IMAGEKIT_TEST_KEY : DEFAULT_IMGIX_TEST_KEY) };
+const log = silentLog;
+const keys = emulatorKeys;
 
 function quotaUsed(memento: MemoryMemento, account = 'demo'): number {
   return memento.get<number>(`quota:imagekit:emulator:${account}:${monthKey(new Date())}`) ?? 0;

@@ -16,6 +16,7 @@ import { monthKey } from '../../src/core/quota';
 import { classifierFrom } from '../../src/core/scanner';
 import { checkApiBase, parseUrl } from '../../src/core/url';
 import { runCliHere } from './helpers/cli-inprocess';
+import { silentLog } from './helpers/purge-service';
 import { FAKE_ID, FAKE_KEY, FAKE_KEY_ENV, fakeCdnServer, fakeProvider } from './helpers/fake-provider';
 import { tmpDir } from './helpers/tmp';
 
@@ -199,8 +200,7 @@ describe('a third provider registered from the test folder alone (FakeCDN)', fun
     const keys = {
       get: async (p: string, slot: string) => (p === FAKE_ID && slot === 'emulator' ? FAKE_KEY : undefined),
     };
-    const log = { info() {}, warn() {}, error() {}, result() {}, http() {}, rememberKey() {}, show() {} };
-    const svc = new PurgeService(settings, keys as never, history, log as never, memento);
+    const svc = new PurgeService(settings, keys as never, history, silentLog as never, memento);
     try {
       const out = await svc.purge([`${IMG}/x/1.jpg`, `${IMG}/x/refuse.jpg`], { source: 'test' });
       assert.deepEqual(

@@ -2,21 +2,11 @@
 // (saved into media/screenshots/ for README). Runs only when selected (CDN_PURGE_SUITE=screenshots); each test also
 // checks that what it pictures is really there.
 import * as assert from 'node:assert/strict';
-import * as fs from 'node:fs';
 import * as vscode from 'vscode';
 import type { CdnPurgeApi } from '../../../src/extension';
-import { describeUi, emulatorUrl, extension, openAt, sel, sleep, ui, waitFor } from '../harness';
-
-function isPng(file: string): boolean {
-  const b = fs.readFileSync(file);
-  return b.length > 1000 && b.subarray(1, 4).toString('latin1') === 'PNG';
-}
-
-async function shot(name: string): Promise<void> {
-  await sleep(600); // let animations and hovers settle
-  const file = await ui.screenshot(name);
-  assert.ok(isPng(file), `${file} is a PNG`);
-}
+import { describeUi, emulatorUrl, extension, openAt, sel, ui, waitFor } from '../harness';
+import { setConfirm } from '../helpers';
+import { shot } from './steps';
 
 describeUi('README screenshots', () => {
   let api: CdnPurgeApi;
@@ -29,7 +19,7 @@ describeUi('README screenshots', () => {
     // The emulator and its test keys, as `npm start` sets them up; no confirmation prompts in a scripted run.
     const base = await vscode.commands.executeCommand<string>('cdnPurge.useEmulator', emulatorUrl());
     assert.ok(base, 'cdnPurge.useEmulator accepted the emulator');
-    await vscode.workspace.getConfiguration('cdnPurge').update('confirm', false, vscode.ConfigurationTarget.Global);
+    await setConfirm(false);
     await vscode.commands.executeCommand('notifications.clearAll');
   });
 

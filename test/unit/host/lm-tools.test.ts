@@ -15,8 +15,9 @@ import { imagekit } from '../../../src/core/providers/imagekit';
 import { imgix } from '../../../src/core/providers/imgix';
 import { monthKey } from '../../../src/core/quota';
 import { checkApiBase } from '../../../src/core/url';
-import { DEFAULT_IMAGEKIT_TEST_KEY, DEFAULT_IMGIX_TEST_KEY, startEmulator, type Emulator } from '../../../src/emulator';
+import { startEmulator, type Emulator } from '../../../src/emulator';
 import { ROOT } from '../helpers/paths';
+import { emulatorKeys, silentLog } from '../helpers/purge-service';
 
 // What the tools construct, as in the VS Code API.
 class LanguageModelTextPart {
@@ -59,16 +60,8 @@ function fakeSettings(apiBase: string) {
     rateLimit: () => undefined,
   };
 }
-const log = {
-  info: () => {},
-  warn: () => {},
-  error: () => {},
-  result: () => {},
-  http: () => {},
-  rememberKey: () => {},
-  show: () => {},
-};
-const keys = { get: async (p: string) => (p === 'imagekit' ? DEFAULT_IMAGEKIT_TEST_KEY : DEFAULT_IMGIX_TEST_KEY) };
+const log = silentLog;
+const keys = emulatorKeys;
 
 /** VS Code's part of a tool call in a chat: prepareInvocation, the user's answer to its confirmation, invoke. */
 async function invokeInChat(

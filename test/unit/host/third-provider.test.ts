@@ -4,6 +4,7 @@
 // status words, the tree names it, Set API Key offers it.
 import assert from 'node:assert/strict';
 import { reply, startServer } from '../helpers/server';
+import { silentLog } from '../helpers/purge-service';
 import {
   answers,
   collections,
@@ -264,16 +265,7 @@ describe('host: a third provider registered from the test folder', () => {
       const keys = {
         get: async (p: string, slot: string) => (p === 'fakewire' && slot === 'emulator' ? 'tok' : undefined),
       };
-      const log = {
-        info: () => {},
-        warn: () => {},
-        error: () => {},
-        result: () => {},
-        http: () => {},
-        rememberKey: () => {},
-        show: () => {},
-      };
-      const svc = new PurgeService(settings, keys as never, history, log as never, memento, transport);
+      const svc = new PurgeService(settings, keys as never, history, silentLog as never, memento, transport);
       const out = await svc.purge(['https://img.fakewire.test/a b.png'], { source: 'test' });
       assert.deepEqual(
         out?.results.map((r) => [r.url, r.status, r.requestId]),
