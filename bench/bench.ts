@@ -637,8 +637,10 @@ async function plannerMemory(unlimited: ClientResult[]): Promise<void> {
   const leanest = peers.sort((a, b) => a.maxRssKiB - b.maxRssKiB)[0];
   // What a user would run instead of the planner: the SDK loops over the same URLs, one purge each (no latency:
   // this row measures their memory, not a wait; once each, about 15-25 s apiece on loopback).
-  const siteLoops = await siteLoopMemory(site);
+  const { sent, loops: siteLoops } = await siteLoopMemory(site, inv);
   const leanestSite = [...siteLoops].sort((a, b) => a.maxRssKiB - b.maxRssKiB)[0];
+  // The target is what a user runs: the plan, sent (the larger of the two peaks; the dry run is shown as well).
+  const oursSite = Math.max(r.maxRssKiB, sent.maxRssKiB);
   json.memory = {
     purges2000: unlimited.map((x) => ({ client: x.client, maxRssKiB: x.maxRssKiB })),
     planner: {
@@ -649,6 +651,7 @@ async function plannerMemory(unlimited: ClientResult[]): Promise<void> {
       wallMs: r.wallMs,
       code: r.code,
     },
+    sent,
     siteLoops,
   };
   tables.push(
@@ -659,6 +662,7 @@ async function plannerMemory(unlimited: ClientResult[]): Promise<void> {
       '| --- | ---: |',
       ...unlimited.map((x) => `| ${x.client}, ${fmt(2000)} purges | ${mib(x.maxRssKiB)} |`),
       `| cdn-purge CLI, plan of ${fmt(site.length)} URLs with a ${fmt(site.length)}-asset inventory (--dry-run, ${fmt(requests)} requests, ${s2(r.wallMs)}) | ${mib(r.maxRssKiB)} |`,
+      `| cdn-purge CLI, the same plan sent to the emulator (${fmt(sent.delivered)} requests delivered, ${s2(sent.wallMs)}) | ${mib(sent.maxRssKiB)} |`,
       ...siteLoops.map(
         (x) =>
           `| ${x.client}, the same ${fmt(site.length)} URLs purged one by one (${fmt(x.delivered)} delivered, ${s2(x.wallMs)}) | ${mib(x.maxRssKiB)} |`,
@@ -676,18 +680,30 @@ async function plannerMemory(unlimited: ClientResult[]): Promise<void> {
     'peak memory, planner on 40k URLs',
     `plan of ${fmt(site.length)} URLs ÷ the leanest SDK loop on the same URLs`,
     r.code === 0 &&
+      sent.code === 0 &&
+      sent.delivered === requests &&
       leanestSite !== undefined &&
       leanestSite.delivered === site.length &&
-      r.maxRssKiB <= leanestSite.maxRssKiB,
-    `${mib(r.maxRssKiB)} vs ${leanestSite ? `${leanestSite.client} ${mib(leanestSite.maxRssKiB)}` : 'no loop ran'} (the loops' 2,000 purges: ${mib(leanest.maxRssKiB)})${r.code === 0 ? '' : ` (exit ${r.code}: ${r.stderr.slice(0, 200)})`}`,
+      oursSite <= leanestSite.maxRssKiB,
+    `${mib(oursSite)} (plan ${mib(r.maxRssKiB)}, plan sent ${mib(sent.maxRssKiB)}) vs ${leanestSite ? `${leanestSite.client} ${mib(leanestSite.maxRssKiB)}` : 'no loop ran'} (the loops' 2,000 purges: ${mib(leanest.maxRssKiB)})${r.code === 0 && sent.code === 0 ? '' : ` (exit ${r.code}/${sent.code}: ${(r.stderr || sent.stderr).slice(0, 200)})`}`,
     '≤ 1.0×',
   );
 }
 
-/** The ImageKit SDK loops (and fetch) purging every URL of `urls` once, on an emulator without latency. */
-async function siteLoopMemory(
-  urls: string[],
-): Promise<Array<{ client: string; delivered: number; wallMs: number; maxRssKiB: number; code: number | null }>> {
+interface SiteRun {
+  client: string;
+  delivered: number;
+  wallMs: number;
+  maxRssKiB: number;
+  code: number | null;
+  stderr: string;
+}
+
+/**
+ * On one emulator without latency: our CLI sending its plan of `urls` with the inventory file `inv`, then the
+ * ImageKit SDK loops (and fetch) purging every URL of `urls` once.
+ */
+async function siteLoopMemory(urls: string[], inv: string): Promise<{ sent: SiteRun; loops: SiteRun[] }> {
   const emu = await startEmulator({
     port: 0,
     host: '127.0.0.1',
@@ -700,13 +716,47 @@ async function siteLoopMemory(
     imgixRate: 0,
   });
   if (!isLoopback(new URL(emu.url).hostname)) throw new Error(`the emulator listens on ${emu.url}, not loopback`);
-  const out = [];
+  const loops: SiteRun[] = [];
+  let sent: SiteRun;
   try {
+    const o = await runChild(
+      [
+        CLI,
+        'purge',
+        '-p',
+        'imagekit',
+        '--endpoint',
+        'https://ik.imagekit.io/shop',
+        '--api-base',
+        emu.url,
+        '--json',
+        '--inventory',
+        inv,
+        '-',
+      ],
+      { stdin: urls.join('\n'), env: { IMAGEKIT_PRIVATE_KEY: KEY } },
+    );
+    sent = {
+      client: 'cdn-purge CLI',
+      delivered: tally(emu, 'imagekit').delivered,
+      wallMs: o.wallMs,
+      maxRssKiB: o.maxRssKiB,
+      code: o.code,
+      stderr: o.stderr,
+    };
+    console.log(`  cdn-purge CLI, the plan sent: ${sent.delivered} delivered, ${s2(o.wallMs)}, ${mib(o.maxRssKiB)}`);
     for (const id of ['fetch-imagekit-plimit8', 'imagekit6-plimit8', 'imagekit-nodejs-plimit8'] as const) {
       emu.reset();
       const r = await peer(id, 180_000).run(emu.url, urls);
       const { delivered } = tally(emu, 'imagekit');
-      out.push({ client: PEERS[id], delivered, wallMs: r.wallMs, maxRssKiB: r.maxRssKiB, code: r.code });
+      loops.push({
+        client: PEERS[id],
+        delivered,
+        wallMs: r.wallMs,
+        maxRssKiB: r.maxRssKiB,
+        code: r.code,
+        stderr: r.stderr.slice(0, 300),
+      });
       console.log(
         `  ${PEERS[id]}, ${fmt(urls.length)} URLs: ${delivered} delivered, ${s2(r.wallMs)}, ${mib(r.maxRssKiB)}`,
       );
@@ -714,7 +764,7 @@ async function siteLoopMemory(
   } finally {
     await emu.close();
   }
-  return out;
+  return { sent, loops };
 }
 
 async function activation(): Promise<void> {
@@ -751,8 +801,8 @@ async function activation(): Promise<void> {
       want,
     );
   }
-  // ms: what Developer: Show Running Extensions says (VS Code's own measure: loading the code, activate(), its
-  // promise); probeMs: the probe's `await extension.activate()`, which also waits on the extension host's queue.
+  // ms: what Developer: Show Running Extensions says (VS Code's own count: code loading + the activate() call);
+  // probeMs: the probe's `await extension.activate()`, which also waits on the extension host's queue.
   const a = JSON.parse(fs.readFileSync(out, 'utf8')) as {
     vscode: string;
     ours: { id: string; ms: number[]; probeMs: number[] };

@@ -5,7 +5,7 @@
 import assert from 'node:assert/strict';
 import * as vscode from 'vscode';
 import type { PurgeOutcome } from '../../src/host/purgeService';
-import { captureMessages, emulatorPurges, resetEmulator, setConfirm, useEmulator } from './helpers';
+import { captureMessages, confirmingOnEmulator, emulatorPurges } from './helpers';
 
 const URLS = ['https://ik.imagekit.io/demo/confirm/a.jpg', 'https://ik.imagekit.io/demo/confirm/b.jpg'];
 
@@ -16,16 +16,7 @@ async function posts(): Promise<unknown[]> {
 describe('Confirmation before purging (cdnPurge.confirm on)', function () {
   this.timeout(60_000);
 
-  before(async () => {
-    await useEmulator();
-    await setConfirm(true);
-  });
-  after(async () => {
-    await setConfirm(false);
-  });
-  beforeEach(async () => {
-    await resetEmulator();
-  });
+  confirmingOnEmulator();
 
   it('asks what will be purged; dismissed, nothing is sent', async () => {
     const capture = captureMessages(() => undefined);

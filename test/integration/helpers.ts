@@ -57,6 +57,23 @@ export async function setConfirm(on: boolean): Promise<void> {
   await vscode.workspace.getConfiguration('cdnPurge').update('confirm', on, vscode.ConfigurationTarget.Global);
 }
 
+/**
+ * The hooks of a suite that purges on the emulator with cdnPurge.confirm on: the emulator and its keys first,
+ * confirmations on for the suite (off again after it), the emulator's log cleared before each test.
+ */
+export function confirmingOnEmulator(): void {
+  before(async () => {
+    await useEmulator();
+    await setConfirm(true);
+  });
+  after(async () => {
+    await setConfirm(false);
+  });
+  beforeEach(async () => {
+    await resetEmulator();
+  });
+}
+
 /** Points the extension at the emulator with its test keys, and turns confirmations off (modals block tests). */
 export async function useEmulator(): Promise<CdnPurgeApi> {
   const a = await api();

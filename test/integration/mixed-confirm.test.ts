@@ -5,7 +5,7 @@ import assert from 'node:assert/strict';
 import * as vscode from 'vscode';
 import type { PurgeOutcome } from '../../src/host/purgeService';
 import { workspaceFolder } from './harness';
-import { captureMessages, emulatorPurges, resetEmulator, setConfirm, useEmulator } from './helpers';
+import { captureMessages, confirmingOnEmulator, emulatorPurges } from './helpers';
 
 async function posted(provider: string): Promise<number> {
   return (await emulatorPurges(provider)).length;
@@ -14,16 +14,7 @@ async function posted(provider: string): Promise<number> {
 describe('A mixed ImageKit + imgix selection asks once', function () {
   this.timeout(60_000);
 
-  before(async () => {
-    await useEmulator();
-    await setConfirm(true);
-  });
-  after(async () => {
-    await setConfirm(false);
-  });
-  beforeEach(async () => {
-    await resetEmulator();
-  });
+  confirmingOnEmulator();
 
   it('Explorer "Purge from CDN" over files of both: one dialog naming both providers and counts', async () => {
     const root = workspaceFolder().uri;

@@ -247,7 +247,8 @@ describe('cdn-purge mcp (MCP server over stdio, the SDK client, the emulator)', 
   });
 
   it('`cdn-purge check` does not load the MCP bundle; dist/cli.js does not carry the SDK', () => {
-    const { files } = loaded(['check', '-p', 'imagekit', 'https://ik.imagekit.io/demo/a.jpg'], dir);
+    const { files, status } = loaded(['check', '-p', 'imagekit', 'https://ik.imagekit.io/demo/a.jpg'], dir);
+    assert.equal(status, 0, 'the check ran to its end');
     assert.ok(
       !files.some((f) => f.includes(`${path.sep}mcp${path.sep}`) || /modelcontextprotocol|zod/.test(f)),
       files.join('\n'),

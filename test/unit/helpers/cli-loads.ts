@@ -8,9 +8,14 @@ import { tmpDir } from './tmp';
 export interface Loaded {
   files: string[];
   builtins: string[];
+  /** The run's exit status. */
+  status: number;
 }
 
-/** Runs `node -r <recorder> dist/cli.js ...args` and returns the files it required and Node's modules it loaded. */
+/**
+ * Runs `node -r <recorder> dist/cli.js ...args` and returns the files it required, Node's modules it loaded, and
+ * its exit status.
+ */
 export function loaded(args: string[], cwd: string): Loaded {
   const dir = tmpDir('cli-startup');
   const record = path.join(dir, 'record.js');
@@ -31,6 +36,7 @@ process.on('exit', () => {
 });
 `,
   );
+  let status = 0;
   try {
     execFileSync(process.execPath, ['-r', record, CLI, ...args], {
       cwd,
@@ -40,6 +46,7 @@ process.on('exit', () => {
   } catch (e) {
     // a non-zero exit (e.g. an invalid URL) still records what was loaded
     if (!fs.existsSync(out)) throw e;
+    status = (e as { status?: number }).status ?? -1;
   }
-  return JSON.parse(fs.readFileSync(out, 'utf8')) as Loaded;
+  return { ...(JSON.parse(fs.readFileSync(out, 'utf8')) as Omit<Loaded, 'status'>), status };
 }
