@@ -48,13 +48,13 @@ function pidAlive(pid: number): boolean {
   }
 }
 
-function fsyncDir(dir: string): void {
+async function fsyncDir(dir: string): Promise<void> {
   try {
-    const fd = fs.openSync(dir, 'r');
+    const fh = await fs.promises.open(dir, 'r');
     try {
-      fs.fsyncSync(fd);
+      await fh.sync();
     } finally {
-      fs.closeSync(fd);
+      await fh.close();
     }
   } catch {
     // Not every file system lets a directory be opened or synced (Windows); the rename is still atomic.
@@ -150,9 +150,9 @@ export class JsonFileQuotaStore implements QuotaStore {
   async transact<T>(change: (data: QuotaData) => T): Promise<T> {
     const token = await this.lock();
     try {
-      const data = this.readLocked();
+      const data = await this.readLocked();
       const result = change(data);
-      this.write(data);
+      await this.write(data);
       return result;
     } finally {
       this.unlock(token);
@@ -160,7 +160,7 @@ export class JsonFileQuotaStore implements QuotaStore {
   }
 
   /** Under the lock: the data, or, for a file that is not quota data, empty data after keeping the file aside. */
-  private readLocked(): QuotaData {
+  private async readLocked(): Promise<QuotaData> {
     let text: string;
     try {
       text = fs.readFileSync(this.file, 'utf8');
@@ -175,29 +175,34 @@ export class JsonFileQuotaStore implements QuotaStore {
     if (data) return data;
     const aside = `${this.file}.corrupt-${stamp()}`;
     fs.renameSync(this.file, aside);
-    fsyncDir(path.dirname(this.file));
+    await fsyncDir(path.dirname(this.file));
     this.warn(
       `the quota file ${this.file} is not quota data (${text.length === 0 ? 'it is empty' : 'it does not parse as counts'}); it was kept as ${aside} and counting starts again from 0. The purges it counted this month are not counted now: check that file, and restore the counts if they matter.`,
     );
     return { counts: {}, reservations: {} };
   }
 
-  private write(data: QuotaData): void {
+  /**
+   * Writes the data whole (a temporary file, synced, renamed over the file, the folder synced). Asynchronous on
+   * purpose: a sync fsync held the event loop for each write, so no other count could join the next write while
+   * one was on the disk (2,000 purges made 1,987 writes and spent 2.2 s of the run in fsync; issue 14).
+   */
+  private async write(data: QuotaData): Promise<void> {
     const dir = path.dirname(this.file);
     fs.mkdirSync(dir, { recursive: true });
     // A count of 0 (a purge counted before it was sent, then given back) is the same as none: not written.
     const out: Record<string, unknown> = Object.fromEntries(Object.entries(data.counts).filter(([, n]) => n !== 0));
     if (Object.keys(data.reservations).length) out.reservations = data.reservations;
     const tmp = `${this.file}.${process.pid}.${randomBytes(4).toString('hex')}.tmp`;
-    const fd = fs.openSync(tmp, 'w');
+    const fh = await fs.promises.open(tmp, 'w');
     try {
-      fs.writeSync(fd, `${JSON.stringify(out, null, 2)}\n`);
-      fs.fsyncSync(fd);
+      await fh.writeFile(`${JSON.stringify(out, null, 2)}\n`);
+      await fh.sync();
     } finally {
-      fs.closeSync(fd);
+      await fh.close();
     }
-    fs.renameSync(tmp, this.file);
-    fsyncDir(dir);
+    await fs.promises.rename(tmp, this.file);
+    await fsyncDir(dir);
   }
 
   private readOwner(): LockOwner | undefined {
