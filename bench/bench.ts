@@ -48,6 +48,11 @@ const ONLY = ((): Set<Row> | undefined => {
     console.error(`bench: --only takes rows among ${ROWS.join(', ')} (got: ${process.argv[i + 1] ?? 'nothing'})`);
     process.exit(2);
   }
+  // The memory row compares with the 2,000 purges of the purges row: naming it runs that row too.
+  if (names.includes('memory') && !names.includes('purges')) {
+    console.error('bench: --only memory runs the purges row too (memory compares with its 2,000 purges)');
+    names.push('purges');
+  }
   return new Set(names as Row[]);
 })();
 /** Whether a row runs: named by --only, or (without it) not left out by BENCH_SKIP. */
@@ -226,6 +231,23 @@ function urlsFor(provider: Provider, n: number, tag: string): string[] {
 
 const sleep = (ms: number) => new Promise((r) => setTimeout(r, ms));
 
+/** An emulator on loopback for one bench row: no status delay, room for every purge and its log; `options` on top. */
+async function benchEmulator(options: EmulatorOptions): Promise<Emulator> {
+  const emu = await startEmulator({
+    port: 0,
+    host: '127.0.0.1',
+    statusDelayMs: 0,
+    quota: 10_000_000,
+    maxLogEntries: 1_000_000,
+    ...options,
+  });
+  if (!isLoopback(new URL(emu.url).hostname)) {
+    await emu.close();
+    throw new Error(`the emulator listens on ${emu.url}, not loopback`);
+  }
+  return emu;
+}
+
 async function purgeRow(
   title: string,
   provider: Provider,
@@ -235,16 +257,7 @@ async function purgeRow(
   clients: Client[],
 ): Promise<ClientResult[]> {
   console.log(`\n${title} (${REPS} × each client, order rotated)`);
-  const emu = await startEmulator({
-    port: 0,
-    host: '127.0.0.1',
-    latencyMs: LATENCY_MS,
-    statusDelayMs: 0,
-    quota: 10_000_000,
-    maxLogEntries: 1_000_000,
-    ...emuOptions,
-  });
-  if (!isLoopback(new URL(emu.url).hostname)) throw new Error(`the emulator listens on ${emu.url}, not loopback`);
+  const emu = await benchEmulator({ latencyMs: LATENCY_MS, ...emuOptions });
   const samples = clients.map(() => [] as Sample[]);
   try {
     for (let rep = 0; rep < REPS; rep++) {
@@ -600,6 +613,26 @@ function vsix(): void {
   );
 }
 
+/**
+ * The planner row's command: `cdn-purge purge -p imagekit --endpoint https://ik.imagekit.io/shop --json --inventory
+ * INV -` (URLs on stdin), with `extra` (`--dry-run`, or `--api-base URL` to send the plan).
+ */
+function planCommand(inv: string, extra: string[]): string[] {
+  return [
+    CLI,
+    'purge',
+    '-p',
+    'imagekit',
+    '--endpoint',
+    'https://ik.imagekit.io/shop',
+    ...extra,
+    '--json',
+    '--inventory',
+    inv,
+    '-',
+  ];
+}
+
 /** Peak memory of the planner on 40k URLs: `cdn-purge purge --dry-run --inventory` on a 40k-asset site. */
 async function plannerMemory(unlimited: ClientResult[]): Promise<void> {
   console.log('\npeak memory');
@@ -613,22 +646,7 @@ async function plannerMemory(unlimited: ClientResult[]): Promise<void> {
   }
   const inv = path.join(tmp, 'inventory.txt');
   fs.writeFileSync(inv, site.join('\n'));
-  const r = await runChild(
-    [
-      CLI,
-      'purge',
-      '-p',
-      'imagekit',
-      '--endpoint',
-      'https://ik.imagekit.io/shop',
-      '--dry-run',
-      '--json',
-      '--inventory',
-      inv,
-      '-',
-    ],
-    { stdin: site.join('\n') },
-  );
+  const r = await runChild(planCommand(inv, ['--dry-run']), { stdin: site.join('\n') });
   let requests = NaN;
   try {
     requests = (JSON.parse(r.stdout) as { requests: unknown[] }).requests.length;
@@ -707,38 +725,14 @@ interface SiteRun {
  * ImageKit SDK loops (and fetch) purging every URL of `urls` once.
  */
 async function siteLoopMemory(urls: string[], inv: string): Promise<{ sent: SiteRun; loops: SiteRun[] }> {
-  const emu = await startEmulator({
-    port: 0,
-    host: '127.0.0.1',
-    latencyMs: 0,
-    statusDelayMs: 0,
-    quota: 10_000_000,
-    maxLogEntries: 1_000_000,
-    rate: 0,
-    imagekitRate: 0,
-    imgixRate: 0,
-  });
-  if (!isLoopback(new URL(emu.url).hostname)) throw new Error(`the emulator listens on ${emu.url}, not loopback`);
+  const emu = await benchEmulator({ latencyMs: 0, rate: 0, imagekitRate: 0, imgixRate: 0 });
   const loops: SiteRun[] = [];
   let sent: SiteRun;
   try {
-    const o = await runChild(
-      [
-        CLI,
-        'purge',
-        '-p',
-        'imagekit',
-        '--endpoint',
-        'https://ik.imagekit.io/shop',
-        '--api-base',
-        emu.url,
-        '--json',
-        '--inventory',
-        inv,
-        '-',
-      ],
-      { stdin: urls.join('\n'), env: { IMAGEKIT_PRIVATE_KEY: KEY } },
-    );
+    const o = await runChild(planCommand(inv, ['--api-base', emu.url]), {
+      stdin: urls.join('\n'),
+      env: { IMAGEKIT_PRIVATE_KEY: KEY },
+    });
     sent = {
       client: 'cdn-purge CLI',
       delivered: tally(emu, 'imagekit').delivered,
