@@ -30,6 +30,8 @@ const MARKER = 'CDN-PURGE-BENCH-ACTIVATION';
 const SHOWN = 'CDN-PURGE-BENCH-RUNNING-EXTENSIONS-SHOWN';
 const OURS = `${require(path.join(repoRoot, 'package.json')).publisher}.${require(path.join(repoRoot, 'package.json')).name}`;
 const HELLO = 'bench.hello-world';
+/** The share of CPU time idle, over 200 ms, that counts as a quiet machine before the probe activates. */
+const IDLE = 0.9;
 
 function arg(name, fallback) {
   const i = process.argv.indexOf(name);
@@ -73,24 +75,39 @@ function writeProbe(file, id, done) {
   fs.writeFileSync(
     file,
     `const fs = require('node:fs');
+const os = require('node:os');
 const vscode = require('vscode');
 exports.run = async () => {
   const ext = vscode.extensions.getExtension(${JSON.stringify(id)});
   if (!ext) throw new Error('extension ${id} is not loaded');
   const wasActive = ext.isActive;
-  // Let the new extension host finish its own start-up first (built-in extensions, the workspace), so the time
-  // below is the extension's, not a queue behind the host's other work.
-  for (let quiet = 0, i = 0; quiet < 3 && i < 40; i++) {
+  // Let the new window finish its own start-up first, so the time below is the extension's, not a queue behind
+  // other work: the extension host's (its timers fire on time) and the machine's (the workbench, the server and the
+  // browser share the cores with the extension host: a synchronous require descheduled midway shows whole). Quiet is
+  // three 200 ms spans in a row with timers on time and the CPUs ${IDLE * 100}% idle or more; 20 s at most.
+  const cpuTimes = () => {
+    let idle = 0, total = 0;
+    for (const c of os.cpus()) {
+      idle += c.times.idle;
+      total += c.times.user + c.times.nice + c.times.sys + c.times.idle + c.times.irq;
+    }
+    return { idle, total };
+  };
+  let idleShare = 0;
+  for (let quiet = 0, i = 0; quiet < 3 && i < 100; i++) {
     const s = performance.now();
-    await new Promise((r) => setTimeout(r, 100));
-    quiet = performance.now() - s < 110 ? quiet + 1 : 0;
+    const c0 = cpuTimes();
+    await new Promise((r) => setTimeout(r, 200));
+    const c1 = cpuTimes();
+    idleShare = (c1.idle - c0.idle) / Math.max(1, c1.total - c0.total);
+    quiet = performance.now() - s < 215 && idleShare >= ${IDLE} ? quiet + 1 : 0;
   }
   // Activated while the host settled (a document opened by VS Code itself): not a window to time.
   const activeBefore = wasActive || ext.isActive;
   const t0 = performance.now();
   await ext.activate();
   const ms = performance.now() - t0;
-  console.log(${JSON.stringify(MARKER)} + ' ' + JSON.stringify({ id: ${JSON.stringify(id)}, ms, wasActive: activeBefore, vscode: vscode.version }));
+  console.log(${JSON.stringify(MARKER)} + ' ' + JSON.stringify({ id: ${JSON.stringify(id)}, ms, wasActive: activeBefore, idleShare, vscode: vscode.version }));
   // What VS Code itself reports: the bench reads the extension's row in Developer: Show Running Extensions, and
   // writes the done file when it has (or gives up).
   await vscode.commands.executeCommand('workbench.action.showRuntimeExtensions');
@@ -207,7 +224,7 @@ async function main() {
       const code = await Promise.race([exited, timeout(90000)]);
       if (process.argv.includes('--verbose'))
         console.error(
-          `${id}: page loaded in ${loaded} ms, window ended after ${Date.now() - t0} ms; Running Extensions: ${JSON.stringify(reported)}`,
+          `${id}: page loaded in ${loaded} ms, window ended after ${Date.now() - t0} ms; CPUs idle before: ${pending && pending.sample && pending.sample.idleShare}; Running Extensions: ${JSON.stringify(reported)}`,
         );
       const sample = pending && pending.sample;
       pending = undefined;
@@ -224,12 +241,15 @@ async function main() {
     const samples = { [OURS]: [], [HELLO]: [] };
     /** @type {Record<string, number[]>} */
     const probed = { [OURS]: [], [HELLO]: [] };
+    /** @type {Record<string, number[]>} the share of CPU time idle just before each activation */
+    const idle = { [OURS]: [], [HELLO]: [] };
     let version;
     for (let i = 0; i < windows && Date.now() - t0 < budgetMs; i++) {
       for (const id of i % 2 ? [OURS, HELLO] : [HELLO, OURS]) {
         const s = await oneWindow(id);
         samples[id].push(s.reportedMs);
         probed[id].push(s.ms);
+        idle[id].push(Math.round(s.idleShare * 100) / 100);
         version = s.vscode;
       }
     }
@@ -240,8 +260,9 @@ async function main() {
     const result = {
       vscode: version,
       windows,
-      ours: { id: OURS, ms: samples[OURS], probeMs: probed[OURS] },
-      hello: { id: HELLO, ms: samples[HELLO], probeMs: probed[HELLO] },
+      idleBefore: IDLE,
+      ours: { id: OURS, ms: samples[OURS], probeMs: probed[OURS], idle: idle[OURS] },
+      hello: { id: HELLO, ms: samples[HELLO], probeMs: probed[HELLO], idle: idle[HELLO] },
     };
     const text = JSON.stringify(result);
     if (out) fs.writeFileSync(out, text);

@@ -5,8 +5,10 @@
 // of the API, whichever comes first (README "Activation"). A new feature is one line in FEATURES there, a new
 // command one row in src/commands/index.ts: nothing here changes.
 
-import * as path from 'node:path';
-import * as vscode from 'vscode';
+// A plain `require` (not `import * as`, which esbuild wraps in a copy of every property of the API object), and no
+// node:path: activation is timed, and this file does nothing it does not need to.
+// eslint-disable-next-line @typescript-eslint/no-require-imports -- see above
+import vscode = require('vscode');
 import { Command, InternalCommand, type CommandId, type InternalCommandId } from './host/ids';
 import type { Host } from './host/main';
 import type { Services } from './host/services';
@@ -15,8 +17,11 @@ import type { Services } from './host/services';
 export interface Startup {
   /** activate() itself, in ms (loading this file is before it). */
   activateMs: number;
-  /** The files of the extension's dist/ folder in Node's module cache when activate() returned (their names). */
-  loadedAtActivation: string[];
+  /**
+   * The files of the extension's dist/ folder in Node's module cache when activation ended (their names): read when
+   * the rest is first loaded, or when asked if it is not loaded yet, so activate() itself does not scan the cache.
+   */
+  readonly loadedAtActivation: string[];
   /** Whether the rest (dist/host.js) is loaded yet. */
   readonly hostLoaded: boolean;
 }
@@ -33,10 +38,13 @@ let failed: Error | undefined;
 export function activate(context: vscode.ExtensionContext): CdnPurgeApi {
   const started = performance.now();
   let loading = false;
+  let loadedAtActivation: string[] | undefined;
+  const atActivation = (): string[] => (loadedAtActivation ??= ownLoadedFiles());
   const load = (): Host => {
     if (host) return host;
     if (failed) throw failed;
     if (loading) throw new Error('CDN Purge is still starting');
+    atActivation();
     loading = true;
     try {
       // A file of its own in the package (esbuild.js maps this to ./host.js): a plain require, so that the first
@@ -72,9 +80,9 @@ export function activate(context: vscode.ExtensionContext): CdnPurgeApi {
   const activateMs = performance.now() - started;
   const startup: Startup = {
     activateMs,
-    loadedAtActivation: Object.keys(require.cache)
-      .filter((f) => path.dirname(f) === __dirname)
-      .map((f) => path.basename(f)),
+    get loadedAtActivation() {
+      return atActivation();
+    },
     get hostLoaded() {
       return host !== undefined;
     },
@@ -88,6 +96,14 @@ export function activate(context: vscode.ExtensionContext): CdnPurgeApi {
       return load().services[key as keyof Services];
     },
   });
+}
+
+/** The names of this folder's files (dist/) in Node's module cache. */
+function ownLoadedFiles(): string[] {
+  const prefix = __filename.slice(0, __dirname.length + 1); // the folder and its separator, / or \\
+  return Object.keys(require.cache)
+    .filter((f) => f.startsWith(prefix) && !/[\\/]/.test(f.slice(prefix.length)))
+    .map((f) => f.slice(prefix.length));
 }
 
 /** VS Code waits for this before it disposes context.subscriptions: the history's last changes are written first. */

@@ -102,6 +102,8 @@ const isLevels = (v: unknown): v is Record<string, string> =>
 const isRules = (v: unknown): v is MappingRule[] =>
   Array.isArray(v) && v.every((r) => typeof r === 'object' && r !== null && !Array.isArray(r));
 
+/** Pure (so a bundle that takes only the command ids, dist/extension.js, leaves the settings out). */
+/* @__NO_SIDE_EFFECTS__ */
 function spec<T>(d: T, valid: (v: unknown) => v is T): SettingSpec<T> {
   return { default: d, valid };
 }
